@@ -1,0 +1,93 @@
+# kvmirq: build the BPF object, its skeleton, the tool, and the tests.
+#
+#   make            the tool: build/kvmirq
+#   make test       every test (unit, BPF, real KVM in the nested rig)
+#   make check      the tests that need no rig (unit + BPF on this kernel)
+#   make bench      benchmarks
+#   make V=1        show the commands
+#
+# The test build (build/asan/) adds ASan and UBSan.
+
+ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc.*/powerpc/')
+MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+BUILD := build
+SAN := $(BUILD)/asan
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+CFLAGS_COMMON := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+	-Iinclude -Isrc -I$(BUILD) -DKVMIRQ_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+CFLAGS ?= -O2 -g
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LIBS := -lbpf -lelf -lz -lncursesw -lm
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf \
+	$(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH)) -Wall -Werror
+
+# Every user-space source except the program's main() goes into a library
+# that the tests link too.
+LIB_SRCS := $(filter-out $(LIB_EXCLUDE),$(sort $(wildcard src/*/*.c) $(wildcard ui/*.c)))
+MAIN_SRC := src/main.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+SAN_LIB_OBJS := $(LIB_SRCS:%.c=$(SAN)/obj/%.o)
+
+UNIT_TESTS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_TESTS:tests/unit/%.c=$(SAN)/tests/%)
+
+SKEL := $(BUILD)/kvmirq.skel.h
+BPF_OBJ := $(BUILD)/bpf/kvmirq.bpf.o
+BPF_SRCS := $(wildcard bpf/*.h bpf/*.c) include/kvmirq/event.h
+
+.DELETE_ON_ERROR:
+.PHONY: all test check unit bpf-test rig-test bench clean fuzz
+
+all: $(BUILD)/kvmirq
+
+$(BPF_OBJ): $(BPF_SRCS)
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c bpf/kvmirq.bpf.c -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name kvmirq_bpf > $@
+
+$(BUILD)/obj/%.o: %.c $(SKEL) $(wildcard include/kvmirq/*.h src/*/*.h ui/*.h)
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+
+$(SAN)/obj/%.o: %.c $(SKEL) $(wildcard include/kvmirq/*.h src/*/*.h ui/*.h)
+	$(call msg,CC-SAN,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/kvmirq: $(BUILD)/obj/src/main.o $(LIB_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
+
+# The sanitizer build of the tool itself, used by the rig and BPF tests.
+$(SAN)/kvmirq: $(SAN)/obj/src/main.o $(SAN_LIB_OBJS)
+	$(call msg,LD-SAN,$@)
+	$(Q)$(CC) $(SANFLAGS) $^ -o $@ $(LIBS)
+
+$(SAN)/tests/%: tests/unit/%.c $(SAN_LIB_OBJS) tests/unit/check.h
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
+
+include tests/tests.mk
+
+clean:
+	rm -rf $(BUILD)

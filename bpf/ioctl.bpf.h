@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The KVM ioctl paths, independent of how they are hooked: classify an
+ * ioctl, remember its input at entry, and at exit emit one record with its
+ * arguments, input payload, output payload and return value. The two attach
+ * strategies (ioctl_fentry.bpf.h, ioctl_syscall.bpf.h) only call
+ * ioctl_enter() and ioctl_exit().
+ */
+#pragma once
+#include "common.bpf.h"
+
+#define KVMIO 0xAE
+#define IN_INLINE_MAX 128 /* inputs read at entry; larger ones are read at exit */
+#define ROUTING_ENTRY_SIZE 48
+#define ROUTING_MAX_ENTRIES 4096
+#define ATTR_VALUE_SIZE 8 /* widest attribute value; user space trims by group */
+
+/* The ioctl functions, resolved by libbpf from kallsyms; 0 when KVM is absent. */
+extern const void kvm_vm_ioctl __ksym __weak;
+extern const void kvm_vcpu_ioctl __ksym __weak;
+extern const void kvm_device_ioctl __ksym __weak;
+extern const void kvm_dev_ioctl __ksym __weak;
+
+/* What to capture for each ioctl: bytes of the argument struct. */
+struct capture_rule {
+	__u16 entry_in; /* read at entry: the kernel may overwrite them */
+	__u16 exit_in;	/* read at exit: large inputs the kernel never writes back */
+	__u16 out;	/* read at exit on success */
+	__u16 in_total; /* the input size the ioctl defines */
+};
+
+static const struct capture_rule capture_rules[KVMIRQ_IOCTL_ID_MAX] = {
+	[KVMIRQ_IOCTL_IRQ_LINE] = { 8, 0, 0, 8 },
+	[KVMIRQ_IOCTL_IRQ_LINE_STATUS] = { 8, 0, 8, 8 },
+	[KVMIRQ_IOCTL_SIGNAL_MSI] = { 32, 0, 0, 32 },
+	[KVMIRQ_IOCTL_IRQFD] = { 32, 0, 0, 32 },
+	[KVMIRQ_IOCTL_SET_GSI_ROUTING] = { 8, 0, 0, 8 }, /* + entries, see below */
+	[KVMIRQ_IOCTL_CREATE_DEVICE] = { 12, 0, 12, 12 },
+	[KVMIRQ_IOCTL_SET_DEVICE_ATTR] = { 24, 0, 0, 24 }, /* + value at addr */
+	[KVMIRQ_IOCTL_GET_DEVICE_ATTR] = { 24, 0, 0, 24 }, /* value at addr out */
+	[KVMIRQ_IOCTL_HAS_DEVICE_ATTR] = { 24, 0, 0, 24 },
+	[KVMIRQ_IOCTL_GET_IRQCHIP] = { 8, 0, 520, 8 }, /* chip_id + pad in */
+	[KVMIRQ_IOCTL_SET_IRQCHIP] = { 0, 520, 0, 520 },
+	[KVMIRQ_IOCTL_GET_LAPIC] = { 0, 0, 1024, 0 },
+	[KVMIRQ_IOCTL_SET_LAPIC] = { 0, 1024, 0, 1024 },
+	[KVMIRQ_IOCTL_ENABLE_CAP] = { 104, 0, 0, 104 },
+	[KVMIRQ_IOCTL_INTERRUPT] = { 4, 0, 0, 4 },
+};
+
+/*
+ * Identify an ioctl by number, size and the file it was issued on. The
+ * direction bits are ignored: powerpc encodes them differently, and within
+ * this set number + size + fd kind is unambiguous.
+ */
+static __always_inline __u8 classify_ioctl(__u32 cmd, __u8 fd_kind)
+{
+	__u32 nr = cmd & 0xff, size = (cmd >> 16) & 0x1fff;
+	bool vm = fd_kind == KVMIRQ_FD_VM, vcpu = fd_kind == KVMIRQ_FD_VCPU;
+
+	if (((cmd >> 8) & 0xff) != KVMIO)
+		return KVMIRQ_IOCTL_OTHER;
+	switch (nr) {
+	case 0x01: return fd_kind == KVMIRQ_FD_SYSTEM && !size ? KVMIRQ_IOCTL_CREATE_VM : 0;
+	case 0x41: return vm && !size ? KVMIRQ_IOCTL_CREATE_VCPU : 0;
+	case 0x60: return vm && !size ? KVMIRQ_IOCTL_CREATE_IRQCHIP : 0;
+	case 0x61: return vm && size == 8 ? KVMIRQ_IOCTL_IRQ_LINE : 0;
+	case 0x67: return vm && size == 8 ? KVMIRQ_IOCTL_IRQ_LINE_STATUS : 0;
+	case 0xa5: return vm && size == 32 ? KVMIRQ_IOCTL_SIGNAL_MSI : 0;
+	case 0x76: return vm && size == 32 ? KVMIRQ_IOCTL_IRQFD : 0;
+	case 0x6a: return vm && size == 8 ? KVMIRQ_IOCTL_SET_GSI_ROUTING : 0;
+	case 0xe0: return vm && size == 12 ? KVMIRQ_IOCTL_CREATE_DEVICE : 0;
+	case 0xe1: return size == 24 ? KVMIRQ_IOCTL_SET_DEVICE_ATTR : 0;
+	case 0xe2: return size == 24 ? KVMIRQ_IOCTL_GET_DEVICE_ATTR : 0;
+	case 0xe3: return size == 24 ? KVMIRQ_IOCTL_HAS_DEVICE_ATTR : 0;
+	case 0x62: return vm && size == 520 ? KVMIRQ_IOCTL_GET_IRQCHIP : 0;
+	case 0x63: return vm && size == 520 ? KVMIRQ_IOCTL_SET_IRQCHIP : 0;
+	case 0x8e: return vcpu && size == 1024 ? KVMIRQ_IOCTL_GET_LAPIC : 0;
+	case 0x8f: return vcpu && size == 1024 ? KVMIRQ_IOCTL_SET_LAPIC : 0;
+	case 0xa3: return (vm || vcpu) && size == 104 ? KVMIRQ_IOCTL_ENABLE_CAP : 0;
+	case 0x86: return vcpu && size == 4 ? KVMIRQ_IOCTL_INTERRUPT : 0;
+	case 0x80: return vcpu && !size ? KVMIRQ_IOCTL_RUN : 0;
+	}
+	return KVMIRQ_IOCTL_OTHER;
+}
+
+/* An ioctl between entry and exit, per thread. */
+struct inflight_ioctl {
+	__u64 start_ns;
+	__u64 arg;
+	__u64 kvm;
+	__u64 object;
+	__u32 cmd;
+	__s32 fd;
+	__s32 vcpu_id;
+	__u8 ioctl_id;
+	__u8 fd_kind;
+	__u8 strategy;
+	__u8 flags; /* KVMIRQ_F_PAYLOAD_* found at entry */
+	__u16 in_len;
+	__u16 pad;
+	__u32 in_total;
+	char device_name[KVMIRQ_DEVICE_NAME_LEN];
+	__u8 in[IN_INLINE_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct inflight_ioctl);
+} inflight SEC(".maps");
+
+/* Record assembly area: room beyond the payload limit keeps the verifier's bounds simple. */
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wgnu-variable-sized-type-not-at-end"
+struct ioctl_scratch {
+	struct kvmirq_event_header h;
+	struct kvmirq_ev_ioctl io; /* its payload[] is the array below */
+	__u8 payload[3 * KVMIRQ_PAYLOAD_MAX];
+};
+#pragma clang diagnostic pop
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2); /* 0: the record, 1: the in-flight entry being built */
+	__type(key, __u32);
+	__type(value, struct ioctl_scratch);
+} scratch SEC(".maps");
+
+/* Per-CPU counts of KVM ioctls kvmirq does not record, by ioctl number. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, __u64);
+} other_ioctls SEC(".maps");
+
+static __always_inline struct file *fd_to_file(int fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+/* Which KVM file is this? Compared by its ioctl handler, which is always in kallsyms. */
+static __always_inline __u8 file_kind(struct file *file)
+{
+	__u64 handler;
+
+	if (!file)
+		return KVMIRQ_FD_UNKNOWN;
+	handler = (__u64)BPF_CORE_READ(file, f_op, unlocked_ioctl);
+	if (!handler)
+		return KVMIRQ_FD_UNKNOWN;
+	if (handler == (__u64)&kvm_vm_ioctl)
+		return KVMIRQ_FD_VM;
+	if (handler == (__u64)&kvm_vcpu_ioctl)
+		return KVMIRQ_FD_VCPU;
+	if (handler == (__u64)&kvm_device_ioctl)
+		return KVMIRQ_FD_DEVICE;
+	if (handler == (__u64)&kvm_dev_ioctl)
+		return KVMIRQ_FD_SYSTEM;
+	return KVMIRQ_FD_UNKNOWN;
+}
+
+/* The VM, object and vCPU behind a KVM file of a known kind. */
+static __always_inline void file_identity(struct file *file, __u8 kind, __u64 *kvm,
+					  __u64 *object, __s32 *vcpu_id, char *name)
+{
+	void *priv = BPF_CORE_READ(file, private_data);
+
+	*vcpu_id = KVMIRQ_NO_VCPU;
+	*object = (__u64)priv;
+	switch (kind) {
+	case KVMIRQ_FD_VM:
+		*kvm = (__u64)priv;
+		break;
+	case KVMIRQ_FD_VCPU:
+		*kvm = (__u64)BPF_CORE_READ((struct kvm_vcpu *)priv, kvm);
+		*vcpu_id = BPF_CORE_READ((struct kvm_vcpu *)priv, vcpu_id);
+		break;
+	case KVMIRQ_FD_DEVICE:
+		*kvm = (__u64)BPF_CORE_READ((struct kvm_device *)priv, kvm);
+		if (name)
+			bpf_probe_read_kernel_str(name, KVMIRQ_DEVICE_NAME_LEN,
+						  BPF_CORE_READ((struct kvm_device *)priv, ops, name));
+		break;
+	default:
+		*kvm = 0;
+		*object = 0;
+	}
+}
+
+static __always_inline void set_thread_context(__u32 tid, __u64 kvm, __u64 object, __s32 vcpu_id)
+{
+	struct thread_context c = { .kvm = kvm, .object = object, .vcpu_id = vcpu_id };
+
+	bpf_map_update_elem(&thread_contexts, &tid, &c, BPF_ANY);
+}
+
+/*
+ * Entry of a KVM ioctl on a file of known kind. Sets the thread's VM context
+ * for the events the ioctl raises, and remembers what the exit needs.
+ */
+static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd, __u32 cmd,
+					__u64 arg, __u8 strategy)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, one = 1;
+	struct inflight_ioctl *in;
+	struct ioctl_scratch *s;
+	__u8 id = classify_ioctl(cmd, fd_kind);
+	__u16 n;
+
+	if (!tgid_selected(pid_tgid >> 32))
+		return;
+	s = bpf_map_lookup_elem(&scratch, &one);
+	if (!s)
+		return;
+	in = (struct inflight_ioctl *)s;
+	__builtin_memset(in, 0, sizeof(*in));
+	in->start_ns = bpf_ktime_get_ns();
+	in->arg = arg;
+	in->cmd = cmd;
+	in->fd = fd;
+	in->ioctl_id = id;
+	in->fd_kind = fd_kind;
+	in->strategy = strategy;
+	file_identity(file, fd_kind, &in->kvm, &in->object, &in->vcpu_id, in->device_name);
+	if (fd_kind != KVMIRQ_FD_SYSTEM)
+		set_thread_context(tid, in->kvm, in->object, in->vcpu_id);
+
+	if (id == KVMIRQ_IOCTL_OTHER) {
+		__u32 nr = cmd & 0xff;
+		__u64 *count = bpf_map_lookup_elem(&other_ioctls, &nr);
+
+		if (count)
+			(*count)++;
+	}
+	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN ||
+	    !(filter_ioctl_kinds & (1ULL << id)) || !kind_enabled(KVMIRQ_EV_IOCTL)) {
+		/* Only the context is needed for these; still mark the ioctl for exit. */
+		in->ioctl_id = id == KVMIRQ_IOCTL_OTHER ? KVMIRQ_IOCTL_OTHER : KVMIRQ_IOCTL_RUN;
+		bpf_map_update_elem(&inflight, &tid, in, BPF_ANY);
+		return;
+	}
+
+	n = capture_rules[id].entry_in;
+	in->in_total = capture_rules[id].in_total;
+	if (n && n <= IN_INLINE_MAX) {
+		if (bpf_probe_read_user(in->in, n, (void *)arg))
+			in->flags |= KVMIRQ_F_PAYLOAD_FAULT;
+		else
+			in->in_len = n;
+	}
+	/* A SET_DEVICE_ATTR's value is input too: read it before the kernel acts. */
+	if (id == KVMIRQ_IOCTL_SET_DEVICE_ATTR && in->in_len == 24) {
+		__u64 addr = *(__u64 *)&in->in[16];
+
+		if (!bpf_probe_read_user(&in->in[24], ATTR_VALUE_SIZE, (void *)addr) ||
+		    !bpf_probe_read_user(&in->in[24], 4, (void *)addr))
+			in->in_len = 24 + ATTR_VALUE_SIZE;
+		in->in_total = 24 + ATTR_VALUE_SIZE;
+	}
+	bpf_map_update_elem(&inflight, &tid, in, BPF_ANY);
+}
+
+/* Append user memory to the record's payload at *len, within the payload limit. */
+static __always_inline int payload_append_user(struct ioctl_scratch *s, __u32 *len, __u32 n,
+					       __u64 uaddr)
+{
+	__u32 off = *len;
+
+	if (off >= KVMIRQ_PAYLOAD_MAX)
+		return -1;
+	if (n > KVMIRQ_PAYLOAD_MAX - off)
+		n = KVMIRQ_PAYLOAD_MAX - off;
+	if (n == 0)
+		return 0;
+	/* For the verifier: off < MAX and n < 2 * MAX fit the 3 * MAX scratch. */
+	VERIFIER_MASK(off, KVMIRQ_PAYLOAD_MAX - 1);
+	VERIFIER_MASK(n, 2 * KVMIRQ_PAYLOAD_MAX - 1);
+	if (bpf_probe_read_user(&s->payload[off], n, (void *)uaddr))
+		return -1;
+	*len = off + n;
+	return 0;
+}
+
+/* Context for emitting the rest of a long routing table, chunk by chunk. */
+struct continuation_ctx {
+	__u64 uaddr;	 /* user address of the input payload */
+	__u32 offset;	 /* next input offset to send */
+	__u32 total;	 /* input payload size */
+	struct kvmirq_event_header h;
+};
+
+static long emit_continuation(__u32 index, struct continuation_ctx *c)
+{
+	__u32 zero = 0, n;
+	struct ioctl_scratch *s;
+	struct kvmirq_ev_ioctl_payload *p;
+
+	if (c->offset >= c->total)
+		return 1;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 1;
+	n = c->total - c->offset;
+	if (n > KVMIRQ_PAYLOAD_MAX)
+		n = KVMIRQ_PAYLOAD_MAX;
+	s->h = c->h;
+	s->h.kind = KVMIRQ_EV_IOCTL_PAYLOAD;
+	p = (struct kvmirq_ev_ioctl_payload *)&s->io;
+	p->offset = c->offset;
+	p->len = n;
+	p->pad = 0;
+	VERIFIER_MASK(n, 0xfff); /* the scratch has room for 4095 bytes here */
+	if (bpf_probe_read_user(p->bytes, n, (void *)(c->uaddr + c->offset))) {
+		p->len = 0;
+		s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+		n = 0;
+	}
+	s->h.size = sizeof(s->h) + sizeof(*p) + n;
+	if (bpf_ringbuf_output(&events, s, sizeof(s->h) + sizeof(*p) + n, 0))
+		count_kind(KVMIRQ_EV_IOCTL_PAYLOAD, true);
+	else
+		count_kind(KVMIRQ_EV_IOCTL_PAYLOAD, false);
+	c->offset += KVMIRQ_PAYLOAD_MAX;
+	return 0;
+}
+
+/* After CREATE_VM/VCPU/DEVICE: the new object, found through the returned fd. */
+static __always_inline void identify_created(struct ioctl_scratch *s, int new_fd)
+{
+	struct file *file = fd_to_file(new_fd);
+	__u8 kind = file_kind(file);
+	__u64 kvm;
+	__s32 vcpu_id;
+
+	if (kind == KVMIRQ_FD_UNKNOWN)
+		return;
+	file_identity(file, kind, &kvm, &s->io.object, &vcpu_id, s->io.device_name);
+	if (kind == KVMIRQ_FD_VM)
+		s->h.vm = kvm;
+	if (kind == KVMIRQ_FD_VCPU)
+		s->h.vcpu_id = vcpu_id;
+}
+
+static __always_inline void ioctl_exit(long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+	struct inflight_ioctl *in = bpf_map_lookup_elem(&inflight, &tid);
+	struct ioctl_scratch *s;
+	__u32 len = 0, out_len = 0, in_len;
+	__u8 id;
+
+	if (!in)
+		return;
+	id = in->ioctl_id;
+	bpf_map_delete_elem(&thread_contexts, &tid);
+	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX)
+		goto done;
+	s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		goto done;
+
+	fill_header(&s->h, KVMIRQ_EV_IOCTL, 0);
+	s->h.vm = in->kvm;
+	s->h.vcpu_id = in->vcpu_id;
+	s->h.flags = in->flags | (in->kvm ? 0 : KVMIRQ_F_UNATTRIBUTED);
+	s->io.cmd = in->cmd;
+	s->io.fd = in->fd;
+	s->io.ioctl_id = id;
+	s->io.fd_kind = in->fd_kind;
+	s->io.strategy = in->strategy;
+	s->io.pad0 = 0;
+	s->io.ret = ret;
+	s->io.arg = in->arg;
+	s->io.object = in->object;
+	s->io.duration_ns = s->h.timestamp_ns - in->start_ns;
+	s->io.in_total = in->in_total;
+	s->io.pad1 = 0;
+	__builtin_memcpy(s->io.device_name, in->device_name, KVMIRQ_DEVICE_NAME_LEN);
+
+	/* Input read at entry. */
+	in_len = in->in_len;
+	if (in_len > IN_INLINE_MAX)
+		in_len = IN_INLINE_MAX;
+	bpf_probe_read_kernel(s->payload, in_len, in->in);
+	len = in_len;
+
+	/* Inputs read at exit: large SETs, and the routing entries. */
+	if (id == KVMIRQ_IOCTL_SET_GSI_ROUTING && len == 8) {
+		__u32 nr = *(__u32 *)s->payload;
+
+		if (nr > ROUTING_MAX_ENTRIES)
+			nr = ROUTING_MAX_ENTRIES; /* the kernel refuses it; keep what we show bounded */
+		s->io.in_total = 8 + nr * ROUTING_ENTRY_SIZE;
+		if (payload_append_user(s, &len, nr * ROUTING_ENTRY_SIZE, in->arg + 8))
+			s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+	} else if (capture_rules[id].exit_in) {
+		if (payload_append_user(s, &len, capture_rules[id].exit_in, in->arg))
+			s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+	}
+	in_len = len;
+
+	/* Outputs, only when the kernel produced them. */
+	if (ret >= 0) {
+		if (id == KVMIRQ_IOCTL_GET_DEVICE_ATTR && in->in_len >= 24) {
+			__u64 addr = *(__u64 *)&in->in[16];
+
+			if (payload_append_user(s, &len, ATTR_VALUE_SIZE, addr) &&
+			    payload_append_user(s, &len, 4, addr))
+				s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+		} else if (capture_rules[id].out) {
+			if (payload_append_user(s, &len, capture_rules[id].out, in->arg))
+				s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+		}
+	}
+	out_len = len - in_len;
+	if (in_len < s->io.in_total)
+		s->h.flags |= KVMIRQ_F_PAYLOAD_TRUNCATED;
+
+	if (ret >= 0) {
+		if (id == KVMIRQ_IOCTL_CREATE_VM || id == KVMIRQ_IOCTL_CREATE_VCPU)
+			identify_created(s, (int)ret);
+		else if (id == KVMIRQ_IOCTL_CREATE_DEVICE && out_len >= 8)
+			identify_created(s, *(__s32 *)&s->payload[in_len + 4 & (KVMIRQ_PAYLOAD_MAX - 1)]);
+	}
+
+	s->io.in_len = in_len;
+	s->io.out_len = out_len;
+	len = sizeof(s->h) + sizeof(s->io) + len;
+	s->h.size = len;
+	if (len > sizeof(*s))
+		len = sizeof(*s);
+	if (bpf_ringbuf_output(&events, s, len, 0)) {
+		count_kind(KVMIRQ_EV_IOCTL, true);
+	} else {
+		count_kind(KVMIRQ_EV_IOCTL, false);
+		/* A routing table longer than one record continues in payload records. */
+		if (id == KVMIRQ_IOCTL_SET_GSI_ROUTING && s->io.in_total > in_len &&
+		    !(s->h.flags & KVMIRQ_F_PAYLOAD_FAULT)) {
+			struct continuation_ctx c = {
+				.uaddr = in->arg, .offset = in_len, .total = s->io.in_total,
+				.h = s->h,
+			};
+
+			bpf_loop(ROUTING_MAX_ENTRIES * ROUTING_ENTRY_SIZE / KVMIRQ_PAYLOAD_MAX + 1,
+				 emit_continuation, &c, 0);
+		}
+	}
+done:
+	bpf_map_delete_elem(&inflight, &tid);
+}

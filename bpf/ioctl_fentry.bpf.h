@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Attach strategy 1: fentry/fexit on KVM's own ioctl handlers. The file kind
+ * is known from the hook, the return value comes with fexit, and the fd
+ * number is read from the syscall's saved user registers. Needs BPF
+ * trampolines (x86-64 and arm64; not powerpc 6.1, not every host).
+ */
+#pragma once
+#include "ioctl.bpf.h"
+
+/* The ioctl syscall's first argument, from the registers saved at entry. */
+static __always_inline int syscall_fd(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	return (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+}
+
+#define FENTRY_PAIR(FUNC, KIND)                                                  \
+	SEC("fentry/" #FUNC)                                                     \
+	int BPF_PROG(enter_##FUNC, struct file *filp, unsigned int ioctl,        \
+		     unsigned long arg)                                          \
+	{                                                                        \
+		ioctl_enter(KIND, filp, syscall_fd(), ioctl, arg,                \
+			    KVMIRQ_STRATEGY_FENTRY);                             \
+		return 0;                                                        \
+	}                                                                        \
+	SEC("fexit/" #FUNC)                                                      \
+	int BPF_PROG(exit_##FUNC, struct file *filp, unsigned int ioctl,         \
+		     unsigned long arg, long ret)                                \
+	{                                                                        \
+		ioctl_exit(ret);                                                 \
+		return 0;                                                        \
+	}
+
+FENTRY_PAIR(kvm_dev_ioctl, KVMIRQ_FD_SYSTEM)
+FENTRY_PAIR(kvm_vm_ioctl, KVMIRQ_FD_VM)
+FENTRY_PAIR(kvm_vcpu_ioctl, KVMIRQ_FD_VCPU)
+FENTRY_PAIR(kvm_device_ioctl, KVMIRQ_FD_DEVICE)

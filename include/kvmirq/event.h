@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The event records that the BPF programs send to user space through the
+ * ring buffer. This header is shared byte for byte by bpf/ and src/, so it
+ * uses only fixed-width UAPI types and explicit padding.
+ *
+ * Bump KVMIRQ_SCHEMA_VERSION whenever a record changes shape.
+ */
+#ifndef KVMIRQ_EVENT_H
+#define KVMIRQ_EVENT_H
+
+#ifdef __KVMIRQ_BPF__
+/* In BPF the kernel types come from bpf/vmlinux_min.h. */
+#else
+#include <linux/types.h>
+#endif
+
+#define KVMIRQ_SCHEMA_VERSION 1
+
+/* Every kind of record. Values are stored in trace files: never renumber. */
+enum kvmirq_event_kind {
+	KVMIRQ_EV_NONE = 0,
+
+	/* Delivery tracepoints (x86 and generic). */
+	KVMIRQ_EV_SET_IRQ = 1,		  /* kvm_set_irq */
+	KVMIRQ_EV_MSI_SET_IRQ = 2,	  /* kvm_msi_set_irq */
+	KVMIRQ_EV_IOAPIC_SET_IRQ = 3,	  /* kvm_ioapic_set_irq */
+	KVMIRQ_EV_PIC_SET_IRQ = 4,	  /* kvm_pic_set_irq */
+	KVMIRQ_EV_APIC_ACCEPT_IRQ = 5,	  /* kvm_apic_accept_irq */
+	KVMIRQ_EV_EOI = 6,		  /* kvm_eoi */
+	KVMIRQ_EV_PV_EOI = 7,		  /* kvm_pv_eoi */
+	KVMIRQ_EV_ACK_IRQ = 8,		  /* kvm_ack_irq */
+	KVMIRQ_EV_APIC_IPI = 9,		  /* kvm_apic_ipi */
+	KVMIRQ_EV_INJ_VIRQ = 10,	  /* kvm_inj_virq */
+	KVMIRQ_EV_IOAPIC_DELAYED_EOI = 11, /* kvm_ioapic_delayed_eoi_inj */
+	/* arm64 */
+	KVMIRQ_EV_ARM_IRQ_LINE = 12,	     /* kvm_irq_line */
+	KVMIRQ_EV_VGIC_UPDATE_PENDING = 13, /* vgic_update_irq_pending */
+
+	/* ioctl paths */
+	KVMIRQ_EV_IOCTL = 32,	      /* one KVM ioctl, entry to exit */
+	KVMIRQ_EV_IOCTL_PAYLOAD = 33, /* continuation of a large payload */
+
+	KVMIRQ_EV_KIND_MAX = 34,
+};
+
+/* Which file an ioctl was issued on. */
+enum kvmirq_fd_kind {
+	KVMIRQ_FD_UNKNOWN = 0,
+	KVMIRQ_FD_SYSTEM = 1, /* /dev/kvm */
+	KVMIRQ_FD_VM = 2,
+	KVMIRQ_FD_VCPU = 3,
+	KVMIRQ_FD_DEVICE = 4,
+};
+
+/* How the ioctl programs are attached (stored in every ioctl record). */
+enum kvmirq_strategy {
+	KVMIRQ_STRATEGY_NONE = 0,
+	KVMIRQ_STRATEGY_FENTRY = 1,  /* fentry/fexit on kvm_*_ioctl */
+	KVMIRQ_STRATEGY_SYSCALL = 2, /* syscalls:sys_{enter,exit}_ioctl + fd walk */
+};
+
+/*
+ * The ioctls kvmirq records, identified by their number and size only: the
+ * direction bits are encoded differently on powerpc, and number + size +
+ * fd kind is unambiguous for this set (see docs/architecture.md).
+ */
+enum kvmirq_ioctl_id {
+	KVMIRQ_IOCTL_OTHER = 0,
+	KVMIRQ_IOCTL_CREATE_VM,
+	KVMIRQ_IOCTL_CREATE_VCPU,
+	KVMIRQ_IOCTL_CREATE_IRQCHIP,
+	KVMIRQ_IOCTL_IRQ_LINE,
+	KVMIRQ_IOCTL_IRQ_LINE_STATUS,
+	KVMIRQ_IOCTL_SIGNAL_MSI,
+	KVMIRQ_IOCTL_IRQFD,
+	KVMIRQ_IOCTL_SET_GSI_ROUTING,
+	KVMIRQ_IOCTL_CREATE_DEVICE,
+	KVMIRQ_IOCTL_SET_DEVICE_ATTR,
+	KVMIRQ_IOCTL_GET_DEVICE_ATTR,
+	KVMIRQ_IOCTL_HAS_DEVICE_ATTR,
+	KVMIRQ_IOCTL_GET_IRQCHIP,
+	KVMIRQ_IOCTL_SET_IRQCHIP,
+	KVMIRQ_IOCTL_GET_LAPIC,
+	KVMIRQ_IOCTL_SET_LAPIC,
+	KVMIRQ_IOCTL_ENABLE_CAP,
+	KVMIRQ_IOCTL_INTERRUPT,
+	KVMIRQ_IOCTL_RUN, /* never recorded; gives vCPU threads their context */
+	KVMIRQ_IOCTL_ID_MAX,
+};
+
+#define KVMIRQ_NO_VCPU (-1)
+#define KVMIRQ_DEVICE_NAME_LEN 24
+
+/* Header flags */
+#define KVMIRQ_F_UNATTRIBUTED (1u << 0) /* VM unknown: raised outside any VM context */
+#define KVMIRQ_F_PAYLOAD_TRUNCATED (1u << 1)
+#define KVMIRQ_F_PAYLOAD_FAULT (1u << 2) /* the user buffer could not be read */
+#define KVMIRQ_F_KERNEL_THREAD (1u << 3) /* raised by a kernel thread */
+
+struct kvmirq_event_header {
+	__u64 timestamp_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u64 vm;	    /* kernel address of struct kvm; 0 = unattributed */
+	__u32 pid;	    /* thread group id of the raising task */
+	__u32 tid;
+	__s32 vcpu_id; /* KVMIRQ_NO_VCPU when not known */
+	__u16 kind;    /* enum kvmirq_event_kind */
+	__u16 size;    /* whole record, header included */
+	__u32 cpu;
+	__u32 flags; /* KVMIRQ_F_* */
+};
+
+/* Delivery records: one struct per tracepoint, raw values, decoded later. */
+struct kvmirq_ev_set_irq {
+	__u32 gsi;
+	__s32 level;
+	__s32 irq_source_id;
+	__u32 pad;
+};
+
+struct kvmirq_ev_msi_set_irq {
+	__u64 address;
+	__u64 data;
+};
+
+struct kvmirq_ev_ioapic_set_irq {
+	__u64 entry; /* the redirection entry as the kernel saw it */
+	__u32 pin;
+	__u32 coalesced;
+};
+
+struct kvmirq_ev_pic_set_irq {
+	__u8 chip;
+	__u8 pin;
+	__u8 elcr;
+	__u8 imr;
+	__u8 coalesced;
+	__u8 pad[3];
+};
+
+struct kvmirq_ev_apic_accept_irq {
+	__u32 apicid; /* = vcpu_id in the kernel's tracepoint */
+	__u16 delivery_mode;
+	__u16 trig_mode;
+	__u32 vector;
+	__u32 pad;
+};
+
+struct kvmirq_ev_eoi { /* kvm_eoi and kvm_pv_eoi */
+	__u32 apicid;
+	__u32 vector;
+};
+
+struct kvmirq_ev_ack_irq {
+	__u32 irqchip;
+	__u32 pin;
+};
+
+struct kvmirq_ev_apic_ipi {
+	__u32 icr_low;
+	__u32 dest_id;
+};
+
+struct kvmirq_ev_inj_virq {
+	__u32 vector;
+	__u8 soft;	 /* valid when has_soft_reinjected */
+	__u8 reinjected;
+	__u8 has_soft_reinjected; /* the kernel's prototype has them (5.19+) */
+	__u8 pad;
+};
+
+struct kvmirq_ev_ioapic_delayed_eoi {
+	__u64 entry;
+};
+
+struct kvmirq_ev_arm_irq_line {
+	__u32 type;
+	__s32 vcpu_idx;
+	__s32 irq_num;
+	__s32 level;
+};
+
+struct kvmirq_ev_vgic_update_pending {
+	__u64 vcpu_id;
+	__u32 irq;
+	__u32 level;
+};
+
+/*
+ * Payload limits. A record carries at most KVMIRQ_PAYLOAD_MAX bytes; longer
+ * inputs (a routing table of many entries) continue in IOCTL_PAYLOAD records
+ * that follow on the same CPU.
+ */
+#define KVMIRQ_PAYLOAD_MAX 2048
+#define KVMIRQ_PAYLOAD_TOTAL_MAX (8 + 4096 * 48) /* kvm_irq_routing, full */
+
+struct kvmirq_ev_ioctl {
+	__u32 cmd;	/* raw ioctl number as the VMM passed it */
+	__s32 fd;
+	__u8 ioctl_id;	/* enum kvmirq_ioctl_id */
+	__u8 fd_kind;	/* enum kvmirq_fd_kind */
+	__u8 strategy;	/* enum kvmirq_strategy */
+	__u8 pad0;
+	__u32 in_total; /* input payload size the ioctl defines */
+	__s64 ret;	/* return value: negative errno on failure */
+	__u64 arg;	/* the user pointer or value */
+	__u64 object;	/* kernel address of the vCPU or device (identity) */
+	__u64 duration_ns;
+	char device_name[KVMIRQ_DEVICE_NAME_LEN]; /* device fds: ops->name */
+	__u16 in_len;			  /* input bytes in this record */
+	__u16 out_len;			  /* output bytes in this record, after input */
+	__u32 pad1;
+	__u8 payload[]; /* in_len input bytes, then out_len output bytes */
+};
+
+struct kvmirq_ev_ioctl_payload {
+	__u32 offset; /* into the input payload */
+	__u16 len;
+	__u16 pad;
+	__u8 bytes[];
+};
+
+/* The largest record the ring buffer carries. */
+#define KVMIRQ_RECORD_MAX                                                        \
+	(sizeof(struct kvmirq_event_header) + sizeof(struct kvmirq_ev_ioctl) +   \
+	 KVMIRQ_PAYLOAD_MAX)
+
+/* In-kernel counters, per CPU, indexed by enum kvmirq_event_kind. */
+struct kvmirq_kind_counters {
+	__u64 seen;	/* the hook ran and the event passed the filters */
+	__u64 dropped;	/* the ring buffer was full */
+};
+
+#endif /* KVMIRQ_EVENT_H */

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Open, load and attach the BPF object; drain its ring buffer. The ioctl
+ * strategy is chosen by trying: fentry first (exact and cheap), and the
+ * syscall tracepoints when the kernel refuses BPF trampolines.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "capture/capture.h"
+#include "util/tracefs.h"
+#include "kvmirq.skel.h"
+
+struct capture {
+	struct kvmirq_bpf *skel;
+	struct ring_buffer *ring;
+	struct bpf_link *links[32];
+	unsigned int nr_links;
+	capture_record_fn fn;
+	void *ctx;
+	struct capture_status status;
+};
+
+/* libbpf's last messages, kept to explain a failed load. */
+static char libbpf_log[4096];
+static bool libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	size_t used = strlen(libbpf_log);
+	va_list copy;
+
+	if (libbpf_verbose) {
+		va_copy(copy, ap);
+		vfprintf(stderr, fmt, copy);
+		va_end(copy);
+	}
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	if (used > sizeof(libbpf_log) - 256)
+		used = 0; /* keep the latest messages */
+	vsnprintf(libbpf_log + used, sizeof(libbpf_log) - used, fmt, ap);
+	return 0;
+}
+
+const char *strategy_name(enum kvmirq_strategy s)
+{
+	switch (s) {
+	case KVMIRQ_STRATEGY_FENTRY:
+		return "fentry";
+	case KVMIRQ_STRATEGY_SYSCALL:
+		return "syscall-tracepoint";
+	default:
+		return "none";
+	}
+}
+
+/* The last line of libbpf's log that says something, for a one-line reason. */
+static void last_log_line(char *out, size_t len)
+{
+	char *end = libbpf_log + strlen(libbpf_log), *start;
+
+	while (end > libbpf_log && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	start = end;
+	while (start > libbpf_log && start[-1] != '\n')
+		start--;
+	snprintf(out, len, "%.*s", (int)(end - start), start);
+}
+
+static void set_filters(struct kvmirq_bpf *skel, const struct capture_options *o)
+{
+	skel->rodata->filter_tgid = o->pid;
+	skel->rodata->filter_kinds = o->kinds ? o->kinds : ~0ULL;
+	skel->rodata->filter_ioctl_kinds = o->ioctl_kinds ? o->ioctl_kinds : ~0ULL;
+}
+
+/* Decide which programs load for STRATEGY, recording why the others do not. */
+static void choose_programs(struct capture *c, enum kvmirq_strategy strategy)
+{
+	struct bpf_program *prog;
+
+	c->status.nr_programs = 0;
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		const struct program_info *info = program_info_find(bpf_program__name(prog));
+		struct capture_program_status *st;
+		bool wanted = false;
+
+		if (!info || c->status.nr_programs >= 32) {
+			bpf_program__set_autoload(prog, false);
+			continue;
+		}
+		st = &c->status.programs[c->status.nr_programs++];
+		memset(st, 0, sizeof(*st));
+		st->info = info;
+		switch (info->group) {
+		case PROGRAM_DELIVERY:
+			wanted = tracefs_event_exists(info->hook);
+			if (!wanted)
+				snprintf(st->why, sizeof(st->why),
+					 "tracepoint %s not in this kernel", info->hook);
+			break;
+		case PROGRAM_FENTRY:
+			wanted = strategy == KVMIRQ_STRATEGY_FENTRY;
+			if (!wanted)
+				snprintf(st->why, sizeof(st->why), "strategy %s in use",
+					 strategy_name(strategy));
+			break;
+		case PROGRAM_SYSCALL:
+			wanted = strategy == KVMIRQ_STRATEGY_SYSCALL;
+			if (!wanted)
+				snprintf(st->why, sizeof(st->why), "strategy %s in use",
+					 strategy_name(strategy));
+			break;
+		}
+		st->wanted = wanted;
+		bpf_program__set_autoload(prog, wanted);
+	}
+}
+
+static void detach_all(struct capture *c)
+{
+	for (unsigned int i = 0; i < c->nr_links; i++)
+		bpf_link__destroy(c->links[i]);
+	c->nr_links = 0;
+}
+
+/*
+ * Attach every wanted program. A delivery program that fails is reported
+ * and skipped; an ioctl program that fails fails the strategy.
+ */
+static int attach_programs(struct capture *c, char *err, size_t errlen)
+{
+	for (unsigned int i = 0; i < c->status.nr_programs; i++) {
+		struct capture_program_status *st = &c->status.programs[i];
+		struct bpf_program *prog;
+		struct bpf_link *link;
+
+		if (!st->wanted)
+			continue;
+		prog = bpf_object__find_program_by_name(c->skel->obj, st->info->prog_name);
+		libbpf_log[0] = '\0';
+		link = prog ? bpf_program__attach(prog) : NULL;
+		if (!link) {
+			int e = errno;
+
+			snprintf(st->why, sizeof(st->why), "attach failed: %s", strerror(e));
+			if (st->info->group != PROGRAM_DELIVERY) {
+				snprintf(err, errlen, "cannot attach %s to %s: %s",
+					 st->info->prog_name, st->info->hook, strerror(e));
+				return -e;
+			}
+			continue;
+		}
+		c->links[c->nr_links++] = link;
+		st->attached = true;
+	}
+	return 0;
+}
+
+static int try_strategy(struct capture *c, const struct capture_options *o,
+			enum kvmirq_strategy strategy, char *err, size_t errlen)
+{
+	unsigned int mib = o->ringbuf_mib ? o->ringbuf_mib : CAPTURE_DEFAULT_RINGBUF_MIB;
+	char reason[200];
+	int ret;
+
+	c->skel = kvmirq_bpf__open();
+	if (!c->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		return -errno;
+	}
+	set_filters(c->skel, o);
+	bpf_map__set_max_entries(c->skel->maps.events, mib << 20);
+	c->status.ringbuf_mib = mib;
+	choose_programs(c, strategy);
+	libbpf_log[0] = '\0';
+	ret = kvmirq_bpf__load(c->skel);
+	if (ret) {
+		last_log_line(reason, sizeof(reason));
+		snprintf(err, errlen, "cannot load the BPF programs (strategy %s): %s%s%s",
+			 strategy_name(strategy), strerror(-ret), reason[0] ? ": " : "", reason);
+		goto fail;
+	}
+	ret = attach_programs(c, err, errlen);
+	if (ret)
+		goto fail;
+	c->status.strategy = strategy;
+	return 0;
+fail:
+	detach_all(c);
+	kvmirq_bpf__destroy(c->skel);
+	c->skel = NULL;
+	return ret;
+}
+
+static int on_ring_record(void *ctx, void *data, size_t len)
+{
+	struct capture *c = ctx;
+
+	return c->fn(data, len, c->ctx);
+}
+
+int capture_open(struct capture **out, const struct capture_options *o, capture_record_fn fn,
+		 void *ctx, char *err, size_t errlen)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	libbpf_verbose = o->verbose;
+	libbpf_set_print(libbpf_print);
+	if (geteuid() != 0) {
+		snprintf(err, errlen, "kvmirq needs root (CAP_BPF and CAP_PERFMON) to load BPF programs");
+		free(c);
+		return -EPERM;
+	}
+	c->fn = fn;
+	c->ctx = ctx;
+	if (o->strategy == KVMIRQ_STRATEGY_NONE || o->strategy == KVMIRQ_STRATEGY_FENTRY) {
+		ret = try_strategy(c, o, KVMIRQ_STRATEGY_FENTRY, err, errlen);
+		if (ret && o->strategy == KVMIRQ_STRATEGY_NONE) {
+			snprintf(c->status.fentry_refused, sizeof(c->status.fentry_refused), "%s", err);
+			ret = try_strategy(c, o, KVMIRQ_STRATEGY_SYSCALL, err, errlen);
+		}
+	} else {
+		ret = try_strategy(c, o, o->strategy, err, errlen);
+	}
+	if (ret) {
+		free(c);
+		return ret;
+	}
+	c->ring = ring_buffer__new(bpf_map__fd(c->skel->maps.events), on_ring_record, c, NULL);
+	if (!c->ring) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		capture_close(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+const struct capture_status *capture_get_status(const struct capture *c)
+{
+	return &c->status;
+}
+
+int capture_poll(struct capture *c, int timeout_ms)
+{
+	return ring_buffer__poll(c->ring, timeout_ms);
+}
+
+int capture_read_counters(struct capture *c, struct kvmirq_kind_counters totals[KVMIRQ_EV_KIND_MAX])
+{
+	int ncpus = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(c->skel->maps.kind_counters);
+	struct kvmirq_kind_counters *percpu;
+
+	if (ncpus <= 0)
+		return -EINVAL;
+	percpu = calloc(ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	for (__u32 kind = 0; kind < KVMIRQ_EV_KIND_MAX; kind++) {
+		totals[kind].seen = totals[kind].dropped = 0;
+		if (bpf_map_lookup_elem(fd, &kind, percpu))
+			continue;
+		for (int cpu = 0; cpu < ncpus; cpu++) {
+			totals[kind].seen += percpu[cpu].seen;
+			totals[kind].dropped += percpu[cpu].dropped;
+		}
+	}
+	free(percpu);
+	return 0;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	ring_buffer__free(c->ring);
+	detach_all(c);
+	kvmirq_bpf__destroy(c->skel);
+	free(c);
+}

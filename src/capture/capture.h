@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loading, attaching and draining kvmirq's BPF programs. Chooses the ioctl
+ * attach strategy at run time (fentry where the kernel allows it, syscall
+ * tracepoints otherwise) and keeps a status of every program for `probe`.
+ */
+#ifndef KVMIRQ_CAPTURE_H
+#define KVMIRQ_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kvmirq/event.h"
+#include "capture/programs.h"
+
+struct capture_options {
+	unsigned int pid;		/* 0: every process */
+	unsigned long long kinds;	/* bit per enum kvmirq_event_kind; 0: all */
+	unsigned long long ioctl_kinds; /* bit per enum kvmirq_ioctl_id; 0: all */
+	enum kvmirq_strategy strategy;	/* NONE: choose */
+	unsigned int ringbuf_mib;	/* 0: default */
+	bool verbose;			/* libbpf's messages to stderr */
+};
+
+#define CAPTURE_DEFAULT_RINGBUF_MIB 16
+
+struct capture_program_status {
+	const struct program_info *info;
+	bool wanted;	/* part of the chosen configuration */
+	bool attached;
+	char why[160];	/* why it is not attached */
+};
+
+struct capture_status {
+	enum kvmirq_strategy strategy;
+	char fentry_refused[256]; /* why fentry was not used, when it was not */
+	unsigned int ringbuf_mib;
+	struct capture_program_status programs[32];
+	unsigned int nr_programs;
+};
+
+/* Called for each ring-buffer record; a non-zero return stops the poll. */
+typedef int (*capture_record_fn)(const void *record, size_t len, void *ctx);
+
+struct capture;
+
+int capture_open(struct capture **out, const struct capture_options *opts,
+		 capture_record_fn fn, void *ctx, char *err, size_t errlen);
+const struct capture_status *capture_get_status(const struct capture *c);
+/* Returns records consumed, or a negative errno (-EINTR when interrupted). */
+int capture_poll(struct capture *c, int timeout_ms);
+/* Sums the per-CPU counters: totals[kind]. */
+int capture_read_counters(struct capture *c,
+			  struct kvmirq_kind_counters totals[KVMIRQ_EV_KIND_MAX]);
+void capture_close(struct capture *c);
+
+const char *strategy_name(enum kvmirq_strategy s);
+
+#endif

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <strings.h>
+
+#include "codec/names.h"
+
+struct kind_name {
+	const char *name;
+	const char *tracepoint;
+};
+
+static const struct kind_name kind_names[KVMIRQ_EV_KIND_MAX] = {
+	[KVMIRQ_EV_SET_IRQ] = { "set_irq", "kvm_set_irq" },
+	[KVMIRQ_EV_MSI_SET_IRQ] = { "msi_set_irq", "kvm_msi_set_irq" },
+	[KVMIRQ_EV_IOAPIC_SET_IRQ] = { "ioapic_set_irq", "kvm_ioapic_set_irq" },
+	[KVMIRQ_EV_PIC_SET_IRQ] = { "pic_set_irq", "kvm_pic_set_irq" },
+	[KVMIRQ_EV_APIC_ACCEPT_IRQ] = { "apic_accept_irq", "kvm_apic_accept_irq" },
+	[KVMIRQ_EV_EOI] = { "eoi", "kvm_eoi" },
+	[KVMIRQ_EV_PV_EOI] = { "pv_eoi", "kvm_pv_eoi" },
+	[KVMIRQ_EV_ACK_IRQ] = { "ack_irq", "kvm_ack_irq" },
+	[KVMIRQ_EV_APIC_IPI] = { "apic_ipi", "kvm_apic_ipi" },
+	[KVMIRQ_EV_INJ_VIRQ] = { "inj_virq", "kvm_inj_virq" },
+	[KVMIRQ_EV_IOAPIC_DELAYED_EOI] = { "ioapic_delayed_eoi_inj", "kvm_ioapic_delayed_eoi_inj" },
+	[KVMIRQ_EV_ARM_IRQ_LINE] = { "irq_line", "kvm_irq_line" },
+	[KVMIRQ_EV_VGIC_UPDATE_PENDING] = { "vgic_update_irq_pending", "vgic_update_irq_pending" },
+	[KVMIRQ_EV_IOCTL] = { "ioctl", NULL },
+	[KVMIRQ_EV_IOCTL_PAYLOAD] = { "ioctl_payload", NULL },
+};
+
+const char *event_kind_name(unsigned int kind)
+{
+	if (kind < KVMIRQ_EV_KIND_MAX && kind_names[kind].name)
+		return kind_names[kind].name;
+	return "?";
+}
+
+const char *event_kind_tracepoint(unsigned int kind)
+{
+	return kind < KVMIRQ_EV_KIND_MAX ? kind_names[kind].tracepoint : NULL;
+}
+
+int event_kind_from_name(const char *name)
+{
+	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)
+		if (kind_names[k].name && (!strcmp(kind_names[k].name, name) ||
+					   (kind_names[k].tracepoint &&
+					    !strcmp(kind_names[k].tracepoint, name))))
+			return (int)k;
+	return -1;
+}
+
+static const char *const ioctl_names[KVMIRQ_IOCTL_ID_MAX] = {
+	[KVMIRQ_IOCTL_OTHER] = "KVM_OTHER",
+	[KVMIRQ_IOCTL_CREATE_VM] = "KVM_CREATE_VM",
+	[KVMIRQ_IOCTL_CREATE_VCPU] = "KVM_CREATE_VCPU",
+	[KVMIRQ_IOCTL_CREATE_IRQCHIP] = "KVM_CREATE_IRQCHIP",
+	[KVMIRQ_IOCTL_IRQ_LINE] = "KVM_IRQ_LINE",
+	[KVMIRQ_IOCTL_IRQ_LINE_STATUS] = "KVM_IRQ_LINE_STATUS",
+	[KVMIRQ_IOCTL_SIGNAL_MSI] = "KVM_SIGNAL_MSI",
+	[KVMIRQ_IOCTL_IRQFD] = "KVM_IRQFD",
+	[KVMIRQ_IOCTL_SET_GSI_ROUTING] = "KVM_SET_GSI_ROUTING",
+	[KVMIRQ_IOCTL_CREATE_DEVICE] = "KVM_CREATE_DEVICE",
+	[KVMIRQ_IOCTL_SET_DEVICE_ATTR] = "KVM_SET_DEVICE_ATTR",
+	[KVMIRQ_IOCTL_GET_DEVICE_ATTR] = "KVM_GET_DEVICE_ATTR",
+	[KVMIRQ_IOCTL_HAS_DEVICE_ATTR] = "KVM_HAS_DEVICE_ATTR",
+	[KVMIRQ_IOCTL_GET_IRQCHIP] = "KVM_GET_IRQCHIP",
+	[KVMIRQ_IOCTL_SET_IRQCHIP] = "KVM_SET_IRQCHIP",
+	[KVMIRQ_IOCTL_GET_LAPIC] = "KVM_GET_LAPIC",
+	[KVMIRQ_IOCTL_SET_LAPIC] = "KVM_SET_LAPIC",
+	[KVMIRQ_IOCTL_ENABLE_CAP] = "KVM_ENABLE_CAP",
+	[KVMIRQ_IOCTL_INTERRUPT] = "KVM_INTERRUPT",
+	[KVMIRQ_IOCTL_RUN] = "KVM_RUN",
+};
+
+const char *ioctl_name(unsigned int id)
+{
+	return id < KVMIRQ_IOCTL_ID_MAX ? ioctl_names[id] : "KVM_?";
+}
+
+const char *ioctl_short_name(unsigned int id)
+{
+	return ioctl_name(id) + 4; /* past "KVM_" */
+}
+
+int ioctl_id_from_name(const char *name)
+{
+	for (unsigned int i = 1; i < KVMIRQ_IOCTL_ID_MAX; i++)
+		if (!strcasecmp(ioctl_names[i], name) || !strcasecmp(ioctl_names[i] + 4, name))
+			return (int)i;
+	return -1;
+}
+
+const char *fd_kind_name(unsigned int kind)
+{
+	static const char *const names[] = { "unknown", "system", "vm", "vcpu", "device" };
+
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "unknown";
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kvmirq's commands: one file each, dispatched by name from main.c. */
+#ifndef KVMIRQ_COMMANDS_H
+#define KVMIRQ_COMMANDS_H
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	void (*usage)(void); /* prints the command's --help text to stdout */
+};
+
+int cmd_probe(int argc, char **argv);
+void cmd_probe_usage(void);
+int cmd_record(int argc, char **argv);
+void cmd_record_usage(void);
+int cmd_report(int argc, char **argv);
+void cmd_report_usage(void);
+
+extern const struct command command_table[];
+
+#endif

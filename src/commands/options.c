@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/names.h"
+#include "commands/options.h"
+
+int parse_strategy(const char *s, enum kvmirq_strategy *out)
+{
+	if (!strcmp(s, "auto"))
+		*out = KVMIRQ_STRATEGY_NONE;
+	else if (!strcmp(s, "fentry"))
+		*out = KVMIRQ_STRATEGY_FENTRY;
+	else if (!strcmp(s, "syscall"))
+		*out = KVMIRQ_STRATEGY_SYSCALL;
+	else {
+		fprintf(stderr, "kvmirq: unknown strategy '%s' (auto, fentry or syscall)\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+int parse_duration_ms(const char *s, unsigned long long *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v < 0) {
+		fprintf(stderr, "kvmirq: bad duration '%s'\n", s);
+		return -1;
+	}
+	if (!*end || !strcmp(end, "s"))
+		v *= 1000;
+	else if (!strcmp(end, "m"))
+		v *= 60000;
+	else if (!strcmp(end, "h"))
+		v *= 3600000;
+	else if (strcmp(end, "ms")) {
+		fprintf(stderr, "kvmirq: bad duration unit in '%s' (ms, s, m, h)\n", s);
+		return -1;
+	}
+	*out = (unsigned long long)v;
+	return 0;
+}
+
+/*
+ * Kinds are event names ("set_irq", "msi_set_irq", ...), ioctl names
+ * ("ioctl:irq_line", or "ioctl" for all of them), or "delivery".
+ */
+int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *ioctls)
+{
+	char *copy = strdup(s), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!copy)
+		return -1;
+	*kinds = 0;
+	*ioctls = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int id;
+
+		if (!strcmp(tok, "ioctl")) {
+			*kinds |= 1ULL << KVMIRQ_EV_IOCTL | 1ULL << KVMIRQ_EV_IOCTL_PAYLOAD;
+			*ioctls = ~0ULL;
+		} else if (!strcmp(tok, "delivery")) {
+			*kinds |= (1ULL << KVMIRQ_EV_IOCTL) - 2;
+		} else if (!strncmp(tok, "ioctl:", 6) && (id = ioctl_id_from_name(tok + 6)) > 0) {
+			*kinds |= 1ULL << KVMIRQ_EV_IOCTL | 1ULL << KVMIRQ_EV_IOCTL_PAYLOAD;
+			*ioctls |= 1ULL << id;
+		} else if ((id = event_kind_from_name(tok)) > 0) {
+			*kinds |= 1ULL << id;
+		} else {
+			fprintf(stderr, "kvmirq: unknown event kind '%s' (see kvmirq record --help)\n", tok);
+			ret = -1;
+			break;
+		}
+	}
+	free(copy);
+	return ret;
+}

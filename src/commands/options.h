@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Option values shared by several commands, parsed in one place. */
+#ifndef KVMIRQ_OPTIONS_H
+#define KVMIRQ_OPTIONS_H
+
+#include "kvmirq/event.h"
+
+/* "auto", "fentry" or "syscall"; prints an error and returns -1 otherwise. */
+int parse_strategy(const char *s, enum kvmirq_strategy *out);
+/* A duration such as "10", "10s", "500ms", "2m" into milliseconds. */
+int parse_duration_ms(const char *s, unsigned long long *out);
+/* A comma-separated list of event kind names into a bit mask. */
+int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *ioctls);
+
+#endif

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmirq probe: what the running kernel offers, which attach strategy kvmirq
+ * chooses, which programs attached, and why the others did not.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "util/json.h"
+#include "util/tracefs.h"
+
+void cmd_probe_usage(void)
+{
+	printf("Usage: kvmirq probe [OPTIONS]\n"
+	       "\n"
+	       "Load and attach kvmirq's BPF programs, then report what the running kernel\n"
+	       "supports: the ioctl attach strategy chosen (fentry, or syscall tracepoints\n"
+	       "where the kernel refuses fentry), each program's hook and whether it attached,\n"
+	       "and why the others did not. Nothing is recorded.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -s, --strategy NAME   auto (default), fentry or syscall\n"
+	       "  -j, --json            print one JSON object\n"
+	       "  -v, --verbose         show libbpf's messages\n"
+	       "  -h, --help            show this help\n"
+	       "\n"
+	       "Exit status: 0 when the programs attached, 1 when they could not.\n");
+}
+
+static bool path_exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+static const char *program_state(const struct capture_program_status *st)
+{
+	if (st->attached)
+		return "attached";
+	return st->wanted ? "failed" : "not used";
+}
+
+static void print_text(const struct capture_status *s, const struct utsname *u, const char *error)
+{
+	printf("kvmirq %s, event schema %d\n", KVMIRQ_VERSION, KVMIRQ_SCHEMA_VERSION);
+	printf("kernel:          %s %s\n", u->release, u->machine);
+	printf("BTF:             %s\n", path_exists("/sys/kernel/btf/vmlinux") ? "yes" : "no");
+	printf("/dev/kvm:        %s\n", path_exists("/dev/kvm") ? "present" : "absent");
+	printf("tracefs:         %s\n", tracefs_root() ? tracefs_root() : "unavailable");
+	if (error) {
+		printf("capture:         FAILED: %s\n", error);
+		return;
+	}
+	printf("ioctl strategy:  %s\n", strategy_name(s->strategy));
+	if (s->fentry_refused[0])
+		printf("fentry refused:  %s\n", s->fentry_refused);
+	printf("ring buffer:     %u MiB\n", s->ringbuf_mib);
+	printf("programs:\n");
+	for (unsigned int i = 0; i < s->nr_programs; i++) {
+		const struct capture_program_status *st = &s->programs[i];
+
+		printf("  %-24s %-34s %s%s%s\n", st->info->prog_name, st->info->hook,
+		       program_state(st), st->why[0] ? ": " : "", st->why);
+	}
+}
+
+static void print_json(const struct capture_status *s, const struct utsname *u, const char *error)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_string(&j, "version", KVMIRQ_VERSION);
+	json_kv_int(&j, "schema", KVMIRQ_SCHEMA_VERSION);
+	json_kv_string(&j, "kernel", u->release);
+	json_kv_string(&j, "machine", u->machine);
+	json_kv_bool(&j, "btf", path_exists("/sys/kernel/btf/vmlinux"));
+	json_kv_bool(&j, "dev_kvm", path_exists("/dev/kvm"));
+	json_kv_string(&j, "tracefs", tracefs_root());
+	if (error) {
+		json_kv_string(&j, "error", error);
+	} else {
+		json_kv_string(&j, "strategy", strategy_name(s->strategy));
+		json_kv_string(&j, "fentry_refused", s->fentry_refused[0] ? s->fentry_refused : NULL);
+		json_kv_uint(&j, "ringbuf_mib", s->ringbuf_mib);
+		json_key(&j, "programs");
+		json_array_begin(&j);
+		for (unsigned int i = 0; i < s->nr_programs; i++) {
+			const struct capture_program_status *st = &s->programs[i];
+
+			json_object_begin(&j);
+			json_kv_string(&j, "name", st->info->prog_name);
+			json_kv_string(&j, "hook", st->info->hook);
+			json_kv_string(&j, "state", program_state(st));
+			json_kv_string(&j, "why", st->why[0] ? st->why : NULL);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	}
+	json_object_end(&j);
+	json_newline(&j);
+}
+
+static int ignore_record(const void *rec, size_t len, void *ctx)
+{
+	(void)rec, (void)len, (void)ctx;
+	return 0;
+}
+
+int cmd_probe(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "strategy", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct capture_options opts = { 0 };
+	struct capture *cap = NULL;
+	struct utsname u;
+	bool json = false;
+	char err[512] = "";
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "s:jvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			if (parse_strategy(optarg, &opts.strategy))
+				return 2;
+			break;
+		case 'j': json = true; break;
+		case 'v': opts.verbose = true; break;
+		case 'h': cmd_probe_usage(); return 0;
+		default: return 2;
+		}
+	}
+	uname(&u);
+	ret = capture_open(&cap, &opts, ignore_record, NULL, err, sizeof(err));
+	if (json)
+		print_json(ret ? NULL : capture_get_status(cap), &u, ret ? err : NULL);
+	else
+		print_text(ret ? NULL : capture_get_status(cap), &u, ret ? err : NULL);
+	capture_close(cap);
+	return ret ? 1 : 0;
+}
