@@ -433,6 +433,8 @@ static __always_inline void ioctl_exit(long ret)
 			identify_created(s, (int)ret);
 		else if (id == KVMIRQ_IOCTL_CREATE_DEVICE && out_len >= 8)
 			identify_created(s, *(__s32 *)&s->payload[in_len + 4 & (KVMIRQ_PAYLOAD_MAX - 1)]);
+		if (s->h.vm)
+			s->h.flags &= ~KVMIRQ_F_UNATTRIBUTED;
 	}
 
 	s->io.in_len = in_len;
