@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Decoding the payload of each recorded KVM ioctl into named fields. */
+#ifndef KVMIRQ_IOCTL_DECODE_H
+#define KVMIRQ_IOCTL_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kvmirq/event.h"
+
+struct kv_list;
+
+/*
+ * IN/OUT are the input and output payloads (IN may be the whole routing
+ * table reassembled from continuation records).
+ */
+void ioctl_decode(const struct kvmirq_ev_ioctl *io, const uint8_t *in, size_t in_len,
+		  const uint8_t *out, size_t out_len, struct kv_list *l);
+
+#endif

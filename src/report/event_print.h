@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One event as a timeline line (text) or a JSON Lines object. Large ioctl
+ * inputs that arrived in continuation records are reassembled first.
+ */
+#ifndef KVMIRQ_EVENT_PRINT_H
+#define KVMIRQ_EVENT_PRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "model/registry.h"
+#include "util/kv.h"
+
+struct event_printer {
+	FILE *out;
+	bool json;
+	uint64_t base_ns; /* timestamps are shown relative to this */
+	const struct registry *registry;
+	struct kv_list kv;
+	/* an ioctl waiting for its continuation records */
+	uint8_t *pending;
+	size_t pending_len;
+	uint8_t *in;	  /* reassembled input payload */
+	size_t in_len, in_cap;
+};
+
+void event_printer_init(struct event_printer *p, FILE *out, bool json, uint64_t base_ns,
+			const struct registry *registry);
+/* Print (or hold, until its payload is complete) one checked event. */
+void event_printer_add(struct event_printer *p, const void *rec, size_t len);
+/* Print what is held. */
+void event_printer_flush(struct event_printer *p);
+void event_printer_free(struct event_printer *p);
+
+#endif

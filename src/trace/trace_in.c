@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "codec/layout.h"
+#include "kvmirq/tracefile.h"
+#include "trace/trace_in.h"
+
+int trace_in_open(struct trace_in *t, const char *path)
+{
+	const struct tracefile_meta *m;
+	uint64_t schema = 0;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	registry_init(&t->registry);
+	ret = tracefile_reader_open_path(&t->reader, path);
+	if (ret) {
+		snprintf(t->error, sizeof(t->error), "%s: %s", path,
+			 t->reader ? tracefile_error(t->reader) : strerror(-ret));
+		return ret;
+	}
+	m = tracefile_reader_header(t->reader);
+	if (!tracefile_meta_get_string(m, "tool") ||
+	    strcmp(tracefile_meta_get_string(m, "tool"), "kvmirq")) {
+		snprintf(t->error, sizeof(t->error), "%s: not a kvmirq recording", path);
+		return -EMEDIUMTYPE;
+	}
+	tracefile_meta_get_u64(m, "schema_version", &schema);
+	if (schema > KVMIRQ_SCHEMA_VERSION) {
+		snprintf(t->error, sizeof(t->error),
+			 "%s: event schema %llu is newer than this kvmirq's (%d): upgrade kvmirq",
+			 path, (unsigned long long)schema, KVMIRQ_SCHEMA_VERSION);
+		return -ENOTSUP;
+	}
+	/* The tables come last (and again after every change): read them all first. */
+	ret = tracefile_reader_load_metadata(t->reader);
+	if (ret) {
+		snprintf(t->error, sizeof(t->error), "%s: %s", path, tracefile_error(t->reader));
+		return ret;
+	}
+	registry_from_meta(&t->registry, tracefile_reader_meta(t->reader));
+	return 0;
+}
+
+const struct tracefile_meta *trace_in_meta(const struct trace_in *t)
+{
+	return tracefile_reader_meta(t->reader);
+}
+
+int trace_in_next(struct trace_in *t, const void **rec, size_t *len)
+{
+	char why[160];
+	size_t n;
+	int ret;
+
+	for (;;) {
+		if (t->in_batch) {
+			ret = batch_decoder_next(&t->batch, t->record, &n);
+			if (ret < 0) {
+				snprintf(t->error, sizeof(t->error), "%s", t->batch.error);
+				return ret;
+			}
+			if (ret == 1) {
+				if (event_record_check(t->record, n, why, sizeof(why))) {
+					snprintf(t->error, sizeof(t->error), "event %llu: %s",
+						 (unsigned long long)t->events, why);
+					return -EBADMSG;
+				}
+				t->events++;
+				*rec = t->record;
+				*len = n;
+				return 1;
+			}
+			t->in_batch = false;
+		}
+		{
+			const void *batch;
+			size_t blen;
+
+			ret = tracefile_reader_next_record(t->reader, &batch, &blen);
+			if (ret <= 0) {
+				if (ret < 0)
+					snprintf(t->error, sizeof(t->error), "%s",
+						 tracefile_error(t->reader));
+				return ret;
+			}
+			ret = batch_decoder_init(&t->batch, batch, blen);
+			if (ret) {
+				snprintf(t->error, sizeof(t->error), "%s", t->batch.error);
+				return ret;
+			}
+			t->in_batch = true;
+		}
+	}
+}
+
+const char *trace_in_warning(const struct trace_in *t)
+{
+	return t->reader ? tracefile_reader_warning(t->reader) : NULL;
+}
+
+void trace_in_close(struct trace_in *t)
+{
+	tracefile_reader_free(t->reader);
+	registry_free(&t->registry);
+	t->reader = NULL;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading a recording back: its header, its final tables (VMs, objects,
+ * processes, drops), and its events one by one, with clear messages for a
+ * file that is not a recording, is damaged, or was cut short.
+ */
+#ifndef KVMIRQ_TRACE_IN_H
+#define KVMIRQ_TRACE_IN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codec/batch.h"
+#include "model/registry.h"
+
+struct tracefile_reader;
+struct tracefile_meta;
+
+struct trace_in {
+	struct tracefile_reader *reader;
+	struct registry registry;
+	struct batch_decoder batch;
+	bool in_batch;
+	uint64_t events;
+	uint8_t record[KVMIRQ_RECORD_MAX + 64];
+	char error[512];
+};
+
+int trace_in_open(struct trace_in *t, const char *path);
+const struct tracefile_meta *trace_in_meta(const struct trace_in *t);
+/* 1 with *rec and *len set (valid until the next call), 0 at the end, or -errno. */
+int trace_in_next(struct trace_in *t, const void **rec, size_t *len);
+/* The reader's warning (cut-short file), or NULL. */
+const char *trace_in_warning(const struct trace_in *t);
+void trace_in_close(struct trace_in *t);
+
+#endif

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvmirq/tracefile.h"
+#include "trace/trace_out.h"
+
+int trace_header_describe_host(struct tracefile_meta *m)
+{
+	struct utsname u;
+	struct timespec real, mono;
+	char host[256] = "";
+	int ret = 0;
+
+	uname(&u);
+	gethostname(host, sizeof(host) - 1);
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	ret |= tracefile_meta_set_string(m, "tool", "kvmirq");
+	ret |= tracefile_meta_set_string(m, "tool_version", KVMIRQ_VERSION);
+	ret |= tracefile_meta_set_u64(m, "schema_version", KVMIRQ_SCHEMA_VERSION);
+	ret |= tracefile_meta_set_u64(m, "batch_format", BATCH_FORMAT);
+	ret |= tracefile_meta_set_string(m, "host", host);
+	ret |= tracefile_meta_set_string(m, "kernel_release", u.release);
+	ret |= tracefile_meta_set_string(m, "kernel_version", u.version);
+	ret |= tracefile_meta_set_string(m, "machine", u.machine);
+	/* Event timestamps are CLOCK_MONOTONIC; these two let readers show wall time. */
+	ret |= tracefile_meta_set_u64(m, "start_realtime_ns",
+				      (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec);
+	ret |= tracefile_meta_set_u64(m, "start_monotonic_ns",
+				      (uint64_t)mono.tv_sec * 1000000000ull + (uint64_t)mono.tv_nsec);
+	return ret ? -ENOMEM : 0;
+}
+
+int trace_out_open(struct trace_out *t, const char *path, const struct tracefile_meta *header,
+		   struct registry *registry)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	batch_encoder_init(&t->batch);
+	t->registry = registry;
+	ret = tracefile_writer_open(&t->writer, path, header, NULL);
+	if (ret)
+		snprintf(t->error, sizeof(t->error), "%s: %s", path,
+			 t->writer ? tracefile_writer_error(t->writer) : strerror(-ret));
+	return ret;
+}
+
+static int write_batch(struct trace_out *t)
+{
+	int ret;
+
+	if (!t->batch.count)
+		return 0;
+	ret = tracefile_writer_append_record_ts(t->writer, t->batch.prev.timestamp_ns,
+						t->batch.buf, t->batch.len);
+	if (ret) {
+		snprintf(t->error, sizeof(t->error), "%s", tracefile_writer_error(t->writer));
+		return ret;
+	}
+	batch_encoder_reset(&t->batch);
+	return 0;
+}
+
+int trace_out_add(struct trace_out *t, const void *rec, size_t len)
+{
+	int ret = batch_encoder_add(&t->batch, rec, len);
+
+	if (ret) {
+		snprintf(t->error, sizeof(t->error), "cannot encode an event: %s", strerror(-ret));
+		return ret;
+	}
+	t->events++;
+	if (t->batch.len >= BATCH_TARGET_BYTES)
+		return write_batch(t);
+	return 0;
+}
+
+static int write_registry(struct trace_out *t, const struct tracefile_meta *extra)
+{
+	struct tracefile_meta *m = tracefile_meta_new();
+	int ret;
+
+	if (!m)
+		return -ENOMEM;
+	ret = registry_to_meta(t->registry, m);
+	if (!ret && extra)
+		ret = tracefile_meta_apply(m, extra);
+	if (!ret)
+		ret = tracefile_writer_write_metadata(t->writer, m);
+	if (ret)
+		snprintf(t->error, sizeof(t->error), "%s", tracefile_writer_error(t->writer));
+	else
+		t->registry->dirty = false;
+	tracefile_meta_free(m);
+	return ret;
+}
+
+int trace_out_flush(struct trace_out *t)
+{
+	int ret = write_batch(t);
+
+	if (!ret && t->registry->dirty)
+		ret = write_registry(t, NULL);
+	if (!ret)
+		ret = tracefile_writer_flush(t->writer);
+	if (ret && !t->error[0])
+		snprintf(t->error, sizeof(t->error), "%s", tracefile_writer_error(t->writer));
+	return ret;
+}
+
+int trace_out_close(struct trace_out *t, const struct tracefile_meta *final_meta)
+{
+	int ret = write_batch(t);
+
+	if (!ret)
+		ret = write_registry(t, final_meta);
+	if (!ret) {
+		ret = tracefile_writer_close(t->writer);
+		if (ret)
+			snprintf(t->error, sizeof(t->error), "%s", tracefile_writer_error(t->writer));
+	}
+	return ret;
+}
+
+void trace_out_free(struct trace_out *t)
+{
+	tracefile_writer_free(t->writer);
+	batch_encoder_free(&t->batch);
+	t->writer = NULL;
+}

@@ -1,0 +1,29 @@
+# Test programs, built with the sanitizers (included by the top Makefile).
+
+BPF_TEST := $(SAN)/tests/test_bpf
+TRACEFILE_TEST := $(SAN)/tests/test_tracefile
+
+$(BPF_TEST): tests/bpf/test_bpf.c $(SAN_LIB_OBJS) $(SKEL) tests/unit/check.h
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
+
+$(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c $(SAN_LIB_OBJS)
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
+
+TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq
+
+tests: $(TEST_BINS)
+
+# Everything: unit, BPF, docs, fuzz corpus, and real KVM in the nested rig.
+test: tests
+	tests/run.sh all
+
+# What needs no rig.
+check: tests
+	tests/run.sh quick
+
+bench: all
+	tests/bench/run.sh
