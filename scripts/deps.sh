@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages kvmirq needs to build, run and test, when
+# they are missing. Idempotent: a machine that has them all does nothing.
+set -euo pipefail
+
+build_pkgs=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev
+	    pkg-config linux-libc-dev)
+test_pkgs=(qemu-system-x86 busybox-static cpio kmod python3 tmux libclang-rt-14-dev
+	   trace-cmd bpftrace linux-perf)
+
+want=("${build_pkgs[@]}")
+[[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	echo "kvmirq: installing ${missing[*]}" >&2
+	SUDO=; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The command line on bad input: clear errors, the right exit codes, no
+# crash (the ASan/UBSan build runs). A real recording (real BPF, this kernel)
+# is cut at many offsets and corrupted; report must warn or fail cleanly.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+bin=build/asan/kvmirq
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+# expect STATUS PATTERN -- command...: exit status and a stderr/stdout pattern
+expect() {
+	local want=$1 pattern=$2; shift 3
+	local out status
+	out=$("$@" 2>&1); status=$?
+	if [[ $status == "$want" ]] && grep -qE -- "$pattern" <<<"$out" && ! grep -q "Sanitizer" <<<"$out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "FAIL ($status, wanted $want /$pattern/): $*"; echo "$out" | head -5
+	fi
+}
+
+expect 2 "unknown command" -- $bin frobnicate
+expect 2 "-o FILE is required" -- $bin record
+expect 2 "unknown event kind" -- $bin record -o "$tmp/x" -e nonsense
+expect 2 "bad duration" -- $bin record -o "$tmp/x" -d soon
+expect 1 "No such file" -- $bin report "$tmp/missing.kvmirq"
+: >"$tmp/empty"
+expect 1 "empty|truncated|short" -- $bin report "$tmp/empty"
+head -c 4096 /dev/urandom >"$tmp/random"
+expect 1 "not a kvmirq" -- $bin report "$tmp/random"
+
+# A real recording: real programs attached on this kernel for one second.
+expect 0 "events in" -- $bin record -o "$tmp/real.kvmirq" -d 1s
+expect 0 "kvmirq recording" -- $bin report "$tmp/real.kvmirq"
+expect 0 '"type":"recording"' -- $bin report --json --timeline "$tmp/real.kvmirq"
+size=$(stat -c %s "$tmp/real.kvmirq")
+# Cut short anywhere: a warning or a clear error, never a crash.
+for cut in 1 8 16 40 100 $((size / 2)) $((size - 20)) $((size - 1)); do
+	((cut < size)) || continue
+	head -c "$cut" "$tmp/real.kvmirq" >"$tmp/cut"
+	out=$($bin report "$tmp/cut" 2>&1); status=$?
+	if { [[ $status == 0 ]] && grep -qi "warning" <<<"$out"; } ||
+	   { [[ $status == 1 ]] && grep -q "kvmirq report:" <<<"$out"; }; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "FAIL cut at $cut: status $status"; echo "$out" | head -5
+	fi
+done
+# A flipped byte inside a chunk: a clear error naming the damage.
+cp "$tmp/real.kvmirq" "$tmp/flip"
+printf '\xff' | dd of="$tmp/flip" bs=1 seek=$((size - 30)) conv=notrunc status=none
+out=$($bin report "$tmp/flip" 2>&1); status=$?
+if [[ $status == 1 ]] && ! grep -q Sanitizer <<<"$out"; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL flipped byte: status $status"; echo "$out" | head -5; fi
+
+echo "$pass passed, $fail failed"
+((fail == 0))
