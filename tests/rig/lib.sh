@@ -1,0 +1,45 @@
+# Shared helpers for the test rigs (sourced, not executed).
+#
+# Every rig script is `set -euo pipefail`; these helpers keep messages in
+# one format ("<script>: ...") and install what a fresh CI machine lacks.
+
+RIG_PROG=${RIG_PROG:-$(basename "$0")}
+
+rig_log() { printf '%s: %s\n' "$RIG_PROG" "$*" >&2; }
+
+rig_die() {
+	printf '%s: ERROR: %s\n' "$RIG_PROG" "$*" >&2
+	exit "${RIG_DIE_STATUS:-1}"
+}
+
+# Root of the download/build cache; shared by all architectures.
+rig_cache_root() { printf '%s\n' "${KVMIRQ_CACHE:-/var/tmp/kvmirq-cache}"; }
+
+rig_pkg_installed() {
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+# Install the Debian packages given as arguments that are not installed yet.
+# The package lists are refreshed only when the first attempt fails, so a
+# machine that has everything never touches the network.
+rig_ensure_packages() {
+	local missing=() pkg
+	for pkg in "$@"; do
+		rig_pkg_installed "$pkg" || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || rig_die "missing packages (${missing[*]}) and not root to install them"
+	rig_log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	if ! apt-get install -y --no-install-recommends "${missing[@]}" >&2; then
+		apt-get update >&2 || rig_die "apt-get update failed"
+		apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+			rig_die "cannot install ${missing[*]}"
+	fi
+}
+
+# Quote one word for a POSIX shell: 'it'\''s'.
+rig_shell_quote() {
+	local s=${1//\'/\'\\\'\'}
+	printf "'%s'" "$s"
+}

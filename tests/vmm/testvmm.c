@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * testvmm: a scripted, deterministic user of KVM's interrupt ioctls.
+ *
+ * It opens /dev/kvm and performs a fixed sequence of every interrupt-related
+ * ioctl with known values, including deliberate errors, without ever running
+ * guest code (no KVM_RUN). Each result is checked against what the script
+ * expects from the kernel (6.1 semantics); the run exits 0 only if all match.
+ * A tracer recording the run can be compared against the log it writes.
+ *
+ * Usage:
+ *   testvmm [--log FILE] [--hold SECONDS] [-v]
+ *   testvmm --storm N --kind irq_line|msi [--log FILE] [--hold SECONDS]
+ *     --log FILE   one JSON line per ioctl ("-" = stdout)
+ *     --storm N    instead of the script: N KVM_IRQ_LINE (level 1/0 alternating
+ *                  on one GSI) or N KVM_SIGNAL_MSI as fast as possible, on a VM
+ *                  with an irqchip and one vCPU; prints the rate on stdout. The
+ *                  storm's own ioctls are not logged (the setup ones are).
+ *     --hold S     keep the VM (all fds) alive S seconds at the end; SIGINT or
+ *                  SIGTERM end the hold early and normally
+ *     -v           print every ioctl on stderr as it happens
+ *   Exit status: 0 all as expected; 1 a result differed (each difference is
+ *   printed on stderr); 2 usage or setup error (e.g. no /dev/kvm).
+ *
+ * Log format (--log): one JSON object per line, per ioctl, in call order:
+ *   {"seq":N,"fd_kind":"system|vm|vcpu|device","fd":FD,"ioctl":"KVM_IRQ_LINE",
+ *    "cmd":"0x4008ae61","ret":R,"errno":E,"in":"HEX","out":"HEX",
+ *    "tid":TID,"pid":PID,"arg":"0x...","note":"TEXT"}
+ *   seq     1, 2, 3... in call order (storm ioctls are not numbered)
+ *   fd      the fd the ioctl was issued on; fd_kind what it is
+ *   cmd     the ioctl request number as passed, lowercase hex
+ *   ret     the ioctl(2) return value; errno its errno when ret < 0, else 0
+ *   arg     the third ioctl(2) argument: the integer for integer-argument
+ *           ioctls (KVM_CREATE_VM type, KVM_CREATE_VCPU id, KVM_CHECK_EXTENSION
+ *           cap), else the address of the payload in this process
+ *   in      the payload bytes the kernel reads, taken just before the call,
+ *           exactly as in memory (little-endian on x86), lowercase hex, no
+ *           separators; "" when the ioctl reads no payload (integer argument,
+ *           or an _IOR ioctl such as KVM_GET_LAPIC). Lengths: kvm_irq_level 8,
+ *           kvm_msi 32, kvm_irqfd 32, kvm_create_device 12, kvm_device_attr 24,
+ *           kvm_irqchip 520, kvm_lapic_state 1024, kvm_interrupt 4,
+ *           kvm_irq_routing 8 + nr*48 (header and the nr entries, even when the
+ *           kernel rejects the header before reading the entries)
+ *   out     the payload bytes after the call for ioctls that write back
+ *           (KVM_IRQ_LINE_STATUS 8, KVM_CREATE_DEVICE 12, KVM_GET_IRQCHIP 520,
+ *           KVM_GET_LAPIC 1024), and for KVM_GET_DEVICE_ATTR the value bytes at
+ *           attr.addr (its width: 8 for the u64 attributes); "" when the call
+ *           failed or writes nothing back
+ *   value   only for KVM_SET_DEVICE_ATTR: the value bytes at attr.addr that
+ *           the kernel reads (e.g. 4 for a VFIO group fd, 8 for a u64)
+ *   note    what the step is about, for humans; not part of the ABI
+ * HAS_DEVICE_ATTR passes addr = 0 (the kernel ignores it).
+ *
+ * The architecture-specific sequence lives in testvmm_<arch>.c (arch_*).
+ */
+#define _GNU_SOURCE
+#include "testvmm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+_Static_assert(sizeof(struct kvm_irq_level) == 8, "kvm_irq_level");
+_Static_assert(sizeof(struct kvm_msi) == 32, "kvm_msi");
+_Static_assert(sizeof(struct kvm_irqfd) == 32, "kvm_irqfd");
+_Static_assert(sizeof(struct kvm_create_device) == 12, "kvm_create_device");
+_Static_assert(sizeof(struct kvm_device_attr) == 24, "kvm_device_attr");
+_Static_assert(sizeof(struct kvm_irq_routing) == 8, "kvm_irq_routing");
+_Static_assert(sizeof(struct kvm_irq_routing_entry) == 48, "routing entry");
+
+static const char *const fd_kind_names[] = { "system", "vm", "vcpu", "device" };
+
+int vmm_fd(const struct vmm *v, enum fd_kind kind)
+{
+	switch (kind) {
+	case FD_SYSTEM: return v->sys_fd;
+	case FD_VM: return v->vm_fd;
+	case FD_VCPU: return v->vcpu_fd;
+	case FD_DEVICE: return v->vfio_fd;
+	}
+	return -1;
+}
+
+/* ---- log ---------------------------------------------------------------- */
+
+static void json_hex(FILE *f, const char *key, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	fprintf(f, ",\"%s\":\"", key);
+	for (size_t i = 0; p && i < n; i++)
+		fprintf(f, "%02x", b[i]);
+	fputc('"', f);
+}
+
+/* Notes are ours and plain ASCII; escape the two JSON specials anyway. */
+static void json_str(FILE *f, const char *key, const char *s)
+{
+	fprintf(f, ",\"%s\":\"", key);
+	for (; s && *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void log_call(struct vmm *v, const struct kcall *c, unsigned long arg,
+		     long ret, int err, const void *in, const void *value_in)
+{
+	FILE *f = v->log;
+	bool ok = ret >= 0;
+
+	if (!f)
+		return;
+	fprintf(f, "{\"seq\":%u,\"fd_kind\":\"%s\",\"fd\":%d", v->seq,
+		fd_kind_names[c->kind], c->fd);
+	json_str(f, "ioctl", c->name);
+	fprintf(f, ",\"cmd\":\"0x%lx\",\"ret\":%ld,\"errno\":%d", c->cmd, ret, err);
+	json_hex(f, "in", in, c->in_len);
+	if (c->value_dir == VALUE_OUT)
+		json_hex(f, "out", c->value, ok ? c->value_len : 0);
+	else
+		json_hex(f, "out", c->buf, ok ? c->out_len : 0);
+	if (c->value_dir == VALUE_IN)
+		json_hex(f, "value", value_in, c->value_len);
+	fprintf(f, ",\"tid\":%d,\"pid\":%d,\"arg\":\"0x%lx\"", gettid(), getpid(), arg);
+	json_str(f, "note", c->note);
+	fputs("}\n", f);
+}
+
+/* ---- the call itself ---------------------------------------------------- */
+
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case EIO: return "EIO";
+	case EBADF: return "EBADF";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case ENODEV: return "ENODEV";
+	case EINVAL: return "EINVAL";
+	case ENOTTY: return "ENOTTY";
+	case ENXIO: return "ENXIO";
+	case E2BIG: return "E2BIG";
+	default: return strerror(e);
+	}
+}
+
+static void describe_expect(char *s, size_t n, struct expect e)
+{
+	switch (e.kind) {
+	case EXPECT_RET: snprintf(s, n, "ret %ld", e.value); break;
+	case EXPECT_FD: snprintf(s, n, "a new fd"); break;
+	case EXPECT_ERRNO: snprintf(s, n, "-1/%s", errno_name((int)e.value)); break;
+	case EXPECT_NONNEG: snprintf(s, n, "ret >= 0"); break;
+	}
+}
+
+static bool expect_met(struct expect e, long ret, int err)
+{
+	switch (e.kind) {
+	case EXPECT_RET: return ret == e.value;
+	case EXPECT_FD:
+	case EXPECT_NONNEG: return ret >= 0;
+	case EXPECT_ERRNO: return ret == -1 && err == e.value;
+	}
+	return false;
+}
+
+/* Name and note of the last call, for mismatch messages (notes may be built
+ * on the caller's stack, so keep a copy). */
+static const char *last_name = "-";
+static char last_note[128];
+
+void vmm_mismatch(struct vmm *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	v->mismatches++;
+	fprintf(stderr, "testvmm: MISMATCH seq %u %s (%s): ", v->seq, last_name, last_note);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void *snapshot(const void *p, size_t n)
+{
+	void *copy;
+
+	if (!p || !n)
+		return NULL;
+	copy = malloc(n);
+	if (!copy) {
+		perror("testvmm: malloc");
+		exit(2);
+	}
+	return memcpy(copy, p, n);
+}
+
+long vmm_call(struct vmm *v, const struct kcall *c)
+{
+	unsigned long arg = c->buf ? (unsigned long)c->buf : c->arg;
+	void *in = snapshot(c->buf, c->in_len);
+	void *value_in = c->value_dir == VALUE_IN ? snapshot(c->value, c->value_len) : NULL;
+	long ret;
+	int err;
+
+	errno = 0;
+	ret = ioctl(c->fd, c->cmd, arg);
+	err = ret < 0 ? errno : 0;
+	v->seq++;
+	last_name = c->name;
+	snprintf(last_note, sizeof(last_note), "%s", c->note ? c->note : "");
+	log_call(v, c, arg, ret, err, in, value_in);
+	if (v->verbose)
+		fprintf(stderr, "testvmm: %3u %-22s %-6s fd %d ret %ld %s  %s\n", v->seq,
+			c->name, fd_kind_names[c->kind], c->fd, ret, errno_name(err),
+			c->note ? c->note : "");
+	if (!expect_met(c->expect, ret, err)) {
+		char want[64];
+
+		describe_expect(want, sizeof(want), c->expect);
+		vmm_mismatch(v, "expected %s, got ret %ld errno %s", want, ret, errno_name(err));
+	}
+	free(in);
+	free(value_in);
+	errno = err;
+	return ret;
+}
+
+/* ---- generic steps ------------------------------------------------------ */
+
+long step_check_extension(struct vmm *v, enum fd_kind kind, long cap,
+			  const char *cap_name, struct expect expect)
+{
+	struct kcall c = { .kind = kind, .fd = vmm_fd(v, kind), KC(KVM_CHECK_EXTENSION),
+			   .arg = (unsigned long)cap, .expect = expect, .note = cap_name };
+
+	return vmm_call(v, &c);
+}
+
+static long irq_line(struct vmm *v, unsigned long cmd, const char *name,
+		     struct kvm_irq_level *lv, struct expect expect, const char *note)
+{
+	struct kcall c = { .kind = FD_VM, .fd = v->vm_fd, .name = name, .cmd = cmd,
+			   .buf = lv, .in_len = sizeof(*lv), .expect = expect, .note = note };
+
+	if (cmd == KVM_IRQ_LINE_STATUS)
+		c.out_len = sizeof(*lv);
+	return vmm_call(v, &c);
+}
+
+/* KVM_IRQ_LINE always returns 0 with an irqchip: the status is dropped. */
+static const char *line_note(char *buf, size_t len, const struct line_case *c)
+{
+	snprintf(buf, len, "gsi %u level %u: %s", c->gsi, c->level, c->note);
+	return buf;
+}
+
+void step_irq_lines(struct vmm *v, const struct line_case *cases, size_t n)
+{
+	char note[128];
+
+	for (size_t i = 0; i < n; i++) {
+		struct kvm_irq_level lv = { .irq = cases[i].gsi, .level = cases[i].level };
+
+		irq_line(v, KVM_IRQ_LINE, "KVM_IRQ_LINE", &lv, SUCCEEDS,
+			 line_note(note, sizeof(note), &cases[i]));
+	}
+}
+
+void step_irq_line_status(struct vmm *v, const struct line_case *cases, size_t n)
+{
+	char note[128];
+
+	for (size_t i = 0; i < n; i++) {
+		struct kvm_irq_level lv = { .irq = cases[i].gsi, .level = cases[i].level };
+
+		if (irq_line(v, KVM_IRQ_LINE_STATUS, "KVM_IRQ_LINE_STATUS", &lv, SUCCEEDS,
+			     line_note(note, sizeof(note), &cases[i])) == 0 &&
+		    lv.status != cases[i].status)
+			vmm_mismatch(v, "status %d, expected %d", lv.status, cases[i].status);
+	}
+}
+
+void step_signal_msi(struct vmm *v, const struct msi_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct kvm_msi msi = cases[i].msi;
+		struct kcall c = { .kind = FD_VM, .fd = v->vm_fd, KC(KVM_SIGNAL_MSI),
+				   .buf = &msi, .in_len = sizeof(msi),
+				   .expect = cases[i].expect, .note = cases[i].note };
+
+		vmm_call(v, &c);
+	}
+}
+
+static long irqfd(struct vmm *v, int efd, __u32 gsi, __u32 flags, int resamplefd,
+		  struct expect expect, const char *note)
+{
+	struct kvm_irqfd req = { .fd = (__u32)efd, .gsi = gsi, .flags = flags,
+				 .resamplefd = (__u32)resamplefd };
+	struct kcall c = { .kind = FD_VM, .fd = v->vm_fd, KC(KVM_IRQFD), .buf = &req,
+			   .in_len = sizeof(req), .expect = expect, .note = note };
+
+	return vmm_call(v, &c);
+}
+
+static int new_eventfd(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC);
+
+	if (fd < 0) {
+		perror("testvmm: eventfd");
+		exit(2);
+	}
+	return fd;
+}
+
+/*
+ * The resample irqfd stays assigned (and its eventfds open) so that --hold
+ * leaves something to inspect; the plain one is deassigned.
+ */
+void step_irqfd(struct vmm *v, __u32 edge_gsi, __u32 level_gsi)
+{
+	int plain = new_eventfd(), level = new_eventfd(), resample = new_eventfd();
+
+	irqfd(v, plain, edge_gsi, 0, 0, SUCCEEDS, "assign plain irqfd");
+	irqfd(v, plain, edge_gsi + 1, 0, 0, FAILS(EBUSY), "same eventfd twice");
+	irqfd(v, level, level_gsi, KVM_IRQFD_FLAG_RESAMPLE, -1, FAILS(EBADF),
+	      "resample with resamplefd -1");
+	irqfd(v, level, level_gsi, KVM_IRQFD_FLAG_RESAMPLE, resample, SUCCEEDS,
+	      "assign resample irqfd on a level GSI");
+	irqfd(v, plain, edge_gsi, 1u << 2, 0, FAILS(EINVAL), "unknown flag bit 2");
+	irqfd(v, plain, edge_gsi, KVM_IRQFD_FLAG_DEASSIGN, 0, SUCCEEDS, "deassign plain");
+	irqfd(v, plain, edge_gsi, KVM_IRQFD_FLAG_DEASSIGN, 0, SUCCEEDS,
+	      "deassign again: not found is still 0");
+	close(plain);
+}
+
+long step_gsi_routing(struct vmm *v, const struct kvm_irq_routing_entry *e,
+		      __u32 nr, __u32 flags, struct expect expect, const char *note)
+{
+	size_t len = sizeof(struct kvm_irq_routing) + nr * sizeof(*e);
+	struct kvm_irq_routing *r = calloc(1, len);
+	long ret;
+
+	if (!r) {
+		perror("testvmm: calloc");
+		exit(2);
+	}
+	r->nr = nr;
+	r->flags = flags;
+	memcpy(r->entries, e, nr * sizeof(*e));
+	struct kcall c = { .kind = FD_VM, .fd = v->vm_fd, KC(KVM_SET_GSI_ROUTING),
+			   .buf = r, .in_len = len, .expect = expect, .note = note };
+	ret = vmm_call(v, &c);
+	free(r);
+	return ret;
+}
+
+/* KVM_CREATE_DEVICE; returns the new fd (or -1). */
+static int create_device(struct vmm *v, __u32 type, __u32 flags, struct expect expect,
+			 const char *note)
+{
+	struct kvm_create_device cd = { .type = type, .fd = 0, .flags = flags };
+	struct kcall c = { .kind = FD_VM, .fd = v->vm_fd, KC(KVM_CREATE_DEVICE), .buf = &cd,
+			   .in_len = sizeof(cd), .out_len = sizeof(cd), .expect = expect,
+			   .note = note };
+
+	if (vmm_call(v, &c) != 0)
+		return -1;
+	if (flags & KVM_CREATE_DEVICE_TEST) {
+		if (cd.fd != 0)
+			vmm_mismatch(v, "TEST wrote fd %u back", cd.fd);
+		return -1;
+	}
+	if ((int)cd.fd < 0 || fcntl((int)cd.fd, F_GETFD) < 0)
+		vmm_mismatch(v, "returned fd %d is not open", (int)cd.fd);
+	return (int)cd.fd;
+}
+
+/* Values are u32 or u64 in memory; a union keeps that right on big-endian too. */
+union attr_value {
+	__u64 u64;
+	__u32 u32;
+};
+
+static __u64 attr_value_get(const union attr_value *val, size_t len)
+{
+	return len == 4 ? val->u32 : val->u64;
+}
+
+void step_device_attrs(struct vmm *v, const struct attr_case *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct attr_case *a = &cases[i];
+		union attr_value val = { .u64 = 0 };
+		struct kvm_device_attr da = { .flags = 0, .group = a->group, .attr = a->attr };
+		struct kcall c = { .kind = a->kind, .fd = vmm_fd(v, a->kind), .name = a->name,
+				   .cmd = a->cmd, .buf = &da, .in_len = sizeof(da),
+				   .expect = a->expect, .note = a->note };
+
+		if (a->cmd != KVM_HAS_DEVICE_ATTR) {
+			if (a->cmd == KVM_SET_DEVICE_ATTR && a->value_len == 4)
+				val.u32 = (__u32)a->value;
+			else if (a->cmd == KVM_SET_DEVICE_ATTR)
+				val.u64 = a->value;
+			da.addr = (__u64)(unsigned long)&val;
+			c.value = &val;
+			c.value_len = a->value_len;
+			c.value_dir = a->cmd == KVM_GET_DEVICE_ATTR ? VALUE_OUT : VALUE_IN;
+		}
+		__u64 got;
+
+		if (vmm_call(v, &c) != 0 || !a->check_value)
+			continue;
+		got = attr_value_get(&val, a->value_len);
+		if (got > a->value || a->value - got > a->below)
+			vmm_mismatch(v, "value 0x%llx, expected 0x%llx (or up to 0x%llx less)",
+				     (unsigned long long)got, (unsigned long long)a->value,
+				     (unsigned long long)a->below);
+	}
+}
+
+/*
+ * The KVM-VFIO device exists on every architecture. Without a real VFIO
+ * group all we can do is probe it and feed it wrong fds; the errors say
+ * which check in virt/kvm/vfio.c stopped each call.
+ */
+void step_vfio_device(struct vmm *v)
+{
+	int efd = new_eventfd();
+
+	create_device(v, KVM_DEV_TYPE_VFIO, KVM_CREATE_DEVICE_TEST, SUCCEEDS,
+		      "VFIO, TEST: probe only, no fd");
+	v->vfio_fd = create_device(v, KVM_DEV_TYPE_VFIO, 0, SUCCEEDS, "VFIO");
+	create_device(v, KVM_DEV_TYPE_VFIO, 0, FAILS(EBUSY), "second VFIO device");
+	create_device(v, 0xffff, 0, FAILS(ENODEV), "type >= KVM_DEV_TYPE_MAX");
+	create_device(v, 0xffff, KVM_CREATE_DEVICE_TEST, FAILS(ENODEV), "TEST, bad type");
+	if (v->vfio_fd < 0)
+		return;
+
+	const struct attr_case attrs[] = {
+		ATTR_HAS(FD_DEVICE, KVM_DEV_VFIO_GROUP, KVM_DEV_VFIO_GROUP_ADD, SUCCEEDS, "GROUP_ADD"),
+		ATTR_HAS(FD_DEVICE, KVM_DEV_VFIO_GROUP, KVM_DEV_VFIO_GROUP_DEL, SUCCEEDS, "GROUP_DEL"),
+		ATTR_HAS(FD_DEVICE, 2, 0, FAILS(ENXIO), "unknown group 2"),
+		ATTR_GET64(FD_DEVICE, KVM_DEV_VFIO_GROUP, KVM_DEV_VFIO_GROUP_ADD, FAILS(EPERM),
+		      "no get_attr in kvm_vfio_ops"),
+		ATTR_SET32(FD_DEVICE, KVM_DEV_VFIO_GROUP, KVM_DEV_VFIO_GROUP_ADD, -1, FAILS(EBADF),
+		      "GROUP_ADD fd -1"),
+		ATTR_SET32(FD_DEVICE, KVM_DEV_VFIO_GROUP, KVM_DEV_VFIO_GROUP_ADD, efd, FAILS(EINVAL),
+		      "GROUP_ADD an eventfd: not a VFIO group"),
+		ATTR_SET32(FD_DEVICE, KVM_DEV_VFIO_GROUP, KVM_DEV_VFIO_GROUP_DEL, efd, FAILS(ENOENT),
+		      "GROUP_DEL an fd never added"),
+		ATTR_SET32(FD_DEVICE, KVM_DEV_VFIO_GROUP, 99, efd, FAILS(ENXIO), "unknown attr 99"),
+		ATTR_SET32(FD_DEVICE, 9, 0, 0, FAILS(ENXIO), "unknown group 9"),
+	};
+	step_device_attrs(v, attrs, sizeof(attrs) / sizeof(attrs[0]));
+	close(efd);
+}
+
+/* ---- storm, hold, main -------------------------------------------------- */
+
+enum storm_kind { STORM_IRQ_LINE, STORM_MSI };
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The hot loop: raw ioctls, no logging, errors counted. */
+static void run_storm(struct vmm *v, long n, enum storm_kind kind)
+{
+	struct kvm_irq_level lv = { .irq = arch_storm_gsi() };
+	struct kvm_msi msi = arch_storm_msi();
+	long errors = 0;
+	double t0, dt;
+
+	arch_storm_setup(v);
+	t0 = now_s();
+	for (long i = 0; i < n; i++) {
+		int r;
+
+		if (kind == STORM_IRQ_LINE) {
+			lv.level = !(i & 1);
+			r = ioctl(v->vm_fd, KVM_IRQ_LINE, &lv);
+		} else {
+			r = ioctl(v->vm_fd, KVM_SIGNAL_MSI, &msi);
+		}
+		errors += r < 0;
+	}
+	dt = now_s() - t0;
+	printf("storm kind=%s n=%ld seconds=%.3f rate=%.0f ioctls/s errors=%ld\n",
+	       kind == STORM_IRQ_LINE ? "irq_line" : "msi", n, dt, dt > 0 ? n / dt : 0.0, errors);
+	fflush(stdout);
+	if (errors) {
+		v->mismatches++;
+		fprintf(stderr, "testvmm: MISMATCH storm: %ld of %ld ioctls failed\n", errors, n);
+	}
+}
+
+static volatile sig_atomic_t stop_hold;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_hold = 1;
+}
+
+static void hold(const struct vmm *v, long seconds)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	fprintf(stderr, "testvmm: holding the VM for %ld s: pid %d, vm fd %d, vcpu fd %d, vfio fd %d\n",
+		seconds, getpid(), v->vm_fd, v->vcpu_fd, v->vfio_fd);
+	for (double end = now_s() + (double)seconds; !stop_hold && now_s() < end;)
+		usleep(100 * 1000);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: testvmm [--log FILE] [--hold SECONDS] [-v]\n"
+		"       testvmm --storm N --kind irq_line|msi [--log FILE] [--hold SECONDS]\n");
+	exit(2);
+}
+
+struct options {
+	const char *log_path;
+	long storm_n;
+	enum storm_kind kind;
+	bool kind_set;
+	long hold_s;
+	bool verbose;
+};
+
+static long parse_count(const char *s)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || n < 0)
+		usage();
+	return n;
+}
+
+static struct options parse_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "log", required_argument, NULL, 'l' },
+		{ "storm", required_argument, NULL, 's' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "hold", required_argument, NULL, 'H' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { .storm_n = -1 };
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'l': o.log_path = optarg; break;
+		case 's': o.storm_n = parse_count(optarg); break;
+		case 'H': o.hold_s = parse_count(optarg); break;
+		case 'v': o.verbose = true; break;
+		case 'k':
+			if (strcmp(optarg, "irq_line") == 0)
+				o.kind = STORM_IRQ_LINE;
+			else if (strcmp(optarg, "msi") == 0)
+				o.kind = STORM_MSI;
+			else
+				usage();
+			o.kind_set = true;
+			break;
+		default: usage();
+		}
+	}
+	if (optind != argc || (o.storm_n >= 0) != o.kind_set)
+		usage();
+	return o;
+}
+
+static FILE *open_log(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return NULL;
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	f = fopen(path, "w");
+	if (!f) {
+		fprintf(stderr, "testvmm: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = parse_options(argc, argv);
+	struct vmm v = { .sys_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .vfio_fd = -1,
+			 .verbose = o.verbose };
+
+	v.log = open_log(o.log_path);
+	v.sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (v.sys_fd < 0) {
+		fprintf(stderr, "testvmm: /dev/kvm: %s\n", strerror(errno));
+		return 2;
+	}
+	if (o.storm_n >= 0)
+		run_storm(&v, o.storm_n, o.kind);
+	else
+		arch_sequence(&v);
+	if (v.log)
+		fflush(v.log);
+	fprintf(stderr, "testvmm (%s): %u ioctls logged, %u mismatches%s\n", arch_name, v.seq,
+		v.mismatches, v.mismatches ? "" : ": all results as expected");
+	if (o.hold_s > 0)
+		hold(&v, o.hold_s);
+	if (v.log && v.log != stdout && fclose(v.log) != 0) {
+		perror("testvmm: log");
+		return 2;
+	}
+	return v.mismatches ? 1 : 0;
+}
