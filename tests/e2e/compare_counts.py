@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Per-tracepoint event counts: kvmirq's recording against ftrace's buffer
+for the same run. usage: compare_counts.py OUT_DIR (from test-qemu-guest.sh).
+Prints the table, one check per event, and "N passed, M failed"."""
+import json
+import os
+import re
+import sys
+from collections import Counter
+
+out = sys.argv[1]
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL", what)
+
+
+def read(name):
+    path = os.path.join(out, name)
+    return open(path).read() if os.path.exists(path) else ""
+
+
+check(read("record.rc").strip() == "0", f"kvmirq record exit {read('record.rc').strip()}: {read('record.err')[-400:]}")
+check(read("qemu.rc").strip() == "0", f"qemu exit {read('qemu.rc').strip()}: {read('qemu.out')[-400:]}")
+check("Kernel panic" in read("l2.log") or "Unable to mount root" in read("l2.log"),
+      "the L2 guest did not boot to its root-mount panic")
+overruns = sum(int(n) for n in re.findall(r"^overrun: (\d+)", read("ftrace-stats.txt"), re.M))
+check(overruns == 0, f"ftrace lost {overruns} events: the reference is incomplete")
+
+# ftrace: one line per event, "... kvm_set_irq: gsi 4 level 1 source 0"
+ftrace = Counter(m.group(1) for m in re.finditer(r"\s(kvm_\w+):", read("ftrace.txt")))
+
+recorded = Counter()
+dropped = None
+for line in read("report.jsonl").splitlines():
+    obj = json.loads(line)
+    if obj["type"] == "recording":
+        dropped = obj["dropped"]
+    elif obj["type"] == "vm_summary":
+        recorded.update(obj["events"])
+check(dropped == 0, f"kvmirq dropped {dropped} events")
+
+names = {"set_irq": "kvm_set_irq", "msi_set_irq": "kvm_msi_set_irq",
+         "ioapic_set_irq": "kvm_ioapic_set_irq", "pic_set_irq": "kvm_pic_set_irq",
+         "apic_accept_irq": "kvm_apic_accept_irq", "eoi": "kvm_eoi", "pv_eoi": "kvm_pv_eoi",
+         "ack_irq": "kvm_ack_irq", "apic_ipi": "kvm_apic_ipi", "inj_virq": "kvm_inj_virq",
+         "ioapic_delayed_eoi_inj": "kvm_ioapic_delayed_eoi_inj"}
+print(f"{'tracepoint':28} {'ftrace':>10} {'kvmirq':>10}")
+for ours, tp in names.items():
+    print(f"{tp:28} {ftrace[tp]:>10} {recorded[ours]:>10}")
+    check(ftrace[tp] == recorded[ours], f"{tp}: ftrace {ftrace[tp]}, kvmirq {recorded[ours]}")
+check(ftrace["kvm_set_irq"] > 1000, "too little traffic for a meaningful comparison")
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)

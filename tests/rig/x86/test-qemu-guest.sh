@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End to end with a real VMM: inside the nested x86 rig, a real QEMU with
+# -accel kvm boots a real L2 guest kernel (it runs until its "unable to mount
+# root" panic, then QEMU exits) while kvmirq records. The per-tracepoint
+# counts in the recording must equal what the kernel's own ftrace buffer
+# counted for the same tracepoints over the same run: zero loss.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd -P)
+root=$(cd "$here/../../.." && pwd -P)
+cd "$root"
+EVENTS="kvm_set_irq kvm_msi_set_irq kvm_ioapic_set_irq kvm_pic_set_irq kvm_apic_accept_irq
+	kvm_eoi kvm_pv_eoi kvm_ack_irq kvm_apic_ipi kvm_inj_virq kvm_ioapic_delayed_eoi_inj"
+
+if [[ ${1:-} == --inside ]]; then
+	out=$2 kernel=$3
+	T=/sys/kernel/tracing
+	echo 0 >$T/tracing_on
+	echo >$T/trace
+	echo 65536 >$T/buffer_size_kb # per CPU: no overruns for this run
+	for e in $EVENTS; do echo 1 >$T/events/kvm/$e/enable; done
+	build/kvmirq record -o "$out/trace.kvmirq" 2>"$out/record.err" &
+	rec=$!
+	for _ in $(seq 300); do
+		grep -q "recording to" "$out/record.err" 2>/dev/null && break
+		sleep 0.1
+	done
+	echo 1 >$T/tracing_on
+	rc=0
+	timeout 240 qemu-system-x86_64 -accel kvm -m 256 -display none -monitor none \
+		-no-reboot -serial file:"$out/l2.log" -kernel "$kernel" \
+		-append "console=ttyS0 panic=-1" >"$out/qemu.out" 2>&1 || rc=$?
+	echo "$rc" >"$out/qemu.rc"
+	echo 0 >$T/tracing_on
+	kill -TERM "$rec"
+	rc=0
+	wait "$rec" || rc=$?
+	echo "$rc" >"$out/record.rc"
+	for e in $EVENTS; do echo 0 >$T/events/kvm/$e/enable; done
+	cat $T/per_cpu/cpu*/stats >"$out/ftrace-stats.txt"
+	cat $T/trace >"$out/ftrace.txt"
+	build/kvmirq report --json "$out/trace.kvmirq" >"$out/report.jsonl" 2>"$out/report.err" || true
+	exit 0
+fi
+
+make -s all >/dev/null
+eval "$("$here/build.sh" -q)"
+out=$(mktemp -d /var/tmp/kvmirq-qemu.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+"$here/run-in-l1.sh" --out "$out" --timeout 900 -- "$here/test-qemu-guest.sh" --inside "$out" "$RIG_X86_KERNEL"
+exec python3 tests/e2e/compare_counts.py "$out"
