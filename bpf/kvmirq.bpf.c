@@ -7,3 +7,4 @@
 #include "delivery.bpf.h"
 #include "ioctl_fentry.bpf.h"
 #include "ioctl_syscall.bpf.h"
+#include "bench.bpf.h"

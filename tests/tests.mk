@@ -25,5 +25,10 @@ test: tests
 check: tests
 	tests/run.sh quick
 
-bench: all
+bench: all $(BUILD)/bench/bench_bpf
 	tests/bench/run.sh
+
+$(BUILD)/bench/bench_bpf: tests/bench/bench_bpf.c $(LIB_OBJS) $(SKEL)
+	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)
