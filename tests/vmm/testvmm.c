@@ -84,7 +84,7 @@ int vmm_fd(const struct vmm *v, enum fd_kind kind)
 	case FD_SYSTEM: return v->sys_fd;
 	case FD_VM: return v->vm_fd;
 	case FD_VCPU: return v->vcpu_fd;
-	case FD_DEVICE: return v->vfio_fd;
+	case FD_DEVICE: return v->dev_fd;
 	}
 	return -1;
 }
@@ -448,11 +448,11 @@ void step_vfio_device(struct vmm *v)
 
 	create_device(v, KVM_DEV_TYPE_VFIO, KVM_CREATE_DEVICE_TEST, SUCCEEDS,
 		      "VFIO, TEST: probe only, no fd");
-	v->vfio_fd = create_device(v, KVM_DEV_TYPE_VFIO, 0, SUCCEEDS, "VFIO");
+	v->dev_fd = create_device(v, KVM_DEV_TYPE_VFIO, 0, SUCCEEDS, "VFIO");
 	create_device(v, KVM_DEV_TYPE_VFIO, 0, FAILS(EBUSY), "second VFIO device");
 	create_device(v, 0xffff, 0, FAILS(ENODEV), "type >= KVM_DEV_TYPE_MAX");
 	create_device(v, 0xffff, KVM_CREATE_DEVICE_TEST, FAILS(ENODEV), "TEST, bad type");
-	if (v->vfio_fd < 0)
+	if (v->dev_fd < 0)
 		return;
 
 	const struct attr_case attrs[] = {
@@ -531,8 +531,8 @@ static void hold(const struct vmm *v, long seconds)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	fprintf(stderr, "testvmm: holding the VM for %ld s: pid %d, vm fd %d, vcpu fd %d, vfio fd %d\n",
-		seconds, getpid(), v->vm_fd, v->vcpu_fd, v->vfio_fd);
+	fprintf(stderr, "testvmm: holding the VM for %ld s: pid %d, vm fd %d, vcpu fd %d, device fd %d\n",
+		seconds, getpid(), v->vm_fd, v->vcpu_fd, v->dev_fd);
 	for (double end = now_s() + (double)seconds; !stop_hold && now_s() < end;)
 		usleep(100 * 1000);
 }
@@ -620,7 +620,7 @@ static FILE *open_log(const char *path)
 int main(int argc, char **argv)
 {
 	struct options o = parse_options(argc, argv);
-	struct vmm v = { .sys_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .vfio_fd = -1,
+	struct vmm v = { .sys_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .dev_fd = -1,
 			 .verbose = o.verbose };
 
 	v.log = open_log(o.log_path);

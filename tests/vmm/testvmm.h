@@ -59,7 +59,8 @@ struct kcall {
 #define KC(ioctl_macro) .name = #ioctl_macro, .cmd = (ioctl_macro)
 
 struct vmm {
-	int sys_fd, vm_fd, vcpu_fd, vfio_fd;
+	int sys_fd, vm_fd, vcpu_fd;
+	int dev_fd;        /* the device FD_DEVICE calls go to (last created) */
 	FILE *log;         /* JSON lines, or NULL */
 	unsigned seq;      /* ioctls performed so far */
 	unsigned mismatches;

@@ -15,6 +15,10 @@
 
 const char arch_name[] = "x86_64";
 
+_Static_assert(sizeof(struct kvm_irqchip) == 520, "kvm_irqchip");
+_Static_assert(sizeof(struct kvm_lapic_state) == 1024, "kvm_lapic_state");
+_Static_assert(sizeof(struct kvm_interrupt) == 4, "kvm_interrupt");
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- the state the script programs -------------------------------------- */
@@ -137,25 +141,27 @@ static long set_lapic(struct vmm *v, struct kvm_lapic_state *s, const char *note
 
 /* ---- steps -------------------------------------------------------------- */
 
+/* Interrupt capabilities on the system fd, with their 6.1 values. */
+#define CAP(c, v) { c, #c, v }
+static const struct { long cap; const char *name; long value; } caps[] = {
+	CAP(KVM_CAP_IRQCHIP, 1),
+	CAP(KVM_CAP_IRQ_ROUTING, 4096),        /* KVM_MAX_IRQ_ROUTES */
+	CAP(KVM_CAP_IRQ_INJECT_STATUS, 1),
+	CAP(KVM_CAP_IRQFD, 1),
+	CAP(KVM_CAP_IRQFD_RESAMPLE, 1),
+	CAP(KVM_CAP_SIGNAL_MSI, 1),
+	CAP(KVM_CAP_DEVICE_CTRL, 0),           /* 0 on x86 6.1, yet it works */
+	CAP(KVM_CAP_SPLIT_IRQCHIP, 1),
+};
+
 static void x86_system(struct vmm *v)
 {
 	struct kcall api = { .kind = FD_SYSTEM, .fd = v->sys_fd, KC(KVM_GET_API_VERSION),
 			     .expect = RETURNS(KVM_API_VERSION), .note = "API version" };
 	vmm_call(v, &api);
 
-	/* Interrupt capabilities; DEVICE_CTRL is 0 on x86 although it works. */
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_IRQCHIP, "KVM_CAP_IRQCHIP", RETURNS(1));
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_IRQ_ROUTING, "KVM_CAP_IRQ_ROUTING",
-			     RETURNS(4096)); /* KVM_MAX_IRQ_ROUTES */
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_IRQ_INJECT_STATUS, "KVM_CAP_IRQ_INJECT_STATUS",
-			     RETURNS(1));
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_IRQFD, "KVM_CAP_IRQFD", RETURNS(1));
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_IRQFD_RESAMPLE, "KVM_CAP_IRQFD_RESAMPLE",
-			     RETURNS(1));
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_SIGNAL_MSI, "KVM_CAP_SIGNAL_MSI", RETURNS(1));
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL", RETURNS(0));
-	step_check_extension(v, FD_SYSTEM, KVM_CAP_SPLIT_IRQCHIP, "KVM_CAP_SPLIT_IRQCHIP",
-			     RETURNS(1));
+	for (size_t i = 0; i < ARRAY_SIZE(caps); i++)
+		step_check_extension(v, FD_SYSTEM, caps[i].cap, caps[i].name, RETURNS(caps[i].value));
 
 	/* The system fd's only attribute group (0): XCOMP_GUEST_SUPP. */
 	const struct attr_case attrs[] = {

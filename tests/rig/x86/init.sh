@@ -45,7 +45,7 @@ OUTPATH=$(cat "$CTL/outpath")
 
 [ -c /dev/kvm ] || fail "/dev/kvm does not exist in L1 (kvm_amd did not bind: no SVM in -cpu?)"
 
-mount -t 9p -o "$P9OPTS,ro" host /host || fail "cannot mount the host root (9p tag host)"
+mount -t 9p -o "$P9OPTS,ro,cache=loose" host /host || fail "cannot mount the host root (9p tag host)"
 
 mount -t tracefs tracefs /sys/kernel/tracing || fail "cannot mount tracefs"
 mount -t debugfs debugfs /sys/kernel/debug || fail "cannot mount debugfs"

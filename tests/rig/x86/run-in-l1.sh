@@ -10,7 +10,11 @@
 #                      run whose command exited 0)
 #   --env NAME=VALUE   set a variable for COMMAND (repeatable); --env NAME
 #                      passes the caller's value of NAME
-#   -v, --verbose      stream the L1 serial console to stderr
+#   -v, --verbose      stream the L1 serial console to stderr (and let the
+#                      kernel print at its default log level)
+#   Environment: KVMIRQ_RIG_TIMEOUT (default --timeout), KVMIRQ_RIG_TIMING=1
+#   (print boot and run time; always written to <out>/.rig/timing),
+#   KVMIRQ_CACHE (see build.sh).
 #
 # L1 is Debian's 6.1 kernel under QEMU TCG (-cpu max emulates SVM, so
 # kvm_amd gives a real /dev/kvm). COMMAND runs as root in a chroot of the
@@ -48,7 +52,8 @@ parse_args() {
 		--smp) smp=${2:?}; shift 2 ;;
 		--out) out=${2:?}; shift 2 ;;
 		--env)
-			case "${2:?}" in
+			[[ "${2:?}" =~ ^[A-Za-z_][A-Za-z0-9_]*(=|$) ]] || rig_die "bad --env: $2"
+			case "$2" in
 			*=*) envs+=("$2") ;;
 			*) envs+=("$2=${!2-}") ;;
 			esac
@@ -62,6 +67,7 @@ parse_args() {
 	[ $# -gt 0 ] || usage
 	command=("$@")
 	[[ "$timeout_s" =~ ^[0-9]+$ ]] || rig_die "--timeout wants whole seconds"
+	[[ "$mem" =~ ^[0-9]+$ && "$smp" =~ ^[0-9]+$ ]] || rig_die "--mem and --smp want numbers"
 }
 
 # The out dir and its .rig/ control directory (emptied: no stale status).
@@ -96,7 +102,6 @@ write_cmd_script() {
 		done
 		for kv in "${envs[@]}"; do
 			name=${kv%%=*}
-			[[ "$name" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || rig_die "bad --env name: $name"
 			echo "export $name=$(rig_shell_quote "${kv#*=}")"
 		done
 		echo "cd $(rig_shell_quote "$cwd") 2>/dev/null || {"
@@ -132,10 +137,10 @@ boot_l1() {
 	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 		-accel tcg -cpu max -smp "$smp" -m "$mem" \
 		-nodefaults -no-user-config -display none -no-reboot \
-		-serial "file:$ctl/console.log" \
+		-chardev "file,id=console,path=${ctl//,/,,}/console.log" -serial chardev:console \
 		-kernel "$RIG_X86_KERNEL" -initrd "$RIG_X86_INITRD" -append "$append" \
 		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$out,mount_tag=rigout,security_model=none,multidevs=remap" \
+		-virtfs "local,path=${out//,/,,},mount_tag=rigout,security_model=none,multidevs=remap" \
 		</dev/null >"$ctl/qemu.log" 2>&1 &
 	qemu_pid=$!
 	trap 'kill "$qemu_pid" 2>/dev/null' INT TERM
@@ -168,7 +173,9 @@ main() {
 	wait "$qemu_pid" || rc=$?
 	wait "${tail_pids[@]}" 2>/dev/null || true
 
-	[ "$rc" -ne 124 ] || rig_fail "L1 guest did not finish within ${timeout_s}s (hung?)"
+	# timeout(1): 124 after TERM, 137 if qemu needed the KILL as well.
+	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] ||
+		rig_fail "L1 guest did not finish within ${timeout_s}s (hung?)"
 	[ "$rc" -eq 0 ] || rig_fail "qemu failed (exit $rc)"
 	if [ ! -f "$ctl/status" ]; then
 		local panic
