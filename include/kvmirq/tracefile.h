@@ -118,7 +118,7 @@ struct tracefile_table *tracefile_meta_add_table(
 /* Apply src onto dst with the semantics of a metadata chunk: scalar and
  * unknown entries replace, tables append rows or replace per their mode.
  * Returns -EBADMSG if an APPEND table's columns differ from the existing
- * table's; dst is then partially updated. */
+ * table's; dst is then partially updated. dst and src must differ. */
 int tracefile_meta_apply(struct tracefile_meta *dst,
 			 const struct tracefile_meta *src);
 

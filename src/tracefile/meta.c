@@ -732,7 +732,7 @@ int tracefile_meta_apply(struct tracefile_meta *dst,
 	size_t i;
 	int rc;
 
-	if (!dst || !src)
+	if (!dst || !src || dst == src)
 		return -EINVAL;
 	for (i = 0; i < src->n; i++) {
 		const struct tf_entry *s = &src->v[i];

@@ -607,11 +607,8 @@ int tracefile_reader_rewind(struct tracefile_reader *r)
 
 int tracefile_reader_load_metadata(struct tracefile_reader *r)
 {
-	int rc = usable(r);
+	int rc = tracefile_reader_rewind(r);	/* also clears an old error */
 
-	if (rc)
-		return rc;
-	rc = tracefile_reader_rewind(r);
 	if (rc)
 		return rc;
 	while ((rc = advance(r)) > 0)

@@ -720,6 +720,8 @@ static void test_meta_api(void)
 	/* apply: append with different columns fails */
 	t = tracefile_meta_add_table(u, "tab", cols, 1, TRACEFILE_TABLE_APPEND);
 	CHECK(tracefile_meta_apply(a, u) == -EBADMSG);
+	CHECK(tracefile_meta_apply(a, a) == -EINVAL);
+	CHECK(tracefile_meta_apply(NULL, a) == -EINVAL);
 	tracefile_meta_free(a);
 	tracefile_meta_free(u);
 }
@@ -1197,6 +1199,33 @@ static void test_trailer_checks(void)
 	free(b.p);
 }
 
+/* Errors are sticky for iteration; load_metadata()/rewind() start over. */
+static void test_error_then_reload(void)
+{
+	struct blob b = make_file(200, 500, 1, 1);
+	struct chunkmap *cm = malloc(sizeof(*cm));
+	struct tracefile_reader *r;
+	struct readres res;
+	const void *rec;
+	size_t len;
+	int rc;
+
+	map_chunks(&b, cm);
+	b.p[cm->start[3] + TF_CH_HDR_LEN + 1] ^= 0x40;	/* payload of chunk 3 */
+	CHECK(tracefile_reader_open_memory(&r, b.p, b.len) == 0);
+	read_reader(r, 0, &res);
+	CHECK(res.rc == -EBADMSG && res.nrec == cm->recs_before_end[2] &&
+	      res.recs_ok && contains(res.err, "chunk 3 at byte"));
+	CHECK(tracefile_reader_next_record(r, &rec, &len) == -EBADMSG);
+	rc = tracefile_reader_load_metadata(r);
+	CHECK(rc == -EBADMSG && contains(tracefile_error(r), "chunk 3 at byte"));
+	read_reader(r, 0, &res);
+	CHECK(res.rc == -EBADMSG && res.nrec == cm->recs_before_end[2]);
+	tracefile_reader_free(r);
+	free(cm);
+	free(b.p);
+}
+
 static void test_chunk_skip_and_foreach(void)
 {
 	struct blob b = make_file(2000, 1000, 0, 1);
@@ -1520,6 +1549,7 @@ int main(void)
 	test_crafted_chunks();
 	test_crafted_metadata();
 	test_trailer_checks();
+	test_error_then_reload();
 	test_chunk_skip_and_foreach();
 	test_foreach();
 	test_writer_edge_cases();
