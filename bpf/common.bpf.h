@@ -34,36 +34,64 @@ struct {
 	__type(value, struct kvmirq_kind_counters);
 } kind_counters SEC(".maps");
 
+#define IN_INLINE_MAX 16 /* the few ioctl input bytes saved at entry */
+
 /*
- * What a thread is doing for which VM: set while it is inside a KVM ioctl
- * (KVM_RUN included, which makes vCPU threads attributable), and by the
- * injection hooks in kernel threads. Events raised outside any context are
- * marked unattributed rather than guessed.
+ * Per thread: which VM it works for right now, and the ioctl it is inside.
+ * The VM context is valid while the thread is inside a KVM ioctl (KVM_RUN
+ * included, which makes vCPU threads attributable); events raised outside
+ * any context are marked unattributed rather than guessed. One entry per
+ * thread, written in place and never deleted on the hot path: under
+ * emulation every map update and delete is expensive. An LRU map retires
+ * the entries of threads that are gone.
  */
-struct thread_context {
+struct thread_state {
+	/* the VM context */
 	__u64 kvm;
-	__u64 object;	  /* the vCPU or device whose ioctl runs */
+	__u64 object;	/* the vCPU or device whose ioctl runs */
 	__s32 vcpu_id;
-	__u32 depth;	  /* nested injection hooks for the same VM */
-	__u64 saved_kvm;  /* an injection hook's override of another VM */
-	__s32 saved_vcpu_id;
-	__u8 owned;	  /* created by an injection hook */
-	__u8 overridden;  /* saved_* hold the ioctl's own context */
-	__u8 pad[2];
+	__u8 in_ioctl;	/* the fields below describe an ioctl in flight */
+	__u8 ioctl_id;
+	__u8 fd_kind;
+	__u8 strategy;
+	/* the ioctl in flight */
+	__u64 start_ns;
+	__u64 arg;
+	__u32 cmd;
+	__s32 fd;
+	__u16 in_len;
+	__u8 flags;	/* KVMIRQ_F_PAYLOAD_* found at entry */
+	__u8 pad;
+	__u32 in_total;
+	char device_name[KVMIRQ_DEVICE_NAME_LEN];
+	__u8 in[IN_INLINE_MAX];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct thread_context);
-} thread_contexts SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct thread_state);
+} threads SEC(".maps");
 
 /*
  * Bound a value for the verifier with an AND the compiler cannot drop (it
  * often proves the bound itself and removes a plain mask).
  */
 #define VERIFIER_MASK(v, mask) asm volatile("%[x] &= %[m]" : [x] "+r"(v) : [m] "i"(mask))
+
+/*
+ * Wake the reader only once a good amount of data waits: a wakeup per event
+ * (an irq_work, often an IPI) costs more than the event itself. The reader
+ * also drains the ring on a short timer, so nothing waits for long.
+ */
+const volatile __u64 wakeup_bytes = 1 << 20; /* set from the ring size */
+
+static __always_inline __u64 submit_flags(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									     : BPF_RB_NO_WAKEUP;
+}
 
 static __always_inline bool kind_enabled(__u32 kind)
 {
@@ -88,43 +116,48 @@ static __always_inline bool tgid_selected(__u32 tgid)
 	return filter_tgid == 0 || filter_tgid == tgid;
 }
 
-static __always_inline void fill_header(struct kvmirq_event_header *h, __u32 kind,
-					__u32 size)
+/* The header of a record raised by the current thread, whose state is ST (or NULL). */
+static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u32 kind,
+					      __u32 size, __u64 pid_tgid,
+					      const struct thread_state *st)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct thread_context *ctx = bpf_map_lookup_elem(&thread_contexts, &tid);
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
 	h->timestamp_ns = bpf_ktime_get_ns();
 	h->pid = pid_tgid >> 32;
-	h->tid = tid;
+	h->tid = (__u32)pid_tgid;
 	h->kind = kind;
 	h->size = size;
 	h->cpu = bpf_get_smp_processor_id();
-	h->flags = 0;
-	if (ctx && ctx->kvm) {
-		h->vm = ctx->kvm;
-		h->vcpu_id = ctx->vcpu_id;
-	} else {
-		h->vm = 0;
-		h->vcpu_id = KVMIRQ_NO_VCPU;
-		h->flags |= KVMIRQ_F_UNATTRIBUTED;
+	if (st && st->in_ioctl && st->kvm) {
+		h->vm = st->kvm;
+		h->vcpu_id = st->vcpu_id;
+		h->flags = 0;
+		return;
 	}
-	if (BPF_CORE_READ(task, flags) & PF_KTHREAD)
+	h->vm = 0;
+	h->vcpu_id = KVMIRQ_NO_VCPU;
+	h->flags = KVMIRQ_F_UNATTRIBUTED;
+	/* Only worth the read when the VM is unknown: says why it is. */
+	if (bpf_get_current_task_btf()->flags & PF_KTHREAD)
 		h->flags |= KVMIRQ_F_KERNEL_THREAD;
 }
 
-/* Filters common to every record: kind and process. */
-static __always_inline bool event_wanted(__u32 kind)
+/* The current thread's state, or NULL when it never entered a KVM ioctl. */
+static __always_inline struct thread_state *current_thread_state(void)
 {
-	return kind_enabled(kind) && tgid_selected(bpf_get_current_pid_tgid() >> 32);
+	return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+}
+
+/* Filters common to every record: kind and process. */
+static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
+{
+	return kind_enabled(kind) && tgid_selected(pid_tgid >> 32);
 }
 
 /*
  * Reserve, fill and submit a fixed-size delivery record: the header, then
- * BODY (a struct value). Counting happens here so every program counts the
- * same way. A macro, because the ring buffer needs a constant size.
+ * BODY (a struct value). Only drops are counted: every record submitted
+ * reaches user space, which counts those itself, and under emulation even a
+ * per-CPU increment per event shows. A macro: the ring needs a constant size.
  */
 #define EMIT_FIXED(KIND, BODY)                                                   \
 	({                                                                       \
@@ -132,15 +165,17 @@ static __always_inline bool event_wanted(__u32 kind)
 			struct kvmirq_event_header h;                            \
 			typeof(BODY) b;                                          \
 		} *rec_;                                                         \
-		if (event_wanted(KIND)) {                                        \
+		__u64 pid_tgid_ = bpf_get_current_pid_tgid();                   \
+		if (event_wanted(KIND, pid_tgid_)) {                             \
 			rec_ = bpf_ringbuf_reserve(&events, sizeof(*rec_), 0);   \
 			if (!rec_) {                                             \
 				count_kind(KIND, true);                          \
 			} else {                                                 \
-				fill_header(&rec_->h, KIND, sizeof(*rec_));      \
+				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
+						  pid_tgid_,                     \
+						  current_thread_state());       \
 				rec_->b = (BODY);                                \
-				bpf_ringbuf_submit(rec_, 0);                     \
-				count_kind(KIND, false);                         \
+				bpf_ringbuf_submit(rec_, submit_flags());        \
 			}                                                        \
 		}                                                                \
 		0;                                                               \

@@ -10,7 +10,6 @@
 #include "common.bpf.h"
 
 #define KVMIO 0xAE
-#define IN_INLINE_MAX 128 /* inputs read at entry; larger ones are read at exit */
 #define ROUTING_ENTRY_SIZE 48
 #define ROUTING_MAX_ENTRIES 4096
 #define ATTR_VALUE_SIZE 8 /* widest attribute value; user space trims by group */
@@ -21,30 +20,36 @@ extern const void kvm_vcpu_ioctl __ksym __weak;
 extern const void kvm_device_ioctl __ksym __weak;
 extern const void kvm_dev_ioctl __ksym __weak;
 
-/* What to capture for each ioctl: bytes of the argument struct. */
+/*
+ * What to capture for each ioctl: bytes of the argument struct. Inputs are
+ * read at exit, when the ioctl is known to be wanted and in one go with the
+ * output, except where the kernel writes over them (the status of
+ * KVM_IRQ_LINE_STATUS shares the irq field; KVM_CREATE_DEVICE returns the
+ * fd in place): those few bytes are saved at entry.
+ */
 struct capture_rule {
-	__u16 entry_in; /* read at entry: the kernel may overwrite them */
-	__u16 exit_in;	/* read at exit: large inputs the kernel never writes back */
+	__u16 entry_in; /* read at entry: the kernel overwrites them */
+	__u16 exit_in;	/* read at exit: the kernel never writes them back */
 	__u16 out;	/* read at exit on success */
 	__u16 in_total; /* the input size the ioctl defines */
 };
 
 static const struct capture_rule capture_rules[KVMIRQ_IOCTL_ID_MAX] = {
-	[KVMIRQ_IOCTL_IRQ_LINE] = { 8, 0, 0, 8 },
+	[KVMIRQ_IOCTL_IRQ_LINE] = { 0, 8, 0, 8 },
 	[KVMIRQ_IOCTL_IRQ_LINE_STATUS] = { 8, 0, 8, 8 },
-	[KVMIRQ_IOCTL_SIGNAL_MSI] = { 32, 0, 0, 32 },
-	[KVMIRQ_IOCTL_IRQFD] = { 32, 0, 0, 32 },
-	[KVMIRQ_IOCTL_SET_GSI_ROUTING] = { 8, 0, 0, 8 }, /* + entries, see below */
+	[KVMIRQ_IOCTL_SIGNAL_MSI] = { 0, 32, 0, 32 },
+	[KVMIRQ_IOCTL_IRQFD] = { 0, 32, 0, 32 },
+	[KVMIRQ_IOCTL_SET_GSI_ROUTING] = { 0, 8, 0, 8 }, /* + entries, see below */
 	[KVMIRQ_IOCTL_CREATE_DEVICE] = { 12, 0, 12, 12 },
-	[KVMIRQ_IOCTL_SET_DEVICE_ATTR] = { 24, 0, 0, 24 }, /* + value at addr */
-	[KVMIRQ_IOCTL_GET_DEVICE_ATTR] = { 24, 0, 0, 24 }, /* value at addr out */
-	[KVMIRQ_IOCTL_HAS_DEVICE_ATTR] = { 24, 0, 0, 24 },
-	[KVMIRQ_IOCTL_GET_IRQCHIP] = { 8, 0, 520, 8 }, /* chip_id + pad in */
+	[KVMIRQ_IOCTL_SET_DEVICE_ATTR] = { 0, 24, 0, 24 }, /* + value at addr */
+	[KVMIRQ_IOCTL_GET_DEVICE_ATTR] = { 0, 24, 0, 24 }, /* value at addr out */
+	[KVMIRQ_IOCTL_HAS_DEVICE_ATTR] = { 0, 24, 0, 24 },
+	[KVMIRQ_IOCTL_GET_IRQCHIP] = { 0, 8, 520, 8 }, /* chip_id + pad in; returned as given */
 	[KVMIRQ_IOCTL_SET_IRQCHIP] = { 0, 520, 0, 520 },
 	[KVMIRQ_IOCTL_GET_LAPIC] = { 0, 0, 1024, 0 },
 	[KVMIRQ_IOCTL_SET_LAPIC] = { 0, 1024, 0, 1024 },
-	[KVMIRQ_IOCTL_ENABLE_CAP] = { 104, 0, 0, 104 },
-	[KVMIRQ_IOCTL_INTERRUPT] = { 4, 0, 0, 4 },
+	[KVMIRQ_IOCTL_ENABLE_CAP] = { 0, 104, 0, 104 },
+	[KVMIRQ_IOCTL_INTERRUPT] = { 0, 4, 0, 4 },
 };
 
 /*
@@ -83,33 +88,6 @@ static __always_inline __u8 classify_ioctl(__u32 cmd, __u8 fd_kind)
 	return KVMIRQ_IOCTL_OTHER;
 }
 
-/* An ioctl between entry and exit, per thread. */
-struct inflight_ioctl {
-	__u64 start_ns;
-	__u64 arg;
-	__u64 kvm;
-	__u64 object;
-	__u32 cmd;
-	__s32 fd;
-	__s32 vcpu_id;
-	__u8 ioctl_id;
-	__u8 fd_kind;
-	__u8 strategy;
-	__u8 flags; /* KVMIRQ_F_PAYLOAD_* found at entry */
-	__u16 in_len;
-	__u16 pad;
-	__u32 in_total;
-	char device_name[KVMIRQ_DEVICE_NAME_LEN];
-	__u8 in[IN_INLINE_MAX];
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct inflight_ioctl);
-} inflight SEC(".maps");
-
 /* Record assembly area: room beyond the payload limit keeps the verifier's bounds simple. */
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wgnu-variable-sized-type-not-at-end"
@@ -122,7 +100,7 @@ struct ioctl_scratch {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2); /* 0: the record, 1: the in-flight entry being built */
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct ioctl_scratch);
 } scratch SEC(".maps");
@@ -198,11 +176,11 @@ static __always_inline void file_identity(struct file *file, __u8 kind, __u64 *k
 	}
 }
 
-static __always_inline void set_thread_context(__u32 tid, __u64 kvm, __u64 object, __s32 vcpu_id)
+/* The current thread's state, created the first time the thread is seen. */
+static __always_inline struct thread_state *thread_state_get(void)
 {
-	struct thread_context c = { .kvm = kvm, .object = object, .vcpu_id = vcpu_id };
-
-	bpf_map_update_elem(&thread_contexts, &tid, &c, BPF_ANY);
+	return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
 /*
@@ -213,29 +191,25 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 					__u64 arg, __u8 strategy)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid, one = 1;
-	struct inflight_ioctl *in;
-	struct ioctl_scratch *s;
 	__u8 id = classify_ioctl(cmd, fd_kind);
+	struct thread_state *st;
 	__u16 n;
 
 	if (!tgid_selected(pid_tgid >> 32))
 		return;
-	s = bpf_map_lookup_elem(&scratch, &one);
-	if (!s)
+	st = thread_state_get();
+	if (!st)
 		return;
-	in = (struct inflight_ioctl *)s;
-	__builtin_memset(in, 0, sizeof(*in));
-	in->start_ns = bpf_ktime_get_ns();
-	in->arg = arg;
-	in->cmd = cmd;
-	in->fd = fd;
-	in->ioctl_id = id;
-	in->fd_kind = fd_kind;
-	in->strategy = strategy;
-	file_identity(file, fd_kind, &in->kvm, &in->object, &in->vcpu_id, in->device_name);
-	if (fd_kind != KVMIRQ_FD_SYSTEM)
-		set_thread_context(tid, in->kvm, in->object, in->vcpu_id);
+	st->in_ioctl = 1;
+	st->ioctl_id = id;
+	st->fd_kind = fd_kind;
+	st->strategy = strategy;
+	st->flags = 0;
+	st->in_len = 0;
+	file_identity(file, fd_kind, &st->kvm, &st->object, &st->vcpu_id,
+		      fd_kind == KVMIRQ_FD_DEVICE ? st->device_name : NULL);
+	if (fd_kind == KVMIRQ_FD_SYSTEM)
+		st->kvm = 0; /* /dev/kvm belongs to no VM */
 
 	if (id == KVMIRQ_IOCTL_OTHER) {
 		__u32 nr = cmd & 0xff;
@@ -243,33 +217,25 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 
 		if (count)
 			(*count)++;
-	}
-	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN ||
-	    !(filter_ioctl_kinds & (1ULL << id)) || !kind_enabled(KVMIRQ_EV_IOCTL)) {
-		/* Only the context is needed for these; still mark the ioctl for exit. */
-		in->ioctl_id = id == KVMIRQ_IOCTL_OTHER ? KVMIRQ_IOCTL_OTHER : KVMIRQ_IOCTL_RUN;
-		bpf_map_update_elem(&inflight, &tid, in, BPF_ANY);
 		return;
 	}
-
+	if (id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
+	    !(filter_ioctl_kinds & (1ULL << id)) || !kind_enabled(KVMIRQ_EV_IOCTL)) {
+		st->ioctl_id = KVMIRQ_IOCTL_RUN; /* only the context is wanted */
+		return;
+	}
+	st->start_ns = bpf_ktime_get_ns();
+	st->arg = arg;
+	st->cmd = cmd;
+	st->fd = fd;
 	n = capture_rules[id].entry_in;
-	in->in_total = capture_rules[id].in_total;
+	st->in_total = capture_rules[id].in_total;
 	if (n && n <= IN_INLINE_MAX) {
-		if (bpf_probe_read_user(in->in, n, (void *)arg))
-			in->flags |= KVMIRQ_F_PAYLOAD_FAULT;
+		if (bpf_probe_read_user(st->in, n, (void *)arg))
+			st->flags |= KVMIRQ_F_PAYLOAD_FAULT;
 		else
-			in->in_len = n;
+			st->in_len = n;
 	}
-	/* A SET_DEVICE_ATTR's value is input too: read it before the kernel acts. */
-	if (id == KVMIRQ_IOCTL_SET_DEVICE_ATTR && in->in_len == 24) {
-		__u64 addr = *(__u64 *)&in->in[16];
-
-		if (!bpf_probe_read_user(&in->in[24], ATTR_VALUE_SIZE, (void *)addr) ||
-		    !bpf_probe_read_user(&in->in[24], 4, (void *)addr))
-			in->in_len = 24 + ATTR_VALUE_SIZE;
-		in->in_total = 24 + ATTR_VALUE_SIZE;
-	}
-	bpf_map_update_elem(&inflight, &tid, in, BPF_ANY);
 }
 
 /* Append user memory to the record's payload at *len, within the payload limit. */
@@ -328,10 +294,8 @@ static long emit_continuation(__u32 index, struct continuation_ctx *c)
 		n = 0;
 	}
 	s->h.size = sizeof(s->h) + sizeof(*p) + n;
-	if (bpf_ringbuf_output(&events, s, sizeof(s->h) + sizeof(*p) + n, 0))
+	if (bpf_ringbuf_output(&events, s, sizeof(s->h) + sizeof(*p) + n, submit_flags()))
 		count_kind(KVMIRQ_EV_IOCTL_PAYLOAD, true);
-	else
-		count_kind(KVMIRQ_EV_IOCTL_PAYLOAD, false);
 	c->offset += KVMIRQ_PAYLOAD_MAX;
 	return 0;
 }
@@ -355,26 +319,24 @@ static __always_inline void identify_created(struct ioctl_scratch *s, int new_fd
 
 static __always_inline void ioctl_exit(long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
-	struct inflight_ioctl *in = bpf_map_lookup_elem(&inflight, &tid);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 zero = 0;
+	struct thread_state *in = current_thread_state();
 	struct ioctl_scratch *s;
 	__u32 len = 0, out_len = 0, in_len;
 	__u8 id;
 
-	if (!in)
+	if (!in || !in->in_ioctl)
 		return;
 	id = in->ioctl_id;
-	bpf_map_delete_elem(&thread_contexts, &tid);
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX)
 		goto done;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		goto done;
 
-	fill_header(&s->h, KVMIRQ_EV_IOCTL, 0);
-	s->h.vm = in->kvm;
-	s->h.vcpu_id = in->vcpu_id;
-	s->h.flags = in->flags | (in->kvm ? 0 : KVMIRQ_F_UNATTRIBUTED);
+	fill_header_state(&s->h, KVMIRQ_EV_IOCTL, 0, pid_tgid, in);
+	s->h.flags |= in->flags;
 	s->io.cmd = in->cmd;
 	s->io.fd = in->fd;
 	s->io.ioctl_id = id;
@@ -387,16 +349,23 @@ static __always_inline void ioctl_exit(long ret)
 	s->io.duration_ns = s->h.timestamp_ns - in->start_ns;
 	s->io.in_total = in->in_total;
 	s->io.pad1 = 0;
-	__builtin_memcpy(s->io.device_name, in->device_name, KVMIRQ_DEVICE_NAME_LEN);
+	if (in->fd_kind == KVMIRQ_FD_DEVICE)
+		__builtin_memcpy(s->io.device_name, in->device_name, KVMIRQ_DEVICE_NAME_LEN);
+	else
+		__builtin_memset(s->io.device_name, 0, KVMIRQ_DEVICE_NAME_LEN);
 
-	/* Input read at entry. */
-	in_len = in->in_len;
-	if (in_len > IN_INLINE_MAX)
-		in_len = IN_INLINE_MAX;
-	bpf_probe_read_kernel(s->payload, in_len, in->in);
-	len = in_len;
-
-	/* Inputs read at exit: large SETs, and the routing entries. */
+	/* The input: saved at entry, or read now. */
+	if (capture_rules[id].entry_in) {
+		in_len = in->in_len;
+		if (in_len > IN_INLINE_MAX)
+			in_len = IN_INLINE_MAX;
+		bpf_probe_read_kernel(s->payload, in_len, in->in);
+		len = in_len;
+	} else if (capture_rules[id].exit_in &&
+		   payload_append_user(s, &len, capture_rules[id].exit_in, in->arg)) {
+		s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+	}
+	/* What the input points to: the routing entries, an attribute's value. */
 	if (id == KVMIRQ_IOCTL_SET_GSI_ROUTING && len == 8) {
 		__u32 nr = *(__u32 *)s->payload;
 
@@ -405,16 +374,21 @@ static __always_inline void ioctl_exit(long ret)
 		s->io.in_total = 8 + nr * ROUTING_ENTRY_SIZE;
 		if (payload_append_user(s, &len, nr * ROUTING_ENTRY_SIZE, in->arg + 8))
 			s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
-	} else if (capture_rules[id].exit_in) {
-		if (payload_append_user(s, &len, capture_rules[id].exit_in, in->arg))
+	} else if (id == KVMIRQ_IOCTL_SET_DEVICE_ATTR && len == 24) {
+		__u64 addr = *(__u64 *)&s->payload[16];
+
+		s->io.in_total = 24 + ATTR_VALUE_SIZE;
+		/* 8 bytes, or 4 when a narrow value ends a page */
+		if (payload_append_user(s, &len, ATTR_VALUE_SIZE, addr) &&
+		    payload_append_user(s, &len, 4, addr))
 			s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
 	}
 	in_len = len;
 
 	/* Outputs, only when the kernel produced them. */
 	if (ret >= 0) {
-		if (id == KVMIRQ_IOCTL_GET_DEVICE_ATTR && in->in_len >= 24) {
-			__u64 addr = *(__u64 *)&in->in[16];
+		if (id == KVMIRQ_IOCTL_GET_DEVICE_ATTR && len >= 24) {
+			__u64 addr = *(__u64 *)&s->payload[16];
 
 			if (payload_append_user(s, &len, ATTR_VALUE_SIZE, addr) &&
 			    payload_append_user(s, &len, 4, addr))
@@ -443,10 +417,9 @@ static __always_inline void ioctl_exit(long ret)
 	s->h.size = len;
 	if (len > sizeof(*s))
 		len = sizeof(*s);
-	if (bpf_ringbuf_output(&events, s, len, 0)) {
+	if (bpf_ringbuf_output(&events, s, len, submit_flags())) {
 		count_kind(KVMIRQ_EV_IOCTL, true);
 	} else {
-		count_kind(KVMIRQ_EV_IOCTL, false);
 		/* A routing table longer than one record continues in payload records. */
 		if (id == KVMIRQ_IOCTL_SET_GSI_ROUTING && s->io.in_total > in_len &&
 		    !(s->h.flags & KVMIRQ_F_PAYLOAD_FAULT)) {
@@ -460,5 +433,5 @@ static __always_inline void ioctl_exit(long ret)
 		}
 	}
 done:
-	bpf_map_delete_elem(&inflight, &tid);
+	in->in_ioctl = 0;
 }

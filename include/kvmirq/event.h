@@ -227,7 +227,7 @@ struct kvmirq_ev_ioctl_payload {
 
 /* In-kernel counters, per CPU, indexed by enum kvmirq_event_kind. */
 struct kvmirq_kind_counters {
-	__u64 seen;	/* the hook ran and the event passed the filters */
+	__u64 seen;	/* counting programs only: the recording ones leave it 0 */
 	__u64 dropped;	/* the ring buffer was full */
 };
 

@@ -82,6 +82,12 @@ static void set_filters(struct kvmirq_bpf *skel, const struct capture_options *o
 	skel->rodata->filter_ioctl_kinds = o->ioctl_kinds ? o->ioctl_kinds : ~0ULL;
 }
 
+/* Wake the reader when an eighth of the ring is full (and on its poll timer). */
+static void set_wakeup(struct kvmirq_bpf *skel, unsigned int mib)
+{
+	skel->rodata->wakeup_bytes = ((unsigned long long)mib << 20) / 8;
+}
+
 /* Decide which programs load for STRATEGY, recording why the others do not. */
 static void choose_programs(struct capture *c, enum kvmirq_strategy strategy)
 {
@@ -178,6 +184,7 @@ static int try_strategy(struct capture *c, const struct capture_options *o,
 		return -errno;
 	}
 	set_filters(c->skel, o);
+	set_wakeup(c->skel, mib);
 	bpf_map__set_max_entries(c->skel->maps.events, mib << 20);
 	c->status.ringbuf_mib = mib;
 	choose_programs(c, strategy);
@@ -256,7 +263,15 @@ const struct capture_status *capture_get_status(const struct capture *c)
 
 int capture_poll(struct capture *c, int timeout_ms)
 {
-	return ring_buffer__poll(c->ring, timeout_ms);
+	int n = ring_buffer__poll(c->ring, timeout_ms);
+
+	/* The programs wake us only for bulk data: take the rest on the timer. */
+	if (n >= 0) {
+		int more = ring_buffer__consume(c->ring);
+
+		n = more < 0 ? more : n + more;
+	}
+	return n;
 }
 
 int capture_read_counters(struct capture *c, struct kvmirq_kind_counters totals[KVMIRQ_EV_KIND_MAX])

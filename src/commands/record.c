@@ -102,19 +102,21 @@ static int add_counts(struct tracefile_meta *m, const struct recorder *r,
 		      const struct kvmirq_kind_counters *counters, uint64_t *dropped_total)
 {
 	static const struct tracefile_column columns[] = {
-		{ "kind", TRACEFILE_TYPE_STRING }, { "seen", TRACEFILE_TYPE_U64 },
-		{ "dropped", TRACEFILE_TYPE_U64 }, { "recorded", TRACEFILE_TYPE_U64 },
+		{ "kind", TRACEFILE_TYPE_STRING },
+		{ "recorded", TRACEFILE_TYPE_U64 },
+		{ "dropped", TRACEFILE_TYPE_U64 },
 	};
 	struct tracefile_table *t =
-		tracefile_meta_add_table(m, "event_counts", columns, 4, TRACEFILE_TABLE_REPLACE);
+		tracefile_meta_add_table(m, "event_counts", columns, 3, TRACEFILE_TABLE_REPLACE);
 
 	if (!t)
 		return -ENOMEM;
 	*dropped_total = 0;
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++) {
-		struct tracefile_cell cells[4] = {
-			{ 0, event_kind_name(k) }, { counters[k].seen, NULL },
-			{ counters[k].dropped, NULL }, { r->received[k], NULL },
+		struct tracefile_cell cells[3] = {
+			{ 0, event_kind_name(k) },
+			{ r->received[k], NULL },
+			{ counters[k].dropped, NULL },
 		};
 
 		if (!event_layout(k))
@@ -138,7 +140,7 @@ static void print_summary(const struct recorder *r, const char *path,
 		(unsigned long long)r->out.events, secs, path, (unsigned long long)size,
 		r->out.events ? (double)size / (double)r->out.events : 0.0);
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)
-		if (counters[k].seen || counters[k].dropped)
+		if (r->received[k] || counters[k].dropped)
 			fprintf(stderr, "  %-24s %10llu recorded %8llu dropped\n", event_kind_name(k),
 				(unsigned long long)r->received[k],
 				(unsigned long long)counters[k].dropped);

@@ -132,8 +132,11 @@ rig_fail() {
 }
 
 boot_l1() {
-	local append="console=ttyS0 quiet panic=-1 oops=panic"
-	[ "$verbose" = 1 ] && append="console=ttyS0 panic=-1 oops=panic"
+	# tsc=reliable: under TCG the kernel's watchdog finds the TSC "unstable"
+	# and falls back to the HPET, which turns every clock read (ktime, BPF's
+	# bpf_ktime_get_ns) into an emulated MMIO access; real hosts run on the TSC.
+	local append="console=ttyS0 quiet panic=-1 oops=panic tsc=reliable"
+	[ "$verbose" = 1 ] && append="console=ttyS0 panic=-1 oops=panic tsc=reliable"
 	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
 		-accel tcg -cpu max -smp "$smp" -m "$mem" \
 		-nodefaults -no-user-config -display none -no-reboot \

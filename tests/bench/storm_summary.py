@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Summarise storm-rig.sh's lines: per kind and tool, the rate as a ratio to
+the untraced rate of the same round, and the BPF cost per event."""
+import re
+import sys
+from collections import defaultdict
+
+rows = [dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+        for line in open(sys.argv[1]) if line.startswith("round=")]
+untraced = {(r["round"], r["kind"]): float(r["rate"]) for r in rows if r["mode"] == "untraced"}
+ratios = defaultdict(list)
+costs = defaultdict(list)
+for r in rows:
+    base = untraced.get((r["round"], r["kind"]))
+    if base and r.get("rate"):
+        ratios[(r["kind"], r["mode"])].append(float(r["rate"]) / base)
+    for prog in filter(None, r.get("progs", "").split(",")):
+        name, ns, runs = prog.split(":")
+        costs[(r["kind"], r["mode"], name)].append((float(ns), int(runs)))
+
+print("storm rates as a ratio to untraced (same round), real KVM in the nested rig:")
+for (kind, mode), v in sorted(ratios.items()):
+    print(f"  {kind:9} {mode:10} " + " ".join(f"{x:.2f}" for x in v))
+print("untraced ioctls/s: " + " ".join(f"{k[1]}:{v:.0f}" for k, v in sorted(untraced.items())))
+print("BPF cost per event during the storm (ns/run, from the kernel's run-time stats):")
+for (kind, mode, name), v in sorted(costs.items()):
+    if sum(runs for _, runs in v) > 1000:
+        print(f"  {kind:9} {mode:10} {name:24} " + " ".join(f"{ns:.0f}" for ns, _ in v))
+for line in open(sys.argv[1]):
+    if not line.startswith("round="):
+        print(line.rstrip())
