@@ -20,6 +20,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 filter_tgid = 0;		  /* 0: every process */
 const volatile __u64 filter_kinds = ~0ULL;	  /* bit per enum kvmirq_event_kind */
 const volatile __u64 filter_ioctl_kinds = ~0ULL; /* bit per enum kvmirq_ioctl_id */
+/* One VM only: its debugfs name, "PID-FD" (the VMM's pid and the VM's fd). */
+const volatile bool filter_vm = false;
+const volatile char filter_vm_name[KVMIRQ_VM_NAME_LEN] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -54,6 +57,8 @@ struct thread_state {
 	__u8 ioctl_id;
 	__u8 fd_kind;
 	__u8 strategy;
+	__u8 vm_selected; /* kvm passes the VM filter */
+	__u8 pad1[7];
 	/* the ioctl in flight */
 	__u64 start_ns;
 	__u64 arg;
@@ -141,6 +146,12 @@ static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u
 		h->flags |= KVMIRQ_F_KERNEL_THREAD;
 }
 
+/* Does the --vm filter let this thread's events through? */
+static __always_inline bool vm_wanted(const struct thread_state *st)
+{
+	return !filter_vm || (st && st->in_ioctl && st->vm_selected);
+}
+
 /* The current thread's state, or NULL when it never entered a KVM ioctl. */
 static __always_inline struct thread_state *current_thread_state(void)
 {
@@ -166,14 +177,15 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 			typeof(BODY) b;                                          \
 		} *rec_;                                                         \
 		__u64 pid_tgid_ = bpf_get_current_pid_tgid();                   \
-		if (event_wanted(KIND, pid_tgid_)) {                             \
+		struct thread_state *st_;                                        \
+		if (event_wanted(KIND, pid_tgid_) &&                             \
+		    vm_wanted(st_ = current_thread_state())) {                   \
 			rec_ = bpf_ringbuf_reserve(&events, sizeof(*rec_), 0);   \
 			if (!rec_) {                                             \
 				count_kind(KIND, true);                          \
 			} else {                                                 \
 				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
-						  pid_tgid_,                     \
-						  current_thread_state());       \
+						  pid_tgid_, st_);               \
 				rec_->b = (BODY);                                \
 				bpf_ringbuf_submit(rec_, submit_flags());        \
 			}                                                        \

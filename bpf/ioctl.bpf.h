@@ -176,6 +176,26 @@ static __always_inline void file_identity(struct file *file, __u8 kind, __u64 *k
 	}
 }
 
+/* Is this the VM that --vm names? Its debugfs directory is "PID-FD". */
+static __always_inline bool kvm_is_filtered_vm(__u64 kvm)
+{
+	char name[KVMIRQ_VM_NAME_LEN];
+	struct dentry *d;
+
+	if (!kvm || !bpf_core_field_exists(((struct kvm *)0)->debugfs_dentry))
+		return false;
+	d = BPF_CORE_READ((struct kvm *)kvm, debugfs_dentry);
+	if (!d || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(d, d_name.name)) < 0)
+		return false;
+	for (int i = 0; i < KVMIRQ_VM_NAME_LEN; i++) {
+		if (name[i] != filter_vm_name[i])
+			return false;
+		if (!name[i])
+			break;
+	}
+	return true;
+}
+
 /* The current thread's state, created the first time the thread is seen. */
 static __always_inline struct thread_state *thread_state_get(void)
 {
@@ -210,6 +230,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 		      fd_kind == KVMIRQ_FD_DEVICE ? st->device_name : NULL);
 	if (fd_kind == KVMIRQ_FD_SYSTEM)
 		st->kvm = 0; /* /dev/kvm belongs to no VM */
+	if (filter_vm)
+		st->vm_selected = kvm_is_filtered_vm(st->kvm);
 
 	if (id == KVMIRQ_IOCTL_OTHER) {
 		__u32 nr = cmd & 0xff;
@@ -329,7 +351,8 @@ static __always_inline void ioctl_exit(long ret)
 	if (!in || !in->in_ioctl)
 		return;
 	id = in->ioctl_id;
-	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX)
+	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
+	    !vm_wanted(in))
 		goto done;
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)

@@ -73,6 +73,7 @@ struct task_struct {
 struct kvm {
 	struct mm_struct *mm;
 	bool vm_dead;
+	struct dentry *debugfs_dentry; /* named "PID-FD" by KVM_CREATE_VM */
 };
 
 struct kvm_vcpu {

@@ -90,6 +90,7 @@ enum kvmirq_ioctl_id {
 };
 
 #define KVMIRQ_NO_VCPU (-1)
+#define KVMIRQ_VM_NAME_LEN 24 /* a VM's debugfs name: "PID-FD" */
 #define KVMIRQ_DEVICE_NAME_LEN 24
 
 /* Header flags */

@@ -80,6 +80,10 @@ static void set_filters(struct kvmirq_bpf *skel, const struct capture_options *o
 	skel->rodata->filter_tgid = o->pid;
 	skel->rodata->filter_kinds = o->kinds ? o->kinds : ~0ULL;
 	skel->rodata->filter_ioctl_kinds = o->ioctl_kinds ? o->ioctl_kinds : ~0ULL;
+	if (o->vm[0]) {
+		skel->rodata->filter_vm = true;
+		memcpy((char *)skel->rodata->filter_vm_name, o->vm, sizeof(o->vm));
+	}
 }
 
 /* Wake the reader when an eighth of the ring is full (and on its poll timer). */

@@ -19,6 +19,7 @@ struct capture_options {
 	unsigned long long ioctl_kinds; /* bit per enum kvmirq_ioctl_id; 0: all */
 	enum kvmirq_strategy strategy;	/* NONE: choose */
 	unsigned int ringbuf_mib;	/* 0: default */
+	char vm[KVMIRQ_VM_NAME_LEN];	/* "PID-FD": only this VM; "" for all */
 	bool verbose;			/* libbpf's messages to stderr */
 };
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codec/names.h"
 #include "commands/options.h"
@@ -78,4 +80,58 @@ int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *io
 	}
 	free(copy);
 	return ret;
+}
+
+/* Is /proc/PID/fd/FD a KVM VM? */
+static int is_vm_fd(unsigned long pid, unsigned long fd)
+{
+	char path[64], target[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%lu/fd/%lu", pid, fd);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return 0;
+	target[n] = '\0';
+	return !strcmp(target, "anon_inode:kvm-vm");
+}
+
+int parse_vm(const char *s, char out[KVMIRQ_VM_NAME_LEN])
+{
+	char *end, path[64];
+	unsigned long pid = strtoul(s, &end, 10), fd = 0, found = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	if (end == s || (*end && *end != ':' && *end != '-')) {
+		fprintf(stderr, "kvmirq: --vm takes PID or PID:FD, not '%s'\n", s);
+		return -1;
+	}
+	if (*end) {
+		fd = strtoul(end + 1, NULL, 10);
+		if (!is_vm_fd(pid, fd)) {
+			fprintf(stderr, "kvmirq: fd %lu of process %lu is not a KVM VM\n", fd, pid);
+			return -1;
+		}
+	} else {
+		snprintf(path, sizeof(path), "/proc/%lu/fd", pid);
+		dir = opendir(path);
+		if (!dir) {
+			fprintf(stderr, "kvmirq: no process %lu\n", pid);
+			return -1;
+		}
+		while ((de = readdir(dir)))
+			if (de->d_name[0] != '.' && is_vm_fd(pid, strtoul(de->d_name, NULL, 10))) {
+				fd = strtoul(de->d_name, NULL, 10);
+				found++;
+			}
+		closedir(dir);
+		if (found != 1) {
+			fprintf(stderr, "kvmirq: process %lu has %lu VMs; name one as PID:FD\n", pid,
+				found);
+			return -1;
+		}
+	}
+	snprintf(out, KVMIRQ_VM_NAME_LEN, "%lu-%lu", pid, fd);
+	return 0;
 }

@@ -12,4 +12,11 @@ int parse_duration_ms(const char *s, unsigned long long *out);
 /* A comma-separated list of event kind names into a bit mask. */
 int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *ioctls);
 
+/*
+ * A VM as "PID:FD" (the VMM's pid and its VM fd, as /proc/PID/fd shows it)
+ * or "PID" when that process has exactly one VM, into KVM's own name for
+ * it, "PID-FD". Prints an error and returns -1 when there is no such VM.
+ */
+int parse_vm(const char *s, char out[KVMIRQ_VM_NAME_LEN]);
+
 #endif

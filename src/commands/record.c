@@ -34,6 +34,9 @@ void cmd_record_usage(void)
 	       "Options:\n"
 	       "  -o, --output FILE     the trace file to write (required)\n"
 	       "  -p, --pid PID         only this VMM process\n"
+	       "      --vm PID[:FD]     only this VM: the VMM's pid and the VM's fd (as\n"
+	       "                        /proc/PID/fd shows it); the fd may be left out when\n"
+	       "                        the process has one VM\n"
 	       "  -e, --events LIST     only these kinds, comma-separated: delivery, ioctl,\n"
 	       "                        an event (set_irq, msi_set_irq, ioapic_set_irq,\n"
 	       "                        pic_set_irq, apic_accept_irq, eoi, pv_eoi, ack_irq,\n"
@@ -161,8 +164,10 @@ struct record_args {
 
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
+	enum { OPT_VM = 256 };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "vm", required_argument, NULL, OPT_VM },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "events", required_argument, NULL, 'e' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -179,6 +184,10 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'p': a->capture.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case OPT_VM:
+			if (parse_vm(optarg, a->capture.vm))
+				return 2;
+			break;
 		case 'e':
 			if (parse_kinds(optarg, &a->capture.kinds, &a->capture.ioctl_kinds))
 				return 2;
@@ -216,6 +225,7 @@ static int describe_recording(struct tracefile_meta *h, const struct record_args
 
 	ret |= tracefile_meta_set_string(h, "strategy", strategy_name(st->strategy));
 	ret |= tracefile_meta_set_u64(h, "filter_pid", a->capture.pid);
+	ret |= tracefile_meta_set_string(h, "filter_vm", a->capture.vm);
 	ret |= tracefile_meta_set_u64(h, "filter_kinds", a->capture.kinds);
 	ret |= tracefile_meta_set_u64(h, "filter_ioctls", a->capture.ioctl_kinds);
 	ret |= tracefile_meta_set_u64(h, "ringbuf_mib", st->ringbuf_mib);
