@@ -58,7 +58,17 @@ struct thread_state {
 	__u8 fd_kind;
 	__u8 strategy;
 	__u8 vm_selected; /* kvm passes the VM filter */
-	__u8 pad1[7];
+	/*
+	 * Set by the injection hooks (fentry on kvm_set_irq and
+	 * kvm_arch_set_irq_inatomic): the VM an injection works for, which a
+	 * kernel thread or an interrupted task does not otherwise tell.
+	 */
+	__u8 inject_depth;
+	__u8 inject_vm_selected;
+	__u8 kernel_thread; /* set by the injection hooks: a task's flags never change */
+	__u8 pad1[4];
+	__u64 inject_kvm;
+	__u64 inject_saved_kvm[2]; /* outer injections, for nesting (irq on kworker) */
 	/* the ioctl in flight */
 	__u64 start_ns;
 	__u64 arg;
@@ -132,6 +142,12 @@ static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u
 	h->kind = kind;
 	h->size = size;
 	h->cpu = bpf_get_smp_processor_id();
+	if (st && st->inject_depth && st->inject_kvm) {
+		h->vm = st->inject_kvm;
+		h->vcpu_id = st->in_ioctl && st->kvm == st->inject_kvm ? st->vcpu_id : KVMIRQ_NO_VCPU;
+		h->flags = st->kernel_thread ? KVMIRQ_F_KERNEL_THREAD : 0;
+		return;
+	}
 	if (st && st->in_ioctl && st->kvm) {
 		h->vm = st->kvm;
 		h->vcpu_id = st->vcpu_id;
@@ -149,7 +165,11 @@ static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u
 /* Does the --vm filter let this thread's events through? */
 static __always_inline bool vm_wanted(const struct thread_state *st)
 {
-	return !filter_vm || (st && st->in_ioctl && st->vm_selected);
+	if (!filter_vm)
+		return true;
+	if (st && st->inject_depth)
+		return st->inject_vm_selected;
+	return st && st->in_ioctl && st->vm_selected;
 }
 
 /* The current thread's state, or NULL when it never entered a KVM ioctl. */

@@ -7,4 +7,5 @@
 #include "delivery.bpf.h"
 #include "ioctl_fentry.bpf.h"
 #include "ioctl_syscall.bpf.h"
+#include "attribution.bpf.h"
 #include "bench.bpf.h"

@@ -93,7 +93,7 @@ static void set_wakeup(struct kvmirq_bpf *skel, unsigned int mib)
 }
 
 /* Decide which programs load for STRATEGY, recording why the others do not. */
-static void choose_programs(struct capture *c, enum kvmirq_strategy strategy)
+static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bool inject)
 {
 	struct bpf_program *prog;
 
@@ -128,6 +128,14 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy)
 			if (!wanted)
 				snprintf(st->why, sizeof(st->why), "strategy %s in use",
 					 strategy_name(strategy));
+			break;
+		case PROGRAM_INJECT:
+			wanted = inject;
+			if (!wanted)
+				snprintf(st->why, sizeof(st->why), "%s",
+					 strategy == KVMIRQ_STRATEGY_FENTRY
+						 ? "the kernel refused them: see inject_refused"
+						 : "needs fentry");
 			break;
 		}
 		st->wanted = wanted;
@@ -176,7 +184,7 @@ static int attach_programs(struct capture *c, char *err, size_t errlen)
 }
 
 static int try_strategy(struct capture *c, const struct capture_options *o,
-			enum kvmirq_strategy strategy, char *err, size_t errlen)
+			enum kvmirq_strategy strategy, bool inject, char *err, size_t errlen)
 {
 	unsigned int mib = o->ringbuf_mib ? o->ringbuf_mib : CAPTURE_DEFAULT_RINGBUF_MIB;
 	char reason[200];
@@ -191,7 +199,7 @@ static int try_strategy(struct capture *c, const struct capture_options *o,
 	set_wakeup(c->skel, mib);
 	bpf_map__set_max_entries(c->skel->maps.events, mib << 20);
 	c->status.ringbuf_mib = mib;
-	choose_programs(c, strategy);
+	choose_programs(c, strategy, inject);
 	libbpf_log[0] = '\0';
 	ret = kvmirq_bpf__load(c->skel);
 	if (ret) {
@@ -204,6 +212,7 @@ static int try_strategy(struct capture *c, const struct capture_options *o,
 	if (ret)
 		goto fail;
 	c->status.strategy = strategy;
+	c->status.inject_hooks = inject;
 	return 0;
 fail:
 	detach_all(c);
@@ -236,14 +245,24 @@ int capture_open(struct capture **out, const struct capture_options *o, capture_
 	}
 	c->fn = fn;
 	c->ctx = ctx;
+	/* fentry with the injection hooks, fentry alone, then the syscall tracepoints. */
 	if (o->strategy == KVMIRQ_STRATEGY_NONE || o->strategy == KVMIRQ_STRATEGY_FENTRY) {
-		ret = try_strategy(c, o, KVMIRQ_STRATEGY_FENTRY, err, errlen);
+		ret = try_strategy(c, o, KVMIRQ_STRATEGY_FENTRY, true, err, errlen);
+		if (ret) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", err);
+			ret = try_strategy(c, o, KVMIRQ_STRATEGY_FENTRY, false, err, errlen);
+			if (!ret)
+				snprintf(c->status.inject_refused, sizeof(c->status.inject_refused),
+					 "%s", why);
+		}
 		if (ret && o->strategy == KVMIRQ_STRATEGY_NONE) {
 			snprintf(c->status.fentry_refused, sizeof(c->status.fentry_refused), "%s", err);
-			ret = try_strategy(c, o, KVMIRQ_STRATEGY_SYSCALL, err, errlen);
+			ret = try_strategy(c, o, KVMIRQ_STRATEGY_SYSCALL, false, err, errlen);
 		}
 	} else {
-		ret = try_strategy(c, o, o->strategy, err, errlen);
+		ret = try_strategy(c, o, o->strategy, false, err, errlen);
 	}
 	if (ret) {
 		free(c);

@@ -35,6 +35,8 @@ struct capture_program_status {
 struct capture_status {
 	enum kvmirq_strategy strategy;
 	char fentry_refused[256]; /* why fentry was not used, when it was not */
+	bool inject_hooks;	  /* kernel-thread injections are attributed */
+	char inject_refused[256]; /* why not, when fentry is used without them */
 	unsigned int ringbuf_mib;
 	struct capture_program_status programs[32];
 	unsigned int nr_programs;

@@ -31,6 +31,10 @@ const struct program_info program_table[] = {
 	{ "exit_kvm_device_ioctl", PROGRAM_FENTRY, "kvm_device_ioctl", KVMIRQ_EV_IOCTL },
 	{ "sys_enter_ioctl", PROGRAM_SYSCALL, "syscalls/sys_enter_ioctl", KVMIRQ_EV_IOCTL },
 	{ "sys_exit_ioctl", PROGRAM_SYSCALL, "syscalls/sys_exit_ioctl", KVMIRQ_EV_IOCTL },
+	{ "inject_enter_set_irq", PROGRAM_INJECT, "kvm_set_irq", 0 },
+	{ "inject_exit_set_irq", PROGRAM_INJECT, "kvm_set_irq", 0 },
+	{ "inject_enter_inatomic", PROGRAM_INJECT, "kvm_arch_set_irq_inatomic", 0 },
+	{ "inject_exit_inatomic", PROGRAM_INJECT, "kvm_arch_set_irq_inatomic", 0 },
 };
 
 const unsigned int program_table_len = sizeof(program_table) / sizeof(program_table[0]);

@@ -9,6 +9,7 @@ enum program_group {
 	PROGRAM_DELIVERY, /* a raw tracepoint of KVM's */
 	PROGRAM_FENTRY,	  /* ioctl strategy 1 */
 	PROGRAM_SYSCALL,  /* ioctl strategy 2 */
+	PROGRAM_INJECT,	  /* attribution of injections (fentry only) */
 };
 
 struct program_info {

@@ -62,6 +62,12 @@ static void print_text(const struct capture_status *s, const struct utsname *u, 
 	printf("ioctl strategy:  %s\n", strategy_name(s->strategy));
 	if (s->fentry_refused[0])
 		printf("fentry refused:  %s\n", s->fentry_refused);
+	printf("injections:      %s\n",
+	       s->inject_hooks ? "attributed to their VM (fentry on kvm_set_irq, "
+				 "kvm_arch_set_irq_inatomic)"
+			       : "from kernel threads and interrupts left unattributed");
+	if (s->inject_refused[0])
+		printf("inject refused:  %s\n", s->inject_refused);
 	printf("ring buffer:     %u MiB\n", s->ringbuf_mib);
 	printf("programs:\n");
 	for (unsigned int i = 0; i < s->nr_programs; i++) {
@@ -90,6 +96,8 @@ static void print_json(const struct capture_status *s, const struct utsname *u, 
 	} else {
 		json_kv_string(&j, "strategy", strategy_name(s->strategy));
 		json_kv_string(&j, "fentry_refused", s->fentry_refused[0] ? s->fentry_refused : NULL);
+		json_kv_bool(&j, "inject_hooks", s->inject_hooks);
+		json_kv_string(&j, "inject_refused", s->inject_refused[0] ? s->inject_refused : NULL);
 		json_kv_uint(&j, "ringbuf_mib", s->ringbuf_mib);
 		json_key(&j, "programs");
 		json_array_begin(&j);

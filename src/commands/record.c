@@ -224,6 +224,7 @@ static int describe_recording(struct tracefile_meta *h, const struct record_args
 	int ret = trace_header_describe_host(h);
 
 	ret |= tracefile_meta_set_string(h, "strategy", strategy_name(st->strategy));
+	ret |= tracefile_meta_set_u64(h, "inject_hooks", st->inject_hooks);
 	ret |= tracefile_meta_set_u64(h, "filter_pid", a->capture.pid);
 	ret |= tracefile_meta_set_string(h, "filter_vm", a->capture.vm);
 	ret |= tracefile_meta_set_u64(h, "filter_kinds", a->capture.kinds);
