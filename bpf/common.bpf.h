@@ -20,6 +20,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 filter_tgid = 0;		  /* 0: every process */
 const volatile __u64 filter_kinds = ~0ULL;	  /* bit per enum kvmirq_event_kind */
 const volatile __u64 filter_ioctl_kinds = ~0ULL; /* bit per enum kvmirq_ioctl_id */
+/* kvmirq stat: count events per kind in per-CPU counters, record nothing. */
+const volatile bool count_only = false;
 /* One VM only: its debugfs name, "PID-FD" (the VMM's pid and the VM's fd). */
 const volatile bool filter_vm = false;
 const volatile char filter_vm_name[KVMIRQ_VM_NAME_LEN] = {};
@@ -38,6 +40,12 @@ struct {
 } kind_counters SEC(".maps");
 
 #define IN_INLINE_MAX 16 /* the few ioctl input bytes saved at entry */
+/*
+ * Delivery events raised inside a recorded ioctl (KVM_IRQ_LINE's kvm_set_irq,
+ * kvm_ioapic_set_irq, ...) wait in the thread's state and travel in the
+ * ioctl's own ring record: one ring reservation for the whole chain.
+ */
+#define PENDING_SLOTS KVMIRQ_MAX_SLOTS
 
 /*
  * Per thread: which VM it works for right now, and the ioctl it is inside.
@@ -69,6 +77,10 @@ struct thread_state {
 	__u8 pad1[4];
 	__u64 inject_kvm;
 	__u64 inject_saved_kvm[2]; /* outer injections, for nesting (irq on kworker) */
+	__u8 coalesce;		   /* this ioctl's record will carry its events */
+	__u8 pending_count;
+	__u8 pad2[6];
+	__u8 pending[PENDING_SLOTS * KVMIRQ_SLOT_SIZE];
 	/* the ioctl in flight */
 	__u64 start_ns;
 	__u64 arg;
@@ -198,16 +210,28 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 		} *rec_;                                                         \
 		__u64 pid_tgid_ = bpf_get_current_pid_tgid();                   \
 		struct thread_state *st_;                                        \
-		if (event_wanted(KIND, pid_tgid_) &&                             \
+		_Static_assert(sizeof(*rec_) <= KVMIRQ_SLOT_SIZE, "slot size");  \
+		if (count_only) {                                                \
+			if (event_wanted(KIND, pid_tgid_))                       \
+				count_kind(KIND, false);                         \
+		} else if (event_wanted(KIND, pid_tgid_) &&                      \
 		    vm_wanted(st_ = current_thread_state())) {                   \
-			rec_ = bpf_ringbuf_reserve(&events, sizeof(*rec_), 0);   \
-			if (!rec_) {                                             \
-				count_kind(KIND, true);                          \
-			} else {                                                 \
+			if (st_ && st_->in_ioctl && st_->coalesce &&             \
+			    st_->pending_count < PENDING_SLOTS) {                \
+				/* rides with the ioctl's record */              \
+				rec_ = (void *)&st_->pending[(st_->pending_count & \
+					(PENDING_SLOTS - 1)) * KVMIRQ_SLOT_SIZE]; \
+				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
+						  pid_tgid_, st_);               \
+				rec_->b = (BODY);                                \
+				st_->pending_count++;                            \
+			} else if ((rec_ = bpf_ringbuf_reserve(&events, sizeof(*rec_), 0))) { \
 				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
 						  pid_tgid_, st_);               \
 				rec_->b = (BODY);                                \
 				bpf_ringbuf_submit(rec_, submit_flags());        \
+			} else {                                                 \
+				count_kind(KIND, true);                          \
 			}                                                        \
 		}                                                                \
 		0;                                                               \

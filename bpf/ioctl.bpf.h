@@ -221,6 +221,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 	if (!st)
 		return;
 	st->in_ioctl = 1;
+	st->coalesce = 0;
+	st->pending_count = 0;
 	st->ioctl_id = id;
 	st->fd_kind = fd_kind;
 	st->strategy = strategy;
@@ -246,6 +248,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 		st->ioctl_id = KVMIRQ_IOCTL_RUN; /* only the context is wanted */
 		return;
 	}
+	/* This ioctl's record will be written: its delivery events can ride along. */
+	st->coalesce = vm_wanted(st);
 	st->start_ns = bpf_ktime_get_ns();
 	st->arg = arg;
 	st->cmd = cmd;
@@ -333,10 +337,26 @@ static __always_inline void identify_created(struct ioctl_scratch *s, int new_fd
 	if (kind == KVMIRQ_FD_UNKNOWN)
 		return;
 	file_identity(file, kind, &kvm, &s->io.object, &vcpu_id, s->io.device_name);
-	if (kind == KVMIRQ_FD_VM)
+	if (kind == KVMIRQ_FD_VM) {
 		s->h.vm = kvm;
+		/* Name the VMM while it surely exists: it may be gone before user space looks. */
+		bpf_get_current_comm(s->io.device_name, 16);
+	}
 	if (kind == KVMIRQ_FD_VCPU)
 		s->h.vcpu_id = vcpu_id;
+}
+
+/* The ring was full: the pending delivery events are lost with the ioctl. */
+static __always_inline void count_pending_drops(const struct thread_state *st, __u32 pending)
+{
+	for (__u32 i = 0; i < PENDING_SLOTS; i++) {
+		const struct kvmirq_event_header *h =
+			(const void *)&st->pending[i * KVMIRQ_SLOT_SIZE];
+
+		if (i >= pending)
+			break;
+		count_kind(h->kind, true);
+	}
 }
 
 static __always_inline void ioctl_exit(long ret)
@@ -345,7 +365,7 @@ static __always_inline void ioctl_exit(long ret)
 	__u32 zero = 0;
 	struct thread_state *in = current_thread_state();
 	struct ioctl_scratch *s;
-	__u32 len = 0, out_len = 0, in_len;
+	__u32 len = 0, out_len = 0, in_len, pending, slot_bytes;
 	__u8 id;
 
 	if (!in || !in->in_ioctl)
@@ -436,12 +456,22 @@ static __always_inline void ioctl_exit(long ret)
 
 	s->io.in_len = in_len;
 	s->io.out_len = out_len;
-	len = sizeof(s->h) + sizeof(s->io) + len;
-	s->h.size = len;
+	s->h.size = sizeof(s->h) + sizeof(s->io) + len;
+	/* The delivery events this ioctl raised travel after it, in slots. */
+	pending = in->pending_count;
+	if (pending > PENDING_SLOTS)
+		pending = PENDING_SLOTS;
+	slot_bytes = pending * KVMIRQ_SLOT_SIZE;
+	VERIFIER_MASK(len, 4095);     /* the payload is at most 2048 bytes */
+	VERIFIER_MASK(slot_bytes, 511); /* at most 8 slots of 56 */
+	if (slot_bytes)
+		bpf_probe_read_kernel(&s->payload[len], slot_bytes, in->pending);
+	len = sizeof(s->h) + sizeof(s->io) + len + slot_bytes;
 	if (len > sizeof(*s))
 		len = sizeof(*s);
 	if (bpf_ringbuf_output(&events, s, len, submit_flags())) {
 		count_kind(KVMIRQ_EV_IOCTL, true);
+		count_pending_drops(in, pending);
 	} else {
 		/* A routing table longer than one record continues in payload records. */
 		if (id == KVMIRQ_IOCTL_SET_GSI_ROUTING && s->io.in_total > in_len &&
@@ -457,4 +487,6 @@ static __always_inline void ioctl_exit(long ret)
 	}
 done:
 	in->in_ioctl = 0;
+	in->coalesce = 0;
+	in->pending_count = 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "kvmirq/event.h"
 
 const struct command command_table[] = {
 	{ "probe", "show what this kernel supports and how kvmirq attaches", cmd_probe,
@@ -12,6 +13,7 @@ const struct command command_table[] = {
 	  cmd_record_usage },
 	{ "report", "summarise a trace file, or print its timeline", cmd_report,
 	  cmd_report_usage },
+	{ "stat", "count interrupt events per kind, in the kernel", cmd_stat, cmd_stat_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -37,7 +39,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
-		printf("kvmirq %s (event schema %d)\n", KVMIRQ_VERSION, 1);
+		printf("kvmirq %s (event schema %d)\n", KVMIRQ_VERSION, KVMIRQ_SCHEMA_VERSION);
 		return 0;
 	}
 	for (const struct command *c = command_table; c->name; c++)

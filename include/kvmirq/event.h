@@ -207,7 +207,9 @@ struct kvmirq_ev_ioctl {
 	__u64 arg;	/* the user pointer or value */
 	__u64 object;	/* kernel address of the vCPU or device (identity) */
 	__u64 duration_ns;
-	char device_name[KVMIRQ_DEVICE_NAME_LEN]; /* device fds: ops->name */
+	/* device fds and KVM_CREATE_DEVICE: the device's ops->name;
+	 * KVM_CREATE_VM: the VMM's comm */
+	char device_name[KVMIRQ_DEVICE_NAME_LEN];
 	__u16 in_len;			  /* input bytes in this record */
 	__u16 out_len;			  /* output bytes in this record, after input */
 	__u32 pad1;
@@ -221,10 +223,20 @@ struct kvmirq_ev_ioctl_payload {
 	__u8 bytes[];
 };
 
+/*
+ * A ring record of kind IOCTL may be followed, within the same ring record,
+ * by the delivery events the ioctl raised, each in a slot of this size (the
+ * event's own size, at most this, is in its header). They happened before
+ * the ioctl returned: user space hands them on first.
+ */
+#define KVMIRQ_SLOT_SIZE 56
+#define KVMIRQ_MAX_SLOTS 8
+
 /* The largest record the ring buffer carries. */
 #define KVMIRQ_RECORD_MAX                                                        \
 	(sizeof(struct kvmirq_event_header) + sizeof(struct kvmirq_ev_ioctl) +   \
 	 KVMIRQ_PAYLOAD_MAX)
+#define KVMIRQ_RING_RECORD_MAX (KVMIRQ_RECORD_MAX + KVMIRQ_MAX_SLOTS * KVMIRQ_SLOT_SIZE)
 
 /* In-kernel counters, per CPU, indexed by enum kvmirq_event_kind. */
 struct kvmirq_kind_counters {

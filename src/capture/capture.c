@@ -78,6 +78,7 @@ static void last_log_line(char *out, size_t len)
 static void set_filters(struct kvmirq_bpf *skel, const struct capture_options *o)
 {
 	skel->rodata->filter_tgid = o->pid;
+	skel->rodata->count_only = o->count_only;
 	skel->rodata->filter_kinds = o->kinds ? o->kinds : ~0ULL;
 	skel->rodata->filter_ioctl_kinds = o->ioctl_kinds ? o->ioctl_kinds : ~0ULL;
 	if (o->vm[0]) {
@@ -221,10 +222,28 @@ fail:
 	return ret;
 }
 
+/*
+ * One ring record may hold several events: an ioctl's record carries, after
+ * its own bytes, the delivery events the ioctl raised, in fixed slots. They
+ * happened before the ioctl returned, so they are handed on first.
+ */
 static int on_ring_record(void *ctx, void *data, size_t len)
 {
 	struct capture *c = ctx;
+	struct kvmirq_event_header h;
+	int ret;
 
+	if (len < sizeof(h))
+		return c->fn(data, len, c->ctx); /* malformed: the callback says so */
+	memcpy(&h, data, sizeof(h)); /* slots follow a payload: maybe unaligned */
+	if (h.kind == KVMIRQ_EV_IOCTL && h.size < len) {
+		for (size_t off = h.size; off + KVMIRQ_SLOT_SIZE <= len; off += KVMIRQ_SLOT_SIZE) {
+			ret = c->fn((char *)data + off, KVMIRQ_SLOT_SIZE, c->ctx);
+			if (ret)
+				return ret;
+		}
+		len = h.size;
+	}
 	return c->fn(data, len, c->ctx);
 }
 
@@ -246,7 +265,10 @@ int capture_open(struct capture **out, const struct capture_options *o, capture_
 	c->fn = fn;
 	c->ctx = ctx;
 	/* fentry with the injection hooks, fentry alone, then the syscall tracepoints. */
-	if (o->strategy == KVMIRQ_STRATEGY_NONE || o->strategy == KVMIRQ_STRATEGY_FENTRY) {
+	if (o->count_only) {
+		/* counting needs no ioctl programs: only the tracepoints */
+		ret = try_strategy(c, o, KVMIRQ_STRATEGY_NONE, false, err, errlen);
+	} else if (o->strategy == KVMIRQ_STRATEGY_NONE || o->strategy == KVMIRQ_STRATEGY_FENTRY) {
 		ret = try_strategy(c, o, KVMIRQ_STRATEGY_FENTRY, true, err, errlen);
 		if (ret) {
 			char why[256];

@@ -21,6 +21,7 @@ struct capture_options {
 	unsigned int ringbuf_mib;	/* 0: default */
 	char vm[KVMIRQ_VM_NAME_LEN];	/* "PID-FD": only this VM; "" for all */
 	bool verbose;			/* libbpf's messages to stderr */
+	bool count_only;		/* only count delivery events per kind */
 };
 
 #define CAPTURE_DEFAULT_RINGBUF_MIB 16

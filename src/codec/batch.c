@@ -268,8 +268,14 @@ int batch_decoder_next(struct batch_decoder *d, void *out, size_t *outlen)
 		size_t payload = (size_t)io->in_len + io->out_len;
 		uint8_t name_len;
 
+		/* event_record_check() rejects these: never hand one out as decoded */
+		if (io->ioctl_id >= KVMIRQ_IOCTL_ID_MAX)
+			return fail(d, "unknown ioctl");
+		/* The encoder writes the name up to its NUL: a NUL inside is not ours
+		 * (and what follows it would be lost when the event is encoded again). */
 		if (get_bytes(d, &name_len, 1) || name_len >= KVMIRQ_DEVICE_NAME_LEN ||
-		    get_bytes(d, io->device_name, name_len))
+		    get_bytes(d, io->device_name, name_len) ||
+		    memchr(io->device_name, '\0', name_len))
 			return fail(d, "bad device name");
 		if (payload > KVMIRQ_PAYLOAD_MAX || get_bytes(d, body + sizeof(*io), payload))
 			return fail(d, "bad ioctl payload");

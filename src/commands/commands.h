@@ -16,6 +16,8 @@ int cmd_record(int argc, char **argv);
 void cmd_record_usage(void);
 int cmd_report(int argc, char **argv);
 void cmd_report_usage(void);
+int cmd_stat(int argc, char **argv);
+void cmd_stat_usage(void);
 
 extern const struct command command_table[];
 

@@ -154,6 +154,18 @@ void registry_note_process(struct registry *r, uint32_t pid)
 	r->dirty = true;
 }
 
+void registry_note_comm(struct registry *r, uint32_t pid, const char *comm)
+{
+	struct process_entry *p;
+
+	registry_note_process(r, pid);
+	p = (struct process_entry *)registry_find_process(r, pid);
+	if (p && !p->comm[0] && comm[0]) {
+		snprintf(p->comm, sizeof(p->comm), "%.16s", comm);
+		r->dirty = true;
+	}
+}
+
 const struct vm_entry *registry_find_vm(const struct registry *r, uint32_t id)
 {
 	return id >= 1 && id <= r->nr_vms ? &r->vms[id - 1] : NULL;

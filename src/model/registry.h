@@ -58,6 +58,8 @@ uint32_t registry_object_id(struct registry *r, uint64_t key, uint32_t vm, uint8
 			    int32_t vcpu_id, const char *name);
 /* Remember a process (its name from /proc) the first time it is seen. */
 void registry_note_process(struct registry *r, uint32_t pid);
+/* The process's comm as the kernel gave it, for a process /proc no longer shows. */
+void registry_note_comm(struct registry *r, uint32_t pid, const char *comm);
 
 const struct vm_entry *registry_find_vm(const struct registry *r, uint32_t id);
 const struct object_entry *registry_find_object(const struct registry *r, uint32_t id);

@@ -50,6 +50,13 @@ static void decode_delivery(const struct kvmirq_event_header *h, const void *bod
 	}
 }
 
+/* The errno of a failed ioctl's ret, negated as unsigned: -ret overflows for a
+ * (corrupt) ret of INT64_MIN. */
+static uint64_t ret_errno(int64_t ret)
+{
+	return ret < 0 ? 0 - (uint64_t)ret : 0;
+}
+
 static void raw_fields(const struct kvmirq_event_header *h, const void *body, struct kv_list *l)
 {
 	const struct event_layout *lay = event_layout(h->kind);
@@ -104,7 +111,7 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 				fd_kind_name(io->fd_kind), io->fd);
 			kv_print_text(&p->kv, p->out);
 			if (io->ret < 0)
-				fprintf(p->out, " = -1 %s", strerror((int)-io->ret));
+				fprintf(p->out, " = -1 %s", strerror((int)ret_errno(io->ret)));
 			else
 				fprintf(p->out, " = %lld", (long long)io->ret);
 		} else {
@@ -146,7 +153,7 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 		if (io->device_name[0])
 			json_kv_string(&j, "device", io->device_name);
 		json_kv_int(&j, "ret", io->ret < 0 ? -1 : io->ret);
-		json_kv_int(&j, "errno", io->ret < 0 ? -io->ret : 0);
+		json_kv_uint(&j, "errno", ret_errno(io->ret));
 		json_kv_hex64(&j, "arg", io->arg);
 		json_kv_uint(&j, "duration_ns", io->duration_ns);
 		json_kv_string(&j, "strategy", io->strategy == KVMIRQ_STRATEGY_FENTRY ? "fentry"
@@ -182,6 +189,10 @@ void event_printer_flush(struct event_printer *p)
 
 static int append_in(struct event_printer *p, const void *bytes, size_t n)
 {
+	/* An ioctl with no input bytes yet (in_len 0) may come before any buffer:
+	 * p->in + 0 and memcpy() on a NULL p->in are undefined, so do nothing. */
+	if (!n)
+		return 0;
 	if (p->in_len + n > p->in_cap) {
 		size_t cap = p->in_cap ? p->in_cap * 2 : 4096;
 		uint8_t *in;
@@ -207,8 +218,12 @@ void event_printer_add(struct event_printer *p, const void *rec, size_t len)
 	if (h->kind == KVMIRQ_EV_IOCTL_PAYLOAD) {
 		const struct kvmirq_ev_ioctl_payload *c = (const void *)(h + 1);
 
-		/* A continuation belongs to the held ioctl of the same thread, in order. */
-		if (p->pending_len && held->tid == h->tid && c->offset == p->in_len)
+		/* A continuation belongs to the held ioctl of the same thread, in order,
+		 * within the input that ioctl declared and any ioctl can have: more is
+		 * not its input, and would let a file grow p->in without bound. */
+		if (p->pending_len && held->tid == h->tid && c->offset == p->in_len &&
+		    p->in_len + c->len <= event_ioctl(held)->in_total &&
+		    p->in_len + c->len <= KVMIRQ_PAYLOAD_TOTAL_MAX)
 			append_in(p, c + 1, c->len);
 		return;
 	}

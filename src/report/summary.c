@@ -107,7 +107,8 @@ void summary_add(struct summary *s, const void *rec)
 		const struct kvmirq_ev_ioctl *io = b;
 		const uint8_t *in = (const uint8_t *)(io + 1);
 
-		count(&v->ioctls, io->ioctl_id, io->ret < 0 ? (uint64_t)-io->ret : 0, 0,
+		/* negated as unsigned: -ret overflows for a (corrupt) ret of INT64_MIN */
+		count(&v->ioctls, io->ioctl_id, io->ret < 0 ? 0 - (uint64_t)io->ret : 0, 0,
 		      h->timestamp_ns);
 		if (io->ioctl_id >= KVMIRQ_IOCTL_SET_DEVICE_ATTR &&
 		    io->ioctl_id <= KVMIRQ_IOCTL_HAS_DEVICE_ATTR && io->in_len >= 16) {
@@ -242,8 +243,10 @@ void summary_print_text(const struct summary *s, const struct registry *r, FILE 
 		const struct process_entry *p = vm ? registry_find_process(r, vm->pid) : NULL;
 
 		fprintf(out, "\nVM %u: pid %u", i, vm ? vm->pid : 0);
-		if (p)
+		if (p && p->name[0])
 			fprintf(out, " (%s: %s)", p->comm, p->name);
+		else if (p && p->comm[0])
+			fprintf(out, " (%s)", p->comm);
 		fputc('\n', out);
 		print_vm_text(&s->vms[i], r, secs, out);
 	}

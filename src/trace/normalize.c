@@ -38,6 +38,10 @@ int normalize_record(struct normalizer *n, const void *rec, size_t len, const vo
 		struct kvmirq_ev_ioctl *io = (struct kvmirq_ev_ioctl *)(h + 1);
 		uint8_t kind = object_kind(io);
 
+		if (io->ioctl_id == KVMIRQ_IOCTL_CREATE_VM) {
+			registry_note_comm(n->registry, h->pid, io->device_name);
+			memset(io->device_name, 0, sizeof(io->device_name)); /* the VM has no name */
+		}
 		io->object = registry_object_id(n->registry, io->object, (uint32_t)h->vm, kind,
 						kind == KVMIRQ_FD_VCPU ? h->vcpu_id : KVMIRQ_NO_VCPU,
 						io->device_name);

@@ -7,10 +7,51 @@
 #include "kvmirq/tracefile.h"
 #include "trace/trace_in.h"
 
+/*
+ * The registry tables are checked before registry_from_meta() uses them: it
+ * takes each id as an index (id - 1) and adds entries one by one up to the
+ * largest id, with a linear search for each. A file's ids run from 1 to the
+ * number of rows (registry_to_meta() writes them so); anything else (0, or
+ * a huge id that would allocate gigabytes) is refused. The row limit keeps
+ * loading and the per-VM process lookups to seconds: a real recording has a
+ * few VMs, vCPUs and devices, not tens of thousands.
+ */
+#define TRACE_IN_MAX_TABLE_ROWS 65536
+
+static int check_table(const struct tracefile_meta *m, const char *name, bool ids, char *err,
+		       size_t errlen)
+{
+	const struct tracefile_table *t = tracefile_meta_get_table(m, name);
+	size_t rows = t ? tracefile_table_nrows(t) : 0;
+	int col;
+
+	if (rows > TRACE_IN_MAX_TABLE_ROWS) {
+		snprintf(err, errlen, "%s table has %zu rows (at most %d)", name, rows,
+			 TRACE_IN_MAX_TABLE_ROWS);
+		return -EBADMSG;
+	}
+	if (!ids)
+		return 0;
+	col = rows ? tracefile_table_find_column(t, "id") : -1;
+	for (size_t i = 0; i < rows; i++) {
+		uint64_t id = 0; /* as registry_from_meta() reads it: 0 if absent or not a U64 */
+
+		if (col >= 0)
+			tracefile_table_get_u64(t, i, (size_t)col, &id);
+		if (id < 1 || id > rows) {
+			snprintf(err, errlen, "%s table: row %zu has id %llu (ids run from 1 to %zu)",
+				 name, i, (unsigned long long)id, rows);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
 int trace_in_open(struct trace_in *t, const char *path)
 {
 	const struct tracefile_meta *m;
 	uint64_t schema = 0;
+	char why[160];
 	int ret;
 
 	memset(t, 0, sizeof(*t));
@@ -40,7 +81,14 @@ int trace_in_open(struct trace_in *t, const char *path)
 		snprintf(t->error, sizeof(t->error), "%s: %s", path, tracefile_error(t->reader));
 		return ret;
 	}
-	registry_from_meta(&t->registry, tracefile_reader_meta(t->reader));
+	m = tracefile_reader_meta(t->reader);
+	if ((ret = check_table(m, "vms", true, why, sizeof(why))) ||
+	    (ret = check_table(m, "objects", true, why, sizeof(why))) ||
+	    (ret = check_table(m, "processes", false, why, sizeof(why)))) {
+		snprintf(t->error, sizeof(t->error), "%s: corrupt recording: %s", path, why);
+		return ret;
+	}
+	registry_from_meta(&t->registry, m);
 	return 0;
 }
 

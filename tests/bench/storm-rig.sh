@@ -29,6 +29,9 @@ if [[ ${1:-} == --inside ]]; then
 		case $1 in
 		kvmirq) build/kvmirq record -o /tmp/storm.kvmirq 2>/tmp/kvmirq.err & tracer=$!
 			for _ in $(seq 300); do grep -q "recording to" /tmp/kvmirq.err && break; sleep 0.1; done ;;
+		kvmirq-stat) # in-kernel counters only, like the bpftrace script
+			build/kvmirq stat >/tmp/stat.out 2>/tmp/stat.err & tracer=$!
+			for _ in $(seq 300); do grep -q "counting" /tmp/stat.err && break; sleep 0.1; done ;;
 		kvmirq-delivery) # the same tracepoints as the other tools, without the ioctls
 			build/kvmirq record -e delivery -o /tmp/storm-d.kvmirq 2>/tmp/kvmirq-d.err & tracer=$!
 			for _ in $(seq 300); do grep -q "recording to" /tmp/kvmirq-d.err && break; sleep 0.1; done ;;
@@ -54,7 +57,7 @@ if [[ ${1:-} == --inside ]]; then
 	}
 	for round in $(seq "$ROUNDS"); do
 		for kind in irq_line msi; do
-			for mode in untraced kvmirq kvmirq-delivery trace-cmd perf bpftrace; do
+			for mode in untraced kvmirq kvmirq-delivery kvmirq-stat trace-cmd perf bpftrace; do
 				tracer=
 				[[ $mode == untraced ]] || start_tracer $mode
 				bpf=false
