@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make bench: every benchmark, ratios measured within one run each.
+#   1. BPF program cost per event on this kernel (bench_bpf), then the same
+#      inside the rig's 6.1 kernel under emulation;
+#   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
+#   3. bytes per event on disk for a real guest boot, beside trace-cmd.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+echo "== BPF cost per event, this kernel ($(uname -r))"
+build/bench/bench_bpf
+echo
+echo "== BPF cost per event, the rig's kernel (TCG emulation)"
+out=$(mktemp -d /var/tmp/kvmirq-bench.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+tests/rig/x86/run-in-l1.sh --out "$out" -- build/bench/bench_bpf
+echo
+echo "== interrupt storm (rig)"
+tests/bench/storm-rig.sh
+echo
+echo "== bytes per event (rig, real guest boot)"
+tests/bench/bytes-rig.sh
