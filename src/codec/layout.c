@@ -188,6 +188,12 @@ int event_record_check(const void *rec, size_t len, char *err, size_t errlen)
 				 io.in_len, io.out_len, h.size);
 			return -EBADMSG;
 		}
+		/* Consumers read the name as a C string; the BPF programs and the batch
+		 * decoder always end it with a NUL. Without one it would be read past. */
+		if (!memchr(io.device_name, '\0', sizeof(io.device_name))) {
+			snprintf(err, errlen, "ioctl record with an unterminated device name");
+			return -EBADMSG;
+		}
 	} else if (h.kind == KVMIRQ_EV_IOCTL_PAYLOAD) {
 		struct kvmirq_ev_ioctl_payload p;
 

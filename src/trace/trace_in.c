@@ -12,11 +12,13 @@
  * takes each id as an index (id - 1) and adds entries one by one up to the
  * largest id, with a linear search for each. A file's ids run from 1 to the
  * number of rows (registry_to_meta() writes them so); anything else (0, or
- * a huge id that would allocate gigabytes) is refused. The row limit keeps
- * loading and the per-VM process lookups to seconds: a real recording has a
- * few VMs, vCPUs and devices, not tens of thousands.
+ * a huge id that would allocate gigabytes) is refused. Loading is quadratic
+ * in the rows, and so is the summary's process lookup per VM: the row limit
+ * keeps both well under a second (65536 rows took 15 s; the millions of rows
+ * a few MiB of compressed metadata can hold would take hours). A real
+ * recording has a few VMs, vCPUs and devices, not thousands.
  */
-#define TRACE_IN_MAX_TABLE_ROWS 65536
+#define TRACE_IN_MAX_TABLE_ROWS 16384
 
 static int check_table(const struct tracefile_meta *m, const char *name, bool ids, char *err,
 		       size_t errlen)

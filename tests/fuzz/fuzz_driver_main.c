@@ -2,7 +2,9 @@
 /*
  * Plain main() that replays files or directories through
  * LLVMFuzzerTestOneInput() without libFuzzer: a regression test over the
- * seed corpus and crash reproducers that builds with gcc or clang.
+ * seed corpus and crash reproducers that builds with gcc or clang. Any of
+ * the harnesses links with it (tests/fuzz/run-fuzz.sh --replay builds one
+ * replay binary per harness), e.g.
  *
  *   gcc -std=gnu11 -fsanitize=address,undefined -Iinclude -Isrc/tracefile \
  *       tests/fuzz/fuzz_driver_main.c tests/fuzz/fuzz_tracefile_reader.c \
@@ -10,8 +12,9 @@
  *   build/fuzz_tracefile_replay tests/fuzz/corpus/tracefile
  *
  * Each input is copied into an exactly-sized heap buffer so that ASan
- * catches any read past its end. A crash aborts the run (non-zero exit);
- * otherwise the last line is "N passed, 0 failed".
+ * catches any read past its end. Files are replayed in name order. A crash
+ * aborts the run (non-zero exit) right after a "replaying FILE" line on
+ * stderr naming the input; otherwise the last line is "N passed, 0 failed".
  */
 #include <dirent.h>
 #include <errno.h>
@@ -48,6 +51,8 @@ static void run_file(const char *path)
 		return;
 	}
 	fclose(f);
+	/* name the input first: a crash does not return to say which it was */
+	fprintf(stderr, "replaying %s\n", path);
 	LLVMFuzzerTestOneInput(buf, (size_t)len);
 	free(buf);
 	n_ok++;
@@ -56,8 +61,8 @@ static void run_file(const char *path)
 static void run_path(const char *path)
 {
 	struct stat st;
-	struct dirent *de;
-	DIR *d;
+	struct dirent **names;
+	int n, i;
 
 	if (stat(path, &st) < 0) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
@@ -68,20 +73,23 @@ static void run_path(const char *path)
 		run_file(path);
 		return;
 	}
-	d = opendir(path);
-	if (!d) {
+	/* in name order, so that every run replays the same sequence */
+	n = scandir(path, &names, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		n_bad++;
 		return;
 	}
-	while ((de = readdir(d)) != NULL) {
+	for (i = 0; i < n; i++) {
 		char sub[4096];
 
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		run_path(sub);
+		if (names[i]->d_name[0] != '.') {
+			snprintf(sub, sizeof(sub), "%s/%s", path, names[i]->d_name);
+			run_path(sub);
+		}
+		free(names[i]);
 	}
-	closedir(d);
+	free(names);
 }
 
 int main(int argc, char **argv)
