@@ -55,9 +55,22 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 ip link set lo up || fail "cannot bring lo up"
 
-# The host's root is read-only: give the command a private /tmp and /run.
+# The host's root is read-only: give the command a private /tmp and /run,
+# keeping the host's own reachable for the working directory below.
+mkdir -p /hosttmp /hostrun
+mount -o bind /host/tmp /hosttmp || fail "cannot keep the host's /tmp"
+mount -o bind /host/run /hostrun || fail "cannot keep the host's /run"
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp || fail "cannot mount tmpfs on /host/tmp"
 mount -t tmpfs -o mode=755 tmpfs /host/run || fail "cannot mount tmpfs on /host/run"
+# A working directory under /tmp or /run (a CI checkout, say) shows through
+# at its own path, read-only like the rest of the host.
+CWD=$(cat "$CTL/cwd" 2>/dev/null)
+case "$CWD" in
+/tmp/*) mkdir -p "/host$CWD" && mount -o bind "/hosttmp${CWD#/tmp}" "/host$CWD" ||
+	fail "cannot show the working directory $CWD" ;;
+/run/*) mkdir -p "/host$CWD" && mount -o bind "/hostrun${CWD#/run}" "/host$CWD" ||
+	fail "cannot show the working directory $CWD" ;;
+esac
 for d in proc sys dev; do
 	mount -o rbind "/$d" "/host/$d" || fail "cannot bind /$d into /host"
 done

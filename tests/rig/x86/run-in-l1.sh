@@ -84,6 +84,7 @@ prepare_out() {
 	rm -rf "$ctl"
 	mkdir -p "$ctl"
 	printf '%s\n' "$out" >"$ctl/outpath"
+	pwd -P >"$ctl/cwd" # shown in L1 even under /tmp or /run (see init.sh)
 	: >"$ctl/stdout"
 	: >"$ctl/stderr"
 }
@@ -105,7 +106,7 @@ write_cmd_script() {
 			echo "export $name=$(rig_shell_quote "${kv#*=}")"
 		done
 		echo "cd $(rig_shell_quote "$cwd") 2>/dev/null || {"
-		echo "  echo $(rig_shell_quote "run-in-l1: working directory $cwd does not exist in L1 (/tmp and /run are fresh tmpfs there)") >&2"
+		echo "  echo $(rig_shell_quote "run-in-l1: working directory $cwd does not exist in L1") >&2"
 		echo "  exit 125"
 		echo "}"
 		printf 'exec'
