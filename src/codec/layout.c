@@ -6,7 +6,9 @@
 #include "codec/layout.h"
 
 #define F(type, field, is_signed, hex)                                                  \
-	{ #field, offsetof(type, field), sizeof(((type *)0)->field), is_signed, hex }
+	{ #field, offsetof(type, field), sizeof(((type *)0)->field), is_signed, hex, false }
+#define DURATION(type, field)                                                           \
+	{ #field, offsetof(type, field), sizeof(((type *)0)->field), false, false, true }
 #define LAYOUT(type, fields)                                                            \
 	{ sizeof(type), sizeof(fields) / sizeof(fields[0]), fields }
 
@@ -80,7 +82,7 @@ static const struct event_field ioctl_fields[] = {
 	F(struct kvmirq_ev_ioctl, ret, true, false),
 	F(struct kvmirq_ev_ioctl, arg, false, true),
 	F(struct kvmirq_ev_ioctl, object, false, false),
-	F(struct kvmirq_ev_ioctl, duration_ns, false, false),
+	DURATION(struct kvmirq_ev_ioctl, duration_ns),
 	F(struct kvmirq_ev_ioctl, in_len, false, false),
 	F(struct kvmirq_ev_ioctl, out_len, false, false),
 };

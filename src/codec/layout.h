@@ -19,6 +19,7 @@ struct event_field {
 	uint8_t size;	 /* 1, 2, 4 or 8 */
 	bool is_signed;
 	bool hex;	 /* shown in hex */
+	bool is_duration; /* nanoseconds: stored in the recording's time unit */
 };
 
 struct event_layout {

@@ -45,6 +45,8 @@ void cmd_record_usage(void)
 	       "                        signal_msi, irqfd, set_gsi_routing, ...)\n"
 	       "  -d, --duration TIME   stop after TIME (e.g. 10s, 500ms, 2m)\n"
 	       "  -s, --strategy NAME   ioctl attach strategy: auto (default), fentry, syscall\n"
+	       "  -t, --time-unit UNIT  resolution of the stored times and durations: us\n"
+	       "                        (default) or ns\n"
 	       "  -b, --buffer MIB      ring buffer size in MiB (default 16)\n"
 	       "  -q, --quiet           print nothing but errors and drops\n"
 	       "  -v, --verbose         show libbpf's messages\n"
@@ -159,6 +161,7 @@ struct record_args {
 	struct capture_options capture;
 	const char *output;
 	unsigned long long duration_ms;
+	unsigned long long time_unit_ns;
 	bool quiet;
 };
 
@@ -172,6 +175,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "events", required_argument, NULL, 'e' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "strategy", required_argument, NULL, 's' },
+		{ "time-unit", required_argument, NULL, 't' },
 		{ "buffer", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -180,7 +184,8 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "o:p:e:d:s:b:qvh", longopts, NULL)) != -1) {
+	a->time_unit_ns = 1000;
+	while ((c = getopt_long(argc, argv, "o:p:e:d:s:t:b:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'p': a->capture.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
@@ -199,6 +204,16 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		case 's':
 			if (parse_strategy(optarg, &a->capture.strategy))
 				return 2;
+			break;
+		case 't':
+			if (!strcmp(optarg, "us"))
+				a->time_unit_ns = 1000;
+			else if (!strcmp(optarg, "ns"))
+				a->time_unit_ns = 1;
+			else {
+				fprintf(stderr, "kvmirq record: --time-unit is us or ns\n");
+				return 2;
+			}
 			break;
 		case 'b': a->capture.ringbuf_mib = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'q': a->quiet = true; break;
@@ -225,6 +240,7 @@ static int describe_recording(struct tracefile_meta *h, const struct record_args
 
 	ret |= tracefile_meta_set_string(h, "strategy", strategy_name(st->strategy));
 	ret |= tracefile_meta_set_u64(h, "inject_hooks", st->inject_hooks);
+	ret |= tracefile_meta_set_u64(h, "time_unit_ns", a->time_unit_ns);
 	ret |= tracefile_meta_set_u64(h, "filter_pid", a->capture.pid);
 	ret |= tracefile_meta_set_string(h, "filter_vm", a->capture.vm);
 	ret |= tracefile_meta_set_u64(h, "filter_kinds", a->capture.kinds);
@@ -275,7 +291,7 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "kvmirq record: out of memory\n");
 		goto out;
 	}
-	if (trace_out_open(&r->out, a.output, header, &r->registry)) {
+	if (trace_out_open(&r->out, a.output, header, &r->registry, a.time_unit_ns)) {
 		fprintf(stderr, "kvmirq record: %s\n", r->out.error);
 		goto out;
 	}

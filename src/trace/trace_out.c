@@ -37,12 +37,12 @@ int trace_header_describe_host(struct tracefile_meta *m)
 }
 
 int trace_out_open(struct trace_out *t, const char *path, const struct tracefile_meta *header,
-		   struct registry *registry)
+		   struct registry *registry, uint64_t time_unit_ns)
 {
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	batch_encoder_init(&t->batch);
+	batch_encoder_init(&t->batch, time_unit_ns);
 	t->registry = registry;
 	ret = tracefile_writer_open(&t->writer, path, header, NULL);
 	if (ret)
@@ -53,12 +53,16 @@ int trace_out_open(struct trace_out *t, const char *path, const struct tracefile
 
 static int write_batch(struct trace_out *t)
 {
+	const uint8_t *batch;
+	size_t len;
 	int ret;
 
 	if (!t->batch.count)
 		return 0;
-	ret = tracefile_writer_append_record_ts(t->writer, t->batch.prev.timestamp_ns,
-						t->batch.buf, t->batch.len);
+	ret = batch_encoder_finish(&t->batch, &batch, &len);
+	if (!ret)
+		ret = tracefile_writer_append_record_ts(t->writer, t->batch.last_timestamp_ns,
+							batch, len);
 	if (ret) {
 		snprintf(t->error, sizeof(t->error), "%s", tracefile_writer_error(t->writer));
 		return ret;

@@ -26,8 +26,9 @@ struct trace_out {
 /* Describe this host, kernel and tool in HEADER (plus whatever the caller adds). */
 int trace_header_describe_host(struct tracefile_meta *header);
 
+/* TIME_UNIT_NS: the resolution of the stored times (1: nanoseconds). */
 int trace_out_open(struct trace_out *t, const char *path, const struct tracefile_meta *header,
-		   struct registry *registry);
+		   struct registry *registry, uint64_t time_unit_ns);
 /* Add one normalized event. */
 int trace_out_add(struct trace_out *t, const void *rec, size_t len);
 /* Write what is buffered, and the tables when they changed: bounds what a crash loses. */

@@ -101,13 +101,17 @@ static size_t nr_batches;
 static void encode(struct blob *out, uint8_t *const *recs, const size_t *lens, size_t n)
 {
 	struct batch_encoder e;
+	const uint8_t *batch;
+	size_t len;
 
-	batch_encoder_init(&e);
+	batch_encoder_init(&e, 1000);
 	for (size_t i = 0; i < n; i++)
 		if (batch_encoder_add(&e, recs[i], lens[i]))
 			die("cannot encode an event");
+	if (batch_encoder_finish(&e, &batch, &len))
+		die("cannot finish a batch");
 	out->len = 0;
-	put(out, e.buf, e.len);
+	put(out, batch, len);
 	batch_encoder_free(&e);
 }
 

@@ -75,10 +75,11 @@ static void test_batch_round_trip(void)
 	struct batch_encoder e;
 	struct batch_decoder d;
 	uint8_t ioctl_rec[KVMIRQ_RECORD_MAX], out[KVMIRQ_RECORD_MAX];
-	size_t ioctl_len = make_ioctl(ioctl_rec, 5000), n;
+	size_t ioctl_len = make_ioctl(ioctl_rec, 5000), n, blen;
 	struct set_irq_rec recs[100];
+	const uint8_t *batch;
 
-	batch_encoder_init(&e);
+	batch_encoder_init(&e, 1); /* nanoseconds: exact */
 	for (int i = 0; i < 100; i++) {
 		/* timestamps step back now and then, as across CPUs */
 		recs[i] = make_set_irq(1000000 + (uint64_t)i * 50 - (i % 7 == 3 ? 120 : 0), 4,
@@ -86,10 +87,11 @@ static void test_batch_round_trip(void)
 		CHECK_EQ(batch_encoder_add(&e, &recs[i], sizeof(recs[i])), 0);
 	}
 	CHECK_EQ(batch_encoder_add(&e, ioctl_rec, ioctl_len), 0);
+	CHECK_EQ(batch_encoder_finish(&e, &batch, &blen), 0);
 	/* repetitive events must encode small: the file-size target depends on it */
-	CHECK(e.len < 100 * 8 + 200);
+	CHECK(blen < 100 * 7 + 100);
 
-	CHECK_EQ(batch_decoder_init(&d, e.buf, e.len), 0);
+	CHECK_EQ(batch_decoder_init(&d, batch, blen), 0);
 	for (int i = 0; i < 100; i++) {
 		CHECK_EQ(batch_decoder_next(&d, out, &n), 1);
 		CHECK_EQ(n, sizeof(recs[i]));
@@ -101,10 +103,10 @@ static void test_batch_round_trip(void)
 	CHECK_EQ(batch_decoder_next(&d, out, &n), 0);
 
 	/* every truncation of the batch fails cleanly or ends early, never overruns */
-	for (size_t cut = 1; cut < e.len; cut++) {
+	for (size_t cut = 1; cut < blen; cut++) {
 		int ret = 1;
 
-		if (batch_decoder_init(&d, e.buf, cut))
+		if (batch_decoder_init(&d, batch, cut))
 			continue;
 		while (ret == 1)
 			ret = batch_decoder_next(&d, out, &n);
@@ -113,10 +115,44 @@ static void test_batch_round_trip(void)
 	batch_encoder_free(&e);
 }
 
+/* Stored in microseconds: times and durations come back floored to the unit. */
+static void test_batch_time_unit(void)
+{
+	struct batch_encoder e;
+	struct batch_decoder d;
+	uint8_t rec[KVMIRQ_RECORD_MAX], out[KVMIRQ_RECORD_MAX];
+	struct set_irq_rec a = make_set_irq(1234567, 4, 1, 1), b = make_set_irq(1239999, 4, 0, 1);
+	size_t len = make_ioctl(rec, 2345678), n, blen;
+	const struct kvmirq_event_header *h = (const void *)out;
+	const uint8_t *batch;
+
+	batch_encoder_init(&e, 1000);
+	CHECK_EQ(batch_encoder_add(&e, &a, sizeof(a)), 0);
+	CHECK_EQ(batch_encoder_add(&e, &b, sizeof(b)), 0);
+	CHECK_EQ(batch_encoder_add(&e, rec, len), 0);
+	CHECK_EQ(batch_encoder_finish(&e, &batch, &blen), 0);
+	CHECK_EQ(batch_decoder_init(&d, batch, blen), 0);
+	CHECK_EQ(d.time_unit_ns, 1000);
+	CHECK_EQ(batch_decoder_next(&d, out, &n), 1);
+	CHECK_EQ(h->timestamp_ns, 1234000);
+	CHECK_EQ(batch_decoder_next(&d, out, &n), 1);
+	CHECK_EQ(h->timestamp_ns, 1239000);
+	CHECK_EQ(batch_decoder_next(&d, out, &n), 1);
+	CHECK_EQ(h->timestamp_ns, 2345000);
+	CHECK_EQ(((const struct kvmirq_ev_ioctl *)(h + 1))->duration_ns, 1000); /* 1234 ns */
+	CHECK(!memcmp(((const struct kvmirq_ev_ioctl *)(h + 1)) + 1,
+		      ((const struct kvmirq_ev_ioctl *)(rec + sizeof(*h))) + 1, 16));
+	CHECK_EQ(batch_decoder_next(&d, out, &n), 0);
+	batch_encoder_free(&e);
+}
+
 static void test_batch_rejects_garbage(void)
 {
 	static const uint8_t bad_format[] = { 9, 1, 0 };
-	static const uint8_t bad_kind[] = { BATCH_FORMAT, 200, 0, 0 };
+	/* unit 1, one event, streams of 1, 1, 1, 0, 0, 0 bytes: kind 200 */
+	static const uint8_t bad_kind[] = { BATCH_FORMAT, 1, 1, 1, 1, 1, 0, 0, 0, 200, 0, 0 };
+	static const uint8_t bad_lengths[] = { BATCH_FORMAT, 1, 1, 1, 1, 1, 0, 0, 9, 200, 0, 0 };
+	static const uint8_t zero_unit[] = { BATCH_FORMAT, 0, 0, 0, 0, 0, 0, 0, 0 };
 	uint8_t out[KVMIRQ_RECORD_MAX];
 	struct batch_decoder d;
 	size_t n;
@@ -125,6 +161,8 @@ static void test_batch_rejects_garbage(void)
 	CHECK_EQ(batch_decoder_init(&d, bad_kind, sizeof(bad_kind)), 0);
 	CHECK_EQ(batch_decoder_next(&d, out, &n), -EBADMSG);
 	CHECK(strstr(d.error, "unknown event kind") != NULL);
+	CHECK_EQ(batch_decoder_init(&d, bad_lengths, sizeof(bad_lengths)), -EBADMSG);
+	CHECK_EQ(batch_decoder_init(&d, zero_unit, sizeof(zero_unit)), -EBADMSG);
 }
 
 static void test_record_check(void)
@@ -190,6 +228,7 @@ static void test_process_names(void)
 int main(void)
 {
 	test_batch_round_trip();
+	test_batch_time_unit();
 	test_batch_rejects_garbage();
 	test_record_check();
 	test_names();
