@@ -226,8 +226,9 @@ struct kvmirq_ev_ioctl_payload {
 /*
  * A ring record of kind IOCTL may be followed, within the same ring record,
  * by the delivery events the ioctl raised, each in a slot of this size (the
- * event's own size, at most this, is in its header). They happened before
- * the ioctl returned: user space hands them on first.
+ * event's own size, at most this, is in its header), from the first 8-byte
+ * boundary after the ioctl record. They happened before the ioctl returned:
+ * user space hands them on first.
  */
 #define KVMIRQ_SLOT_SIZE 56
 #define KVMIRQ_MAX_SLOTS 8

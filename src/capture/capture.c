@@ -237,7 +237,9 @@ static int on_ring_record(void *ctx, void *data, size_t len)
 		return c->fn(data, len, c->ctx); /* malformed: the callback says so */
 	memcpy(&h, data, sizeof(h)); /* slots follow a payload: maybe unaligned */
 	if (h.kind == KVMIRQ_EV_IOCTL && h.size < len) {
-		for (size_t off = h.size; off + KVMIRQ_SLOT_SIZE <= len; off += KVMIRQ_SLOT_SIZE) {
+		/* slots start at the next 8-byte boundary */
+		for (size_t off = (h.size + 7u) & ~(size_t)7; off + KVMIRQ_SLOT_SIZE <= len;
+		     off += KVMIRQ_SLOT_SIZE) {
 			ret = c->fn((char *)data + off, KVMIRQ_SLOT_SIZE, c->ctx);
 			if (ret)
 				return ret;

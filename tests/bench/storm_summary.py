@@ -6,12 +6,13 @@ import sys
 from collections import defaultdict
 
 rows = [dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-        for line in open(sys.argv[1]) if line.startswith("round=")]
-untraced = {(r["round"], r["kind"]): float(r["rate"]) for r in rows if r["mode"] == "untraced"}
+        for line in open(sys.argv[1]) if line.startswith(("round=", "costs "))]
+untraced = {(r["round"], r["kind"]): float(r["rate"]) for r in rows
+            if r["mode"] == "untraced" and "round" in r}
 ratios = defaultdict(list)
 costs = defaultdict(list)
 for r in rows:
-    base = untraced.get((r["round"], r["kind"]))
+    base = untraced.get((r.get("round"), r["kind"]))
     if base and r.get("rate"):
         ratios[(r["kind"], r["mode"])].append(float(r["rate"]) / base)
     for prog in filter(None, r.get("progs", "").split(",")):
@@ -22,10 +23,10 @@ print("storm rates as a ratio to untraced (same round), real KVM in the nested r
 for (kind, mode), v in sorted(ratios.items()):
     print(f"  {kind:9} {mode:10} " + " ".join(f"{x:.2f}" for x in v))
 print("untraced ioctls/s: " + " ".join(f"{k[1]}:{v:.0f}" for k, v in sorted(untraced.items())))
-print("BPF cost per event during the storm (ns/run, from the kernel's run-time stats):")
+print("BPF cost per event during a storm with run-time stats on (ns/run):")
 for (kind, mode, name), v in sorted(costs.items()):
     if sum(runs for _, runs in v) > 1000:
         print(f"  {kind:9} {mode:10} {name:24} " + " ".join(f"{ns:.0f}" for ns, _ in v))
 for line in open(sys.argv[1]):
-    if not line.startswith("round="):
+    if not line.startswith(("round=", "costs ")):
         print(line.rstrip())
