@@ -4,15 +4,10 @@ import json
 import os
 import sys
 
+from checks import Checks
+
 out, n = sys.argv[1], int(sys.argv[2])
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed, failed = passed + bool(ok), failed + (not ok)
-    if not ok:
-        print("FAIL", what)
+check = Checks()
 
 
 check("injections:      attributed" in open(os.path.join(out, "probe.txt")).read(),
@@ -38,5 +33,4 @@ for strategy in ("fentry", "syscall"):
     else:
         check(all(e["vm"] == 0 and e["unattributed"] for e in kworker + msi),
               "syscall: an injection attributed without the data to know it")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.finish())

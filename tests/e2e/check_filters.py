@@ -3,17 +3,12 @@
 import json
 import os
 import sys
+
+from checks import Checks
 from collections import Counter
 
 out, n = sys.argv[1], int(sys.argv[2])
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed, failed = passed + bool(ok), failed + (not ok)
-    if not ok:
-        print("FAIL", what)
+check = Checks()
 
 
 def events(name):
@@ -48,5 +43,4 @@ kinds = Counter(e["kind"] if e["kind"] != "ioctl" else e["ioctl"] for e in evs
                 if e["pid"] == pid["kinds"])
 check(set(kinds) == {"set_irq", "KVM_IRQ_LINE"}, f"-e: kinds {dict(kinds)}")
 check(kinds["set_irq"] == 4 * n and kinds["KVM_IRQ_LINE"] == 4 * n, f"-e: counts {dict(kinds)}")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.finish())

@@ -8,17 +8,10 @@ import re
 import sys
 from collections import Counter
 
+from checks import Checks
+
 out = sys.argv[1]
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", what)
+check = Checks()
 
 
 def read(name):
@@ -56,5 +49,4 @@ for ours, tp in names.items():
     print(f"{tp:28} {ftrace[tp]:>10} {recorded[ours]:>10}")
     check(ftrace[tp] == recorded[ours], f"{tp}: ftrace {ftrace[tp]}, kvmirq {recorded[ours]}")
 check(ftrace["kvm_set_irq"] > 1000, "too little traffic for a meaningful comparison")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(check.finish())

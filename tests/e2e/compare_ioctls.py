@@ -9,6 +9,8 @@ Prints one line per mismatch and "N passed, M failed"."""
 import json
 import sys
 
+from checks import Checks
+
 # The ioctls kvmirq records (include/kvmirq/event.h, enum kvmirq_ioctl_id).
 RECORDED = {
     "KVM_CREATE_VM", "KVM_CREATE_VCPU", "KVM_CREATE_IRQCHIP", "KVM_IRQ_LINE",
@@ -39,15 +41,7 @@ def main():
     want = [e for e in logged if e["ioctl"] in RECORDED]
     got = [r for r in (json.loads(l) for l in open(rec_path) if l.strip())
            if r.get("type") == "event" and r.get("kind") == "ioctl" and r["pid"] == pid]
-    passed = failed = 0
-
-    def check(ok, what):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-        else:
-            failed += 1
-            print("MISMATCH", what)
+    check = Checks("MISMATCH")
 
     check(len(got) == len(want), f"count: recorded {len(got)} ioctls, VMM made {len(want)}")
     for i, (w, g) in enumerate(zip(want, got)):
@@ -77,8 +71,7 @@ def main():
             check(g["out"][:len(vout)] == vout, f"{where}: value {g['out']} != {vout}")
         else:
             check(g["out"] == vout, f"{where}: out {g['out'][:80]}... != {vout[:80]}...")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":
