@@ -138,7 +138,9 @@ static const char *object_label(const struct registry *r, uint64_t id, char *buf
 {
 	const struct object_entry *o = registry_find_object(r, (uint32_t)id);
 
-	if (!o)
+	if (!id)
+		snprintf(buf, len, "/dev/kvm"); /* system ioctls have no object */
+	else if (!o)
 		snprintf(buf, len, "object %llu", (unsigned long long)id);
 	else if (o->fd_kind == KVMIRQ_FD_DEVICE)
 		snprintf(buf, len, "%s", o->name[0] ? o->name : "device");
