@@ -37,7 +37,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf \
 
 # Every user-space source except the program's main() goes into a library
 # that the tests link too.
-LIB_SRCS := $(filter-out $(LIB_EXCLUDE),$(sort $(wildcard src/*/*.c) $(wildcard ui/*.c)))
+LIB_SRCS := $(sort $(wildcard src/*/*.c) $(wildcard ui/*.c))
 MAIN_SRC := src/main.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 SAN_LIB_OBJS := $(LIB_SRCS:%.c=$(SAN)/obj/%.o)
