@@ -157,6 +157,12 @@ int tracefile_table_get_u64(const struct tracefile_table *t, size_t row,
  * length. The string is NUL-terminated. */
 const char *tracefile_table_get_string(const struct tracefile_table *t,
 				       size_t row, size_t col, size_t *len);
+/* By column name, for readers that take what is there: 0 (or "") when the
+ * column is missing, of another type, or the row is out of range. */
+uint64_t tracefile_table_u64_by_name(const struct tracefile_table *t,
+				     size_t row, const char *col);
+const char *tracefile_table_string_by_name(const struct tracefile_table *t,
+					   size_t row, const char *col);
 
 /* ------------------------------------------------------------------ */
 /* Writer                                                               */

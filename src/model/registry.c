@@ -240,24 +240,6 @@ int registry_to_meta(const struct registry *r, struct tracefile_meta *m)
 	return t ? ret : -ENOMEM;
 }
 
-static uint64_t cell_u64(const struct tracefile_table *t, size_t row, const char *col)
-{
-	int c = tracefile_table_find_column(t, col);
-	uint64_t v = 0;
-
-	if (c >= 0)
-		tracefile_table_get_u64(t, row, (size_t)c, &v);
-	return v;
-}
-
-static const char *cell_str(const struct tracefile_table *t, size_t row, const char *col)
-{
-	int c = tracefile_table_find_column(t, col);
-	const char *s = c >= 0 ? tracefile_table_get_string(t, row, (size_t)c, NULL) : NULL;
-
-	return s ? s : "";
-}
-
 /* Tables missing from a file (a recording cut short early) leave the registry empty. */
 int registry_from_meta(struct registry *r, const struct tracefile_meta *m)
 {
@@ -266,25 +248,25 @@ int registry_from_meta(struct registry *r, const struct tracefile_meta *m)
 	registry_free(r);
 	t = tracefile_meta_get_table(m, "vms");
 	for (size_t i = 0; t && i < tracefile_table_nrows(t); i++) {
-		uint32_t id = (uint32_t)cell_u64(t, i, "id");
+		uint32_t id = (uint32_t)tracefile_table_u64_by_name(t, i, "id");
 
 		/* ids are dense from 1: rebuild them in order */
 		while (r->nr_vms < id)
 			registry_vm_id(r, (uint64_t)r->nr_vms + 1, 0, 0);
-		r->vms[id - 1].pid = (uint32_t)cell_u64(t, i, "pid");
-		r->vms[id - 1].first_ns = cell_u64(t, i, "first_ns");
+		r->vms[id - 1].pid = (uint32_t)tracefile_table_u64_by_name(t, i, "pid");
+		r->vms[id - 1].first_ns = tracefile_table_u64_by_name(t, i, "first_ns");
 	}
 	t = tracefile_meta_get_table(m, "objects");
 	for (size_t i = 0; t && i < tracefile_table_nrows(t); i++) {
-		uint32_t id = (uint32_t)cell_u64(t, i, "id");
+		uint32_t id = (uint32_t)tracefile_table_u64_by_name(t, i, "id");
 
 		while (r->nr_objects < id)
 			registry_object_id(r, (uint64_t)r->nr_objects + 1, 0, 0, -1, NULL);
-		r->objects[id - 1].vm = (uint32_t)cell_u64(t, i, "vm");
-		r->objects[id - 1].fd_kind = (uint8_t)cell_u64(t, i, "fd_kind");
-		r->objects[id - 1].vcpu_id = (int32_t)cell_u64(t, i, "vcpu_id");
+		r->objects[id - 1].vm = (uint32_t)tracefile_table_u64_by_name(t, i, "vm");
+		r->objects[id - 1].fd_kind = (uint8_t)tracefile_table_u64_by_name(t, i, "fd_kind");
+		r->objects[id - 1].vcpu_id = (int32_t)tracefile_table_u64_by_name(t, i, "vcpu_id");
 		snprintf(r->objects[id - 1].name, sizeof(r->objects[id - 1].name), "%s",
-			 cell_str(t, i, "name"));
+			 tracefile_table_string_by_name(t, i, "name"));
 	}
 	t = tracefile_meta_get_table(m, "processes");
 	for (size_t i = 0; t && i < tracefile_table_nrows(t); i++) {
@@ -294,9 +276,9 @@ int registry_from_meta(struct registry *r, const struct tracefile_meta *m)
 				    sizeof(*r->processes));
 		p = &r->processes[r->nr_processes++];
 		memset(p, 0, sizeof(*p));
-		p->pid = (uint32_t)cell_u64(t, i, "pid");
-		snprintf(p->comm, sizeof(p->comm), "%s", cell_str(t, i, "comm"));
-		snprintf(p->name, sizeof(p->name), "%s", cell_str(t, i, "name"));
+		p->pid = (uint32_t)tracefile_table_u64_by_name(t, i, "pid");
+		snprintf(p->comm, sizeof(p->comm), "%s", tracefile_table_string_by_name(t, i, "comm"));
+		snprintf(p->name, sizeof(p->name), "%s", tracefile_table_string_by_name(t, i, "name"));
 	}
 	for (unsigned int i = 0; i < r->nr_vms; i++)
 		r->vms[i].key = 0;

@@ -25,7 +25,6 @@ static int check_table(const struct tracefile_meta *m, const char *name, bool id
 {
 	const struct tracefile_table *t = tracefile_meta_get_table(m, name);
 	size_t rows = t ? tracefile_table_nrows(t) : 0;
-	int col;
 
 	if (rows > TRACE_IN_MAX_TABLE_ROWS) {
 		snprintf(err, errlen, "%s table has %zu rows (at most %d)", name, rows,
@@ -34,12 +33,10 @@ static int check_table(const struct tracefile_meta *m, const char *name, bool id
 	}
 	if (!ids)
 		return 0;
-	col = rows ? tracefile_table_find_column(t, "id") : -1;
 	for (size_t i = 0; i < rows; i++) {
-		uint64_t id = 0; /* as registry_from_meta() reads it: 0 if absent or not a U64 */
+		/* read as registry_from_meta() reads it: 0 if absent or not a U64 */
+		uint64_t id = tracefile_table_u64_by_name(t, i, "id");
 
-		if (col >= 0)
-			tracefile_table_get_u64(t, i, (size_t)col, &id);
 		if (id < 1 || id > rows) {
 			snprintf(err, errlen, "%s table: row %zu has id %llu (ids run from 1 to %zu)",
 				 name, i, (unsigned long long)id, rows);

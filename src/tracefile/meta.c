@@ -370,6 +370,26 @@ const char *tracefile_table_get_string(const struct tracefile_table *t,
 	return c->str ? c->str : "";
 }
 
+uint64_t tracefile_table_u64_by_name(const struct tracefile_table *t,
+				     size_t row, const char *col)
+{
+	int c = tracefile_table_find_column(t, col);
+	uint64_t v = 0;
+
+	if (c >= 0)
+		tracefile_table_get_u64(t, row, (size_t)c, &v);
+	return v;
+}
+
+const char *tracefile_table_string_by_name(const struct tracefile_table *t,
+					   size_t row, const char *col)
+{
+	int c = tracefile_table_find_column(t, col);
+	const char *s = c >= 0 ? tracefile_table_get_string(t, row, (size_t)c, NULL) : NULL;
+
+	return s ? s : "";
+}
+
 /* ---- collection ------------------------------------------------------- */
 
 struct tracefile_meta *tracefile_meta_new(void)

@@ -302,24 +302,6 @@ static void emit_batch_seeds(const char *dir)
 
 /* ---- fuzz_trace_file inputs ---- */
 
-static uint64_t cell(const struct tracefile_table *t, size_t row, const char *col)
-{
-	int c = tracefile_table_find_column(t, col);
-	uint64_t v = 0;
-
-	if (c >= 0)
-		tracefile_table_get_u64(t, row, (size_t)c, &v);
-	return v;
-}
-
-static const char *cell_str(const struct tracefile_table *t, size_t row, const char *col)
-{
-	int c = tracefile_table_find_column(t, col);
-	const char *s = c >= 0 ? tracefile_table_get_string(t, row, (size_t)c, NULL) : NULL;
-
-	return s ? s : "";
-}
-
 enum table_twist { TW_NONE, TW_ID_ZERO, TW_ID_HUGE, TW_ABSENT_VM, TW_ID_GAP };
 
 /* ctl bytes, the recording's tables (with a twist), then batches. */
@@ -338,7 +320,7 @@ static void file_seed(const char *dir, const char *name, uint8_t ctl0, uint8_t c
 		put_le(&b, 2, 8);
 	put_le(&b, tracefile_table_nrows(vms), 1);
 	for (size_t i = 0; i < tracefile_table_nrows(vms); i++) {
-		uint64_t id = cell(vms, i, "id");
+		uint64_t id = tracefile_table_u64_by_name(vms, i, "id");
 
 		if (tw == TW_ID_ZERO)
 			id = 0;
@@ -347,12 +329,12 @@ static void file_seed(const char *dir, const char *name, uint8_t ctl0, uint8_t c
 		else if (tw == TW_ID_GAP)
 			id += 5;
 		put_le(&b, id, 8);
-		put_le(&b, cell(vms, i, "pid"), 8);
-		put_le(&b, cell(vms, i, "first_ns"), 8);
+		put_le(&b, tracefile_table_u64_by_name(vms, i, "pid"), 8);
+		put_le(&b, tracefile_table_u64_by_name(vms, i, "first_ns"), 8);
 	}
 	put_le(&b, tracefile_table_nrows(objs), 1);
 	for (size_t i = 0; i < tracefile_table_nrows(objs); i++) {
-		uint64_t id = cell(objs, i, "id"), vm = cell(objs, i, "vm");
+		uint64_t id = tracefile_table_u64_by_name(objs, i, "id"), vm = tracefile_table_u64_by_name(objs, i, "vm");
 
 		if (tw == TW_ID_HUGE)
 			id = 0x100000000ull + i;
@@ -360,15 +342,15 @@ static void file_seed(const char *dir, const char *name, uint8_t ctl0, uint8_t c
 			vm = 1000 + i;
 		put_le(&b, id, 8);
 		put_le(&b, vm, 8);
-		put_le(&b, cell(objs, i, "fd_kind"), 8);
-		put_le(&b, cell(objs, i, "vcpu_id"), 8);
-		put_str(&b, cell_str(objs, i, "name"));
+		put_le(&b, tracefile_table_u64_by_name(objs, i, "fd_kind"), 8);
+		put_le(&b, tracefile_table_u64_by_name(objs, i, "vcpu_id"), 8);
+		put_str(&b, tracefile_table_string_by_name(objs, i, "name"));
 	}
 	put_le(&b, tracefile_table_nrows(procs), 1);
 	for (size_t i = 0; i < tracefile_table_nrows(procs); i++) {
-		put_le(&b, cell(procs, i, "pid"), 8);
-		put_str(&b, cell_str(procs, i, "comm"));
-		put_str(&b, cell_str(procs, i, "name"));
+		put_le(&b, tracefile_table_u64_by_name(procs, i, "pid"), 8);
+		put_str(&b, tracefile_table_string_by_name(procs, i, "comm"));
+		put_str(&b, tracefile_table_string_by_name(procs, i, "name"));
 	}
 	if (!split) {
 		for (size_t i = 0; i < nr_batches; i++) {

@@ -575,6 +575,13 @@ static void check_processes(const struct tracefile_meta *m, size_t rows)
 	CHECK(tracefile_table_get_string(t, 0, 0, NULL) == NULL);
 	CHECK(tracefile_table_get_u64(t, rows, 0, &v) == -ENOENT);
 	CHECK(strcmp(tracefile_table_get_string(t, 1, 1, NULL), "init") == 0);
+	/* by name: the value, or 0 / "" for a missing column, wrong type or row */
+	CHECK(tracefile_table_u64_by_name(t, 0, "pid") == 1234);
+	CHECK(strcmp(tracefile_table_string_by_name(t, 1, "comm"), "init") == 0);
+	CHECK(tracefile_table_u64_by_name(t, 0, "nope") == 0);
+	CHECK(tracefile_table_u64_by_name(t, 0, "comm") == 0);
+	CHECK(strcmp(tracefile_table_string_by_name(t, 0, "pid"), "") == 0);
+	CHECK(strcmp(tracefile_table_string_by_name(t, rows, "comm"), "") == 0);
 	if (rows > 2) {
 		CHECK(tracefile_table_get_u64(t, 2, 0, &v) == 0 && v == 4321);
 		CHECK(strcmp(tracefile_table_get_string(t, 2, 1, NULL),
