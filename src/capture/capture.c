@@ -233,6 +233,8 @@ static int on_ring_record(void *ctx, void *data, size_t len)
 	struct kvmirq_event_header h;
 	int ret;
 
+	if (!c->fn)
+		return 0;
 	if (len < sizeof(h))
 		return c->fn(data, len, c->ctx); /* malformed: the callback says so */
 	memcpy(&h, data, sizeof(h)); /* slots follow a payload: maybe unaligned */

@@ -43,7 +43,8 @@ struct capture_status {
 	unsigned int nr_programs;
 };
 
-/* Called for each ring-buffer record; a non-zero return stops the poll. */
+/* Called for each event of the ring buffer; a non-zero return stops the poll.
+ * NULL for a capture that only counts (probe, stat): records are dropped. */
 typedef int (*capture_record_fn)(const void *record, size_t len, void *ctx);
 
 struct capture;

@@ -117,12 +117,6 @@ static void print_json(const struct capture_status *s, const struct utsname *u, 
 	json_newline(&j);
 }
 
-static int ignore_record(const void *rec, size_t len, void *ctx)
-{
-	(void)rec, (void)len, (void)ctx;
-	return 0;
-}
-
 int cmd_probe(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -152,7 +146,7 @@ int cmd_probe(int argc, char **argv)
 		}
 	}
 	uname(&u);
-	ret = capture_open(&cap, &opts, ignore_record, NULL, err, sizeof(err));
+	ret = capture_open(&cap, &opts, NULL, NULL, err, sizeof(err));
 	if (json)
 		print_json(ret ? NULL : capture_get_status(cap), &u, ret ? err : NULL);
 	else

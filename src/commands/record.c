@@ -6,12 +6,10 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "capture/capture.h"
 #include "codec/layout.h"
@@ -21,6 +19,7 @@
 #include "kvmirq/tracefile.h"
 #include "trace/normalize.h"
 #include "trace/trace_out.h"
+#include "util/stop.h"
 
 void cmd_record_usage(void)
 {
@@ -56,14 +55,6 @@ void cmd_record_usage(void)
 	       "were dropped.\n");
 }
 
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
 struct recorder {
 	struct trace_out out;
 	struct registry registry;
@@ -92,14 +83,6 @@ static int on_record(const void *rec, size_t len, void *ctx)
 	if (ret)
 		r->write_error = ret;
 	return 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* The per-kind accounting, stored in the file and printed. */
@@ -263,7 +246,6 @@ int cmd_record(int argc, char **argv)
 	struct recorder *r = calloc(1, sizeof(*r));
 	struct tracefile_meta *header = NULL, *final = NULL;
 	struct capture *cap = NULL;
-	struct sigaction sa = { .sa_handler = on_signal };
 	uint64_t start, last_flush, dropped = 0;
 	char err[512];
 	int ret, status = 1;
@@ -277,8 +259,7 @@ int cmd_record(int argc, char **argv)
 	}
 	registry_init(&r->registry);
 	normalizer_init(&r->norm, &r->registry);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	stop_on_signals();
 
 	ret = capture_open(&cap, &a.capture, on_record, r, err, sizeof(err));
 	if (ret) {
@@ -299,8 +280,8 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "kvmirq: recording to %s (ioctl strategy %s); Ctrl-C to stop\n",
 			a.output, strategy_name(capture_get_status(cap)->strategy));
 
-	start = last_flush = now_ms();
-	while (!stop_requested && !r->write_error) {
+	start = last_flush = monotonic_ms();
+	while (!stop_requested() && !r->write_error) {
 		uint64_t now;
 
 		ret = capture_poll(cap, 100);
@@ -308,7 +289,7 @@ int cmd_record(int argc, char **argv)
 			fprintf(stderr, "kvmirq record: reading the ring buffer: %s\n", strerror(-ret));
 			break;
 		}
-		now = now_ms();
+		now = monotonic_ms();
 		if (a.duration_ms && now - start >= a.duration_ms)
 			break;
 		if (now - last_flush >= 1000) {
@@ -330,7 +311,7 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	if (!a.quiet || dropped || r->malformed)
-		print_summary(r, a.output, counters, dropped, (double)(now_ms() - start) / 1000.0);
+		print_summary(r, a.output, counters, dropped, (double)(monotonic_ms() - start) / 1000.0);
 	status = dropped ? 3 : 0;
 out:
 	capture_close(cap);

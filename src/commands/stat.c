@@ -5,10 +5,8 @@
  * costs less than recording (and than a bpftrace count script).
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "capture/capture.h"
@@ -17,6 +15,7 @@
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "util/json.h"
+#include "util/stop.h"
 
 void cmd_stat_usage(void)
 {
@@ -34,28 +33,6 @@ void cmd_stat_usage(void)
 	       "  -h, --help            show this help\n"
 	       "\n"
 	       "Exit status: 0 on success, 1 when the programs could not attach.\n");
-}
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-
-static int no_record(const void *rec, size_t len, void *ctx)
-{
-	(void)rec, (void)len, (void)ctx;
-	return 0;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void print(const struct kvmirq_kind_counters *c, double secs, int json)
@@ -94,11 +71,10 @@ int cmd_stat(int argc, char **argv)
 	};
 	struct capture_options opts = { .count_only = true };
 	struct kvmirq_kind_counters counters[KVMIRQ_EV_KIND_MAX];
-	struct sigaction sa = { .sa_handler = on_signal };
 	unsigned long long duration_ms = 0;
 	struct capture *cap;
 	char err[512];
-	double start;
+	uint64_t start;
 	int c, json = 0;
 
 	while ((c = getopt_long(argc, argv, "d:p:jvh", longopts, NULL)) != -1) {
@@ -114,19 +90,18 @@ int cmd_stat(int argc, char **argv)
 		default: return 2;
 		}
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (capture_open(&cap, &opts, no_record, NULL, err, sizeof(err))) {
+	stop_on_signals();
+	if (capture_open(&cap, &opts, NULL, NULL, err, sizeof(err))) {
 		fprintf(stderr, "kvmirq stat: %s\n", err);
 		return 1;
 	}
 	if (!json)
 		fprintf(stderr, "kvmirq: counting; Ctrl-C to stop\n");
-	start = now_s();
-	while (!stop_requested && (!duration_ms || (now_s() - start) * 1000 < (double)duration_ms))
+	start = monotonic_ms();
+	while (!stop_requested() && (!duration_ms || monotonic_ms() - start < duration_ms))
 		usleep(50000);
 	capture_read_counters(cap, counters);
-	print(counters, now_s() - start, json);
+	print(counters, (double)(monotonic_ms() - start) / 1000.0, json);
 	capture_close(cap);
 	return 0;
 }
