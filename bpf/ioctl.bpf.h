@@ -105,14 +105,6 @@ struct {
 	__type(value, struct ioctl_scratch);
 } scratch SEC(".maps");
 
-/* Per-CPU counts of KVM ioctls kvmirq does not record, by ioctl number. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 256);
-	__type(key, __u32);
-	__type(value, __u64);
-} other_ioctls SEC(".maps");
-
 static __always_inline struct file *fd_to_file(int fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
@@ -235,15 +227,7 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 	if (filter_vm)
 		st->vm_selected = kvm_is_filtered_vm(st->kvm);
 
-	if (id == KVMIRQ_IOCTL_OTHER) {
-		__u32 nr = cmd & 0xff;
-		__u64 *count = bpf_map_lookup_elem(&other_ioctls, &nr);
-
-		if (count)
-			(*count)++;
-		return;
-	}
-	if (id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
+	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !(filter_ioctl_kinds & (1ULL << id)) || !kind_enabled(KVMIRQ_EV_IOCTL)) {
 		st->ioctl_id = KVMIRQ_IOCTL_RUN; /* only the context is wanted */
 		return;
