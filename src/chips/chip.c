@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The generic half of every chip model: reads, decoding and formatting from the tables. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chips/chip.h"
+
+static bool register_is_read(const struct chip_register *r)
+{
+	return r->read != CHIP_READ_NONE && !(r->flags & (CHIP_SIDE_EFFECT | CHIP_WRITE_ONLY));
+}
+
+static unsigned count_of(const struct chip_register *r)
+{
+	return r->count ? r->count : 1;
+}
+
+/* Where element E of R lives: which read, and the byte offset in it. */
+static void locate(const struct chip_register *r, unsigned e, uint64_t *attr, uint32_t *offset)
+{
+	if (r->read == CHIP_READ_DEVICE_ATTR) {
+		*attr = r->attr + (uint64_t)e * r->stride;
+		*offset = 0;
+	} else {
+		*attr = r->read == CHIP_READ_IRQCHIP ? r->attr : 0;
+		*offset = r->offset + e * r->stride;
+	}
+}
+
+static uint32_t read_len(const struct chip_register *r)
+{
+	switch (r->read) {
+	case CHIP_READ_IRQCHIP:
+		return CHIP_IRQCHIP_BLOCK_SIZE;
+	case CHIP_READ_LAPIC:
+		return CHIP_LAPIC_BLOCK_SIZE;
+	default:
+		return r->width;
+	}
+}
+
+/* Whole-block reads repeat for every register of the block: keep the first. */
+static bool seen_before(const struct chip_model *m, size_t reg, unsigned e, uint64_t attr)
+{
+	const struct chip_register *r = &m->registers[reg];
+
+	if (r->read == CHIP_READ_DEVICE_ATTR)
+		return false; /* attrs of distinct rows never overlap in a sane table */
+	for (size_t i = 0; i <= reg; i++) {
+		const struct chip_register *p = &m->registers[i];
+
+		if (!register_is_read(p) || p->read != r->read)
+			continue;
+		if (p->read == CHIP_READ_IRQCHIP && p->attr != attr)
+			continue;
+		return i < reg || e > 0;
+	}
+	return false;
+}
+
+size_t chip_for_each_read(const struct chip_model *m,
+			  void (*fn)(void *ctx, enum chip_read_kind kind, uint32_t group,
+				     uint64_t attr, uint32_t len),
+			  void *ctx)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nr_registers; i++) {
+		const struct chip_register *r = &m->registers[i];
+
+		if (!register_is_read(r))
+			continue;
+		for (unsigned e = 0; e < count_of(r); e++) {
+			uint64_t attr;
+			uint32_t off;
+
+			locate(r, e, &attr, &off);
+			if (seen_before(m, i, e, attr))
+				continue;
+			if (fn)
+				fn(ctx, r->read, r->group, attr, read_len(r));
+			n++;
+		}
+	}
+	return n;
+}
+
+struct chip_read_result *chip_state_find_read(const struct chip_state *s, enum chip_read_kind kind,
+					      uint32_t group, uint64_t attr)
+{
+	for (size_t i = 0; i < s->nr_reads; i++) {
+		struct chip_read_result *r = &s->reads[i];
+
+		if (r->kind == kind && r->group == group && r->attr == attr)
+			return r;
+	}
+	return NULL;
+}
+
+static struct chip_read_result *element_read(const struct chip_state *s,
+					     const struct chip_register *r, unsigned e,
+					     uint32_t *offset)
+{
+	uint64_t attr;
+
+	locate(r, e, &attr, offset);
+	return chip_state_find_read(s, r->read, r->read == CHIP_READ_DEVICE_ATTR ? r->group : 0,
+				    attr);
+}
+
+/*
+ * Registers are stored in the byte order of the host that read them, as the
+ * kernel copies them out; a snapshot taken on a big-endian PowerPC decodes
+ * the same on an x86 laptop.
+ */
+static uint64_t load(const uint8_t *p, unsigned width, bool big_endian)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < width; i++) {
+		unsigned b = big_endian ? i : width - 1 - i;
+
+		v = v << 8 | p[b];
+	}
+	return v;
+}
+
+static void store(uint8_t *p, unsigned width, uint64_t v, bool big_endian)
+{
+	for (unsigned i = 0; i < width; i++) {
+		unsigned b = big_endian ? width - 1 - i : i;
+
+		p[b] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+bool chip_register_get(const struct chip_state *s, const struct chip_register *r, unsigned e,
+		       uint64_t *value)
+{
+	uint32_t off;
+	struct chip_read_result *rr = element_read(s, r, e, &off);
+
+	if (!rr || rr->status || off + r->width > rr->len)
+		return false;
+	*value = load(rr->bytes + off, r->width, s->big_endian);
+	return true;
+}
+
+bool chip_register_set(struct chip_state *s, const struct chip_register *r, unsigned e,
+		       uint64_t value)
+{
+	uint32_t off;
+	struct chip_read_result *rr = element_read(s, r, e, &off);
+
+	if (!rr || off + r->width > rr->len)
+		return false;
+	store(rr->bytes + off, r->width, value, s->big_endian);
+	rr->status = 0;
+	return true;
+}
+
+const struct chip_register *chip_register_by_name(const struct chip_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nr_registers; i++)
+		if (!strcmp(m->registers[i].name, name))
+			return &m->registers[i];
+	return NULL;
+}
+
+static uint64_t bits_of(uint64_t v, unsigned lo, unsigned bits)
+{
+	if (bits >= 64)
+		return v >> lo;
+	return (v >> lo) & ((1ull << bits) - 1);
+}
+
+static void element_name(char *buf, size_t len, const struct chip_register *r, unsigned e,
+			 const struct chip_field *f)
+{
+	char idx[16] = "";
+
+	if (count_of(r) > 1)
+		snprintf(idx, sizeof(idx), "[%u]", e);
+	if (f)
+		snprintf(buf, len, "%s%s.%s", r->name, idx, f->name);
+	else
+		snprintf(buf, len, "%s%s", r->name, idx);
+}
+
+static int emit(const struct chip_register *r, unsigned e, const struct chip_field *f, bool known,
+		int32_t status, uint64_t raw, int (*fn)(void *, const struct chip_value *), void *ctx)
+{
+	struct chip_value v = { .reg = r, .field = f, .element = e, .known = known };
+
+	element_name(v.name, sizeof(v.name), r, e, f);
+	v.status = status;
+	v.value = f ? bits_of(raw, f->lo, f->bits) : raw;
+	v.flags = r->flags | (f ? f->flags : 0);
+	return fn(ctx, &v);
+}
+
+int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct chip_value *v),
+		void *ctx)
+{
+	const struct chip_model *m = s->model;
+
+	if (!m)
+		return -ENOENT;
+	for (size_t i = 0; i < m->nr_registers; i++) {
+		const struct chip_register *r = &m->registers[i];
+
+		if (!register_is_read(r))
+			continue;
+		for (unsigned e = 0; e < count_of(r); e++) {
+			uint32_t off;
+			struct chip_read_result *rr = element_read(s, r, e, &off);
+			bool known = rr && !rr->status && off + r->width <= rr->len;
+			int32_t status = rr ? rr->status : 0;
+			uint64_t raw = known ? load(rr->bytes + off, r->width, s->big_endian) : 0;
+			int stop;
+
+			if (!r->fields) {
+				stop = emit(r, e, NULL, known, status, raw, fn, ctx);
+				if (stop)
+					return stop;
+				continue;
+			}
+			for (const struct chip_field *f = r->fields; f->name; f++) {
+				stop = emit(r, e, f, known, status, raw, fn, ctx);
+				if (stop)
+					return stop;
+			}
+		}
+	}
+	return 0;
+}
+
+static const char *format_vector_set(const struct chip_value *v, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned base = v->element * 32;
+
+	n += (size_t)snprintf(buf + n, len - n, "{");
+	for (unsigned b = 0; b < 32 && n < len; b++) {
+		if (!(v->value >> b & 1))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s0x%02x", n > 1 ? "," : "", base + b);
+	}
+	if (n < len)
+		snprintf(buf + n, len - n, "}");
+	return buf;
+}
+
+const char *chip_value_format(const struct chip_value *v, char *buf, size_t len)
+{
+	const struct chip_field *f = v->field;
+	enum chip_format fmt = f ? f->format : CHIP_FMT_HEX;
+
+	if (!v->known) {
+		if (v->status)
+			snprintf(buf, len, "?(%s)", strerror(-v->status));
+		else
+			snprintf(buf, len, "?");
+		return buf;
+	}
+	switch (fmt) {
+	case CHIP_FMT_DEC:
+		snprintf(buf, len, "%llu", (unsigned long long)v->value);
+		break;
+	case CHIP_FMT_BOOL:
+		snprintf(buf, len, "%s", v->value ? "yes" : "no");
+		break;
+	case CHIP_FMT_ENUM:
+		if (f->names && f->bits < 16 && v->value < (1u << f->bits) && f->names[v->value])
+			snprintf(buf, len, "%s", f->names[v->value]);
+		else
+			snprintf(buf, len, "%llu", (unsigned long long)v->value);
+		break;
+	case CHIP_FMT_VECTOR_SET:
+		return format_vector_set(v, buf, len);
+	default:
+		snprintf(buf, len, "0x%llx", (unsigned long long)v->value);
+	}
+	return buf;
+}
+
+const char *chip_value_why(const struct chip_value *v)
+{
+	if (v->field && (v->field->flags & CHIP_VOLATILE) && v->field->why)
+		return v->field->why;
+	if ((v->reg->flags & CHIP_VOLATILE) && v->reg->why)
+		return v->reg->why;
+	return (v->flags & CHIP_VOLATILE) ? "changes on its own" : NULL;
+}
+
+struct init_ctx {
+	struct chip_state *s;
+	int err;
+};
+
+static void add_read(void *p, enum chip_read_kind kind, uint32_t group, uint64_t attr,
+		     uint32_t len)
+{
+	struct init_ctx *c = p;
+	struct chip_read_result *r = &c->s->reads[c->s->nr_reads];
+
+	r->kind = kind;
+	r->group = kind == CHIP_READ_DEVICE_ATTR ? group : 0;
+	r->attr = attr;
+	r->status = -ENODATA;
+	r->len = len;
+	r->bytes = calloc(1, len);
+	if (!r->bytes)
+		c->err = -ENOMEM;
+	c->s->nr_reads++;
+}
+
+int chip_state_init(struct chip_state *s, const struct chip_model *m, uint32_t vm, int32_t index)
+{
+	struct init_ctx c = { .s = s };
+	size_t n = chip_for_each_read(m, NULL, NULL);
+
+	memset(s, 0, sizeof(*s));
+	s->model = m;
+	snprintf(s->model_name, sizeof(s->model_name), "%s", m->name);
+	s->vm = vm;
+	s->index = index;
+	s->reads = calloc(n ? n : 1, sizeof(*s->reads));
+	if (!s->reads)
+		return -ENOMEM;
+	chip_for_each_read(m, add_read, &c);
+	if (c.err)
+		chip_state_free(s);
+	return c.err;
+}
+
+void chip_state_free(struct chip_state *s)
+{
+	for (size_t i = 0; i < s->nr_reads; i++)
+		free(s->reads[i].bytes);
+	free(s->reads);
+	s->reads = NULL;
+	s->nr_reads = 0;
+}
+
+int chip_state_copy(struct chip_state *d, const struct chip_state *s)
+{
+	*d = *s;
+	d->reads = calloc(s->nr_reads ? s->nr_reads : 1, sizeof(*d->reads));
+	if (!d->reads)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nr_reads; i++) {
+		d->reads[i] = s->reads[i];
+		d->reads[i].bytes = malloc(s->reads[i].len ? s->reads[i].len : 1);
+		if (!d->reads[i].bytes) {
+			d->nr_reads = i;
+			chip_state_free(d);
+			return -ENOMEM;
+		}
+		memcpy(d->reads[i].bytes, s->reads[i].bytes, s->reads[i].len);
+	}
+	return 0;
+}

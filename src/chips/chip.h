@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An interrupt-controller model is data: a table of registers, each with a
+ * table of bit fields, and for each register where a snapshot reads it.
+ * From the register table alone the generic code here derives the list of
+ * reads a snapshot performs, decodes a snapshot into named fields, and lets
+ * diff compare two of them. Adding a controller (MPIC, VGIC, XICS) means one
+ * new file with one table; nothing else changes.
+ *
+ * Two ways a register is read:
+ *  - from a block that one ioctl returns whole (KVM_GET_IRQCHIP gives a PIC
+ *    or the IOAPIC, KVM_GET_LAPIC a LAPIC page): the register is at a byte
+ *    offset in that block, array elements STRIDE bytes apart;
+ *  - one KVM_GET_DEVICE_ATTR per register (MPIC, VGIC): the attribute is the
+ *    register's attr, array elements STRIDE attr units apart.
+ * Registers whose read has a side effect (IACK, clear-on-read) or that
+ * cannot be read (write-only) are in the table, for decoding recorded
+ * traffic, but flagged so that a snapshot never reads them.
+ */
+#ifndef KVMIRQ_CHIP_H
+#define KVMIRQ_CHIP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How a snapshot obtains a register's bytes. */
+enum chip_read_kind {
+	CHIP_READ_NONE = 0,	   /* not readable by a snapshot (side effect, write-only) */
+	CHIP_READ_IRQCHIP = 1,	   /* KVM_GET_IRQCHIP on the VM fd; attr = chip_id */
+	CHIP_READ_LAPIC = 2,	   /* KVM_GET_LAPIC on the vCPU fd */
+	CHIP_READ_DEVICE_ATTR = 3, /* KVM_GET_DEVICE_ATTR on the chip's fd: group, attr */
+};
+
+/* Bytes each whole-block read returns. */
+#define CHIP_IRQCHIP_BLOCK_SIZE 512 /* the union in struct kvm_irqchip */
+#define CHIP_LAPIC_BLOCK_SIZE 1024  /* struct kvm_lapic_state */
+#define CHIP_ATTR_MAX_SIZE 8
+
+/* How a field's value is shown. */
+enum chip_format {
+	CHIP_FMT_HEX = 0,
+	CHIP_FMT_DEC,
+	CHIP_FMT_BOOL,
+	CHIP_FMT_ENUM,	     /* names[value], else the number */
+	CHIP_FMT_VECTOR_SET, /* a 32-bit bitmap of vectors element*32 .. element*32+31 */
+};
+
+/* Field and register flags. */
+enum {
+	CHIP_VOLATILE = 1 << 0,	 /* changes on its own (a running count): diff lists it apart */
+	CHIP_READ_ONLY = 1 << 1, /* status the hardware sets; documentation only */
+	CHIP_SIDE_EFFECT = 1 << 2, /* reading it changes the chip: never read by a snapshot */
+	CHIP_WRITE_ONLY = 1 << 3,  /* reads are meaningless: never read by a snapshot */
+};
+
+struct chip_field {
+	const char *name; /* "vector", "masked" */
+	uint8_t lo, bits; /* bit position and width within the register */
+	enum chip_format format;
+	const char *const *names; /* CHIP_FMT_ENUM: names[0 .. 1<<bits), NULL entries allowed */
+	unsigned flags;
+	const char *why; /* CHIP_VOLATILE: why it changes on its own */
+};
+
+struct chip_register {
+	const char *name;  /* "redir", "lvt_timer", "src_ivpr" */
+	uint16_t count;	   /* 1, or an array of COUNT registers: name[i] */
+	uint32_t stride;   /* between elements: bytes in the block, or attr units */
+	uint8_t width;	   /* bytes: 1, 2, 4 or 8 */
+	enum chip_read_kind read;
+	uint32_t group;	   /* CHIP_READ_DEVICE_ATTR: the attribute group */
+	uint64_t attr;	   /* IRQCHIP: chip id; DEVICE_ATTR: attr of element 0 */
+	uint32_t offset;   /* whole-block reads: byte offset of element 0 */
+	unsigned flags;
+	const char *why;		 /* CHIP_VOLATILE/SIDE_EFFECT: the reason */
+	const struct chip_field *fields; /* ends with a NULL name; NULL: one hex value */
+};
+
+/* Which fd of a VMM a chip's reads go to. */
+enum chip_fd_kind {
+	CHIP_FD_VM = 1,	    /* x86 PIC, IOAPIC */
+	CHIP_FD_VCPU = 2,   /* x86 LAPIC: one instance per vCPU */
+	CHIP_FD_DEVICE = 3, /* a KVM_CREATE_DEVICE fd, matched by its anon-inode name */
+};
+
+struct chip_model {
+	const char *name;	 /* stable id stored in snapshot files: "x86-ioapic" */
+	const char *title;	 /* for people: "IOAPIC" */
+	enum chip_fd_kind fd_kind;
+	const char *device_name; /* CHIP_FD_DEVICE: the fd's anon-inode name, "kvm-mpic" */
+	const struct chip_register *registers;
+	size_t nr_registers;
+};
+
+/* The result of one read a snapshot performed. */
+struct chip_read_result {
+	enum chip_read_kind kind;
+	uint32_t group;
+	uint64_t attr;
+	int32_t status; /* 0, or the -errno the ioctl returned */
+	uint32_t len;
+	uint8_t *bytes; /* len bytes, host byte order as the kernel gave them */
+};
+
+/* One controller instance's state: what a snapshot read for it. */
+struct chip_state {
+	const struct chip_model *model; /* NULL: unknown to this kvmirq (model_name says) */
+	char model_name[32];
+	uint32_t vm;	   /* the VM's ordinal in the snapshot (1, 2, ...) */
+	int32_t index;	   /* vCPU id for per-vCPU chips, else the instance number */
+	uint64_t time_ns;  /* CLOCK_MONOTONIC when read */
+	bool big_endian;   /* the bytes are in a big-endian host's order (PowerPC e500) */
+	struct chip_read_result *reads;
+	size_t nr_reads;
+};
+
+/* Every model this kvmirq knows, and lookups. */
+const struct chip_model *const *chip_models(size_t *count);
+const struct chip_model *chip_model_by_name(const char *name);
+
+/* The reads a snapshot of MODEL performs, in table order, duplicates
+ * removed. Calls fn once per read; returns the number of reads. */
+size_t chip_for_each_read(const struct chip_model *model,
+			  void (*fn)(void *ctx, enum chip_read_kind kind, uint32_t group,
+				     uint64_t attr, uint32_t len),
+			  void *ctx);
+
+/* A decoded value: one field of one register element. */
+struct chip_value {
+	char name[64];			 /* "redir[3].vector", "lvt_timer.masked" */
+	const struct chip_register *reg;
+	const struct chip_field *field;	 /* NULL: the register as a whole */
+	unsigned element;		 /* array index (0 for single registers) */
+	bool known;			 /* false: its read failed or was never made */
+	int32_t status;			 /* the read's status when !known (0: not read) */
+	uint64_t value;
+	unsigned flags;			 /* register flags | field flags */
+};
+
+/* Decode STATE into values, in table order; fn returns nonzero to stop.
+ * Registers never read by a snapshot (side effect, write-only) are skipped. */
+int chip_decode(const struct chip_state *state,
+		int (*fn)(void *ctx, const struct chip_value *v), void *ctx);
+
+/* The value as text: "0x31", "level", "{0x31,0x3f}"; returns buf. */
+const char *chip_value_format(const struct chip_value *v, char *buf, size_t len);
+/* The reason a volatile value changes on its own, or NULL. */
+const char *chip_value_why(const struct chip_value *v);
+
+/* Store and read back one register element's raw bits (in the byte order of
+ * the host that took the snapshot, as the kernel gave them: big_endian says
+ * which). Returns false when the state lacks that read. */
+bool chip_register_get(const struct chip_state *state, const struct chip_register *reg,
+		       unsigned element, uint64_t *value);
+bool chip_register_set(struct chip_state *state, const struct chip_register *reg,
+		       unsigned element, uint64_t value);
+const struct chip_register *chip_register_by_name(const struct chip_model *model,
+						  const char *name);
+
+/* Allocate the reads a snapshot of MODEL needs (status -ENODATA until read). */
+int chip_state_init(struct chip_state *state, const struct chip_model *model, uint32_t vm,
+		    int32_t index);
+void chip_state_free(struct chip_state *state);
+int chip_state_copy(struct chip_state *dst, const struct chip_state *src);
+struct chip_read_result *chip_state_find_read(const struct chip_state *state,
+					      enum chip_read_kind kind, uint32_t group,
+					      uint64_t attr);
+
+#endif

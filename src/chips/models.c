@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The list of chip models, in the order a snapshot reads them. */
+#include <string.h>
+
+#include "chips/models.h"
+
+static const struct chip_model *const all_models[] = {
+	&chip_model_x86_ioapic,
+};
+
+const struct chip_model *const *chip_models(size_t *count)
+{
+	*count = sizeof(all_models) / sizeof(all_models[0]);
+	return all_models;
+}
+
+const struct chip_model *chip_model_by_name(const char *name)
+{
+	size_t n;
+	const struct chip_model *const *m = chip_models(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(m[i]->name, name))
+			return m[i];
+	return NULL;
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Every chip model kvmirq knows: one table each, in its own file. */
+#ifndef KVMIRQ_CHIP_MODELS_H
+#define KVMIRQ_CHIP_MODELS_H
+
+#include "chips/chip.h"
+
+extern const struct chip_model chip_model_x86_ioapic;
+
+#endif

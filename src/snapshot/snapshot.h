@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A snapshot: the state of every in-kernel interrupt controller of one VMM
+ * process, read with the real GET ioctls, as chip_state records.
+ *
+ * Taking one needs the VMM's own fds: KVM refuses its ioctls from any other
+ * process. The reads go through a struct snapshot_io, so the same code runs
+ *  - in-process, for a program that owns the VM (snapshot_io_local), and
+ *  - inside a stopped VMM, by injected syscalls (src/snapshot/remote.h).
+ * This file and snapshot_file.c need only libc, the chips and the trace-file
+ * container (zlib), so they also build for the small static test VMMs that
+ * run inside the PowerPC and arm64 rigs.
+ */
+#ifndef KVMIRQ_SNAPSHOT_H
+#define KVMIRQ_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chips/chip.h"
+
+/* How the reads reach the kernel. Both return >= 0 or -errno. */
+struct snapshot_io {
+	/* ioctl(fd, cmd, buf): LEN bytes of BUF copied in before and out after. */
+	long (*ioctl_buf)(void *ctx, int fd, unsigned long cmd, void *buf, size_t len);
+	/* KVM_GET_DEVICE_ATTR on FD: GROUP/ATTR read into VAL (LEN bytes). */
+	long (*get_device_attr)(void *ctx, int fd, uint32_t group, uint64_t attr, void *val,
+				size_t len);
+	void *ctx;
+};
+
+/* Plain ioctl()s from this process. */
+extern const struct snapshot_io snapshot_io_local;
+
+/* One KVM fd of the VMM. */
+struct snapshot_fd {
+	int fd;
+	enum chip_fd_kind kind; /* VM, vCPU or device */
+	uint32_t vm;		/* ordinal of the VM it belongs to (1, 2, ...); 0: unknown */
+	int32_t vcpu_id;	/* vCPU fds */
+	char name[32];		/* anon-inode name: "kvm-vm", "kvm-vcpu:0", "kvm-mpic" */
+};
+
+#define SNAPSHOT_METHOD_LEN 16
+
+struct snapshot {
+	/* where and how it was taken */
+	uint32_t pid;
+	char process_name[64];
+	char method[SNAPSHOT_METHOD_LEN]; /* "in-process", "ptrace", "recorded" */
+	uint64_t realtime_ns;		  /* wall clock when taken */
+	uint64_t duration_ns;		  /* from the first read to the last */
+	uint64_t stopped_ns;		  /* ptrace: how long the VMM was stopped */
+	uint64_t reads, failed_reads;
+	/* the VMs, by ordinal: KVM's own name for each ("PID-FD") */
+	char (*vm_names)[32];
+	uint32_t nr_vms;
+	/* the controllers */
+	struct chip_state *chips;
+	size_t nr_chips;
+};
+
+void snapshot_init(struct snapshot *s);
+void snapshot_free(struct snapshot *s);
+
+/*
+ * Read every controller the fds have: for each VM fd the VM-wide chips, for
+ * each vCPU fd the per-vCPU chips, for each device fd the chip whose
+ * device_name matches. A read that fails is kept with its errno (a split
+ * irqchip answers ENXIO), not dropped. Returns 0, or -errno when nothing
+ * could be stored (ENOMEM), with a message in ERR.
+ */
+int snapshot_take(struct snapshot *s, const struct snapshot_io *io,
+		  const struct snapshot_fd *fds, size_t nr_fds, char *err, size_t errlen);
+
+/* Add one VM's name, returning its ordinal. */
+uint32_t snapshot_add_vm(struct snapshot *s, const char *name);
+/* Add an empty (unread) chip state; returns it or NULL (ENOMEM). */
+struct chip_state *snapshot_add_chip(struct snapshot *s, const struct chip_model *model,
+				     uint32_t vm, int32_t index);
+
+/* Snapshot files: the trace-file container holding snapshot records
+ * (docs/snapshot-format.md). 0 or -errno with a message in ERR. */
+int snapshot_write(const struct snapshot *s, const char *path, char *err, size_t errlen);
+int snapshot_read(struct snapshot *s, const char *path, char *err, size_t errlen);
+/* The same from and to memory, for the fuzzer and for programs that ship
+ * the bytes elsewhere (the rig's test VMMs print them to the console). */
+int snapshot_write_fd(const struct snapshot *s, int fd, char *err, size_t errlen);
+
+#endif
