@@ -84,8 +84,17 @@ enum chip_fd_kind {
 	CHIP_FD_DEVICE = 3, /* a KVM_CREATE_DEVICE fd, matched by its anon-inode name */
 };
 
+/* Where a model's VM and vCPU reads make sense (device fds say it by name). */
+enum chip_arch {
+	CHIP_ARCH_ANY = 0,
+	CHIP_ARCH_X86 = 1,
+	CHIP_ARCH_POWERPC = 2,
+	CHIP_ARCH_ARM64 = 3,
+};
+
 struct chip_model {
 	const char *name;	 /* stable id stored in snapshot files: "x86-ioapic" */
+	enum chip_arch arch;
 	const char *title;	 /* for people: "IOAPIC" */
 	enum chip_fd_kind fd_kind;
 	const char *device_name; /* CHIP_FD_DEVICE: the fd's anon-inode name, "kvm-mpic" */
@@ -114,6 +123,9 @@ struct chip_state {
 	struct chip_read_result *reads;
 	size_t nr_reads;
 };
+
+/* The architecture this kvmirq was built for. */
+enum chip_arch chip_host_arch(void);
 
 /* Every model this kvmirq knows, and lookups. */
 const struct chip_model *const *chip_models(size_t *count);

@@ -8,6 +8,19 @@ static const struct chip_model *const all_models[] = {
 	&chip_model_x86_ioapic,
 };
 
+enum chip_arch chip_host_arch(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return CHIP_ARCH_X86;
+#elif defined(__powerpc__)
+	return CHIP_ARCH_POWERPC;
+#elif defined(__aarch64__)
+	return CHIP_ARCH_ARM64;
+#else
+	return CHIP_ARCH_ANY;
+#endif
+}
+
 const struct chip_model *const *chip_models(size_t *count)
 {
 	*count = sizeof(all_models) / sizeof(all_models[0]);

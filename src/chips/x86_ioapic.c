@@ -45,6 +45,7 @@ static const struct chip_register ioapic_registers[] = {
 
 const struct chip_model chip_model_x86_ioapic = {
 	.name = "x86-ioapic",
+	.arch = CHIP_ARCH_X86,
 	.title = "IOAPIC",
 	.fd_kind = CHIP_FD_VM,
 	.registers = ioapic_registers,
