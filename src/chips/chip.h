@@ -126,6 +126,7 @@ struct chip_state {
 
 /* The architecture this kvmirq was built for. */
 enum chip_arch chip_host_arch(void);
+bool chip_host_is_big_endian(void);
 
 /* Every model this kvmirq knows, and lookups. */
 const struct chip_model *const *chip_models(size_t *count);

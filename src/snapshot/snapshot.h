@@ -14,6 +14,7 @@
 #ifndef KVMIRQ_SNAPSHOT_H
 #define KVMIRQ_SNAPSHOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,7 @@ struct snapshot {
 	uint64_t duration_ns;		  /* from the first read to the last */
 	uint64_t stopped_ns;		  /* ptrace: how long the VMM was stopped */
 	uint64_t reads, failed_reads;
+	bool byte_order_big;		  /* the host that read the registers was big-endian */
 	/* the VMs, by ordinal: KVM's own name for each ("PID-FD") */
 	char (*vm_names)[32];
 	uint32_t nr_vms;

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Snapshot files: the trace-file container with content "snapshot". The
+ * header says where and how the snapshot was taken; each record is one
+ * controller's state (docs/snapshot-format.md):
+ *
+ *   u8 type (1)  varint vm  varint zigzag(index)  varint time_ns
+ *   u8 model name length, the name   varint nr_reads
+ *   per read: u8 kind, varint group, varint attr, varint zigzag(status),
+ *             varint len, len bytes
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvmirq/tracefile.h"
+#include "snapshot/snapshot.h"
+#include "tracefile/varint.h"
+#include "util/host.h"
+
+#define SNAPSHOT_FORMAT 1
+#define RECORD_CHIP_STATE 1
+#define MAX_READS 65536
+#define MAX_READ_LEN 4096
+
+struct out {
+	uint8_t *p;
+	size_t len, cap;
+	int err;
+};
+
+static void put(struct out *o, const void *data, size_t len)
+{
+	if (o->err)
+		return;
+	if (o->len + len > o->cap) {
+		size_t cap = (o->cap ? o->cap * 2 : 4096) + len;
+		uint8_t *p = realloc(o->p, cap);
+
+		if (!p) {
+			o->err = -ENOMEM;
+			return;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	memcpy(o->p + o->len, data, len);
+	o->len += len;
+}
+
+static void put_u8(struct out *o, uint8_t v)
+{
+	put(o, &v, 1);
+}
+
+static void put_varint(struct out *o, uint64_t v)
+{
+	uint8_t b[TF_VARINT_MAX_LEN];
+
+	put(o, b, tf_varint_encode_u64(v, b));
+}
+
+static void encode_chip(struct out *o, const struct chip_state *c)
+{
+	size_t name_len = strnlen(c->model_name, sizeof(c->model_name) - 1);
+
+	put_u8(o, RECORD_CHIP_STATE);
+	put_varint(o, c->vm);
+	put_varint(o, tf_zigzag_encode(c->index));
+	put_varint(o, c->time_ns);
+	put_u8(o, (uint8_t)name_len);
+	put(o, c->model_name, name_len);
+	put_varint(o, c->nr_reads);
+	for (size_t i = 0; i < c->nr_reads; i++) {
+		const struct chip_read_result *r = &c->reads[i];
+
+		put_u8(o, (uint8_t)r->kind);
+		put_varint(o, r->group);
+		put_varint(o, r->attr);
+		put_varint(o, tf_zigzag_encode(r->status));
+		put_varint(o, r->len);
+		put(o, r->bytes, r->len);
+	}
+}
+
+static int describe(const struct snapshot *s, struct tracefile_meta *m)
+{
+	static const struct tracefile_column vm_cols[] = {
+		{ "id", TRACEFILE_TYPE_U64 },
+		{ "name", TRACEFILE_TYPE_STRING },
+	};
+	struct tracefile_table *vms;
+	int ret = host_describe(m);
+
+	ret |= tracefile_meta_set_string(m, "content", "snapshot");
+	ret |= tracefile_meta_set_u64(m, "snapshot_format", SNAPSHOT_FORMAT);
+	ret |= tracefile_meta_set_u64(m, "pid", s->pid);
+	ret |= tracefile_meta_set_string(m, "process_name", s->process_name);
+	ret |= tracefile_meta_set_string(m, "method", s->method);
+	ret |= tracefile_meta_set_u64(m, "realtime_ns", s->realtime_ns);
+	ret |= tracefile_meta_set_u64(m, "duration_ns", s->duration_ns);
+	ret |= tracefile_meta_set_u64(m, "stopped_ns", s->stopped_ns);
+	ret |= tracefile_meta_set_u64(m, "reads", s->reads);
+	ret |= tracefile_meta_set_u64(m, "failed_reads", s->failed_reads);
+	ret |= tracefile_meta_set_string(m, "byte_order", s->byte_order_big ? "big" : "little");
+	vms = tracefile_meta_add_table(m, "vms", vm_cols, 2, TRACEFILE_TABLE_REPLACE);
+	if (!vms)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < s->nr_vms; i++) {
+		struct tracefile_cell row[2] = { { .u64 = i + 1 }, { .str = s->vm_names[i] } };
+
+		ret |= tracefile_table_add_row(vms, row);
+	}
+	return ret ? -ENOMEM : 0;
+}
+
+static int write_all(const struct snapshot *s, struct tracefile_writer *w)
+{
+	struct out o = { 0 };
+	int ret = 0;
+
+	for (size_t i = 0; i < s->nr_chips && !ret; i++) {
+		o.len = 0;
+		encode_chip(&o, &s->chips[i]);
+		ret = o.err ? o.err : tracefile_writer_append_record(w, o.p, o.len);
+	}
+	free(o.p);
+	return ret ? ret : tracefile_writer_close(w);
+}
+
+static int write_with(const struct snapshot *s, const char *path, int fd, char *err, size_t errlen)
+{
+	struct tracefile_meta *m = tracefile_meta_new();
+	struct tracefile_writer *w = NULL;
+	int ret = m ? describe(s, m) : -ENOMEM;
+
+	if (!ret)
+		ret = path ? tracefile_writer_open(&w, path, m, NULL)
+			   : tracefile_writer_open_fd(&w, fd, m, NULL);
+	if (!ret)
+		ret = write_all(s, w);
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path ? path : "snapshot",
+			 w && *tracefile_writer_error(w) ? tracefile_writer_error(w)
+							 : strerror(-ret));
+	tracefile_writer_free(w);
+	tracefile_meta_free(m);
+	return ret;
+}
+
+int snapshot_write(const struct snapshot *s, const char *path, char *err, size_t errlen)
+{
+	return write_with(s, path, -1, err, errlen);
+}
+
+int snapshot_write_fd(const struct snapshot *s, int fd, char *err, size_t errlen)
+{
+	return write_with(s, NULL, fd, err, errlen);
+}
+
+/* ---- reading ---- */
+
+struct in {
+	const uint8_t *p;
+	size_t len, pos;
+	int err;
+};
+
+static uint64_t get_varint(struct in *in)
+{
+	uint64_t v = 0;
+	int n = in->err ? -EBADMSG : tf_varint_decode_u64(in->p + in->pos, in->len - in->pos, &v);
+
+	if (n < 0) {
+		in->err = -EBADMSG;
+		return 0;
+	}
+	in->pos += (size_t)n;
+	return v;
+}
+
+static const uint8_t *get_bytes(struct in *in, size_t len)
+{
+	const uint8_t *p = in->p + in->pos;
+
+	if (in->err || len > in->len - in->pos) {
+		in->err = -EBADMSG;
+		return NULL;
+	}
+	in->pos += len;
+	return p;
+}
+
+static int decode_reads(struct in *in, struct chip_state *c, uint64_t n, char *err,
+			size_t errlen)
+{
+	c->reads = calloc(n ? n : 1, sizeof(*c->reads));
+	if (!c->reads)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < n; i++) {
+		struct chip_read_result *r = &c->reads[i];
+		const uint8_t *kind = get_bytes(in, 1);
+		uint64_t group = get_varint(in), attr = get_varint(in);
+		int64_t status = tf_zigzag_decode(get_varint(in));
+		uint64_t len = get_varint(in);
+		const uint8_t *bytes;
+
+		if (in->err || len > MAX_READ_LEN || group > UINT32_MAX || status > 0 ||
+		    status < -4095) {
+			snprintf(err, errlen, "read %llu of a %s is malformed",
+				 (unsigned long long)i, c->model_name);
+			return -EBADMSG;
+		}
+		bytes = get_bytes(in, len);
+		if (!bytes) {
+			snprintf(err, errlen, "read %llu of a %s overruns its record",
+				 (unsigned long long)i, c->model_name);
+			return -EBADMSG;
+		}
+		r->kind = *kind;
+		r->group = (uint32_t)group;
+		r->attr = attr;
+		r->status = (int32_t)status;
+		r->len = (uint32_t)len;
+		r->bytes = malloc(len ? len : 1);
+		if (!r->bytes)
+			return -ENOMEM;
+		memcpy(r->bytes, bytes, len);
+		c->nr_reads++;
+	}
+	return 0;
+}
+
+static int decode_chip(const uint8_t *rec, size_t len, struct chip_state *c, char *err,
+		       size_t errlen)
+{
+	struct in in = { .p = rec, .len = len };
+	const uint8_t *type = get_bytes(&in, 1);
+	uint64_t vm = get_varint(&in);
+	int64_t index = tf_zigzag_decode(get_varint(&in));
+	uint64_t time = get_varint(&in);
+	const uint8_t *name_len = get_bytes(&in, 1);
+	const uint8_t *name = name_len ? get_bytes(&in, *name_len) : NULL;
+	uint64_t nr_reads = get_varint(&in);
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	if (in.err || !name || *type != RECORD_CHIP_STATE || *name_len >= sizeof(c->model_name) ||
+	    memchr(name, 0, *name_len) || vm > UINT32_MAX || index < INT32_MIN ||
+	    index > INT32_MAX || nr_reads > MAX_READS) {
+		snprintf(err, errlen, "a controller record is malformed");
+		return -EBADMSG;
+	}
+	memcpy(c->model_name, name, *name_len);
+	c->model = chip_model_by_name(c->model_name);
+	c->vm = (uint32_t)vm;
+	c->index = (int32_t)index;
+	c->time_ns = time;
+	ret = decode_reads(&in, c, nr_reads, err, errlen);
+	if (!ret && in.pos != in.len) {
+		snprintf(err, errlen, "a %s record has %zu bytes after its reads", c->model_name,
+			 in.len - in.pos);
+		ret = -EBADMSG;
+	}
+	if (ret)
+		chip_state_free(c);
+	return ret;
+}
+
+static void read_header(struct snapshot *s, const struct tracefile_meta *m)
+{
+	const struct tracefile_table *vms = tracefile_meta_get_table(m, "vms");
+	const char *str;
+
+	tracefile_meta_get_u64(m, "realtime_ns", &s->realtime_ns);
+	tracefile_meta_get_u64(m, "duration_ns", &s->duration_ns);
+	tracefile_meta_get_u64(m, "stopped_ns", &s->stopped_ns);
+	tracefile_meta_get_u64(m, "reads", &s->reads);
+	tracefile_meta_get_u64(m, "failed_reads", &s->failed_reads);
+	{
+		uint64_t pid = 0;
+
+		tracefile_meta_get_u64(m, "pid", &pid);
+		s->pid = (uint32_t)pid;
+	}
+	str = tracefile_meta_get_string(m, "process_name");
+	snprintf(s->process_name, sizeof(s->process_name), "%s", str ? str : "");
+	str = tracefile_meta_get_string(m, "method");
+	snprintf(s->method, sizeof(s->method), "%s", str ? str : "");
+	str = tracefile_meta_get_string(m, "byte_order");
+	s->byte_order_big = str && !strcmp(str, "big");
+	for (size_t i = 0; vms && i < tracefile_table_nrows(vms) && i < 4096; i++)
+		snapshot_add_vm(s, tracefile_table_string_by_name(vms, i, "name"));
+}
+
+static int check_header(const struct tracefile_meta *m, char *err, size_t errlen)
+{
+	const char *content = tracefile_meta_get_string(m, "content");
+	uint64_t format = 0;
+
+	if (!content || strcmp(content, "snapshot")) {
+		snprintf(err, errlen, "not a snapshot (content is %s%s%s)", content ? "'" : "",
+			 content ? content : "missing", content ? "'" : "");
+		return -EMEDIUMTYPE;
+	}
+	tracefile_meta_get_u64(m, "snapshot_format", &format);
+	if (format != SNAPSHOT_FORMAT) {
+		snprintf(err, errlen, "snapshot format %llu is not one this kvmirq reads (%d)",
+			 (unsigned long long)format, SNAPSHOT_FORMAT);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int read_records(struct snapshot *s, struct tracefile_reader *r, char *err, size_t errlen)
+{
+	const void *rec;
+	size_t len;
+	int ret;
+
+	while ((ret = tracefile_reader_next_record(r, &rec, &len)) == 1) {
+		struct chip_state *chips = realloc(s->chips, (s->nr_chips + 1) * sizeof(*chips));
+
+		if (!chips)
+			return -ENOMEM;
+		s->chips = chips;
+		ret = decode_chip(rec, len, &chips[s->nr_chips], err, errlen);
+		if (ret)
+			return ret;
+		chips[s->nr_chips].big_endian = s->byte_order_big;
+		s->nr_chips++;
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "%s", tracefile_error(r));
+	return ret;
+}
+
+int snapshot_read(struct snapshot *s, const char *path, char *err, size_t errlen)
+{
+	struct tracefile_reader *r = NULL;
+	char why[256] = "";
+	int ret;
+
+	snapshot_init(s);
+	ret = tracefile_reader_open_path(&r, path);
+	if (ret)
+		snprintf(why, sizeof(why), "%s", r ? tracefile_error(r) : strerror(-ret));
+	if (!ret)
+		ret = check_header(tracefile_reader_header(r), why, sizeof(why));
+	if (!ret) {
+		read_header(s, tracefile_reader_header(r));
+		ret = read_records(s, r, why, sizeof(why));
+	}
+	if (!ret && tracefile_reader_warning(r))
+		fprintf(stderr, "kvmirq: %s: %s\n", path, tracefile_reader_warning(r));
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		snapshot_free(s);
+	}
+	tracefile_reader_free(r);
+	return ret;
+}
