@@ -14,6 +14,9 @@ const struct command command_table[] = {
 	{ "report", "summarise a trace file, or print its timeline", cmd_report,
 	  cmd_report_usage },
 	{ "stat", "count interrupt events per kind, in the kernel", cmd_stat, cmd_stat_usage },
+	{ "show", "decode the interrupt-controller state a snapshot holds", cmd_show,
+	  cmd_show_usage },
+	{ "diff", "compare two snapshots field by field", cmd_diff, cmd_diff_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -13,7 +13,7 @@ $(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c $(SAN_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
-TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq
+TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
 
 tests: $(TEST_BINS)
 
@@ -30,5 +30,12 @@ bench: all $(BUILD)/bench/bench_bpf
 
 $(BUILD)/bench/bench_bpf: tests/bench/bench_bpf.c $(LIB_OBJS) $(SKEL)
 	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)
+
+# The state-test VMM links kvmirq's own snapshot code (in-process snapshots).
+STATEVMM := $(BUILD)/tests/statevmm
+$(STATEVMM): tests/vmm/statevmm.c $(LIB_OBJS)
+	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)

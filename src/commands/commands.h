@@ -19,6 +19,11 @@ void cmd_report_usage(void);
 int cmd_stat(int argc, char **argv);
 void cmd_stat_usage(void);
 
+int cmd_show(int argc, char **argv);
+void cmd_show_usage(void);
+int cmd_diff(int argc, char **argv);
+void cmd_diff_usage(void);
+
 extern const struct command command_table[];
 
 #endif

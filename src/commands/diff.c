@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/* kvmirq diff: what differs, field by field, between two snapshots. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands/commands.h"
+#include "report/state_print.h"
+#include "snapshot/diff.h"
+#include "util/json.h"
+
+void cmd_diff_usage(void)
+{
+	printf("Usage: kvmirq diff [OPTIONS] A B\n"
+	       "\n"
+	       "Compare two snapshots field by field: the state before and after a live\n"
+	       "migration, on two hosts, or at two moments. Controllers are matched by VM\n"
+	       "(in order), model and instance (vCPU id), never by kernel addresses, so\n"
+	       "snapshots from different hosts compare. Fields that change on their own\n"
+	       "(a running timer's count, the input level of a line) are listed apart with\n"
+	       "the reason, and do not count as differences.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -j, --json            JSON Lines: one object per difference, then totals\n"
+	       "  -h, --help            show this help\n"
+	       "\n"
+	       "Exit status, as diff(1): 0 no difference, 1 differences, 2 trouble.\n");
+}
+
+static const char *const class_names[] = {
+	[DIFF_CHANGED] = "changed",  [DIFF_VOLATILE] = "volatile", [DIFF_UNKNOWN] = "unknown",
+	[DIFF_ONLY_A] = "only-in-a", [DIFF_ONLY_B] = "only-in-b",
+};
+
+struct printer {
+	bool json;
+	bool volatile_pass; /* text: the second pass prints the volatile ones */
+	struct json j;
+};
+
+static void chip_label(const struct chip_state *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "VM %u %s %d", c->vm, c->model ? c->model->title : c->model_name,
+		 c->index);
+}
+
+static void print_json(struct printer *p, const struct diff_entry *e)
+{
+	char text[256];
+
+	json_object_begin(&p->j);
+	json_kv_string(&p->j, "class", class_names[e->class]);
+	json_kv_uint(&p->j, "vm", e->chip->vm);
+	json_kv_string(&p->j, "chip", e->chip->model_name);
+	json_kv_int(&p->j, "index", e->chip->index);
+	if (e->a) {
+		json_kv_string(&p->j, "field", e->a->name);
+		json_kv_string(&p->j, "a", chip_value_format(e->a, text, sizeof(text)));
+		json_kv_string(&p->j, "b", chip_value_format(e->b, text, sizeof(text)));
+	}
+	if (e->why)
+		json_kv_string(&p->j, "why", e->why);
+	json_object_end(&p->j);
+	json_newline(&p->j);
+}
+
+static void print_entry(void *ctx, const struct diff_entry *e)
+{
+	struct printer *p = ctx;
+	char label[96], a[256], b[256];
+
+	if (p->json) {
+		print_json(p, e);
+		return;
+	}
+	if ((e->class == DIFF_VOLATILE) != p->volatile_pass)
+		return;
+	chip_label(e->chip, label, sizeof(label));
+	if (e->class == DIFF_ONLY_A || e->class == DIFF_ONLY_B) {
+		printf("%s: only in %s\n", label, e->class == DIFF_ONLY_A ? "A" : "B");
+		return;
+	}
+	printf("%s: %s: %s -> %s", label, e->a->name, chip_value_format(e->a, a, sizeof(a)),
+	       chip_value_format(e->b, b, sizeof(b)));
+	if (e->why)
+		printf("  (%s)", e->why);
+	printf("\n");
+}
+
+static int load(struct snapshot *s, const char *path)
+{
+	char err[512];
+
+	if (snapshot_read(s, path, err, sizeof(err))) {
+		fprintf(stderr, "kvmirq diff: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_totals(struct printer *p, const struct diff_totals *t)
+{
+	if (p->json) {
+		json_object_begin(&p->j);
+		json_kv_string(&p->j, "class", "totals");
+		json_kv_uint(&p->j, "changed", t->changed);
+		json_kv_uint(&p->j, "unknown", t->unknown);
+		json_kv_uint(&p->j, "only_in_a", t->only_a);
+		json_kv_uint(&p->j, "only_in_b", t->only_b);
+		json_kv_uint(&p->j, "volatile", t->volatile_changes);
+		json_kv_uint(&p->j, "compared", t->compared);
+		json_object_end(&p->j);
+		json_newline(&p->j);
+		return;
+	}
+	printf("%u differences (%u changed, %u known on one side only, %u controllers on one "
+	       "side only) in %u fields compared; %u expected changes\n",
+	       t->changed + t->unknown + t->only_a + t->only_b, t->changed, t->unknown,
+	       t->only_a + t->only_b, t->compared, t->volatile_changes);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct printer p = { 0 };
+	struct snapshot a, b;
+	struct diff_totals t;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
+		if (c == 'j') {
+			p.json = true;
+		} else if (c == 'h') {
+			cmd_diff_usage();
+			return 0;
+		} else {
+			return 2;
+		}
+	}
+	if (optind != argc - 2) {
+		fprintf(stderr, "kvmirq diff: give two snapshot files (see --help)\n");
+		return 2;
+	}
+	if (load(&a, argv[optind]))
+		return 2;
+	if (load(&b, argv[optind + 1])) {
+		snapshot_free(&a);
+		return 2;
+	}
+	json_init(&p.j, stdout);
+	if (!p.json) {
+		printf("A ");
+		state_print_origin(&a, argv[optind], stdout);
+		printf("B ");
+		state_print_origin(&b, argv[optind + 1], stdout);
+	}
+	ret = snapshot_diff(&a, &b, print_entry, &p, &t);
+	if (!ret && !p.json && t.volatile_changes) {
+		printf("Expected to change on their own (not counted):\n");
+		p.volatile_pass = true;
+		snapshot_diff(&a, &b, print_entry, &p, &t);
+	}
+	if (!ret)
+		print_totals(&p, &t);
+	else
+		fprintf(stderr, "kvmirq diff: out of memory\n");
+	snapshot_free(&a);
+	snapshot_free(&b);
+	return ret ? 2 : diff_totals_differ(&t) ? 1 : 0;
+}
