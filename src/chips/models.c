@@ -5,6 +5,8 @@
 #include "chips/models.h"
 
 static const struct chip_model *const all_models[] = {
+	&chip_model_x86_pic_master,
+	&chip_model_x86_pic_slave,
 	&chip_model_x86_ioapic,
 };
 

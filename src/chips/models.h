@@ -6,5 +6,7 @@
 #include "chips/chip.h"
 
 extern const struct chip_model chip_model_x86_ioapic;
+extern const struct chip_model chip_model_x86_pic_master;
+extern const struct chip_model chip_model_x86_pic_slave;
 
 #endif
