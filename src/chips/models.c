@@ -8,6 +8,7 @@ static const struct chip_model *const all_models[] = {
 	&chip_model_x86_pic_master,
 	&chip_model_x86_pic_slave,
 	&chip_model_x86_ioapic,
+	&chip_model_x86_lapic,
 };
 
 enum chip_arch chip_host_arch(void)
