@@ -349,8 +349,10 @@ int chip_state_copy(struct chip_state *d, const struct chip_state *s)
 {
 	*d = *s;
 	d->reads = calloc(s->nr_reads ? s->nr_reads : 1, sizeof(*d->reads));
-	if (!d->reads)
+	if (!d->reads) {
+		d->nr_reads = 0;
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < s->nr_reads; i++) {
 		d->reads[i] = s->reads[i];
 		d->reads[i].bytes = malloc(s->reads[i].len ? s->reads[i].len : 1);

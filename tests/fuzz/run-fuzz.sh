@@ -16,6 +16,7 @@
 #   tracefile    fuzz_tracefile_reader.c: the container reader (src/tracefile)
 #   event_batch  fuzz_event_batch.c: batch decoder, record check, report code
 #   trace_file   fuzz_trace_file.c: whole recordings through trace_in + report
+#   snapshot     fuzz_snapshot.c: snapshot files through the reader, show and diff
 #
 # Environment: BUILD_DIR (default build), CLANG (default clang), CC (default cc),
 # JOBS (parallel fuzzing jobs, default 1).
@@ -44,7 +45,7 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 # (trace_out.c also wants KVMIRQ_VERSION, passed on each command line: it is quoted)
 EVENT_FLAGS="-Wshadow -Wno-missing-field-initializers -Iinclude -Isrc -D_GNU_SOURCE"
 EVENT_SRCS=$(ls src/chips/*.c src/codec/*.c src/model/*.c src/report/*.c \
-	src/trace/*.c src/tracefile/*.c src/util/*.c)
+	src/trace/*.c src/tracefile/*.c src/util/*.c src/snapshot/snapshot*.c src/snapshot/diff.c)
 TRACEFILE_FLAGS="-Iinclude -Isrc/tracefile"
 TRACEFILE_SRCS=$(ls src/tracefile/*.c)
 
@@ -52,14 +53,14 @@ TRACEFILE_SRCS=$(ls src/tracefile/*.c)
 harness() {
 	case $1 in
 	tracefile) echo tests/fuzz/fuzz_tracefile_reader.c ;;
-	event_batch | trace_file) echo "tests/fuzz/fuzz_$1.c" ;;
-	*) echo "unknown target $1 (tracefile, event_batch, trace_file)" >&2; exit 2 ;;
+	event_batch | trace_file | snapshot) echo "tests/fuzz/fuzz_$1.c" ;;
+	*) echo "unknown target $1 (tracefile, event_batch, trace_file, snapshot)" >&2; exit 2 ;;
 	esac
 }
 flags() { if [ "$1" = tracefile ]; then echo "$TRACEFILE_FLAGS"; else echo "$EVENT_FLAGS"; fi; }
 srcs() { if [ "$1" = tracefile ]; then echo "$TRACEFILE_SRCS"; else echo "$EVENT_SRCS"; fi; }
 
-TARGETS="tracefile event_batch trace_file"
+TARGETS="tracefile event_batch trace_file snapshot"
 
 case "${1:-}" in
 --replay)
@@ -99,11 +100,14 @@ case "${1:-}" in
 	${CC:-cc} $WARN -O2 $EVENT_FLAGS tests/fuzz/gen_event_corpus.c src/tracefile/*.c \
 		src/codec/batch.c src/codec/layout.c src/codec/names.c -lz \
 		-o "$build/gen_event_corpus"
-	exec "$build/gen_event_corpus" demo/x86-testvmm.kvmirq \
+	"$build/gen_event_corpus" demo/x86-testvmm.kvmirq \
 		tests/fuzz/corpus/event_batch tests/fuzz/corpus/trace_file
+	${CC:-cc} $WARN -O2 $TRACEFILE_FLAGS tests/fuzz/gen_snapshot_corpus.c \
+		$TRACEFILE_SRCS -lz -o "$build/gen_snapshot_corpus"
+	exec "$build/gen_snapshot_corpus" tests/fuzz/corpus/snapshot demo/*.kvmsnap
 	;;
 -*)
-	sed -n '4,29p' "$0"
+	sed -n '4,30p' "$0"
 	exit 2
 	;;
 esac
