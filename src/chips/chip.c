@@ -189,10 +189,20 @@ static void element_name(char *buf, size_t len, const struct chip_register *r, u
 		snprintf(buf, len, "%s%s", r->name, idx);
 }
 
-static int emit(const struct chip_register *r, unsigned e, const struct chip_field *f, bool known,
-		int32_t status, uint64_t raw, int (*fn)(void *, const struct chip_value *), void *ctx)
+static bool value_unknown(const struct chip_state *s, size_t i)
+{
+	return s->value_unknown && i < s->nr_values && (s->value_unknown[i / 8] >> (i % 8) & 1);
+}
+
+static int emit(const struct chip_state *s, size_t *ordinal, const struct chip_register *r,
+		unsigned e, const struct chip_field *f, bool known, int32_t status, uint64_t raw,
+		int (*fn)(void *, const struct chip_value *), void *ctx)
 {
 	struct chip_value v = { .reg = r, .field = f, .element = e, .known = known };
+
+	v.ordinal = (*ordinal)++;
+	if (known && value_unknown(s, v.ordinal))
+		v.known = false;
 
 	element_name(v.name, sizeof(v.name), r, e, f);
 	v.status = status;
@@ -205,6 +215,7 @@ int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct ch
 		void *ctx)
 {
 	const struct chip_model *m = s->model;
+	size_t ordinal = 0;
 
 	if (!m)
 		return -ENOENT;
@@ -222,13 +233,13 @@ int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct ch
 			int stop;
 
 			if (!r->fields) {
-				stop = emit(r, e, NULL, known, status, raw, fn, ctx);
+				stop = emit(s, &ordinal, r, e, NULL, known, status, raw, fn, ctx);
 				if (stop)
 					return stop;
 				continue;
 			}
 			for (const struct chip_field *f = r->fields; f->name; f++) {
-				stop = emit(r, e, f, known, status, raw, fn, ctx);
+				stop = emit(s, &ordinal, r, e, f, known, status, raw, fn, ctx);
 				if (stop)
 					return stop;
 			}
@@ -295,6 +306,41 @@ const char *chip_value_why(const struct chip_value *v)
 	return (v->flags & CHIP_VOLATILE) ? "changes on its own" : NULL;
 }
 
+static int count_value(void *ctx, const struct chip_value *v)
+{
+	(void)v;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+size_t chip_value_count(const struct chip_model *m)
+{
+	struct chip_state empty = { .model = m };
+	size_t n = 0;
+
+	chip_decode(&empty, count_value, &n);
+	return n;
+}
+
+int chip_state_track_known(struct chip_state *s)
+{
+	if (s->value_unknown)
+		return 0;
+	s->nr_values = s->model ? chip_value_count(s->model) : 0;
+	s->value_unknown = calloc(s->nr_values / 8 + 1, 1);
+	return s->value_unknown ? 0 : -ENOMEM;
+}
+
+void chip_state_set_known(struct chip_state *s, size_t i, bool known)
+{
+	if (!s->value_unknown || i >= s->nr_values)
+		return;
+	if (known)
+		s->value_unknown[i / 8] &= (uint8_t)~(1u << (i % 8));
+	else
+		s->value_unknown[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
 struct init_ctx {
 	struct chip_state *s;
 	int err;
@@ -341,16 +387,27 @@ void chip_state_free(struct chip_state *s)
 	for (size_t i = 0; i < s->nr_reads; i++)
 		free(s->reads[i].bytes);
 	free(s->reads);
+	free(s->value_unknown);
 	s->reads = NULL;
 	s->nr_reads = 0;
+	s->value_unknown = NULL;
+	s->nr_values = 0;
 }
 
 int chip_state_copy(struct chip_state *d, const struct chip_state *s)
 {
 	*d = *s;
+	d->value_unknown = NULL;
+	if (s->value_unknown) {
+		d->value_unknown = malloc(s->nr_values / 8 + 1);
+		if (!d->value_unknown)
+			return -ENOMEM;
+		memcpy(d->value_unknown, s->value_unknown, s->nr_values / 8 + 1);
+	}
 	d->reads = calloc(s->nr_reads ? s->nr_reads : 1, sizeof(*d->reads));
 	if (!d->reads) {
 		d->nr_reads = 0;
+		chip_state_free(d);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < s->nr_reads; i++) {

@@ -122,6 +122,11 @@ struct chip_state {
 	bool big_endian;   /* the bytes are in a big-endian host's order (PowerPC e500) */
 	struct chip_read_result *reads;
 	size_t nr_reads;
+	/* Reconstructed states only: bit i set when decoded value i (in
+	 * chip_decode order) is not known, though its read's bytes exist.
+	 * NULL: every value whose read succeeded is known. */
+	uint8_t *value_unknown;
+	size_t nr_values;
 };
 
 /* The architecture this kvmirq was built for. */
@@ -145,11 +150,19 @@ struct chip_value {
 	const struct chip_register *reg;
 	const struct chip_field *field;	 /* NULL: the register as a whole */
 	unsigned element;		 /* array index (0 for single registers) */
-	bool known;			 /* false: its read failed or was never made */
+	size_t ordinal;			 /* its position in chip_decode order */
+	bool known;			 /* false: its read failed or was never made, or a
+					  * reconstruction could not know it */
 	int32_t status;			 /* the read's status when !known (0: not read) */
 	uint64_t value;
 	unsigned flags;			 /* register flags | field flags */
 };
+
+/* How many values chip_decode gives for MODEL. */
+size_t chip_value_count(const struct chip_model *model);
+/* Give STATE an all-known value_unknown bitmap to mark values in. 0 or -ENOMEM. */
+int chip_state_track_known(struct chip_state *state);
+void chip_state_set_known(struct chip_state *state, size_t value, bool known);
 
 /* Decode STATE into values, in table order; fn returns nonzero to stop.
  * Registers never read by a snapshot (side effect, write-only) are skipped. */

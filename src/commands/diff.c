@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands/commands.h"
+#include "model/state_load.h"
 #include "report/state_print.h"
 #include "snapshot/diff.h"
 #include "util/json.h"
@@ -18,9 +19,13 @@ void cmd_diff_usage(void)
 	       "(in order), model and instance (vCPU id), never by kernel addresses, so\n"
 	       "snapshots from different hosts compare. Fields that change on their own\n"
 	       "(a running timer's count, the input level of a line) are listed apart with\n"
-	       "the reason, and do not count as differences.\n"
+	       "the reason, and do not count as differences. A or B may be a recording:\n"
+	       "its reconstructed state is compared, and what the trace could not show\n"
+	       "is listed apart too.\n"
 	       "\n"
 	       "Options:\n"
+	       "  -a, --at TIME         recordings: their state at TIME (end, SECONDS from the\n"
+	       "                        start, or @NS of CLOCK_MONOTONIC); default end\n"
 	       "  -j, --json            JSON Lines: one object per difference, then totals\n"
 	       "  -h, --help            show this help\n"
 	       "\n"
@@ -28,13 +33,13 @@ void cmd_diff_usage(void)
 }
 
 static const char *const class_names[] = {
-	[DIFF_CHANGED] = "changed",  [DIFF_VOLATILE] = "volatile", [DIFF_UNKNOWN] = "unknown",
-	[DIFF_ONLY_A] = "only-in-a", [DIFF_ONLY_B] = "only-in-b",
+	[DIFF_CHANGED] = "changed",	  [DIFF_VOLATILE] = "volatile", [DIFF_UNKNOWN] = "unknown",
+	[DIFF_NOT_KNOWN] = "not-known", [DIFF_ONLY_A] = "only-in-a",  [DIFF_ONLY_B] = "only-in-b",
 };
 
 struct printer {
 	bool json;
-	bool volatile_pass; /* text: the second pass prints the volatile ones */
+	bool apart_pass; /* text: the second pass prints what does not count */
 	struct json j;
 };
 
@@ -73,7 +78,7 @@ static void print_entry(void *ctx, const struct diff_entry *e)
 		print_json(p, e);
 		return;
 	}
-	if ((e->class == DIFF_VOLATILE) != p->volatile_pass)
+	if ((e->class == DIFF_VOLATILE || e->class == DIFF_NOT_KNOWN) != p->apart_pass)
 		return;
 	chip_label(e->chip, label, sizeof(label));
 	if (e->class == DIFF_ONLY_A || e->class == DIFF_ONLY_B) {
@@ -84,14 +89,16 @@ static void print_entry(void *ctx, const struct diff_entry *e)
 	       chip_value_format(e->b, b, sizeof(b)));
 	if (e->why)
 		printf("  (%s)", e->why);
+	else if (e->class == DIFF_NOT_KNOWN)
+		printf("  (not known to the reconstruction)");
 	printf("\n");
 }
 
-static int load(struct snapshot *s, const char *path)
+static int load(struct snapshot *s, const char *path, const struct state_time *at)
 {
 	char err[512];
 
-	if (snapshot_read(s, path, err, sizeof(err))) {
+	if (state_load(path, at, s, err, sizeof(err))) {
 		fprintf(stderr, "kvmirq diff: %s\n", err);
 		return -1;
 	}
@@ -108,31 +115,38 @@ static void print_totals(struct printer *p, const struct diff_totals *t)
 		json_kv_uint(&p->j, "only_in_a", t->only_a);
 		json_kv_uint(&p->j, "only_in_b", t->only_b);
 		json_kv_uint(&p->j, "volatile", t->volatile_changes);
+		json_kv_uint(&p->j, "not_known", t->not_known);
 		json_kv_uint(&p->j, "compared", t->compared);
 		json_object_end(&p->j);
 		json_newline(&p->j);
 		return;
 	}
-	printf("%u differences (%u changed, %u known on one side only, %u controllers on one "
-	       "side only) in %u fields compared; %u expected changes\n",
+	printf("%u differences (%u changed, %u read on one side only, %u controllers on one "
+	       "side only) in %u fields compared; %u expected changes, %u not known to a "
+	       "reconstruction\n",
 	       t->changed + t->unknown + t->only_a + t->only_b, t->changed, t->unknown,
-	       t->only_a + t->only_b, t->compared, t->volatile_changes);
+	       t->only_a + t->only_b, t->compared, t->volatile_changes, t->not_known);
 }
 
 int cmd_diff(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "at", required_argument, NULL, 'a' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct printer p = { 0 };
+	struct state_time at = { STATE_AT_END };
 	struct snapshot a, b;
 	struct diff_totals t;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "jh", longopts, NULL)) != -1) {
-		if (c == 'j') {
+	while ((c = getopt_long(argc, argv, "a:jh", longopts, NULL)) != -1) {
+		if (c == 'a') {
+			if (state_time_parse(optarg, &at))
+				return 2;
+		} else if (c == 'j') {
 			p.json = true;
 		} else if (c == 'h') {
 			cmd_diff_usage();
@@ -145,9 +159,9 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "kvmirq diff: give two snapshot files (see --help)\n");
 		return 2;
 	}
-	if (load(&a, argv[optind]))
+	if (load(&a, argv[optind], &at))
 		return 2;
-	if (load(&b, argv[optind + 1])) {
+	if (load(&b, argv[optind + 1], &at)) {
 		snapshot_free(&a);
 		return 2;
 	}
@@ -159,9 +173,9 @@ int cmd_diff(int argc, char **argv)
 		state_print_origin(&b, argv[optind + 1], stdout);
 	}
 	ret = snapshot_diff(&a, &b, print_entry, &p, &t);
-	if (!ret && !p.json && t.volatile_changes) {
-		printf("Expected to change on their own (not counted):\n");
-		p.volatile_pass = true;
+	if (!ret && !p.json && (t.volatile_changes || t.not_known)) {
+		printf("Not counted (they change on their own, or a trace could not show them):\n");
+		p.apart_pass = true;
 		snapshot_diff(&a, &b, print_entry, &p, &t);
 	}
 	if (!ret)

@@ -4,16 +4,21 @@
 #include <stdio.h>
 
 #include "commands/commands.h"
+#include "model/state_load.h"
 #include "report/state_print.h"
 
 void cmd_show_usage(void)
 {
-	printf("Usage: kvmirq show [OPTIONS] SNAPSHOT\n"
+	printf("Usage: kvmirq show [OPTIONS] FILE\n"
 	       "\n"
 	       "Print the interrupt-controller state a snapshot holds, decoded into named\n"
-	       "fields: one line per register, or one JSON object per controller.\n"
+	       "fields: one line per register, or one JSON object per controller. FILE may\n"
+	       "also be a recording: its state is reconstructed from the state the VMM read\n"
+	       "or wrote and the events since, and what the trace could not show is '?'.\n"
 	       "\n"
 	       "Options:\n"
+	       "  -a, --at TIME         recordings: the state at TIME (end, SECONDS from the\n"
+	       "                        start, or @NS of CLOCK_MONOTONIC); default end\n"
 	       "  -c, --chip NAME       only this controller (x86-ioapic, IOAPIC, LAPIC, ...)\n"
 	       "  -z, --skip-zero       leave out registers whose fields are all zero\n"
 	       "  -j, --json            JSON Lines: one object per controller\n"
@@ -25,17 +30,23 @@ void cmd_show_usage(void)
 int cmd_show(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "chip", required_argument, NULL, 'c' }, { "skip-zero", no_argument, NULL, 'z' },
+		{ "at", required_argument, NULL, 'a' },	  { "chip", required_argument, NULL, 'c' },
+		{ "skip-zero", no_argument, NULL, 'z' },
 		{ "json", no_argument, NULL, 'j' },	  { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct state_print_options o = { 0 };
+	struct state_time at = { STATE_AT_END };
 	struct snapshot s;
 	char err[512];
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:zjh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:c:zjh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			if (state_time_parse(optarg, &at))
+				return 2;
+			break;
 		case 'c':
 			o.chip = optarg;
 			break;
@@ -53,10 +64,10 @@ int cmd_show(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "kvmirq show: give one snapshot file (see --help)\n");
+		fprintf(stderr, "kvmirq show: give one snapshot or recording (see --help)\n");
 		return 2;
 	}
-	if (snapshot_read(&s, argv[optind], err, sizeof(err))) {
+	if (state_load(argv[optind], &at, &s, err, sizeof(err))) {
 		fprintf(stderr, "kvmirq show: %s\n", err);
 		return 2;
 	}

@@ -65,8 +65,14 @@ static void compare_values(const struct chip_state *chip, const struct value_lis
 			continue; /* the same model on both sides has the same fields */
 		t->compared++;
 		if (a->known != b->known) {
-			e.class = DIFF_UNKNOWN;
-			t->unknown++;
+			const struct chip_value *missing = a->known ? b : a;
+
+			/* a failed read is a finding; a value a trace never showed is not */
+			e.class = missing->status ? DIFF_UNKNOWN : DIFF_NOT_KNOWN;
+			if (missing->status)
+				t->unknown++;
+			else
+				t->not_known++;
 		} else if (a->known && a->value != b->value) {
 			e.why = chip_value_why(a);
 			e.class = e.why ? DIFF_VOLATILE : DIFF_CHANGED;

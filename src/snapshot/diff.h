@@ -13,6 +13,7 @@ enum diff_class {
 	DIFF_CHANGED,	 /* known on both sides, different */
 	DIFF_VOLATILE,	 /* different, but the field changes on its own: listed apart */
 	DIFF_UNKNOWN,	 /* known on one side only: the read failed on the other */
+	DIFF_NOT_KNOWN,	 /* a reconstruction could not know it: listed apart */
 	DIFF_ONLY_A,	 /* the whole controller is missing from B */
 	DIFF_ONLY_B,	 /* the whole controller is missing from A */
 };
@@ -26,7 +27,7 @@ struct diff_entry {
 };
 
 struct diff_totals {
-	unsigned changed, volatile_changes, unknown, only_a, only_b, compared;
+	unsigned changed, volatile_changes, unknown, not_known, only_a, only_b, compared;
 };
 
 /* Calls fn for every difference in table order; fills totals. 0 or -errno. */

@@ -8,6 +8,8 @@
  *   u8 model name length, the name   varint nr_reads
  *   per read: u8 kind, varint group, varint attr, varint zigzag(status),
  *             varint len, len bytes
+ *   varint nr_values, then (nr_values / 8 + 1) bytes when not 0: the values
+ *             a reconstruction could not know (chip_state.value_unknown)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -82,6 +84,9 @@ static void encode_chip(struct out *o, const struct chip_state *c)
 		put_varint(o, r->len);
 		put(o, r->bytes, r->len);
 	}
+	put_varint(o, c->value_unknown ? c->nr_values : 0);
+	if (c->value_unknown)
+		put(o, c->value_unknown, c->nr_values / 8 + 1);
 }
 
 static int describe(const struct snapshot *s, struct tracefile_meta *m)
@@ -232,6 +237,30 @@ static int decode_reads(struct in *in, struct chip_state *c, uint64_t n, char *e
 	return 0;
 }
 
+/* The value_unknown bitmap, kept only when it fits the model this kvmirq knows. */
+static int decode_unknown(struct in *in, struct chip_state *c, char *err, size_t errlen)
+{
+	uint64_t n = get_varint(in);
+	const uint8_t *bits;
+
+	if (!n)
+		return in->err;
+	bits = n <= MAX_READS * 8ull ? get_bytes(in, n / 8 + 1) : NULL;
+	if (!bits) {
+		snprintf(err, errlen, "a %s record's known-values bitmap is malformed",
+			 c->model_name);
+		return -EBADMSG;
+	}
+	if (!c->model || n != chip_value_count(c->model))
+		return 0;
+	c->value_unknown = malloc(n / 8 + 1);
+	if (!c->value_unknown)
+		return -ENOMEM;
+	memcpy(c->value_unknown, bits, n / 8 + 1);
+	c->nr_values = n;
+	return 0;
+}
+
 static int decode_chip(const uint8_t *rec, size_t len, struct chip_state *c, char *err,
 		       size_t errlen)
 {
@@ -258,6 +287,8 @@ static int decode_chip(const uint8_t *rec, size_t len, struct chip_state *c, cha
 	c->index = (int32_t)index;
 	c->time_ns = time;
 	ret = decode_reads(&in, c, nr_reads, err, errlen);
+	if (!ret)
+		ret = decode_unknown(&in, c, err, errlen);
 	if (!ret && in.pos != in.len) {
 		snprintf(err, errlen, "a %s record has %zu bytes after its reads", c->model_name,
 			 in.len - in.pos);

@@ -67,6 +67,12 @@ int trace_in_open(struct trace_in *t, const char *path)
 		snprintf(t->error, sizeof(t->error), "%s: not a kvmirq recording", path);
 		return -EMEDIUMTYPE;
 	}
+	if (tracefile_meta_get_string(m, "content") &&
+	    !strcmp(tracefile_meta_get_string(m, "content"), "snapshot")) {
+		snprintf(t->error, sizeof(t->error),
+			 "%s: a snapshot, not a recording: kvmirq show reads it", path);
+		return -EMEDIUMTYPE;
+	}
 	tracefile_meta_get_u64(m, "schema_version", &schema);
 	if (schema > KVMIRQ_SCHEMA_VERSION) {
 		snprintf(t->error, sizeof(t->error),

@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "chips/models.h"
+#include "model/reconstruct.h"
+
+void recon_init(struct reconstruction *r, const struct registry *registry, bool big_endian)
+{
+	memset(r, 0, sizeof(*r));
+	snapshot_init(&r->snap);
+	r->snap.byte_order_big = big_endian;
+	snprintf(r->snap.method, sizeof(r->snap.method), "recorded");
+	r->registry = registry;
+}
+
+void recon_free(struct reconstruction *r)
+{
+	snapshot_free(&r->snap);
+}
+
+/* ---- which values are known ---- */
+
+enum mark_rule {
+	MARK_KNOWN,
+	MARK_UNKNOWN,
+	MARK_AFTER_SET, /* known, except what the kernel derives itself on a SET */
+};
+
+struct mark_ctx {
+	struct chip_state *s;
+	const char *reg;    /* NULL: every register */
+	int element;	    /* -1: every element */
+	const char *field;  /* NULL: every field */
+	enum mark_rule rule;
+	bool found, known;  /* for value_is_known() */
+};
+
+static bool selected(const struct mark_ctx *m, const struct chip_value *v)
+{
+	return (!m->reg || !strcmp(v->reg->name, m->reg)) &&
+	       (m->element < 0 || (unsigned)m->element == v->element) &&
+	       (!m->field || (v->field && !strcmp(v->field->name, m->field)));
+}
+
+static int mark_value(void *ctx, const struct chip_value *v)
+{
+	struct mark_ctx *m = ctx;
+	bool known = m->rule == MARK_KNOWN ||
+		     (m->rule == MARK_AFTER_SET && !(v->flags & (CHIP_READ_ONLY | CHIP_VOLATILE)));
+
+	if (selected(m, v))
+		chip_state_set_known(m->s, v->ordinal, known);
+	return 0;
+}
+
+static void mark(struct chip_state *s, const char *reg, int element, const char *field,
+		 enum mark_rule rule)
+{
+	struct mark_ctx m = { .s = s, .reg = reg, .element = element, .field = field, .rule = rule };
+
+	chip_decode(s, mark_value, &m);
+}
+
+static int find_value(void *ctx, const struct chip_value *v)
+{
+	struct mark_ctx *m = ctx;
+
+	if (!selected(m, v))
+		return 0;
+	m->found = true;
+	m->known = v->known;
+	return 1;
+}
+
+static bool value_is_known(const struct chip_state *s, const char *reg, int element,
+			   const char *field)
+{
+	struct mark_ctx m = { .reg = reg, .element = element, .field = field };
+
+	chip_decode(s, find_value, &m);
+	return m.found && m.known;
+}
+
+/* ---- the controllers ---- */
+
+static struct chip_state *chip_for(struct reconstruction *r, const struct chip_model *m,
+				   uint32_t vm, int32_t index)
+{
+	struct chip_state *c;
+
+	for (size_t i = 0; i < r->snap.nr_chips; i++) {
+		c = &r->snap.chips[i];
+		if (c->model == m && c->vm == vm && c->index == index)
+			return c;
+	}
+	c = snapshot_add_chip(&r->snap, m, vm, index);
+	if (!c || chip_state_track_known(c)) {
+		r->error = -ENOMEM;
+		return NULL;
+	}
+	/* bytes exist (zeros) but nothing is known until the trace says so */
+	for (size_t i = 0; i < c->nr_reads; i++)
+		c->reads[i].status = 0;
+	mark(c, NULL, -1, NULL, MARK_UNKNOWN);
+	return c;
+}
+
+static const struct chip_model *model_by_irqchip_id(uint32_t chip_id)
+{
+	size_t n;
+	const struct chip_model *const *models = chip_models(&n);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct chip_model *m = models[i];
+
+		if (m->arch == CHIP_ARCH_X86 && m->nr_registers &&
+		    m->registers[0].read == CHIP_READ_IRQCHIP && m->registers[0].attr == chip_id)
+			return m;
+	}
+	return NULL;
+}
+
+static const struct chip_model *model_by_device(const char *name)
+{
+	size_t n;
+	const struct chip_model *const *models = chip_models(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (models[i]->device_name && !strcmp(models[i]->device_name, name))
+			return models[i];
+	return NULL;
+}
+
+/* Device instances are numbered per VM and name, in order of first use. */
+static int32_t device_index(const struct registry *reg, const struct object_entry *o)
+{
+	int32_t n = 0;
+
+	for (unsigned i = 0; i < reg->nr_objects && reg->objects[i].id != o->id; i++)
+		if (reg->objects[i].vm == o->vm && reg->objects[i].fd_kind == KVMIRQ_FD_DEVICE &&
+		    !strcmp(reg->objects[i].name, o->name))
+			n++;
+	return n;
+}
+
+static void set_block(struct chip_state *c, enum chip_read_kind kind, uint64_t attr,
+		      const uint8_t *bytes, size_t len, enum mark_rule rule)
+{
+	struct chip_read_result *rr = chip_state_find_read(c, kind, 0, attr);
+
+	if (!rr)
+		return;
+	memcpy(rr->bytes, bytes, len < rr->len ? len : rr->len);
+	rr->status = 0;
+	mark(c, NULL, -1, NULL, rule);
+}
+
+/* ---- ioctls: the VMM's own reads and writes of whole state ---- */
+
+static void apply_irqchip(struct reconstruction *r, uint32_t vm, const uint8_t *chip, size_t len,
+			  enum mark_rule rule)
+{
+	uint32_t chip_id;
+	const struct chip_model *m;
+	struct chip_state *c;
+
+	if (len < 8 + CHIP_IRQCHIP_BLOCK_SIZE)
+		return;
+	memcpy(&chip_id, chip, 4);
+	m = model_by_irqchip_id(chip_id);
+	c = m ? chip_for(r, m, vm, 0) : NULL;
+	if (c)
+		set_block(c, CHIP_READ_IRQCHIP, chip_id, chip + 8, CHIP_IRQCHIP_BLOCK_SIZE, rule);
+}
+
+static void apply_lapic(struct reconstruction *r, uint32_t vm, int32_t vcpu, const uint8_t *page,
+			size_t len, enum mark_rule rule)
+{
+	struct chip_state *c;
+
+	if (len < CHIP_LAPIC_BLOCK_SIZE || vcpu < 0)
+		return;
+	c = chip_for(r, &chip_model_x86_lapic, vm, vcpu);
+	if (c)
+		set_block(c, CHIP_READ_LAPIC, 0, page, CHIP_LAPIC_BLOCK_SIZE, rule);
+}
+
+/* One register element of a device, by attribute group and attr. */
+static bool find_attr_register(const struct chip_model *m, uint32_t group, uint64_t attr,
+			       const struct chip_register **reg, unsigned *element)
+{
+	for (size_t i = 0; i < m->nr_registers; i++) {
+		const struct chip_register *g = &m->registers[i];
+		unsigned count = g->count ? g->count : 1;
+
+		if (g->read != CHIP_READ_DEVICE_ATTR || g->group != group || attr < g->attr)
+			continue;
+		if (count == 1 ? attr != g->attr
+			       : (!g->stride || (attr - g->attr) % g->stride ||
+				  (attr - g->attr) / g->stride >= count))
+			continue;
+		*reg = g;
+		*element = count == 1 ? 0 : (unsigned)((attr - g->attr) / g->stride);
+		return true;
+	}
+	return false;
+}
+
+static uint64_t load_value(const uint8_t *p, unsigned width, bool big_endian)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < width; i++)
+		v = v << 8 | p[big_endian ? i : width - 1 - i];
+	return v;
+}
+
+static void apply_device_attr(struct reconstruction *r, const struct kvmirq_event_header *h,
+			      const struct kvmirq_ev_ioctl *io, bool set)
+{
+	const struct object_entry *o = registry_find_object(r->registry, (uint32_t)io->object);
+	const uint8_t *p = io->payload;
+	size_t value_at = 24, have = (size_t)io->in_len + io->out_len;
+	const struct chip_register *reg;
+	const struct chip_model *m;
+	struct chip_state *c;
+	unsigned element;
+	uint32_t group;
+	uint64_t attr;
+
+	if (!o || o->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
+		return;
+	m = model_by_device(o->name);
+	memcpy(&group, p + 4, 4);
+	memcpy(&attr, p + 8, 8);
+	if (!m || !find_attr_register(m, group, attr, &reg, &element) ||
+	    have < value_at + reg->width)
+		return;
+	c = chip_for(r, m, h->vm ? (uint32_t)h->vm : o->vm, device_index(r->registry, o));
+	if (!c || !chip_register_set(c, reg, element,
+				     load_value(p + value_at, reg->width, r->snap.byte_order_big)))
+		return;
+	mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
+}
+
+static void apply_ioctl(struct reconstruction *r, const struct kvmirq_event_header *h)
+{
+	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
+	const struct object_entry *o = registry_find_object(r->registry, (uint32_t)io->object);
+	int32_t vcpu = o && o->fd_kind == KVMIRQ_FD_VCPU ? o->vcpu_id : h->vcpu_id;
+	uint32_t vm = (uint32_t)h->vm;
+
+	if (io->ret != 0 || (h->flags & (KVMIRQ_F_PAYLOAD_TRUNCATED | KVMIRQ_F_PAYLOAD_FAULT)))
+		return;
+	switch (io->ioctl_id) {
+	case KVMIRQ_IOCTL_SET_IRQCHIP:
+		apply_irqchip(r, vm, io->payload, io->in_len, MARK_AFTER_SET);
+		break;
+	case KVMIRQ_IOCTL_GET_IRQCHIP:
+		apply_irqchip(r, vm, io->payload + io->in_len, io->out_len, MARK_KNOWN);
+		break;
+	case KVMIRQ_IOCTL_SET_LAPIC:
+		apply_lapic(r, vm, vcpu, io->payload, io->in_len, MARK_AFTER_SET);
+		break;
+	case KVMIRQ_IOCTL_GET_LAPIC:
+		apply_lapic(r, vm, vcpu, io->payload + io->in_len, io->out_len, MARK_KNOWN);
+		break;
+	case KVMIRQ_IOCTL_SET_DEVICE_ATTR:
+	case KVMIRQ_IOCTL_GET_DEVICE_ATTR:
+		apply_device_attr(r, h, io, io->ioctl_id == KVMIRQ_IOCTL_SET_DEVICE_ATTR);
+		break;
+	default:
+		return;
+	}
+	r->events_used++;
+}
+
+/* ---- delivery events: what the kernel did to the x86 chips ---- */
+
+static struct chip_state *existing(struct reconstruction *r, const struct chip_model *m,
+				   uint32_t vm, int32_t index)
+{
+	for (size_t i = 0; i < r->snap.nr_chips; i++) {
+		struct chip_state *c = &r->snap.chips[i];
+
+		if (c->model == m && c->vm == vm && c->index == index)
+			return c;
+	}
+	return NULL;
+}
+
+/* Set or clear one vector's bit in a LAPIC bitmap (irr, isr, tmr), if the word is known. */
+static void lapic_vector(struct chip_state *c, const char *bitmap, unsigned vector, bool on)
+{
+	const struct chip_register *reg = chip_register_by_name(c->model, bitmap);
+	unsigned element = (vector & 0xff) / 32;
+	uint64_t word;
+
+	if (!reg || !value_is_known(c, bitmap, (int)element, NULL) ||
+	    !chip_register_get(c, reg, element, &word))
+		return;
+	word = on ? word | 1ull << (vector % 32) : word & ~(1ull << (vector % 32));
+	chip_register_set(c, reg, element, word);
+}
+
+static bool lapic_enabled(const struct chip_state *c)
+{
+	const struct chip_register *spiv = chip_register_by_name(c->model, "spiv");
+	uint64_t v;
+
+	return spiv && value_is_known(c, "spiv", 0, "enabled") && chip_register_get(c, spiv, 0, &v) &&
+	       (v >> 8 & 1);
+}
+
+static void apply_accept(struct reconstruction *r, uint32_t vm,
+			 const struct kvmirq_ev_apic_accept_irq *e)
+{
+	struct chip_state *c = existing(r, &chip_model_x86_lapic, vm, (int32_t)e->apicid);
+	unsigned dm = e->delivery_mode >> 8 ? e->delivery_mode >> 8 : e->delivery_mode;
+
+	if (!c)
+		return;
+	if (dm > 1) /* NMI, INIT, SIPI, ExtINT: no IRR bit */
+		return;
+	if (!lapic_enabled(c)) { /* a disabled LAPIC drops it; unsure: forget the words */
+		mark(c, "irr", (int)(e->vector & 0xff) / 32, NULL, MARK_UNKNOWN);
+		mark(c, "tmr", (int)(e->vector & 0xff) / 32, NULL, MARK_UNKNOWN);
+		return;
+	}
+	lapic_vector(c, "irr", e->vector, true);
+	lapic_vector(c, "tmr", e->vector, e->trig_mode);
+	mark(c, "ppr", -1, NULL, MARK_UNKNOWN);
+}
+
+/* The vCPU took a vector: it moves from IRR to ISR, when it came from the LAPIC. */
+static void apply_inject(struct reconstruction *r, uint32_t vm, int32_t vcpu,
+			 const struct kvmirq_ev_inj_virq *e)
+{
+	struct chip_state *c = existing(r, &chip_model_x86_lapic, vm, vcpu);
+	unsigned element = (e->vector & 0xff) / 32;
+
+	if (!c || (e->has_soft_reinjected && (e->soft || e->reinjected)))
+		return;
+	/* a PIC (ExtINT) vector never was in IRR: we cannot tell which it was */
+	mark(c, "irr", (int)element, NULL, MARK_UNKNOWN);
+	mark(c, "isr", (int)element, NULL, MARK_UNKNOWN);
+	mark(c, "ppr", -1, NULL, MARK_UNKNOWN);
+}
+
+static void forget_remote_irr(struct reconstruction *r, uint32_t vm, unsigned vector)
+{
+	struct chip_state *c = existing(r, &chip_model_x86_ioapic, vm, 0);
+	const struct chip_register *redir = c ? chip_register_by_name(c->model, "redir") : NULL;
+	uint64_t e;
+
+	for (unsigned pin = 0; redir && pin < redir->count; pin++)
+		if (!chip_register_get(c, redir, pin, &e) || (e & 0xff) == vector)
+			mark(c, "redir", (int)pin, "remote_irr", MARK_UNKNOWN);
+}
+
+static void apply_eoi(struct reconstruction *r, uint32_t vm, const struct kvmirq_ev_eoi *e)
+{
+	struct chip_state *c = existing(r, &chip_model_x86_lapic, vm, (int32_t)e->apicid);
+
+	if (c) {
+		lapic_vector(c, "isr", e->vector, false);
+		mark(c, "ppr", -1, NULL, MARK_UNKNOWN);
+	}
+	forget_remote_irr(r, vm, e->vector & 0xff);
+}
+
+static void apply_ioapic(struct reconstruction *r, uint32_t vm,
+			 const struct kvmirq_ev_ioapic_set_irq *e)
+{
+	struct chip_state *c = existing(r, &chip_model_x86_ioapic, vm, 0);
+	const struct chip_register *redir = c ? chip_register_by_name(c->model, "redir") : NULL;
+
+	if (!redir || e->pin >= redir->count)
+		return;
+	/* the entry as the kernel used it; its status bits move right after */
+	chip_register_set(c, redir, e->pin, e->entry);
+	mark(c, "redir", (int)e->pin, NULL, MARK_AFTER_SET);
+	mark(c, "irr", -1, NULL, MARK_UNKNOWN);
+}
+
+static void apply_pic(struct reconstruction *r, uint32_t vm, const struct kvmirq_ev_pic_set_irq *e)
+{
+	const struct chip_model *m = e->chip ? &chip_model_x86_pic_slave : &chip_model_x86_pic_master;
+	struct chip_state *c = existing(r, m, vm, 0);
+
+	if (!c)
+		return;
+	chip_register_set(c, chip_register_by_name(m, "imr"), 0, e->imr);
+	mark(c, "imr", -1, NULL, MARK_KNOWN);
+	chip_register_set(c, chip_register_by_name(m, "elcr"), 0, e->elcr);
+	mark(c, "elcr", -1, NULL, MARK_KNOWN);
+	mark(c, "irr", -1, NULL, MARK_UNKNOWN);
+	mark(c, "last_irr", -1, NULL, MARK_UNKNOWN);
+}
+
+/* A line moved: the input levels the chips hold are no longer what the trace knows. */
+static void apply_line(struct reconstruction *r, uint32_t vm)
+{
+	struct chip_state *c = existing(r, &chip_model_x86_ioapic, vm, 0);
+
+	if (c)
+		mark(c, "irr", -1, NULL, MARK_UNKNOWN);
+	for (int slave = 0; slave < 2; slave++) {
+		c = existing(r, slave ? &chip_model_x86_pic_slave : &chip_model_x86_pic_master, vm, 0);
+		if (c) {
+			mark(c, "irr", -1, NULL, MARK_UNKNOWN);
+			mark(c, "last_irr", -1, NULL, MARK_UNKNOWN);
+		}
+	}
+}
+
+void recon_apply(struct reconstruction *r, const void *rec, size_t len)
+{
+	const struct kvmirq_event_header *h = rec;
+	const void *body = h + 1;
+	uint32_t vm;
+
+	if (len < sizeof(*h) || r->error)
+		return;
+	if (!r->events++)
+		r->first_ns = h->timestamp_ns;
+	r->last_ns = h->timestamp_ns;
+	vm = (uint32_t)h->vm;
+	if (!vm && h->kind != KVMIRQ_EV_IOCTL)
+		return; /* unattributed: which VM's chips it touched is unknown */
+	switch (h->kind) {
+	case KVMIRQ_EV_IOCTL:
+		if (len >= sizeof(*h) + sizeof(struct kvmirq_ev_ioctl))
+			apply_ioctl(r, h);
+		return;
+	case KVMIRQ_EV_APIC_ACCEPT_IRQ:
+		apply_accept(r, vm, body);
+		break;
+	case KVMIRQ_EV_INJ_VIRQ:
+		apply_inject(r, vm, h->vcpu_id, body);
+		break;
+	case KVMIRQ_EV_EOI:
+	case KVMIRQ_EV_PV_EOI:
+		apply_eoi(r, vm, body);
+		break;
+	case KVMIRQ_EV_IOAPIC_SET_IRQ:
+		apply_ioapic(r, vm, body);
+		break;
+	case KVMIRQ_EV_PIC_SET_IRQ:
+		apply_pic(r, vm, body);
+		break;
+	case KVMIRQ_EV_SET_IRQ:
+	case KVMIRQ_EV_ACK_IRQ:
+		apply_line(r, vm);
+		break;
+	default:
+		return;
+	}
+	r->events_used++;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reconstructing controller state from a recording: the last full state the
+ * VMM itself read or wrote (GET/SET_IRQCHIP, GET/SET_LAPIC, GET/SET of a
+ * device attribute: QEMU does all of them when it migrates) plus every event
+ * since that changes a register (an IOAPIC delivery shows the entry it used,
+ * an accepted interrupt sets an IRR bit, an EOI clears an ISR bit).
+ *
+ * Every value is either known or not. A value is known when the trace
+ * established it and no traced event since could have changed it in a way
+ * the trace does not show; otherwise it is marked unknown rather than
+ * guessed. What the guest programs by MMIO (LAPIC LVTs, IOAPIC entries) is
+ * not traced: a value known from a snapshot stays as the snapshot had it.
+ */
+#ifndef KVMIRQ_RECONSTRUCT_H
+#define KVMIRQ_RECONSTRUCT_H
+
+#include <stdint.h>
+
+#include "model/registry.h"
+#include "snapshot/snapshot.h"
+
+struct reconstruction {
+	struct snapshot snap; /* one chip_state per controller seen; VM ordinal = VM id */
+	const struct registry *registry;
+	uint64_t first_ns, last_ns; /* times of the first and last events applied */
+	uint64_t events, events_used;
+	int error; /* sticky -ENOMEM */
+};
+
+/* BIG_ENDIAN: the recording host's byte order, for the payload bytes. */
+void recon_init(struct reconstruction *r, const struct registry *registry, bool big_endian);
+void recon_free(struct reconstruction *r);
+/* Apply one event (as trace_in_next() gives it). */
+void recon_apply(struct reconstruction *r, const void *rec, size_t len);
+
+#endif

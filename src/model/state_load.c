@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kvmirq/tracefile.h"
+#include "model/reconstruct.h"
+#include "model/state_load.h"
+#include "trace/trace_in.h"
+
+int state_time_parse(const char *s, struct state_time *t)
+{
+	char *end;
+
+	if (!strcmp(s, "end")) {
+		t->kind = STATE_AT_END;
+		return 0;
+	}
+	if (s[0] == '@') {
+		t->kind = STATE_AT_MONOTONIC;
+		t->ns = strtoull(s + 1, &end, 10);
+	} else {
+		double secs = strtod(s, &end);
+
+		t->kind = STATE_AT_OFFSET;
+		t->ns = secs >= 0 ? (uint64_t)(secs * 1e9) : UINT64_MAX;
+	}
+	if (end == s || *end || t->ns == UINT64_MAX) {
+		fprintf(stderr, "kvmirq: bad time '%s' (end, SECONDS from the start, or @NS)\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+static bool is_snapshot(const char *path)
+{
+	struct tracefile_reader *r = NULL;
+	const char *content;
+	bool yes = false;
+
+	if (!tracefile_reader_open_path(&r, path)) {
+		content = tracefile_meta_get_string(tracefile_reader_header(r), "content");
+		yes = content && !strcmp(content, "snapshot");
+	}
+	tracefile_reader_free(r);
+	return yes;
+}
+
+/* The recording host's byte order, from its machine name (ppc, ppc64 big; ppc64le little). */
+static bool big_endian_machine(const char *machine)
+{
+	size_t n = machine ? strlen(machine) : 0;
+
+	if (!n)
+		return false;
+	if (!strncmp(machine, "s390", 4))
+		return true;
+	return !strncmp(machine, "ppc", 3) && !(n > 2 && !strcmp(machine + n - 2, "le"));
+}
+
+static uint64_t limit_ns(const struct tracefile_meta *m, const struct state_time *at)
+{
+	uint64_t start = 0;
+
+	switch (at->kind) {
+	case STATE_AT_MONOTONIC:
+		return at->ns;
+	case STATE_AT_OFFSET:
+		tracefile_meta_get_u64(m, "start_monotonic_ns", &start);
+		return start + at->ns;
+	default:
+		return UINT64_MAX;
+	}
+}
+
+static int reconstruct(const char *path, const struct state_time *at, struct snapshot *out,
+		       char *err, size_t errlen)
+{
+	struct trace_in t;
+	struct reconstruction r;
+	const struct tracefile_meta *m;
+	const void *rec;
+	size_t len;
+	uint64_t limit, start_real = 0, start_mono = 0;
+	int ret;
+
+	ret = trace_in_open(&t, path);
+	if (ret) {
+		snprintf(err, errlen, "%s", t.error);
+		trace_in_close(&t);
+		return ret;
+	}
+	m = trace_in_meta(&t);
+	limit = limit_ns(m, at);
+	recon_init(&r, &t.registry, big_endian_machine(tracefile_meta_get_string(m, "machine")));
+	while ((ret = trace_in_next(&t, &rec, &len)) == 1) {
+		if (((const struct kvmirq_event_header *)rec)->timestamp_ns > limit)
+			break;
+		recon_apply(&r, rec, len);
+	}
+	if (ret < 0)
+		snprintf(err, errlen, "%s: %s", path, t.error);
+	else if (r.error)
+		snprintf(err, errlen, "out of memory");
+	ret = ret < 0 ? ret : r.error;
+	if (!ret) {
+		tracefile_meta_get_u64(m, "start_realtime_ns", &start_real);
+		tracefile_meta_get_u64(m, "start_monotonic_ns", &start_mono);
+		*out = r.snap;
+		memset(&r.snap, 0, sizeof(r.snap));
+		out->realtime_ns = start_real + (r.last_ns > start_mono ? r.last_ns - start_mono : 0);
+		out->reads = r.events_used;
+		for (uint32_t i = 0; i < t.registry.nr_vms; i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "pid %u", t.registry.vms[i].pid);
+			snapshot_add_vm(out, name);
+		}
+	}
+	recon_free(&r);
+	trace_in_close(&t);
+	return ret;
+}
+
+int state_load(const char *path, const struct state_time *at, struct snapshot *out, char *err,
+	       size_t errlen)
+{
+	if (is_snapshot(path))
+		return snapshot_read(out, path, err, errlen);
+	return reconstruct(path, at, out, err, errlen);
+}

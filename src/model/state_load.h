@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Controller state from any kvmirq file: a snapshot as it is, or a
+ * recording reconstructed up to a moment (model/reconstruct.h).
+ */
+#ifndef KVMIRQ_STATE_LOAD_H
+#define KVMIRQ_STATE_LOAD_H
+
+#include <stdint.h>
+
+#include "snapshot/snapshot.h"
+
+/* A moment in a recording. */
+struct state_time {
+	enum { STATE_AT_END, STATE_AT_OFFSET, STATE_AT_MONOTONIC } kind;
+	uint64_t ns; /* OFFSET: from the recording's start; MONOTONIC: CLOCK_MONOTONIC */
+};
+
+/* "end", "SECONDS" (from the start, e.g. 1.5) or "@NS" (CLOCK_MONOTONIC, as a
+ * snapshot's time_ns): 0, or -1 with a message on stderr. */
+int state_time_parse(const char *s, struct state_time *t);
+
+/* Fill OUT (snapshot_free it) from PATH. 0 or -errno with a message in ERR. */
+int state_load(const char *path, const struct state_time *at, struct snapshot *out, char *err,
+	       size_t errlen);
+
+#endif
