@@ -9,6 +9,7 @@ static const struct chip_model *const all_models[] = {
 	&chip_model_x86_pic_slave,
 	&chip_model_x86_ioapic,
 	&chip_model_x86_lapic,
+	&chip_model_fsl_mpic,
 };
 
 enum chip_arch chip_host_arch(void)

@@ -9,5 +9,6 @@ extern const struct chip_model chip_model_x86_ioapic;
 extern const struct chip_model chip_model_x86_pic_master;
 extern const struct chip_model chip_model_x86_pic_slave;
 extern const struct chip_model chip_model_x86_lapic;
+extern const struct chip_model chip_model_fsl_mpic;
 
 #endif
