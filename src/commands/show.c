@@ -19,7 +19,7 @@ void cmd_show_usage(void)
 	       "Options:\n"
 	       "  -a, --at TIME         recordings: the state at TIME (end, SECONDS from the\n"
 	       "                        start, or @NS of CLOCK_MONOTONIC); default end\n"
-	       "  -c, --chip NAME       only this controller (x86-ioapic, IOAPIC, LAPIC, ...)\n"
+	       "  -c, --chip NAME       only this controller (x86-ioapic, ioapic, lapic, mpic)\n"
 	       "  -z, --skip-zero       leave out registers whose fields are all zero\n"
 	       "  -j, --json            JSON Lines: one object per controller\n"
 	       "  -h, --help            show this help\n"

@@ -30,9 +30,12 @@ static const char *vm_name(const struct snapshot *s, uint32_t vm)
 
 static bool chip_selected(const struct chip_state *c, const struct state_print_options *o)
 {
+	const char *dash = strchr(c->model_name, '-');
+
 	if (!o->chip)
 		return true;
-	return !strcasecmp(c->model_name, o->chip) ||
+	/* x86-lapic, lapic (the name after its architecture), or the title */
+	return !strcasecmp(c->model_name, o->chip) || (dash && !strcasecmp(dash + 1, o->chip)) ||
 	       (c->model && !strcasecmp(c->model->title, o->chip));
 }
 
