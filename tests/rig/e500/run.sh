@@ -1,0 +1,84 @@
+#!/bin/bash
+# Boot the e500v2 rig once: QEMU's ppce500 board with an e500v2 CPU, the
+# kernel and initramfs from build.sh; /init is the MPIC test VMM, which
+# prints its snapshot files base64-encoded on the serial console. This
+# script cuts them out of the console log into files.
+#
+# Usage: run.sh [--out DIR] [--timeout SECONDS]
+#   DIR (default: a new temporary directory, printed) receives
+#     console.log         everything the guest printed
+#     first.kvmsnap       VM A's snapshot          (each file checked against
+#     second.kvmsnap      VM B's, after restore     the size and CRC-32 printed
+#     expect.json         what the VMM programmed   with it)
+# Exit status: 0 when the VMM finished with status 0, 1 when it reported a
+# failure, 125 when the rig itself failed (no boot, timeout, garbled files).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+RIG_PROG=run.sh
+RIG_DIE_STATUS=125
+. "$here/../lib.sh"
+
+out= timeout_s=${KVMIRQ_E500_TIMEOUT:-120}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+	*) rig_die "unknown argument $1 (see --help)" ;;
+	esac
+done
+if [ -z "$out" ]; then
+	out=$(mktemp -d /tmp/kvmirq-e500.XXXXXX)
+	rig_log "output in $out"
+fi
+mkdir -p "$out"
+rm -f "$out"/console.log "$out"/*.kvmsnap "$out"/expect.json
+
+eval "$("$here/build.sh" -q)" || rig_die "build.sh failed"
+command -v qemu-system-ppc >/dev/null || rig_die "qemu-system-ppc not installed"
+
+start=$(date +%s.%N)
+set +e
+timeout --kill-after=5 "$timeout_s" qemu-system-ppc -M ppce500 -cpu e500v2 -m 256 \
+	-nographic -no-reboot -kernel "$RIG_E500_KERNEL" -initrd "$RIG_E500_INITRD" \
+	-append "console=ttyS0 panic=-1 quiet" </dev/null >"$out/console.log" 2>&1
+qemu_status=$?
+set -e
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+printf 'qemu %.1f s\n' "$elapsed" >"$out/timing"
+
+tail_console() { tail -n 25 "$out/console.log" | tr -d '\r' >&2; }
+[ "$qemu_status" -ne 124 ] && [ "$qemu_status" -ne 137 ] ||
+	{ tail_console; rig_die "the guest ran past ${timeout_s} s (console: $out/console.log)"; }
+done_line=$(tr -d '\r' <"$out/console.log" | grep -a '^KVMIRQ-DONE ' | tail -n 1 || true)
+[ -n "$done_line" ] ||
+	{ tail_console; rig_die "the VMM never finished (qemu exit $qemu_status; console: $out/console.log)"; }
+
+# Cut the files out of the log and check each against its size and CRC.
+python3 - "$out" <<'EOF' || rig_die "the files on the console are garbled"
+import base64, sys, zlib
+out = sys.argv[1]
+lines = open(out + "/console.log", "rb").read().decode("latin-1").replace("\r", "").split("\n")
+name, chunks, files = None, [], 0
+for line in lines:
+    if line.startswith("KVMIRQ-FILE-BEGIN "):
+        name, chunks = line.split()[1], []
+    elif line.startswith("KVMIRQ-FILE-END ") and name:
+        _, n, size, crc = line.split()
+        data = base64.b64decode("".join(chunks))
+        if n != name or len(data) != int(size) or zlib.crc32(data) != int(crc, 16):
+            sys.exit(f"{name}: {len(data)} bytes, crc {zlib.crc32(data):08x}; the VMM said {size}, {crc}")
+        open(f"{out}/{name}", "wb").write(data)
+        name, files = None, files + 1
+    elif name:
+        chunks.append(line.strip())
+    elif line.startswith("KVMIRQ-EXPECT "):
+        open(out + "/expect.json", "w").write(line[len("KVMIRQ-EXPECT "):] + "\n")
+if files == 0:
+    sys.exit("no file on the console")
+EOF
+
+status=${done_line#KVMIRQ-DONE }
+[ "$status" = 0 ] || { tr -d '\r' <"$out/console.log" | grep -a '^mpicvmm:' >&2 || true; exit 1; }
+exit 0
