@@ -6,7 +6,9 @@ set -euo pipefail
 build_pkgs=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncurses-dev
 	    pkg-config linux-libc-dev)
 test_pkgs=(qemu-system-x86 busybox-static cpio kmod python3 tmux libclang-rt-14-dev
-	   trace-cmd bpftrace linux-perf)
+	   trace-cmd bpftrace linux-perf
+	   qemu-system-ppc gcc-powerpc-linux-gnu libc6-dev-powerpc-cross linux-source-6.1
+	   bc bison flex xz-utils dpkg-dev)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -45,6 +45,9 @@ if [[ $mode == all ]]; then
 	for s in tests/rig/x86/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/$(basename "$s" .sh)" "$s"
 	done
+	for s in tests/rig/e500/test-*.sh; do
+		[[ -e $s ]] && run_suite "rig/e500/$(basename "$s" .sh)" "$s"
+	done
 fi
 
 ((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"
