@@ -122,6 +122,13 @@ def check_live(e, check):
     check(e.get("msir_again") == 0, f"MSIR0 read twice: {e.get('msir_again')} (clear-on-read)")
     check(e.get("iack_after") == e.get("iack_want") is not None,
           f"IACK after the snapshot: {e.get('iack_after')}, want {e.get('iack_want')} (did the snapshot acknowledge?)")
+    # Every register the VMM wrote has an expected read-back value (MSIIR is
+    # write-only: its effect is the MSISR and MSIR checks above).
+    expect = e.get("expect", {})
+    unchecked = [n for n in e.get("programmed", {}) if n != "msiir" and n not in expect]
+    check(e.get("programmed") and not unchecked, f"programmed but never checked: {unchecked}")
+    raised = [f"irq_active[{n}]" for n in e.get("raised", {})]
+    check(raised and all(expect.get(n) == 1 for n in raised), f"raised lines {raised} not expected active")
     m = e.get("migration", {})
     check(m.get("sets", 0) > 1000, f"migration: only {m.get('sets')} registers restored")
 

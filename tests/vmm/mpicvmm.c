@@ -252,6 +252,7 @@ static uint64_t snapshot_vm(const struct vm *v, const char *dir, const char *nam
 	struct snapshot s;
 	char path[4096], err[512];
 	uint64_t failed;
+	int fd;
 
 	snapshot_init(&s);
 	s.pid = (uint32_t)getpid();
@@ -267,8 +268,13 @@ static uint64_t snapshot_vm(const struct vm *v, const char *dir, const char *nam
 	    (unsigned long long)s.reads, (unsigned long long)failed,
 	    s.chips[0].big_endian ? "true" : "false");
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (snapshot_write(&s, path, err, sizeof(err)))
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	if (snapshot_write_fd(&s, fd, err, sizeof(err)))
 		die("%s", err);
+	if (close(fd) < 0)
+		die("%s: %s", path, strerror(errno));
 	snapshot_free(&s);
 	return failed;
 }
@@ -325,25 +331,46 @@ static const struct source sources[] = {
 #define TIMER_BCR 0x1000u
 #define TIMER_VPR (PRIO(3) | 0x77)
 
+/* Write a register of VM A and note it, by the name the model gives it. */
+static void program_reg(const struct vm *a, const char *name, uint64_t off, uint32_t value)
+{
+	reg_set(a, off, value);
+	add("\"%s\":{\"offset\":%llu,\"wrote\":%u},", name, (unsigned long long)off, value);
+}
+
 static void program(const struct vm *a)
 {
+	char name[64];
+
+	add("\"programmed\":{");
 	mpic_set_attr(a, KVM_DEV_MPIC_GRP_MISC, KVM_DEV_MPIC_BASE_ADDR, MPIC_BASE);
-	reg_set(a, GCR, GCR_MIXED);
-	reg_set(a, SPVR, SPV);
-	reg_set(a, TFRR, TFREQ);
-	reg_set(a, IPIVPR(2), IPI2_IVPR);
-	reg_set(a, GTBCR(TIMER), TIMER_BCR);
-	reg_set(a, GTVPR(TIMER), TIMER_VPR);
-	reg_set(a, GTDR(TIMER), 1);
-	reg_set(a, CPU_REG(0, CTPR), CPU0_CTPR);
+	add("\"base_addr\":{\"group\":%d,\"wrote\":%llu},", KVM_DEV_MPIC_GRP_MISC,
+	    (unsigned long long)MPIC_BASE);
+	program_reg(a, "gcr", GCR, GCR_MIXED);
+	program_reg(a, "spvr", SPVR, SPV);
+	program_reg(a, "tfrr", TFRR, TFREQ);
+	program_reg(a, "ipivpr[2]", IPIVPR(2), IPI2_IVPR);
+	snprintf(name, sizeof(name), "gtbcr[%d]", TIMER);
+	program_reg(a, name, GTBCR(TIMER), TIMER_BCR);
+	snprintf(name, sizeof(name), "gtvpr[%d]", TIMER);
+	program_reg(a, name, GTVPR(TIMER), TIMER_VPR);
+	snprintf(name, sizeof(name), "gtdr[%d]", TIMER);
+	program_reg(a, name, GTDR(TIMER), 1);
+	program_reg(a, "cpu_ctpr[0]", CPU_REG(0, CTPR), CPU0_CTPR);
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		const struct source *s = &sources[i];
 
 		if (!WRITTEN(s))
 			continue;
-		reg_set(a, SRC_IDR(s->n), s->idr);
-		reg_set(a, SRC_IVPR(s->n), s->ivpr);
+		snprintf(name, sizeof(name), "src_idr[%u]", s->n);
+		program_reg(a, name, SRC_IDR(s->n), s->idr);
+		snprintf(name, sizeof(name), "src_ivpr[%u]", s->n);
+		program_reg(a, name, SRC_IVPR(s->n), s->ivpr);
 	}
+	/* An MSI: bit IBS of MSIR SRS, which asserts source 224 + SRS. */
+	program_reg(a, "msiir", MSIIR, (uint32_t)MSI_SRS << 29 | (uint32_t)MSI_IBS << 24);
+	expect_len--; /* the last comma */
+	add("},\"raised\":{");
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		const struct source *s = &sources[i];
 
@@ -352,9 +379,10 @@ static void program(const struct vm *a)
 		irq_line(a, s->n, 1);
 		if (s->raise == EDGE_PULSE)
 			irq_line(a, s->n, 0);
+		add("\"%u\":\"%s\",", s->n, s->raise == EDGE_PULSE ? "edge pulse" : "level high");
 	}
-	/* An MSI: bit IBS of MSIR SRS, which asserts source 224 + SRS. */
-	reg_set(a, MSIIR, (uint32_t)MSI_SRS << 29 | (uint32_t)MSI_IBS << 24);
+	expect_len--;
+	add("},");
 }
 
 static void expect_reg(const char *name, uint64_t value)
