@@ -21,7 +21,8 @@ fail_rig() {
 
 make -s BUILD="$build" "$build/kvmirq" >/dev/null || fail_rig "cannot build $build/kvmirq"
 out=$(mktemp -d /var/tmp/kvmirq-e500.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+# Kept when anything failed, for the console log and the snapshots.
+trap 'if [ $? -eq 0 ]; then rm -rf "$out"; else echo "outputs kept in $out" >&2; fi' EXIT
 
 start=$SECONDS
 "$here/build.sh" >/dev/null || fail_rig "the e500 rig cannot be built (tests/rig/e500/build.sh)"
