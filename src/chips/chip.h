@@ -52,6 +52,8 @@ enum {
 	CHIP_READ_ONLY = 1 << 1, /* status the hardware sets; documentation only */
 	CHIP_SIDE_EFFECT = 1 << 2, /* reading it changes the chip: never read by a snapshot */
 	CHIP_WRITE_ONLY = 1 << 3,  /* reads are meaningless: never read by a snapshot */
+	CHIP_READ_MOVED = 1 << 4,  /* a SET at this attr writes another register than a
+				    * GET there returns (the MPIC timers in 6.1) */
 };
 
 struct chip_field {

@@ -206,13 +206,13 @@ static const struct chip_register mpic_registers[] = {
 
 	/* Timers (see the read quirk above). */
 	REG("tfrr", 1, 0, 0x10f0, 0, NULL, tfrr_fields),
-	REG("gtbcr", MPIC_TIMERS, 0x40, TMR(0), 0, NULL, gtbcr_fields),
-	REG("gtvpr", MPIC_TIMERS, 0x40, TMR(0) + 0x10, 0, NULL, special_ivpr_fields),
-	REG("gtdr", MPIC_TIMERS, 0x40, TMR(0) + 0x20, 0, NULL, idr_fields),
-	REG("gtccr[0]", 1, 0, TMR(3) + 0x30, CHIP_VOLATILE, WHY_GTCCR, gtccr_fields),
-	REG("gtccr[1]", 1, 0, TMR(0) + 0x30, CHIP_VOLATILE, WHY_GTCCR, gtccr_fields),
-	REG("gtccr[2]", 1, 0, TMR(1) + 0x30, CHIP_VOLATILE, WHY_GTCCR, gtccr_fields),
-	REG("gtccr[3]", 1, 0, TMR(2) + 0x30, CHIP_VOLATILE, WHY_GTCCR, gtccr_fields),
+	REG("gtbcr", MPIC_TIMERS, 0x40, TMR(0), CHIP_READ_MOVED, NULL, gtbcr_fields),
+	REG("gtvpr", MPIC_TIMERS, 0x40, TMR(0) + 0x10, CHIP_READ_MOVED, NULL, special_ivpr_fields),
+	REG("gtdr", MPIC_TIMERS, 0x40, TMR(0) + 0x20, CHIP_READ_MOVED, NULL, idr_fields),
+	REG("gtccr[0]", 1, 0, TMR(3) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
+	REG("gtccr[1]", 1, 0, TMR(0) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
+	REG("gtccr[2]", 1, 0, TMR(1) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
+	REG("gtccr[3]", 1, 0, TMR(2) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
 
 	/* Shared message-signalled interrupts: MSIR i feeds source 224 + i. */
 	REG("msir", MPIC_MSI_BANKS, 0x10, 0x1600, CHIP_SIDE_EFFECT, WHY_MSIR, NULL),

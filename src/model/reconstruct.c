@@ -239,6 +239,13 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	    have < value_at + reg->width)
 		return;
 	c = chip_for(r, m, h->vm ? (uint32_t)h->vm : o->vm, device_index(r->registry, o));
+	if (c && set && (reg->flags & CHIP_READ_MOVED)) {
+		/* it wrote a register a GET finds elsewhere: forget them all */
+		for (size_t i = 0; i < m->nr_registers; i++)
+			if (m->registers[i].flags & CHIP_READ_MOVED)
+				mark(c, m->registers[i].name, -1, NULL, MARK_UNKNOWN);
+		return;
+	}
 	if (!c || !chip_register_set(c, reg, element,
 				     load_value(p + value_at, reg->width, r->snap.byte_order_big)))
 		return;
