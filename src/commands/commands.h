@@ -24,6 +24,9 @@ void cmd_show_usage(void);
 int cmd_diff(int argc, char **argv);
 void cmd_diff_usage(void);
 
+int cmd_snapshot(int argc, char **argv);
+void cmd_snapshot_usage(void);
+
 extern const struct command command_table[];
 
 #endif
