@@ -3,7 +3,8 @@
 #   1. BPF program cost per event on this kernel (bench_bpf), then the same
 #      inside the rig's 6.1 kernel under emulation;
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
-#   3. bytes per event on disk for a real guest boot, beside trace-cmd.
+#   3. bytes per event on disk for a real guest boot, beside trace-cmd;
+#   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 echo "== BPF cost per event, this kernel ($(uname -r))"
@@ -19,3 +20,6 @@ tests/bench/storm-rig.sh
 echo
 echo "== bytes per event (rig, real guest boot)"
 tests/bench/bytes-rig.sh
+echo
+echo "== snapshots (rig)"
+tests/bench/snapshot-rig.sh
