@@ -39,3 +39,14 @@ $(STATEVMM): tests/vmm/statevmm.c $(LIB_OBJS)
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)
+
+# The process test_remote attaches to with the syscall injector. Plain -O1:
+# it is the thing under test's target, not under test itself.
+REMOTE_TARGET := $(SAN)/tests/helpers/remote_target
+
+$(REMOTE_TARGET): tests/snapshot/remote_target.c
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) -O1 -g -pthread $< -o $@
+
+$(SAN)/tests/test_remote: $(REMOTE_TARGET)

@@ -411,6 +411,25 @@ static bool seccomp_allows(const struct remote *r, long nr, const long args[6])
 	return act == SECCOMP_RET_ALLOW || act == SECCOMP_RET_LOG;
 }
 
+/* This thread to SCHED_FIFO, lowest priority, if it runs SCHED_OTHER and is
+ * allowed to; true when done (then *POLICY and *PARAM are the old ones). */
+static bool boost(int *policy, struct sched_param *param)
+{
+	struct sched_param fifo = { .sched_priority = 1 };
+
+	*policy = sched_getscheduler(0);
+	if (*policy != SCHED_OTHER || sched_getparam(0, param))
+		return false;
+	return sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &fifo) == 0;
+}
+
+static void unboost(bool *fifo, int policy, const struct sched_param *param)
+{
+	if (*fifo)
+		sched_setscheduler(0, policy, param);
+	*fifo = false;
+}
+
 /* ---- waiting ---- */
 
 /*
@@ -766,7 +785,9 @@ static int teardown(struct remote *r)
 {
 	struct rthread *ex = r->exec < r->nr_threads ? &r->threads[r->exec] : NULL;
 	size_t late_from = 0, i;
-	int first = 0, rc;
+	struct sched_param old_param;
+	int first = 0, rc, old_policy;
+	bool fifo;
 
 	if (ex && ex->state == T_STOPPED && r->resumed && !r->dead) {
 		if (!r->broken) {
@@ -814,7 +835,11 @@ static int teardown(struct remote *r)
 	} else {
 		late_from = r->nr_held;
 	}
-	/* detach: the executor last */
+	/* Detach, the executor last. A thread woken by PTRACE_DETACH may preempt
+	 * us (a busy one, with its lag, does), and those not yet detached would
+	 * stay stopped for its whole time slice, milliseconds: for these few
+	 * microseconds this thread runs SCHED_FIFO, when it may. */
+	fifo = boost(&old_policy, &old_param);
 	for (i = 0; i <= r->nr_threads; i++) {
 		struct rthread *t;
 
@@ -833,6 +858,7 @@ static int teardown(struct remote *r)
 	}
 	if (r->t_first)
 		r->t_last = now_ns();
+	unboost(&fifo, old_policy, &old_param);
 	/* Held signals that could not be queued with their siginfo (the scratch
 	 * area was gone, or the seccomp filter said no): sent again, plainly. */
 	if (!r->dead) {
@@ -1139,6 +1165,9 @@ static int seize_all(struct remote *r)
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)r->pid);
 	for (round = 0;; round++) {
+		struct sched_param old_param;
+		int old_policy;
+		bool fifo;
 		uint64_t deadline;
 		unsigned added = 0;
 		struct dirent *e;
@@ -1154,6 +1183,8 @@ static int seize_all(struct remote *r)
 			seterr(r, "process %d exited", (int)r->pid);
 			return -ESRCH;
 		}
+		/* not preempted by the threads still running while we stop them */
+		fifo = boost(&old_policy, &old_param);
 		while ((e = readdir(d))) {
 			pid_t tid = (pid_t)atoi(e->d_name);
 			struct pstatus ts;
@@ -1174,12 +1205,14 @@ static int seize_all(struct remote *r)
 						       "thread %d of process %d is already traced by process %d",
 						       (int)tid, (int)r->pid, (int)ts.tracer);
 						closedir(d);
+						unboost(&fifo, old_policy, &old_param);
 						return -EBUSY;
 					}
 				} else if (e2 == EPERM) {
 					continue; /* gone */
 				}
 				closedir(d);
+				unboost(&fifo, old_policy, &old_param);
 				if (e2 == EPERM)
 					seterr(r,
 					       "not permitted to ptrace process %d: it needs the same user and Yama's ptrace_scope allowing it, or CAP_SYS_PTRACE",
@@ -1194,6 +1227,7 @@ static int seize_all(struct remote *r)
 				 * makes it stop, and our detach-all releases it */
 				ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
 				closedir(d);
+				unboost(&fifo, old_policy, &old_param);
 				seterr(r, "out of memory");
 				return rc;
 			}
@@ -1203,6 +1237,7 @@ static int seize_all(struct remote *r)
 			added++;
 		}
 		closedir(d);
+		unboost(&fifo, old_policy, &old_param);
 		deadline = deadline_ms(REMOTE_STOP_TIMEOUT_MS);
 		for (i = 0; i < r->nr_threads; i++) {
 			int rc = wait_stopped(r, &r->threads[i], deadline);
