@@ -24,8 +24,10 @@ void cmd_diff_usage(void)
 	       "is listed apart too.\n"
 	       "\n"
 	       "Options:\n"
-	       "  -a, --at TIME         recordings: their state at TIME (end, SECONDS from the\n"
-	       "                        start, or @NS of CLOCK_MONOTONIC); default end\n"
+	       "  -a, --at TIME         recordings: their state at TIME (end, SECONDS after the\n"
+	       "                        first event, or @NS of CLOCK_MONOTONIC); default end\n"
+	       "  -b, --at-b TIME       B at another time than A (compare a recording with\n"
+	       "                        itself: what changed between two moments)\n"
 	       "  -j, --json            JSON Lines: one object per difference, then totals\n"
 	       "  -h, --help            show this help\n"
 	       "\n"
@@ -55,6 +57,16 @@ static void print_json(struct printer *p, const struct diff_entry *e)
 
 	json_object_begin(&p->j);
 	json_kv_string(&p->j, "class", class_names[e->class]);
+	if (!e->chip) { /* a routing entry */
+		json_kv_uint(&p->j, "vm", e->vm);
+		json_kv_string(&p->j, "chip", "routing");
+		json_kv_string(&p->j, "field", e->what);
+		json_kv_string(&p->j, "a", e->a_text);
+		json_kv_string(&p->j, "b", e->b_text);
+		json_object_end(&p->j);
+		json_newline(&p->j);
+		return;
+	}
 	json_kv_uint(&p->j, "vm", e->chip->vm);
 	json_kv_string(&p->j, "chip", e->chip->model_name);
 	json_kv_int(&p->j, "index", e->chip->index);
@@ -80,6 +92,10 @@ static void print_entry(void *ctx, const struct diff_entry *e)
 	}
 	if ((e->class == DIFF_VOLATILE || e->class == DIFF_NOT_KNOWN) != p->apart_pass)
 		return;
+	if (!e->chip) {
+		printf("VM %u %s: %s -> %s\n", e->vm, e->what, e->a_text, e->b_text);
+		return;
+	}
 	chip_label(e->chip, label, sizeof(label));
 	if (e->class == DIFF_ONLY_A || e->class == DIFF_ONLY_B) {
 		printf("%s: only in %s\n", label, e->class == DIFF_ONLY_A ? "A" : "B");
@@ -117,35 +133,43 @@ static void print_totals(struct printer *p, const struct diff_totals *t)
 		json_kv_uint(&p->j, "volatile", t->volatile_changes);
 		json_kv_uint(&p->j, "not_known", t->not_known);
 		json_kv_uint(&p->j, "compared", t->compared);
+		json_kv_uint(&p->j, "routes_compared", t->routes_compared);
 		json_object_end(&p->j);
 		json_newline(&p->j);
 		return;
 	}
 	printf("%u differences (%u changed, %u read on one side only, %u controllers on one "
-	       "side only) in %u fields compared; %u expected changes, %u not known to a "
-	       "reconstruction\n",
+	       "side only) in %u fields and %u GSI routes compared; %u expected changes, %u not "
+	       "known to a reconstruction\n",
 	       t->changed + t->unknown + t->only_a + t->only_b, t->changed, t->unknown,
-	       t->only_a + t->only_b, t->compared, t->volatile_changes, t->not_known);
+	       t->only_a + t->only_b, t->compared, t->routes_compared, t->volatile_changes,
+	       t->not_known);
 }
 
 int cmd_diff(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "at", required_argument, NULL, 'a' },
+		{ "at-b", required_argument, NULL, 'b' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct printer p = { 0 };
-	struct state_time at = { STATE_AT_END };
+	struct state_time at = { STATE_AT_END }, at_b;
+	bool have_at_b = false;
 	struct snapshot a, b;
 	struct diff_totals t;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "a:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:b:jh", longopts, NULL)) != -1) {
 		if (c == 'a') {
 			if (state_time_parse(optarg, &at))
 				return 2;
+		} else if (c == 'b') {
+			if (state_time_parse(optarg, &at_b))
+				return 2;
+			have_at_b = true;
 		} else if (c == 'j') {
 			p.json = true;
 		} else if (c == 'h') {
@@ -161,7 +185,7 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (load(&a, argv[optind], &at))
 		return 2;
-	if (load(&b, argv[optind + 1], &at)) {
+	if (load(&b, argv[optind + 1], have_at_b ? &at_b : &at)) {
 		snapshot_free(&a);
 		return 2;
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@ void recon_init(struct reconstruction *r, const struct registry *registry, bool 
 void recon_free(struct reconstruction *r)
 {
 	snapshot_free(&r->snap);
+	free(r->routing.bytes);
+	r->routing.bytes = NULL;
 }
 
 /* ---- which values are known ---- */
@@ -252,6 +255,87 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
 }
 
+/* ---- routing and irqfds: only the VMM's own calls show them ---- */
+
+static uint32_t payload_u32(const struct reconstruction *r, const uint8_t *p)
+{
+	return (uint32_t)load_value(p, 4, r->snap.byte_order_big);
+}
+
+static void finish_routing(struct reconstruction *r)
+{
+	struct vm_routing *vr = snapshot_routing(&r->snap, r->routing.vm);
+	uint32_t nr = payload_u32(r, r->routing.bytes);
+
+	if (!vr)
+		r->error = -ENOMEM;
+	else if (8 + (size_t)nr * ROUTE_ENTRY_SIZE <= r->routing.have &&
+		 routing_set_table(vr, r->routing.bytes + 8, nr, r->routing.ns))
+		r->error = -ENOMEM;
+	free(r->routing.bytes);
+	memset(&r->routing, 0, sizeof(r->routing));
+}
+
+static void start_routing(struct reconstruction *r, const struct kvmirq_event_header *h,
+			  const struct kvmirq_ev_ioctl *io)
+{
+	struct vm_routing *vr = snapshot_routing(&r->snap, (uint32_t)h->vm);
+
+	free(r->routing.bytes);
+	memset(&r->routing, 0, sizeof(r->routing));
+	if (!vr) {
+		r->error = -ENOMEM;
+		return;
+	}
+	if ((h->flags & (KVMIRQ_F_PAYLOAD_TRUNCATED | KVMIRQ_F_PAYLOAD_FAULT)) || io->in_len < 8 ||
+	    io->in_total > KVMIRQ_PAYLOAD_TOTAL_MAX) {
+		vr->table_known = false; /* replaced by a table the trace does not hold */
+		return;
+	}
+	r->routing.bytes = malloc(io->in_total);
+	if (!r->routing.bytes) {
+		r->error = -ENOMEM;
+		return;
+	}
+	memcpy(r->routing.bytes, io->payload, io->in_len);
+	r->routing.tid = h->tid;
+	r->routing.vm = (uint32_t)h->vm;
+	r->routing.ns = h->timestamp_ns;
+	r->routing.total = io->in_total;
+	r->routing.have = io->in_len;
+	if (r->routing.have >= r->routing.total)
+		finish_routing(r);
+}
+
+static void continue_routing(struct reconstruction *r, const struct kvmirq_event_header *h,
+			     size_t len)
+{
+	const struct kvmirq_ev_ioctl_payload *c = (const void *)(h + 1);
+
+	if (!r->routing.bytes || h->tid != r->routing.tid || len < sizeof(*h) + sizeof(*c) ||
+	    c->offset != r->routing.have || c->len > r->routing.total - r->routing.have ||
+	    len < sizeof(*h) + sizeof(*c) + c->len)
+		return;
+	memcpy(r->routing.bytes + r->routing.have, c->bytes, c->len);
+	r->routing.have += c->len;
+	if (r->routing.have == r->routing.total)
+		finish_routing(r);
+}
+
+static void apply_irqfd(struct reconstruction *r, const struct kvmirq_event_header *h,
+			const struct kvmirq_ev_ioctl *io)
+{
+	struct vm_routing *vr;
+
+	if (io->in_len < 16)
+		return;
+	vr = snapshot_routing(&r->snap, (uint32_t)h->vm);
+	if (!vr || routing_irqfd(vr, (int32_t)payload_u32(r, io->payload),
+				 payload_u32(r, io->payload + 4), payload_u32(r, io->payload + 8),
+				 (int32_t)payload_u32(r, io->payload + 12), h->timestamp_ns))
+		r->error = -ENOMEM;
+}
+
 static void apply_ioctl(struct reconstruction *r, const struct kvmirq_event_header *h)
 {
 	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
@@ -259,9 +343,19 @@ static void apply_ioctl(struct reconstruction *r, const struct kvmirq_event_head
 	int32_t vcpu = o && o->fd_kind == KVMIRQ_FD_VCPU ? o->vcpu_id : h->vcpu_id;
 	uint32_t vm = (uint32_t)h->vm;
 
-	if (io->ret != 0 || (h->flags & (KVMIRQ_F_PAYLOAD_TRUNCATED | KVMIRQ_F_PAYLOAD_FAULT)))
+	if (io->ret != 0 || !vm)
+		return;
+	if (io->ioctl_id == KVMIRQ_IOCTL_SET_GSI_ROUTING) {
+		start_routing(r, h, io);
+		r->events_used++;
+		return;
+	}
+	if (h->flags & (KVMIRQ_F_PAYLOAD_TRUNCATED | KVMIRQ_F_PAYLOAD_FAULT))
 		return;
 	switch (io->ioctl_id) {
+	case KVMIRQ_IOCTL_IRQFD:
+		apply_irqfd(r, h, io);
+		break;
 	case KVMIRQ_IOCTL_SET_IRQCHIP:
 		apply_irqchip(r, vm, io->payload, io->in_len, MARK_AFTER_SET);
 		break;
@@ -435,6 +529,10 @@ void recon_apply(struct reconstruction *r, const void *rec, size_t len)
 		r->first_ns = h->timestamp_ns;
 	r->last_ns = h->timestamp_ns;
 	vm = (uint32_t)h->vm;
+	if (h->kind == KVMIRQ_EV_IOCTL_PAYLOAD) {
+		continue_routing(r, h, len);
+		return;
+	}
 	if (!vm && h->kind != KVMIRQ_EV_IOCTL)
 		return; /* unattributed: which VM's chips it touched is unknown */
 	switch (h->kind) {

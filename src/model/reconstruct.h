@@ -26,6 +26,13 @@ struct reconstruction {
 	uint64_t first_ns, last_ns; /* times of the first and last events applied */
 	uint64_t events, events_used;
 	int error; /* sticky -ENOMEM */
+	/* a KVM_SET_GSI_ROUTING whose table continues in IOCTL_PAYLOAD events */
+	struct {
+		uint32_t tid, vm;
+		uint64_t ns;
+		size_t total, have;
+		uint8_t *bytes;
+	} routing;
 };
 
 /* BIG_ENDIAN: the recording host's byte order, for the payload bytes. */

@@ -59,16 +59,14 @@ static bool big_endian_machine(const char *machine)
 	return !strncmp(machine, "ppc", 3) && !(n > 2 && !strcmp(machine + n - 2, "le"));
 }
 
-static uint64_t limit_ns(const struct tracefile_meta *m, const struct state_time *at)
+/* The last moment to apply; an offset counts from the first event, as report's timeline does. */
+static uint64_t limit_ns(const struct state_time *at, uint64_t first_ns)
 {
-	uint64_t start = 0;
-
 	switch (at->kind) {
 	case STATE_AT_MONOTONIC:
 		return at->ns;
 	case STATE_AT_OFFSET:
-		tracefile_meta_get_u64(m, "start_monotonic_ns", &start);
-		return start + at->ns;
+		return first_ns + at->ns;
 	default:
 		return UINT64_MAX;
 	}
@@ -82,7 +80,7 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 	const struct tracefile_meta *m;
 	const void *rec;
 	size_t len;
-	uint64_t limit, start_real = 0, start_mono = 0;
+	uint64_t first = 0, start_real = 0, start_mono = 0;
 	int ret;
 
 	ret = trace_in_open(&t, path);
@@ -92,10 +90,13 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 		return ret;
 	}
 	m = trace_in_meta(&t);
-	limit = limit_ns(m, at);
 	recon_init(&r, &t.registry, big_endian_machine(tracefile_meta_get_string(m, "machine")));
 	while ((ret = trace_in_next(&t, &rec, &len)) == 1) {
-		if (((const struct kvmirq_event_header *)rec)->timestamp_ns > limit)
+		uint64_t ts = ((const struct kvmirq_event_header *)rec)->timestamp_ns;
+
+		if (!first)
+			first = ts;
+		if (ts > limit_ns(at, first))
 			break;
 		recon_apply(&r, rec, len);
 	}
@@ -109,7 +110,18 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 		tracefile_meta_get_u64(m, "start_monotonic_ns", &start_mono);
 		*out = r.snap;
 		memset(&r.snap, 0, sizeof(r.snap));
+		snprintf(out->machine, sizeof(out->machine), "%s",
+			 tracefile_meta_get_string(m, "machine") ? tracefile_meta_get_string(m, "machine")
+								 : "");
 		out->realtime_ns = start_real + (r.last_ns > start_mono ? r.last_ns - start_mono : 0);
+		if (t.registry.nr_vms) { /* the VMM of the first VM: usually the only one */
+			const struct process_entry *p =
+				registry_find_process(&t.registry, t.registry.vms[0].pid);
+
+			out->pid = t.registry.vms[0].pid;
+			snprintf(out->process_name, sizeof(out->process_name), "%s",
+				 !p ? "" : p->name[0] ? p->name : p->comm);
+		}
 		out->reads = r.events_used;
 		for (uint32_t i = 0; i < t.registry.nr_vms; i++) {
 			char name[32];

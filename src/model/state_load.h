@@ -13,10 +13,10 @@
 /* A moment in a recording. */
 struct state_time {
 	enum { STATE_AT_END, STATE_AT_OFFSET, STATE_AT_MONOTONIC } kind;
-	uint64_t ns; /* OFFSET: from the recording's start; MONOTONIC: CLOCK_MONOTONIC */
+	uint64_t ns; /* OFFSET: from the first event; MONOTONIC: CLOCK_MONOTONIC */
 };
 
-/* "end", "SECONDS" (from the start, e.g. 1.5) or "@NS" (CLOCK_MONOTONIC, as a
+/* "end", "SECONDS" (from the first event, as report's timeline counts) or "@NS" (CLOCK_MONOTONIC, as a
  * snapshot's time_ns): 0, or -1 with a message on stderr. */
 int state_time_parse(const char *s, struct state_time *t);
 

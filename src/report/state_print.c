@@ -83,30 +83,101 @@ static int text_value(void *ctx, const struct chip_value *v)
 	return 0;
 }
 
+static bool is_x86(const struct snapshot *s)
+{
+	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i686", 4) ||
+	       !strncmp(s->machine, "i386", 4);
+}
+
+static void print_routing_text(const struct snapshot *s, const struct vm_routing *r, FILE *out)
+{
+	char text[160];
+
+	if (!r->table_known) {
+		fprintf(out, "  GSI routing: not known (no KVM_SET_GSI_ROUTING with its table in "
+			     "the trace)\n");
+	} else {
+		fprintf(out, "  GSI routing: %zu entries (the VMM's last KVM_SET_GSI_ROUTING)\n",
+			r->nr_entries);
+		for (size_t i = 0; i < r->nr_entries; i++) {
+			struct route_view v;
+
+			routing_entry_view(r->entries[i], s->byte_order_big, &v);
+			routing_entry_text(&v, is_x86(s), text, sizeof(text));
+			fprintf(out, "    gsi %-4u %s\n", v.gsi, text);
+		}
+	}
+	fprintf(out, "  irqfds assigned during the recording: %zu\n", r->nr_irqfds);
+	for (size_t i = 0; i < r->nr_irqfds; i++) {
+		const struct irqfd_binding *b = &r->irqfds[i];
+
+		fprintf(out, "    eventfd %d -> gsi %u", b->eventfd, b->gsi);
+		if (b->flags & 2)
+			fprintf(out, " (resample eventfd %d)", b->resamplefd);
+		fprintf(out, "\n");
+	}
+}
+
+static const struct vm_routing *routing_of(const struct snapshot *s, uint32_t vm)
+{
+	for (size_t i = 0; i < s->nr_routing; i++)
+		if (s->routing[i].vm == vm)
+			return &s->routing[i];
+	return NULL;
+}
+
+static uint32_t max_vm(const struct snapshot *s)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < s->nr_chips; i++)
+		n = s->chips[i].vm > n ? s->chips[i].vm : n;
+	for (size_t i = 0; i < s->nr_routing; i++)
+		n = s->routing[i].vm > n ? s->routing[i].vm : n;
+	return n;
+}
+
+static void print_chip_text(const struct chip_state *c, const struct state_print_options *o,
+			    FILE *out)
+{
+	struct text_ctx t = { .out = out, .skip_zero = o->skip_zero };
+
+	fprintf(out, "  %s %d (%s)\n", c->model ? c->model->title : "unknown controller", c->index,
+		c->model_name);
+	if (!c->model) {
+		fprintf(out, "    this kvmirq does not know the model '%s': %zu raw reads\n",
+			c->model_name, c->nr_reads);
+		return;
+	}
+	chip_decode(c, text_value, &t);
+	flush_line(&t);
+}
+
+/* VM by VM (0: controllers of no known VM, last): its controllers, then its routing. */
 static void print_text(const struct snapshot *s, const struct state_print_options *o, FILE *out)
 {
-	uint32_t vm = UINT32_MAX;
+	uint32_t last = max_vm(s);
+	bool want_routing = !o->chip || !strcasecmp(o->chip, "routing");
 
-	for (size_t i = 0; i < s->nr_chips; i++) {
-		const struct chip_state *c = &s->chips[i];
-		struct text_ctx t = { .out = out, .skip_zero = o->skip_zero };
+	for (uint32_t n = 1; n <= last + 1; n++) {
+		uint32_t vm = n <= last ? n : 0;
+		const struct vm_routing *r = routing_of(s, vm);
+		unsigned header = 0; /* printed the VM's line */
 
-		if (!chip_selected(c, o))
-			continue;
-		if (c->vm != vm) {
-			vm = c->vm;
-			fprintf(out, "VM %u%s%s%s\n", vm, *vm_name(s, vm) ? " (" : "", vm_name(s, vm),
-				*vm_name(s, vm) ? ")" : "");
+		for (size_t i = 0; i < s->nr_chips; i++) {
+			if (s->chips[i].vm != vm || !chip_selected(&s->chips[i], o))
+				continue;
+			if (!header++)
+				fprintf(out, "VM %u%s%s%s\n", vm, *vm_name(s, vm) ? " (" : "",
+					vm_name(s, vm), *vm_name(s, vm) ? ")" : "");
+			print_chip_text(&s->chips[i], o, out);
 		}
-		fprintf(out, "  %s %d (%s)\n", c->model ? c->model->title : "unknown controller",
-			c->index, c->model_name);
-		if (!c->model) {
-			fprintf(out, "    this kvmirq does not know the model '%s': %zu raw reads\n",
-				c->model_name, c->nr_reads);
-			continue;
+		if (r && want_routing) {
+			if (!header++)
+				fprintf(out, "VM %u%s%s%s\n", vm, *vm_name(s, vm) ? " (" : "",
+					vm_name(s, vm), *vm_name(s, vm) ? ")" : "");
+			print_routing_text(s, r, out);
 		}
-		chip_decode(c, text_value, &t);
-		flush_line(&t);
 	}
 }
 
@@ -130,6 +201,45 @@ static int json_value(void *ctx, const struct chip_value *v)
 		json_kv_string(j, "volatile", chip_value_why(v));
 	json_object_end(j);
 	return 0;
+}
+
+static void print_routing_json(const struct snapshot *s, const struct vm_routing *r,
+			       struct json *j)
+{
+	char text[160];
+
+	json_object_begin(j);
+	json_kv_uint(j, "vm", r->vm);
+	json_kv_string(j, "chip", "routing");
+	json_kv_bool(j, "table_known", r->table_known);
+	json_key(j, "routes");
+	json_array_begin(j);
+	for (size_t i = 0; r->table_known && i < r->nr_entries; i++) {
+		struct route_view v;
+
+		routing_entry_view(r->entries[i], s->byte_order_big, &v);
+		routing_entry_text(&v, is_x86(s), text, sizeof(text));
+		json_object_begin(j);
+		json_kv_uint(j, "gsi", v.gsi);
+		json_kv_uint(j, "type", v.type);
+		json_kv_string(j, "text", text);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_key(j, "irqfds");
+	json_array_begin(j);
+	for (size_t i = 0; i < r->nr_irqfds; i++) {
+		json_object_begin(j);
+		json_kv_int(j, "eventfd", r->irqfds[i].eventfd);
+		json_kv_uint(j, "gsi", r->irqfds[i].gsi);
+		json_kv_bool(j, "resample", r->irqfds[i].flags & 2);
+		if (r->irqfds[i].flags & 2)
+			json_kv_int(j, "resamplefd", r->irqfds[i].resamplefd);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_end(j);
+	json_newline(j);
 }
 
 static void print_json(const struct snapshot *s, const struct state_print_options *o, FILE *out)
@@ -157,6 +267,9 @@ static void print_json(const struct snapshot *s, const struct state_print_option
 		json_object_end(&j);
 		json_newline(&j);
 	}
+	for (size_t i = 0; i < s->nr_routing; i++)
+		if (!o->chip || !strcasecmp(o->chip, "routing"))
+			print_routing_json(s, &s->routing[i], &j);
 }
 
 void state_print(const struct snapshot *s, const struct state_print_options *o, FILE *out)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,102 @@ static int compare_chip(const struct chip_state *ca, const struct chip_state *cb
 	return ret;
 }
 
+/* ---- routing tables: compared per GSI, as decoded text ---- */
+
+static bool is_x86(const struct snapshot *s)
+{
+	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i686", 4);
+}
+
+/* Every route of GSI in R, as one line: a GSI may route to several pins. */
+static void routes_of(const struct snapshot *s, const struct vm_routing *r, uint32_t gsi,
+		      char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->nr_entries && n < len; i++) {
+		struct route_view v;
+		char one[160];
+
+		routing_entry_view(r->entries[i], s->byte_order_big, &v);
+		if (v.gsi != gsi)
+			continue;
+		routing_entry_text(&v, is_x86(s), one, sizeof(one));
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "; " : "", one);
+	}
+	if (!buf[0])
+		snprintf(buf, len, "(no route)");
+}
+
+static const struct vm_routing *find_routing(const struct snapshot *s, uint32_t vm)
+{
+	for (size_t i = 0; i < s->nr_routing; i++)
+		if (s->routing[i].vm == vm && s->routing[i].table_known)
+			return &s->routing[i];
+	return NULL;
+}
+
+static void compare_gsi(const struct snapshot *a, const struct vm_routing *ra,
+			const struct snapshot *b, const struct vm_routing *rb, uint32_t gsi,
+			void (*fn)(void *, const struct diff_entry *), void *ctx,
+			struct diff_totals *t)
+{
+	char ta[512], tb[512], what[32];
+	struct diff_entry e = { .class = DIFF_CHANGED, .vm = ra->vm, .what = what };
+
+	routes_of(a, ra, gsi, ta, sizeof(ta));
+	routes_of(b, rb, gsi, tb, sizeof(tb));
+	t->routes_compared++;
+	if (!strcmp(ta, tb))
+		return;
+	snprintf(what, sizeof(what), "routing gsi %u", gsi);
+	e.a_text = ta;
+	e.b_text = tb;
+	t->routes_changed++;
+	t->changed++;
+	fn(ctx, &e);
+}
+
+static bool gsi_seen_before(const struct snapshot *s, const struct vm_routing *r, size_t upto,
+			    uint32_t gsi)
+{
+	for (size_t i = 0; i < upto; i++) {
+		struct route_view v;
+
+		routing_entry_view(r->entries[i], s->byte_order_big, &v);
+		if (v.gsi == gsi)
+			return true;
+	}
+	return false;
+}
+
+/* Both tables' GSIs, each once: A's in order, then B's that A lacks. */
+static void compare_routing(const struct snapshot *a, const struct snapshot *b,
+			    void (*fn)(void *, const struct diff_entry *), void *ctx,
+			    struct diff_totals *t)
+{
+	for (size_t i = 0; i < a->nr_routing; i++) {
+		const struct vm_routing *ra = find_routing(a, a->routing[i].vm);
+		const struct vm_routing *rb = ra ? find_routing(b, ra->vm) : NULL;
+		struct route_view v;
+
+		if (!ra || !rb)
+			continue; /* a table only a trace shows: nothing to compare with */
+		for (size_t k = 0; k < ra->nr_entries; k++) {
+			routing_entry_view(ra->entries[k], a->byte_order_big, &v);
+			if (!gsi_seen_before(a, ra, k, v.gsi))
+				compare_gsi(a, ra, b, rb, v.gsi, fn, ctx, t);
+		}
+		for (size_t k = 0; k < rb->nr_entries; k++) {
+			routing_entry_view(rb->entries[k], b->byte_order_big, &v);
+			if (!gsi_seen_before(b, rb, k, v.gsi) &&
+			    !gsi_seen_before(a, ra, ra->nr_entries, v.gsi))
+				compare_gsi(a, ra, b, rb, v.gsi, fn, ctx, t);
+		}
+	}
+}
+
 int snapshot_diff(const struct snapshot *a, const struct snapshot *b,
 		  void (*fn)(void *ctx, const struct diff_entry *e), void *ctx,
 		  struct diff_totals *t)
@@ -134,6 +231,7 @@ int snapshot_diff(const struct snapshot *a, const struct snapshot *b,
 			fn(ctx, &e);
 		}
 	}
+	compare_routing(a, b, fn, ctx, t);
 	return 0;
 }
 

@@ -20,14 +20,18 @@ enum diff_class {
 
 struct diff_entry {
 	enum diff_class class;
-	const struct chip_state *chip; /* A's, or B's for DIFF_ONLY_B */
-	const struct chip_value *a;    /* NULL for whole-controller entries */
+	const struct chip_state *chip; /* A's, or B's for DIFF_ONLY_B; NULL for routing */
+	const struct chip_value *a;    /* NULL for whole-controller and routing entries */
 	const struct chip_value *b;
 	const char *why; /* DIFF_VOLATILE: the reason */
+	/* routing entries (chip NULL): the VM, "gsi 24" or "irqfds", and both sides */
+	uint32_t vm;
+	const char *what, *a_text, *b_text;
 };
 
 struct diff_totals {
 	unsigned changed, volatile_changes, unknown, not_known, only_a, only_b, compared;
+	unsigned routes_changed, routes_compared;
 };
 
 /* Calls fn for every difference in table order; fills totals. 0 or -errno. */

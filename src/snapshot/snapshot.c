@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "snapshot/snapshot.h"
@@ -48,8 +49,12 @@ static uint64_t now_ns(clockid_t clock)
 
 void snapshot_init(struct snapshot *s)
 {
+	struct utsname u;
+
 	memset(s, 0, sizeof(*s));
 	s->byte_order_big = chip_host_is_big_endian();
+	if (!uname(&u))
+		snprintf(s->machine, sizeof(s->machine), "%.31s", u.machine);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -57,6 +62,9 @@ void snapshot_free(struct snapshot *s)
 	for (size_t i = 0; i < s->nr_chips; i++)
 		chip_state_free(&s->chips[i]);
 	free(s->chips);
+	for (size_t i = 0; i < s->nr_routing; i++)
+		routing_free(&s->routing[i]);
+	free(s->routing);
 	free(s->vm_names);
 	memset(s, 0, sizeof(*s));
 }
@@ -70,6 +78,23 @@ uint32_t snapshot_add_vm(struct snapshot *s, const char *name)
 	s->vm_names = names;
 	snprintf(names[s->nr_vms], sizeof(names[0]), "%s", name ? name : "");
 	return ++s->nr_vms;
+}
+
+struct vm_routing *snapshot_routing(struct snapshot *s, uint32_t vm)
+{
+	struct vm_routing *r;
+
+	for (size_t i = 0; i < s->nr_routing; i++)
+		if (s->routing[i].vm == vm)
+			return &s->routing[i];
+	r = realloc(s->routing, (s->nr_routing + 1) * sizeof(*r));
+	if (!r)
+		return NULL;
+	s->routing = r;
+	r = &r[s->nr_routing++];
+	memset(r, 0, sizeof(*r));
+	r->vm = vm;
+	return r;
 }
 
 struct chip_state *snapshot_add_chip(struct snapshot *s, const struct chip_model *model,

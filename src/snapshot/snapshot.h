@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "chips/chip.h"
+#include "snapshot/routing.h"
 
 /* How the reads reach the kernel. Both return >= 0 or -errno. */
 struct snapshot_io {
@@ -57,9 +58,13 @@ struct snapshot {
 	/* the VMs, by ordinal: KVM's own name for each ("PID-FD") */
 	char (*vm_names)[32];
 	uint32_t nr_vms;
+	char machine[32];		  /* uname -m of the host whose VMM this is */
 	/* the controllers */
 	struct chip_state *chips;
 	size_t nr_chips;
+	/* routing tables and irqfds: only recordings know them (routing.h) */
+	struct vm_routing *routing;
+	size_t nr_routing;
 };
 
 void snapshot_init(struct snapshot *s);
@@ -80,6 +85,9 @@ uint32_t snapshot_add_vm(struct snapshot *s, const char *name);
 /* Add an empty (unread) chip state; returns it or NULL (ENOMEM). */
 struct chip_state *snapshot_add_chip(struct snapshot *s, const struct chip_model *model,
 				     uint32_t vm, int32_t index);
+
+/* VM ordinal VM's routing, added on first use; NULL on ENOMEM. */
+struct vm_routing *snapshot_routing(struct snapshot *s, uint32_t vm);
 
 /* Snapshot files: the trace-file container holding snapshot records
  * (docs/snapshot-format.md). 0 or -errno with a message in ERR. */

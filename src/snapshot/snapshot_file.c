@@ -10,6 +10,13 @@
  *             varint len, len bytes
  *   varint nr_values, then (nr_values / 8 + 1) bytes when not 0: the values
  *             a reconstruction could not know (chip_state.value_unknown)
+ *
+ * and, from recordings only, one record per VM's routing (routing.h):
+ *
+ *   u8 type (2)  varint vm  u8 table_known  varint table_ns
+ *   varint nr_entries, 48 bytes each (struct kvm_irq_routing_entry)
+ *   varint nr_irqfds, each: varint zigzag(eventfd), varint gsi,
+ *             varint flags, varint zigzag(resamplefd), varint since_ns
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +30,8 @@
 
 #define SNAPSHOT_FORMAT 1
 #define RECORD_CHIP_STATE 1
+#define RECORD_ROUTING 2
+#define MAX_IRQFDS 65536
 #define MAX_READS 65536
 #define MAX_READ_LEN 4096
 
@@ -89,6 +98,26 @@ static void encode_chip(struct out *o, const struct chip_state *c)
 		put(o, c->value_unknown, c->nr_values / 8 + 1);
 }
 
+static void encode_routing(struct out *o, const struct vm_routing *r)
+{
+	put_u8(o, RECORD_ROUTING);
+	put_varint(o, r->vm);
+	put_u8(o, r->table_known);
+	put_varint(o, r->table_ns);
+	put_varint(o, r->nr_entries);
+	put(o, r->entries, r->nr_entries * ROUTE_ENTRY_SIZE);
+	put_varint(o, r->nr_irqfds);
+	for (size_t i = 0; i < r->nr_irqfds; i++) {
+		const struct irqfd_binding *b = &r->irqfds[i];
+
+		put_varint(o, tf_zigzag_encode(b->eventfd));
+		put_varint(o, b->gsi);
+		put_varint(o, b->flags);
+		put_varint(o, tf_zigzag_encode(b->resamplefd));
+		put_varint(o, b->since_ns);
+	}
+}
+
 static int describe(const struct snapshot *s, struct tracefile_meta *m)
 {
 	static const struct tracefile_column vm_cols[] = {
@@ -128,6 +157,11 @@ static int write_all(const struct snapshot *s, struct tracefile_writer *w)
 	for (size_t i = 0; i < s->nr_chips && !ret; i++) {
 		o.len = 0;
 		encode_chip(&o, &s->chips[i]);
+		ret = o.err ? o.err : tracefile_writer_append_record(w, o.p, o.len);
+	}
+	for (size_t i = 0; i < s->nr_routing && !ret; i++) {
+		o.len = 0;
+		encode_routing(&o, &s->routing[i]);
 		ret = o.err ? o.err : tracefile_writer_append_record(w, o.p, o.len);
 	}
 	free(o.p);
@@ -299,6 +333,43 @@ static int decode_chip(const uint8_t *rec, size_t len, struct chip_state *c, cha
 	return ret;
 }
 
+static int decode_routing(struct snapshot *s, const uint8_t *rec, size_t len, char *err,
+			  size_t errlen)
+{
+	struct in in = { .p = rec, .len = len, .pos = 1 };
+	uint64_t vm = get_varint(&in);
+	const uint8_t *known = get_bytes(&in, 1);
+	uint64_t table_ns = get_varint(&in), nr = get_varint(&in);
+	const uint8_t *entries = nr <= ROUTING_MAX_ENTRIES ? get_bytes(&in, nr * ROUTE_ENTRY_SIZE)
+							 : NULL;
+	uint64_t nr_irqfds = get_varint(&in);
+	struct vm_routing *r;
+
+	if (in.err || !entries || !known || *known > 1 || vm > UINT32_MAX || nr_irqfds > MAX_IRQFDS)
+		goto bad;
+	r = snapshot_routing(s, (uint32_t)vm);
+	if (!r || (*known && routing_set_table(r, entries, nr, table_ns)))
+		return -ENOMEM;
+	for (uint64_t i = 0; i < nr_irqfds; i++) {
+		int64_t fd = tf_zigzag_decode(get_varint(&in));
+		uint64_t gsi = get_varint(&in), flags = get_varint(&in);
+		int64_t resample = tf_zigzag_decode(get_varint(&in));
+		uint64_t since = get_varint(&in);
+
+		if (in.err || fd < INT32_MIN || fd > INT32_MAX || gsi > UINT32_MAX ||
+		    flags > UINT32_MAX || (flags & 1) || resample < INT32_MIN || resample > INT32_MAX)
+			goto bad;
+		if (routing_irqfd(r, (int32_t)fd, (uint32_t)gsi, (uint32_t)flags, (int32_t)resample,
+				  since))
+			return -ENOMEM;
+	}
+	if (in.pos == in.len)
+		return 0;
+bad:
+	snprintf(err, errlen, "a routing record is malformed");
+	return -EBADMSG;
+}
+
 static void read_header(struct snapshot *s, const struct tracefile_meta *m)
 {
 	const struct tracefile_table *vms = tracefile_meta_get_table(m, "vms");
@@ -319,6 +390,8 @@ static void read_header(struct snapshot *s, const struct tracefile_meta *m)
 	snprintf(s->process_name, sizeof(s->process_name), "%s", str ? str : "");
 	str = tracefile_meta_get_string(m, "method");
 	snprintf(s->method, sizeof(s->method), "%s", str ? str : "");
+	str = tracefile_meta_get_string(m, "machine");
+	snprintf(s->machine, sizeof(s->machine), "%s", str ? str : "");
 	str = tracefile_meta_get_string(m, "byte_order");
 	s->byte_order_big = str && !strcmp(str, "big");
 	for (size_t i = 0; vms && i < tracefile_table_nrows(vms) && i < 4096; i++)
@@ -351,8 +424,15 @@ static int read_records(struct snapshot *s, struct tracefile_reader *r, char *er
 	int ret;
 
 	while ((ret = tracefile_reader_next_record(r, &rec, &len)) == 1) {
-		struct chip_state *chips = realloc(s->chips, (s->nr_chips + 1) * sizeof(*chips));
+		struct chip_state *chips;
 
+		if (len && *(const uint8_t *)rec == RECORD_ROUTING) {
+			ret = decode_routing(s, rec, len, err, errlen);
+			if (ret)
+				return ret;
+			continue;
+		}
+		chips = realloc(s->chips, (s->nr_chips + 1) * sizeof(*chips));
 		if (!chips)
 			return -ENOMEM;
 		s->chips = chips;

@@ -35,10 +35,20 @@ expect 1 '"field":"irr\[3\].vectors","a":"\{0x62\}","b":"\{\}"' -- $bin diff --j
 expect 0 "^0 differences" -- $bin diff $snap $snap
 # reconstruction from the recording, at the moment the snapshot began
 t=$($bin show --json $snap | python3 -c 'import json,sys; print(min(json.loads(l)["time_ns"] for l in sys.stdin) - 1)')
-expect 0 "^0 differences .* in 500 fields compared" -- $bin diff --at "@$t" $snap $rec
+expect 0 "^0 differences .* in 500 fields and 0 GSI routes compared" -- $bin diff --at "@$t" $snap $rec
 expect 0 "redir\[9\] +vector=0x39" -- $bin show --at "@$t" $rec
 expect 0 "recorded" -- $bin show $rec
 expect 0 "VM 1" -- $bin show --at 60 $rec
+
+# routing and irqfds, known only from a recording (demo/x86-testvmm.kvmirq)
+tv=demo/x86-testvmm.kvmirq
+expect 0 "gsi 24 +msi dest=0x0 vector=0x61 delivery=fixed trigger=edge" -- $bin show -c routing $tv
+expect 0 "gsi 9 +ioapic pin 9" -- $bin show -c routing $tv
+expect 0 "eventfd 8 -> gsi 9 \(resample eventfd 9\)" -- $bin show -c routing $tv
+expect 0 '"chip":"routing","table_known":true' -- $bin show --json $tv
+expect 0 " and 24 GSI routes compared" -- $bin diff $tv $tv
+# the same recording at two moments: the MSIs it signalled in between
+expect 1 "irr\[3\]\.vectors: \{\} -> \{0x61,0x64\}" -- $bin diff --at 0.0017 --at-b end $tv $tv
 
 # bad input
 expect 2 "one snapshot or recording" -- $bin show

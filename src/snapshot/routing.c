@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chips/x86_msi.h"
+#include "snapshot/routing.h"
+
+#define IRQFD_DEASSIGN 1u
+#define IRQFD_RESAMPLE 2u
+
+void routing_free(struct vm_routing *r)
+{
+	free(r->entries);
+	free(r->irqfds);
+	r->entries = NULL;
+	r->irqfds = NULL;
+	r->nr_entries = r->nr_irqfds = 0;
+}
+
+int routing_set_table(struct vm_routing *r, const uint8_t *entries, size_t nr, uint64_t ns)
+{
+	uint8_t(*copy)[ROUTE_ENTRY_SIZE] = NULL;
+
+	if (nr > ROUTING_MAX_ENTRIES)
+		return -EINVAL;
+	if (nr) {
+		copy = malloc(nr * ROUTE_ENTRY_SIZE);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, entries, nr * ROUTE_ENTRY_SIZE);
+	}
+	free(r->entries);
+	r->entries = copy;
+	r->nr_entries = nr;
+	r->table_known = true;
+	r->table_ns = ns;
+	return 0;
+}
+
+int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t flags,
+		  int32_t resamplefd, uint64_t ns)
+{
+	struct irqfd_binding *b;
+
+	/* KVM matches a deassign by eventfd and GSI; an fd number names one binding */
+	for (size_t i = 0; i < r->nr_irqfds; i++) {
+		if (r->irqfds[i].eventfd != eventfd || r->irqfds[i].gsi != gsi)
+			continue;
+		memmove(&r->irqfds[i], &r->irqfds[i + 1], (r->nr_irqfds - i - 1) * sizeof(*b));
+		r->nr_irqfds--;
+		break;
+	}
+	if (flags & IRQFD_DEASSIGN)
+		return 0;
+	b = realloc(r->irqfds, (r->nr_irqfds + 1) * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	r->irqfds = b;
+	b[r->nr_irqfds++] = (struct irqfd_binding){
+		.eventfd = eventfd,
+		.gsi = gsi,
+		.flags = flags,
+		.resamplefd = flags & IRQFD_RESAMPLE ? resamplefd : -1,
+		.since_ns = ns,
+	};
+	return 0;
+}
+
+static uint32_t u32_at(const uint8_t *p, bool big_endian)
+{
+	return big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+			  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+/* struct kvm_irq_routing_entry: gsi, type, flags, pad, then the union at 16. */
+void routing_entry_view(const uint8_t *e, bool big_endian, struct route_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->gsi = u32_at(e, big_endian);
+	v->type = u32_at(e + 4, big_endian);
+	v->flags = u32_at(e + 8, big_endian);
+	v->irqchip = u32_at(e + 16, big_endian);
+	v->pin = u32_at(e + 20, big_endian);
+	v->address_lo = u32_at(e + 16, big_endian);
+	v->address_hi = u32_at(e + 20, big_endian);
+	v->data = u32_at(e + 24, big_endian);
+	v->devid = u32_at(e + 28, big_endian);
+}
+
+static void msi_text(const struct route_view *v, bool x86, char *buf, size_t len)
+{
+	struct x86_msi m;
+	int n;
+
+	if (!x86) {
+		snprintf(buf, len, "msi address=0x%08x%08x data=0x%x", v->address_hi, v->address_lo,
+			 v->data);
+		return;
+	}
+	x86_msi_decode((uint64_t)v->address_hi << 32 | v->address_lo, v->data, &m);
+	n = snprintf(buf, len, "msi dest=0x%x%s vector=0x%02x delivery=%s trigger=%s", m.dest_id,
+		     m.dest_logical ? " logical" : "", m.vector,
+		     x86_delivery_mode_name(m.delivery_mode), m.level_trigger ? "level" : "edge");
+	if (m.ext_dest_id && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " ext_dest=0x%x", m.ext_dest_id);
+}
+
+void routing_entry_text(const struct route_view *v, bool x86, char *buf, size_t len)
+{
+	switch (v->type) {
+	case 1:
+		if (x86 && v->irqchip < 3) /* KVM_IRQCHIP_PIC_MASTER, _PIC_SLAVE, _IOAPIC */
+			snprintf(buf, len, "%s pin %u",
+				 (const char *const[]){ "pic-master", "pic-slave", "ioapic" }[v->irqchip],
+				 v->pin);
+		else
+			snprintf(buf, len, "irqchip %u pin %u", v->irqchip, v->pin);
+		break;
+	case 2:
+		msi_text(v, x86, buf, len);
+		break;
+	case 4:
+		snprintf(buf, len, "hv-sint vcpu %u sint %u", v->irqchip, v->pin);
+		break;
+	default:
+		snprintf(buf, len, "type %u", v->type);
+	}
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A VM's GSI routing table and irqfds. KVM has no ioctl that reads them back,
+ * so a snapshot of a running VMM cannot hold them; a recording can: the
+ * VMM's last KVM_SET_GSI_ROUTING replaced the whole table, and KVM_IRQFD
+ * assigns and deassigns irqfds one by one. This is where an MSI routed to
+ * the wrong vector shows.
+ */
+#ifndef KVMIRQ_ROUTING_H
+#define KVMIRQ_ROUTING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ROUTE_ENTRY_SIZE 48 /* struct kvm_irq_routing_entry */
+#define ROUTING_MAX_ENTRIES 4096 /* KVM_MAX_IRQ_ROUTES */
+
+struct irqfd_binding {
+	int32_t eventfd;    /* the VMM's fd number */
+	uint32_t gsi;
+	uint32_t flags;	    /* KVM_IRQFD_FLAG_RESAMPLE (2) */
+	int32_t resamplefd;
+	uint64_t since_ns;  /* when it was assigned */
+};
+
+struct vm_routing {
+	uint32_t vm; /* the VM's ordinal */
+	/* the table of the last KVM_SET_GSI_ROUTING, raw entries as the VMM passed them */
+	bool table_known;
+	uint64_t table_ns;
+	uint8_t (*entries)[ROUTE_ENTRY_SIZE];
+	size_t nr_entries;
+	/* irqfds assigned and not deassigned since the recording began: one
+	 * assigned before it began is not known */
+	struct irqfd_binding *irqfds;
+	size_t nr_irqfds;
+};
+
+void routing_free(struct vm_routing *r);
+/* Replace the table with NR raw entries. 0 or -ENOMEM. */
+int routing_set_table(struct vm_routing *r, const uint8_t *entries, size_t nr, uint64_t ns);
+/* Assign (or, with KVM_IRQFD_FLAG_DEASSIGN, remove) an irqfd. 0 or -ENOMEM. */
+int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t flags,
+		  int32_t resamplefd, uint64_t ns);
+
+/* One entry's fields, from its raw bytes (host order of BIG_ENDIAN). */
+struct route_view {
+	uint32_t gsi, type, flags;
+	uint32_t irqchip, pin;			/* type 1 */
+	uint32_t address_lo, address_hi, data, devid; /* type 2 */
+};
+void routing_entry_view(const uint8_t *e, bool big_endian, struct route_view *v);
+/* "irqchip 2 pin 4", "msi dest=0x1 vector=0x41 ..." (X86: decode MSI fields). */
+void routing_entry_text(const struct route_view *v, bool x86, char *buf, size_t len);
+
+#endif
