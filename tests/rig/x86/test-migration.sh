@@ -17,7 +17,7 @@ cd "$root"
 SNAPSHOTS=${SNAPSHOTS:-200}
 
 qmp() { python3 tests/e2e/qmp.py "$@"; }
-ticks() { grep -c '^tick' "$1" 2>/dev/null || echo 0; }
+ticks() { local n; n=$(grep -c '^tick' "$1" 2>/dev/null); echo "${n:-0}"; }
 wait_ticks() { # LOG N PID: until LOG has N ticks, or QEMU died, or 120 s passed
 	for _ in $(seq 1200); do
 		(($(ticks "$1") >= $2)) && return 0
