@@ -5,6 +5,7 @@
  * only its owner's ioctls, so the VMM is stopped with ptrace, the GET
  * ioctls run inside it, and everything touched is put back.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "commands/commands.h"
 #include "model/registry.h"
+#include "model/state_load.h"
 #include "snapshot/remote.h"
 #include "snapshot/remote_io.h"
 #include "snapshot/snapshot.h"
@@ -21,6 +23,7 @@
 void cmd_snapshot_usage(void)
 {
 	printf("Usage: kvmirq snapshot --pid PID -o FILE [OPTIONS]\n"
+	       "       kvmirq snapshot --from RECORDING [--at TIME] -o FILE\n"
 	       "\n"
 	       "Read the state of every in-kernel interrupt controller of a running VMM:\n"
 	       "its PICs and IOAPIC, each vCPU's local APIC, and KVM devices such as the\n"
@@ -29,8 +32,14 @@ void cmd_snapshot_usage(void)
 	       "it, restores every register it touched, and lets it go. The VMM's vCPUs\n"
 	       "leave KVM_RUN with EINTR, as they do for any signal.\n"
 	       "\n"
+	       "With --from, the state is reconstructed from a recording instead (see\n"
+	       "kvmirq show), routing table and irqfds included, and saved as a snapshot.\n"
+	       "\n"
 	       "Options:\n"
 	       "  -p, --pid PID         the VMM process (needs root or CAP_SYS_PTRACE)\n"
+	       "  -f, --from FILE       reconstruct from this recording instead\n"
+	       "  -a, --at TIME         with --from: at TIME (end, SECONDS after the first\n"
+	       "                        event, or @NS of CLOCK_MONOTONIC); default end\n"
 	       "  -o, --output FILE     write the snapshot here\n"
 	       "  -q, --quiet           print nothing on success\n"
 	       "  -h, --help            show this help\n"
@@ -96,23 +105,57 @@ static int take_stopped(struct snapshot *s, pid_t pid, const struct snapshot_fd 
 	return ret;
 }
 
+static int save_reconstruction(const char *from, const struct state_time *at, const char *out,
+			       int quiet)
+{
+	struct snapshot s;
+	char err[512];
+	int ret = state_load(from, at, &s, err, sizeof(err));
+
+	if (!ret && strcmp(s.method, "recorded")) {
+		snprintf(err, sizeof(err), "%s is a snapshot already", from);
+		snapshot_free(&s);
+		ret = -EINVAL;
+	}
+	if (!ret) {
+		ret = snapshot_write(&s, out, err, sizeof(err));
+		if (!ret && !quiet)
+			fprintf(stderr, "kvmirq: %s: %zu controllers and %zu routing tables "
+					"reconstructed to %s\n",
+				from, s.nr_chips, s.nr_routing, out);
+		snapshot_free(&s);
+	}
+	if (ret)
+		fprintf(stderr, "kvmirq snapshot: %s\n", err);
+	return ret ? 1 : 0;
+}
+
 int cmd_snapshot(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' }, { "output", required_argument, NULL, 'o' },
+		{ "from", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },	 { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct snapshot_fd *fds = NULL;
-	const char *out = NULL;
+	struct state_time at = { STATE_AT_END };
+	const char *out = NULL, *from = NULL;
 	struct snapshot s;
 	size_t nr_fds = 0;
 	char err[512] = "";
 	pid_t pid = 0;
 	int c, quiet = 0, ret;
 
-	while ((c = getopt_long(argc, argv, "p:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:f:a:qh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			from = optarg;
+			break;
+		case 'a':
+			if (state_time_parse(optarg, &at))
+				return 2;
+			break;
 		case 'p':
 			pid = (pid_t)strtol(optarg, NULL, 10);
 			break;
@@ -129,10 +172,13 @@ int cmd_snapshot(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (pid <= 0 || !out || optind != argc) {
-		fprintf(stderr, "kvmirq snapshot: give --pid PID and -o FILE (see --help)\n");
+	if ((pid <= 0) == !from || !out || optind != argc) {
+		fprintf(stderr, "kvmirq snapshot: give --pid PID or --from RECORDING, and -o FILE "
+				"(see --help)\n");
 		return 2;
 	}
+	if (from)
+		return save_reconstruction(from, &at, out, quiet);
 	if (vmm_scan_fds(pid, &fds, &nr_fds, err, sizeof(err))) {
 		fprintf(stderr, "kvmirq snapshot: %s\n", err);
 		return 1;

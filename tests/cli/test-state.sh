@@ -50,6 +50,13 @@ expect 0 " and 24 GSI routes compared" -- $bin diff $tv $tv
 # the same recording at two moments: the MSIs it signalled in between
 expect 1 "irr\[3\]\.vectors: \{\} -> \{0x61,0x64\}" -- $bin diff --at 0.0017 --at-b end $tv $tv
 
+# a reconstruction saved as a snapshot reads back equal to the recording
+expect 0 "reconstructed to" -- $bin snapshot --from $tv -o "$tmp/tv.kvmsnap"
+expect 0 "^0 differences .* and 24 GSI routes compared" -- $bin diff "$tmp/tv.kvmsnap" $tv
+expect 1 "is a snapshot already" -- $bin snapshot --from $snap -o "$tmp/x.kvmsnap"
+expect 2 "give --pid PID or --from" -- $bin snapshot -o "$tmp/x.kvmsnap"
+expect 1 "not a KVM VMM|no KVM VM" -- $bin snapshot --pid $$ -o "$tmp/x.kvmsnap"
+
 # bad input
 expect 2 "one snapshot or recording" -- $bin show
 expect 2 "two snapshot files" -- $bin diff $snap
