@@ -7,11 +7,13 @@
  * tracepoint the running kernel lacks.
  */
 #pragma once
-#include "common.bpf.h"
+#include "aggregate.bpf.h"
 
 SEC("raw_tp/kvm_set_irq")
 int BPF_PROG(on_set_irq, unsigned int gsi, int level, int irq_source_id)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_SET_IRQ, -1, gsi, level);
 	struct kvmirq_ev_set_irq b = {
 		.gsi = gsi, .level = level, .irq_source_id = irq_source_id,
 	};
@@ -22,6 +24,9 @@ int BPF_PROG(on_set_irq, unsigned int gsi, int level, int irq_source_id)
 SEC("raw_tp/kvm_msi_set_irq")
 int BPF_PROG(on_msi_set_irq, __u64 address, __u64 data)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_MSI_SET_IRQ, -1,
+				       (address & 0xffffffffULL) << 32 | (__u32)data, address >> 32);
 	struct kvmirq_ev_msi_set_irq b = { .address = address, .data = data };
 
 	return EMIT_FIXED(KVMIRQ_EV_MSI_SET_IRQ, b);
@@ -30,6 +35,8 @@ int BPF_PROG(on_msi_set_irq, __u64 address, __u64 data)
 SEC("raw_tp/kvm_ioapic_set_irq")
 int BPF_PROG(on_ioapic_set_irq, __u64 entry, int pin, bool coalesced)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_IOAPIC_SET_IRQ, -1, pin, entry);
 	struct kvmirq_ev_ioapic_set_irq b = {
 		.entry = entry, .pin = pin, .coalesced = coalesced,
 	};
@@ -40,6 +47,9 @@ int BPF_PROG(on_ioapic_set_irq, __u64 entry, int pin, bool coalesced)
 SEC("raw_tp/kvm_pic_set_irq")
 int BPF_PROG(on_pic_set_irq, __u8 chip, __u8 pin, __u8 elcr, __u8 imr, bool coalesced)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_PIC_SET_IRQ, -1, (__u32)chip << 8 | pin,
+				       (__u32)imr << 8 | elcr);
 	struct kvmirq_ev_pic_set_irq b = {
 		.chip = chip, .pin = pin, .elcr = elcr, .imr = imr, .coalesced = coalesced,
 	};
@@ -50,6 +60,8 @@ int BPF_PROG(on_pic_set_irq, __u8 chip, __u8 pin, __u8 elcr, __u8 imr, bool coal
 SEC("raw_tp/kvm_apic_accept_irq")
 int BPF_PROG(on_apic_accept_irq, __u32 apicid, __u16 dm, __u16 tm, __u8 vec)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_APIC_ACCEPT_IRQ, apicid, vec, (__u32)dm << 16 | tm);
 	struct kvmirq_ev_apic_accept_irq b = {
 		.apicid = apicid, .delivery_mode = dm, .trig_mode = tm, .vector = vec,
 	};
@@ -66,6 +78,8 @@ static __always_inline __u32 lapic_vcpu_id(struct kvm_lapic *apic)
 SEC("raw_tp/kvm_eoi")
 int BPF_PROG(on_eoi, struct kvm_lapic *apic, int vector)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_EOI, lapic_vcpu_id(apic), vector, 0);
 	struct kvmirq_ev_eoi b = { .apicid = lapic_vcpu_id(apic), .vector = vector };
 
 	return EMIT_FIXED(KVMIRQ_EV_EOI, b);
@@ -74,6 +88,8 @@ int BPF_PROG(on_eoi, struct kvm_lapic *apic, int vector)
 SEC("raw_tp/kvm_pv_eoi")
 int BPF_PROG(on_pv_eoi, struct kvm_lapic *apic, int vector)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_PV_EOI, lapic_vcpu_id(apic), vector, 0);
 	struct kvmirq_ev_eoi b = { .apicid = lapic_vcpu_id(apic), .vector = vector };
 
 	return EMIT_FIXED(KVMIRQ_EV_PV_EOI, b);
@@ -82,6 +98,8 @@ int BPF_PROG(on_pv_eoi, struct kvm_lapic *apic, int vector)
 SEC("raw_tp/kvm_ack_irq")
 int BPF_PROG(on_ack_irq, unsigned int irqchip, unsigned int pin)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_ACK_IRQ, -1, irqchip << 16 | pin, 0);
 	struct kvmirq_ev_ack_irq b = { .irqchip = irqchip, .pin = pin };
 
 	return EMIT_FIXED(KVMIRQ_EV_ACK_IRQ, b);
@@ -90,6 +108,8 @@ int BPF_PROG(on_ack_irq, unsigned int irqchip, unsigned int pin)
 SEC("raw_tp/kvm_apic_ipi")
 int BPF_PROG(on_apic_ipi, __u32 icr_low, __u32 dest_id)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_APIC_IPI, -1, dest_id, icr_low);
 	struct kvmirq_ev_apic_ipi b = { .icr_low = icr_low, .dest_id = dest_id };
 
 	return EMIT_FIXED(KVMIRQ_EV_APIC_IPI, b);
@@ -103,6 +123,8 @@ int BPF_PROG(on_apic_ipi, __u32 icr_low, __u32 dest_id)
 SEC("raw_tp/kvm_inj_virq")
 int BPF_PROG(on_inj_virq, unsigned int vector)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_INJ_VIRQ, -1, vector, 0);
 	struct kvmirq_ev_inj_virq b = { .vector = vector };
 	bool has_soft = bpf_core_field_exists(struct trace_event_raw_kvm_inj_virq, soft);
 
@@ -117,6 +139,8 @@ int BPF_PROG(on_inj_virq, unsigned int vector)
 SEC("raw_tp/kvm_ioapic_delayed_eoi_inj")
 int BPF_PROG(on_ioapic_delayed_eoi, __u64 entry)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_IOAPIC_DELAYED_EOI, -1, entry & 0xff, entry);
 	struct kvmirq_ev_ioapic_delayed_eoi b = { .entry = entry };
 
 	return EMIT_FIXED(KVMIRQ_EV_IOAPIC_DELAYED_EOI, b);
@@ -125,6 +149,8 @@ int BPF_PROG(on_ioapic_delayed_eoi, __u64 entry)
 SEC("raw_tp/kvm_irq_line")
 int BPF_PROG(on_arm_irq_line, unsigned int type, int vcpu_idx, int irq_num, int level)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_ARM_IRQ_LINE, vcpu_idx, (__u32)irq_num, level);
 	struct kvmirq_ev_arm_irq_line b = {
 		.type = type, .vcpu_idx = vcpu_idx, .irq_num = irq_num, .level = level,
 	};
@@ -135,6 +161,8 @@ int BPF_PROG(on_arm_irq_line, unsigned int type, int vcpu_idx, int irq_num, int 
 SEC("raw_tp/vgic_update_irq_pending")
 int BPF_PROG(on_vgic_update_pending, unsigned long vcpu_id, __u32 irq, bool level)
 {
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_VGIC_UPDATE_PENDING, (__s32)vcpu_id, irq, level);
 	struct kvmirq_ev_vgic_update_pending b = {
 		.vcpu_id = vcpu_id, .irq = irq, .level = level,
 	};

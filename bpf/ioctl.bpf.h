@@ -7,7 +7,7 @@
  * ioctl_enter() and ioctl_exit().
  */
 #pragma once
-#include "common.bpf.h"
+#include "aggregate.bpf.h"
 
 #define KVMIO 0xAE
 #define ROUTING_ENTRY_SIZE 48
@@ -355,6 +355,13 @@ static __always_inline void ioctl_exit(long ret)
 	if (!in || !in->in_ioctl)
 		return;
 	id = in->ioctl_id;
+	if (aggregate) { /* kvmirq top: count it, and learn the VM's owner and name */
+		if (id != KVMIRQ_IOCTL_OTHER && id != KVMIRQ_IOCTL_RUN && id < KVMIRQ_IOCTL_ID_MAX)
+			aggregate_event(KVMIRQ_EV_IOCTL, -1,
+					id | (ret < 0 ? KVMIRQ_AGG_IOCTL_FAILED : 0), ret);
+		aggregate_note_vm(in->kvm);
+		goto done;
+	}
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !vm_wanted(in))
 		goto done;

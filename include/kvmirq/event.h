@@ -245,4 +245,38 @@ struct kvmirq_kind_counters {
 	__u64 dropped;	/* the ring buffer was full */
 };
 
+/*
+ * kvmirq top: counters aggregated in the kernel, one entry per VM, event
+ * kind, vCPU and detail, so rates need no record per event.
+ * detail by kind: SET_IRQ gsi; MSI_SET_IRQ address_lo << 32 | data (last:
+ * address_hi); IOAPIC_SET_IRQ pin (last: the entry); PIC_SET_IRQ chip << 8 |
+ * pin (last: imr << 8 | elcr); APIC_ACCEPT_IRQ, EOI, PV_EOI, INJ_VIRQ vector
+ * (vcpu: the target vCPU); ACK_IRQ irqchip << 16 | pin; APIC_IPI dest_id
+ * (last: icr_low); IOCTL ioctl_id | KVMIRQ_AGG_IOCTL_FAILED when it failed.
+ * SET_IRQ's last is the level.
+ */
+#define KVMIRQ_AGG_MAX_ENTRIES 16384
+#define KVMIRQ_AGG_IOCTL_FAILED 0x100
+
+struct kvmirq_agg_key {
+	__u64 vm; /* kernel address of struct kvm; 0 unattributed */
+	__u64 detail;
+	__u16 kind;
+	__u16 pad;
+	__s32 vcpu; /* KVMIRQ_NO_VCPU when none */
+};
+
+struct kvmirq_agg_value {
+	__u64 count;
+	__u64 last_ns;
+	__u64 last;
+};
+
+/* Per VM seen in a KVM ioctl: who runs it and what KVM calls it. */
+struct kvmirq_vm_info {
+	__u32 tgid;
+	__u32 pad;
+	char name[KVMIRQ_VM_NAME_LEN]; /* debugfs: "PID-FD" */
+};
+
 #endif /* KVMIRQ_EVENT_H */

@@ -79,6 +79,7 @@ static void set_filters(struct kvmirq_bpf *skel, const struct capture_options *o
 {
 	skel->rodata->filter_tgid = o->pid;
 	skel->rodata->count_only = o->count_only;
+	skel->rodata->aggregate = o->aggregate;
 	skel->rodata->filter_kinds = o->kinds ? o->kinds : ~0ULL;
 	skel->rodata->filter_ioctl_kinds = o->ioctl_kinds ? o->ioctl_kinds : ~0ULL;
 	if (o->vm[0]) {
@@ -200,6 +201,10 @@ static int try_strategy(struct capture *c, const struct capture_options *o,
 	set_wakeup(c->skel, mib);
 	bpf_map__set_max_entries(c->skel->maps.events, mib << 20);
 	c->status.ringbuf_mib = mib;
+	if (!o->aggregate) { /* top's maps: a token size when nothing aggregates */
+		bpf_map__set_max_entries(c->skel->maps.agg, 1);
+		bpf_map__set_max_entries(c->skel->maps.vm_info, 1);
+	}
 	choose_programs(c, strategy, inject);
 	libbpf_log[0] = '\0';
 	ret = kvmirq_bpf__load(c->skel);
@@ -345,6 +350,16 @@ int capture_read_counters(struct capture *c, struct kvmirq_kind_counters totals[
 	}
 	free(percpu);
 	return 0;
+}
+
+int capture_aggregate_fd(const struct capture *c)
+{
+	return bpf_map__fd(c->skel->maps.agg);
+}
+
+int capture_vm_info_fd(const struct capture *c)
+{
+	return bpf_map__fd(c->skel->maps.vm_info);
 }
 
 void capture_close(struct capture *c)

@@ -22,6 +22,8 @@ struct capture_options {
 	char vm[KVMIRQ_VM_NAME_LEN];	/* "PID-FD": only this VM; "" for all */
 	bool verbose;			/* libbpf's messages to stderr */
 	bool count_only;		/* only count delivery events per kind */
+	bool aggregate;			/* kvmirq top: count per VM, kind, vCPU and detail
+					 * in the kernel; no records */
 };
 
 #define CAPTURE_DEFAULT_RINGBUF_MIB 16
@@ -58,6 +60,9 @@ int capture_poll(struct capture *c, int timeout_ms);
 int capture_read_counters(struct capture *c,
 			  struct kvmirq_kind_counters totals[KVMIRQ_EV_KIND_MAX]);
 void capture_close(struct capture *c);
+/* aggregate mode: the map of counters and the map of VMs (kvm address -> info). */
+int capture_aggregate_fd(const struct capture *c);
+int capture_vm_info_fd(const struct capture *c);
 
 const char *strategy_name(enum kvmirq_strategy s);
 

@@ -7,18 +7,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands/commands.h"
-#include "model/registry.h"
 #include "model/state_load.h"
-#include "snapshot/remote.h"
-#include "snapshot/remote_io.h"
 #include "snapshot/snapshot.h"
-#include "snapshot/vmm_fds.h"
+#include "snapshot/take_pid.h"
 
 void cmd_snapshot_usage(void)
 {
@@ -46,63 +42,6 @@ void cmd_snapshot_usage(void)
 	       "\n"
 	       "Exit status: 0 on success, 1 when the VMM cannot be snapshotted (not a KVM\n"
 	       "VMM, already traced, no permission), 2 on bad usage.\n");
-}
-
-static void describe_process(struct snapshot *s, pid_t pid)
-{
-	char path[64], cmdline[4096];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(cmdline, 1, sizeof(cmdline), f);
-		fclose(f);
-	}
-	process_name_from_cmdline(cmdline, n, s->process_name, sizeof(s->process_name));
-	snprintf(s->method, sizeof(s->method), "ptrace");
-	s->pid = (uint32_t)pid;
-}
-
-static void name_vms(struct snapshot *s, pid_t pid, const struct snapshot_fd *fds, size_t n)
-{
-	char name[32];
-
-	for (size_t i = 0; i < n; i++) {
-		if (fds[i].kind != CHIP_FD_VM)
-			continue;
-		vmm_vm_name(pid, fds[i].fd, name, sizeof(name));
-		snapshot_add_vm(s, name);
-	}
-}
-
-/* Stop, read, restore. Signals that would end kvmirq wait until the VMM runs again. */
-static int take_stopped(struct snapshot *s, pid_t pid, const struct snapshot_fd *fds, size_t n,
-			char *err, size_t errlen)
-{
-	struct remote_stats st = { 0 };
-	struct snapshot_io io;
-	struct remote *r = NULL;
-	sigset_t block, old;
-	int ret, ret2;
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	ret = remote_open(&r, pid, err, errlen);
-	if (!ret) {
-		remote_io_init(&io, r);
-		ret = snapshot_take(s, &io, fds, n, err, errlen);
-		ret2 = remote_close(r, &st, ret ? NULL : err, ret ? 0 : errlen);
-		ret = ret ? ret : ret2;
-		s->stopped_ns = st.stopped_ns;
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ret;
 }
 
 static int save_reconstruction(const char *from, const struct state_time *at, const char *out,
@@ -138,11 +77,9 @@ int cmd_snapshot(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },	 { "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct snapshot_fd *fds = NULL;
 	struct state_time at = { STATE_AT_END };
 	const char *out = NULL, *from = NULL;
 	struct snapshot s;
-	size_t nr_fds = 0;
 	char err[512] = "";
 	pid_t pid = 0;
 	int c, quiet = 0, ret;
@@ -179,14 +116,7 @@ int cmd_snapshot(int argc, char **argv)
 	}
 	if (from)
 		return save_reconstruction(from, &at, out, quiet);
-	if (vmm_scan_fds(pid, &fds, &nr_fds, err, sizeof(err))) {
-		fprintf(stderr, "kvmirq snapshot: %s\n", err);
-		return 1;
-	}
-	snapshot_init(&s);
-	describe_process(&s, pid);
-	name_vms(&s, pid, fds, nr_fds);
-	ret = take_stopped(&s, pid, fds, nr_fds, err, sizeof(err));
+	ret = snapshot_take_pid(&s, pid, err, sizeof(err));
 	if (!ret)
 		ret = snapshot_write(&s, out, err, sizeof(err));
 	if (ret)
@@ -198,6 +128,5 @@ int cmd_snapshot(int argc, char **argv)
 			pid, s.process_name, s.nr_chips, (unsigned long long)s.reads,
 			(unsigned long long)s.failed_reads, (double)s.stopped_ns / 1e6);
 	snapshot_free(&s);
-	free(fds);
 	return ret ? 1 : 0;
 }

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Aggregation for `kvmirq top`: instead of a record per event, each program
+ * adds one to a per-CPU counter keyed by VM, kind, vCPU and detail (a GSI,
+ * a vector, an MSI message). The viewer reads the map once per refresh, so
+ * its cost does not grow with the interrupt rate.
+ */
+#pragma once
+#include "common.bpf.h"
+
+const volatile bool aggregate = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* entries per key seen, not 16384 x CPUs */
+	__uint(max_entries, KVMIRQ_AGG_MAX_ENTRIES);
+	__type(key, struct kvmirq_agg_key);
+	__type(value, struct kvmirq_agg_value);
+} agg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, struct kvmirq_vm_info);
+} vm_info SEC(".maps");
+
+/* The VM an event is for, as the record's header would say it. */
+static __always_inline __u64 aggregate_vm(const struct thread_state *st, __s32 *vcpu)
+{
+	if (st && st->inject_depth && st->inject_kvm) {
+		*vcpu = st->in_ioctl && st->kvm == st->inject_kvm ? st->vcpu_id : KVMIRQ_NO_VCPU;
+		return st->inject_kvm;
+	}
+	if (st && st->in_ioctl && st->kvm) {
+		*vcpu = st->vcpu_id;
+		return st->kvm;
+	}
+	*vcpu = KVMIRQ_NO_VCPU;
+	return 0;
+}
+
+/*
+ * Count one event. VCPU >= 0 names the target vCPU (an accepted interrupt's
+ * APIC id); otherwise the raising thread's vCPU is used. A full map counts
+ * as a drop of that kind.
+ */
+static __always_inline int aggregate_event(__u32 kind, __s32 vcpu, __u64 detail, __u64 last)
+{
+	struct thread_state *st;
+	struct kvmirq_agg_key key = { .kind = kind, .detail = detail };
+	struct kvmirq_agg_value *v, zero = {};
+	__s32 own_vcpu;
+
+	if (!event_wanted(kind, bpf_get_current_pid_tgid()))
+		return 0;
+	st = current_thread_state();
+	if (!vm_wanted(st))
+		return 0;
+	key.vm = aggregate_vm(st, &own_vcpu);
+	key.vcpu = vcpu >= 0 ? vcpu : own_vcpu;
+	v = bpf_map_lookup_elem(&agg, &key);
+	if (!v) {
+		bpf_map_update_elem(&agg, &key, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&agg, &key);
+		if (!v) {
+			count_kind(kind, true);
+			return 0;
+		}
+	}
+	v->count++;
+	v->last_ns = bpf_ktime_get_ns();
+	v->last = last;
+	return 0;
+}
+
+/* Remember who runs a VM and its debugfs name, the first time it is seen. */
+static __always_inline void aggregate_note_vm(__u64 kvm)
+{
+	struct kvmirq_vm_info info = { .tgid = bpf_get_current_pid_tgid() >> 32 };
+	struct dentry *d;
+
+	if (!kvm || bpf_map_lookup_elem(&vm_info, &kvm))
+		return;
+	if (bpf_core_field_exists(((struct kvm *)0)->debugfs_dentry)) {
+		d = BPF_CORE_READ((struct kvm *)kvm, debugfs_dentry);
+		if (d)
+			bpf_probe_read_kernel_str(info.name, sizeof(info.name),
+						  BPF_CORE_READ(d, d_name.name));
+	}
+	bpf_map_update_elem(&vm_info, &kvm, &info, BPF_NOEXIST);
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/registry.h"
+#include "snapshot/remote.h"
+#include "snapshot/remote_io.h"
+#include "snapshot/take_pid.h"
+#include "snapshot/vmm_fds.h"
+
+static void describe_process(struct snapshot *s, pid_t pid)
+{
+	char path[64], cmdline[4096];
+	size_t n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	f = fopen(path, "r");
+	if (f) {
+		n = fread(cmdline, 1, sizeof(cmdline), f);
+		fclose(f);
+	}
+	process_name_from_cmdline(cmdline, n, s->process_name, sizeof(s->process_name));
+	snprintf(s->method, sizeof(s->method), "ptrace");
+	s->pid = (uint32_t)pid;
+}
+
+static void name_vms(struct snapshot *s, pid_t pid, const struct snapshot_fd *fds, size_t n)
+{
+	char name[32];
+
+	for (size_t i = 0; i < n; i++) {
+		if (fds[i].kind != CHIP_FD_VM)
+			continue;
+		vmm_vm_name(pid, fds[i].fd, name, sizeof(name));
+		snapshot_add_vm(s, name);
+	}
+}
+
+/* Stop, read, restore. Signals that would end kvmirq wait until the VMM runs again. */
+static int take_stopped(struct snapshot *s, pid_t pid, const struct snapshot_fd *fds, size_t n,
+			char *err, size_t errlen)
+{
+	struct remote_stats st = { 0 };
+	struct snapshot_io io;
+	struct remote *r = NULL;
+	sigset_t block, old;
+	int ret, ret2;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	ret = remote_open(&r, pid, err, errlen);
+	if (!ret) {
+		remote_io_init(&io, r);
+		ret = snapshot_take(s, &io, fds, n, err, errlen);
+		ret2 = remote_close(r, &st, ret ? NULL : err, ret ? 0 : errlen);
+		ret = ret ? ret : ret2;
+		s->stopped_ns = st.stopped_ns;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+int snapshot_take_pid(struct snapshot *s, pid_t pid, char *err, size_t errlen)
+{
+	struct snapshot_fd *fds = NULL;
+	size_t nr_fds = 0;
+	int ret;
+
+	snapshot_init(s);
+	ret = vmm_scan_fds(pid, &fds, &nr_fds, err, errlen);
+	if (ret)
+		return ret;
+	describe_process(s, pid);
+	name_vms(s, pid, fds, nr_fds);
+	ret = take_stopped(s, pid, fds, nr_fds, err, errlen);
+	free(fds);
+	return ret;
+}
