@@ -14,6 +14,8 @@
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "kvmirq/tracefile.h"
+#include "model/state_load.h"
+#include "report/state_print.h"
 #include "report/event_print.h"
 #include "report/summary.h"
 #include "trace/trace_in.h"
@@ -38,6 +40,8 @@ void cmd_report_usage(void)
 	       "      --from SECONDS    only events at or after this time (from the first event)\n"
 	       "      --to SECONDS      only events before this time\n"
 	       "  -n, --limit N         at most N timeline events\n"
+	       "  -s, --state           then the controllers' state, reconstructed at the end\n"
+	       "                        (or at --to), with the routing table and irqfds\n"
 	       "  -h, --help            show this help\n"
 	       "\n"
 	       "Exit status: 0 on success, 1 when the file cannot be read, 2 on bad usage.\n");
@@ -126,8 +130,29 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 	json_newline(&j);
 }
 
+/* The controllers as the recording leaves them (at --to): model/reconstruct.h. */
+static int print_state(const char *path, const struct report_filter *f, bool json)
+{
+	struct state_time at = { f->to < 1e300 ? STATE_AT_OFFSET : STATE_AT_END };
+	struct state_print_options o = { .json = json };
+	struct snapshot s;
+	char err[512];
+
+	if (f->to < 1e300)
+		at.ns = f->to > 0 ? (uint64_t)(f->to * 1e9) : 0;
+	if (state_load(path, &at, &s, err, sizeof(err))) {
+		fprintf(stderr, "kvmirq report: %s\n", err);
+		return 1;
+	}
+	if (!json)
+		printf("\nController state reconstructed from the recording ('?': not known):\n");
+	state_print(&s, &o, stdout);
+	snapshot_free(&s);
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct report_filter *f, bool *json,
-		      bool *timeline, const char **path)
+		      bool *timeline, bool *state, const char **path)
 {
 	enum { OPT_VM = 256, OPT_FROM, OPT_TO };
 	static const struct option longopts[] = {
@@ -136,13 +161,15 @@ static int parse_args(int argc, char **argv, struct report_filter *f, bool *json
 		{ "events", required_argument, NULL, 'e' },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "to", required_argument, NULL, OPT_TO }, { "limit", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "state", no_argument, NULL, 's' },	{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "tjp:e:n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "tjp:e:n:sh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': *timeline = true; break;
+		case 's': *state = true; break;
 		case 'j': *json = true; break;
 		case OPT_VM: f->vm = strtoll(optarg, NULL, 10); break;
 		case 'p': f->pid = (unsigned int)strtoul(optarg, NULL, 10); break;
@@ -171,7 +198,7 @@ int cmd_report(int argc, char **argv)
 	struct trace_in *t = calloc(1, sizeof(*t));
 	struct event_printer printer;
 	struct summary s;
-	bool json = false, timeline = false;
+	bool json = false, timeline = false, state = false;
 	const char *path = NULL;
 	unsigned long long shown = 0;
 	const void *rec;
@@ -180,7 +207,7 @@ int cmd_report(int argc, char **argv)
 
 	if (!t)
 		return 1;
-	ret = parse_args(argc, argv, &f, &json, &timeline, &path);
+	ret = parse_args(argc, argv, &f, &json, &timeline, &state, &path);
 	if (ret) {
 		free(t);
 		return ret;
@@ -228,7 +255,7 @@ int cmd_report(int argc, char **argv)
 		summary_print_text(&s, &t->registry, stdout);
 	if (trace_in_warning(t))
 		fprintf(stderr, "kvmirq report: warning: %s: %s\n", path, trace_in_warning(t));
-	status = 0;
+	status = state ? print_state(path, &f, json) : 0;
 out:
 	event_printer_free(&printer);
 	summary_free(&s);

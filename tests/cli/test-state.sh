@@ -50,6 +50,9 @@ expect 0 " and 24 GSI routes compared" -- $bin diff $tv $tv
 # the same recording at two moments: the MSIs it signalled in between
 expect 1 "irr\[3\]\.vectors: \{\} -> \{0x61,0x64\}" -- $bin diff --at 0.0017 --at-b end $tv $tv
 
+expect 0 "Controller state reconstructed.*" -- $bin report --state $tv
+expect 0 '"chip":"routing"' -- $bin report --json --state $tv
+
 # a reconstruction saved as a snapshot reads back equal to the recording
 expect 0 "reconstructed to" -- $bin snapshot --from $tv -o "$tmp/tv.kvmsnap"
 expect 0 "^0 differences .* and 24 GSI routes compared" -- $bin diff "$tmp/tv.kvmsnap" $tv
