@@ -700,8 +700,12 @@ long remote_ioctl_buf(struct remote *r, int fd, unsigned long cmd, void *buf, si
  * From a syscall-exit-stop, bring the executor back to a stop inside
  * get_signal(), where the saved registers go back: PTRACE_INTERRUPT asks
  * for another trap once the current one ends, and it comes in get_signal()
- * on the way out to user space (an exit path that runs no signal code would
- * return -ERESTARTSYS to the program instead of restarting its syscall).
+ * on the way out to user space. The restart of the original syscall must
+ * happen in arch_do_signal_or_restart(), which runs only when the exit path
+ * sees a signal pending; an exit path that does not would hand -ERESTARTSYS
+ * to the program. Today PTRACE_DETACH itself marks the thread so
+ * (__ptrace_unlink() wakes it as for a signal), and restoring at the
+ * syscall-exit-stop would work too; this does not depend on it.
  * The registers meanwhile say "no syscall", at our syscall instruction with
  * getpid in rax: should the thread ever reach user space, it would stop at
  * that syscall's entry rather than run on.
@@ -759,9 +763,12 @@ static int back_to_get_signal(struct remote *r)
  * They stay pending (blocked) until the saved mask is back. */
 static void requeue_held(struct remote *r, size_t *late_from)
 {
-	size_t i;
+	size_t n = r->nr_held, i;
 
-	for (i = 0; i < r->nr_held; i++) {
+	/* Only those held so far: should the mask not block them (we failed
+	 * to set it), one put back could be dequeued and held again by the next
+	 * injection; that one is then sent plainly, and this loop still ends. */
+	for (i = 0; i < n; i++) {
 		long args[6] = { r->pid, r->threads[r->exec].tid, r->held[i].si_signo,
 				 (long)r->scratch, 0, 0 };
 		long ret;
@@ -777,7 +784,43 @@ static void requeue_held(struct remote *r, size_t *late_from)
 			break;
 		r->stats.signals_redelivered++;
 	}
+	/* from I on (the rest of the first N, and any held meanwhile): sent plainly */
 	*late_from = i;
+}
+
+/*
+ * The process died (SIGKILL) while we traced it. Its threads exit but, traced,
+ * wait for us, their tracer, to collect them; and its parent is not told
+ * before they are. Collect them. The main thread too, unless we are also its
+ * parent (then our caller reaps it): from a tracer that is not the parent,
+ * the wait only hands it back to the parent.
+ */
+static void reap_dead(struct remote *r)
+{
+	uint64_t deadline = deadline_ms(1000);
+	bool parent = false;
+	char path[64], line[128];
+	size_t i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)r->pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "PPid:", 5))
+			parent = (pid_t)atoi(line + 5) == getpid();
+	if (f)
+		fclose(f);
+	for (i = 0; i < r->nr_threads; i++) {
+		struct rthread *t = &r->threads[i];
+		int status;
+
+		if (t->state == T_GONE || (t->tid == r->pid && parent))
+			continue;
+		while (wait_tid(t->tid, &status, deadline) == 0 && !WIFEXITED(status) &&
+		       !WIFSIGNALED(status))
+			;
+		t->state = T_GONE;
+	}
 }
 
 /* Everything remote_close() does; also the undo of a failed remote_open(). */
@@ -852,9 +895,13 @@ static int teardown(struct remote *r)
 		}
 		if (!t || t->state != T_STOPPED)
 			continue;
-		if (ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)t->stop_sig) == 0 && t->stop_sig)
-			r->stats.signals_redelivered++;
-		t->state = T_GONE;
+		if (ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)t->stop_sig) == 0) {
+			if (t->stop_sig)
+				r->stats.signals_redelivered++;
+			t->state = T_GONE;
+		} else if (errno == ESRCH) {
+			r->dead = true; /* killed: left for reap_dead() */
+		}
 	}
 	if (r->t_first)
 		r->t_last = now_ns();
@@ -867,9 +914,12 @@ static int teardown(struct remote *r)
 				r->stats.signals_redelivered++;
 		}
 	}
-	if (r->dead && !first) {
-		first = -ESRCH;
-		seterr(r, "process %d died while stopped", (int)r->pid);
+	if (r->dead) {
+		reap_dead(r);
+		if (!first) {
+			first = -ESRCH;
+			seterr(r, "process %d died while stopped", (int)r->pid);
+		}
 	}
 	return first;
 }
@@ -1341,11 +1391,11 @@ static int open_stopped(struct remote *r)
 	r->scratch = (uint64_t)ret;
 	r->scratch_len = REMOTE_SCRATCH_SIZE;
 
-	/* The signal mask: read now, not at the initial stop. A thread stopped
-	 * in ppoll/pselect/sigsuspend runs with that call's temporary mask, the
-	 * real one kept aside; our first resume went through
-	 * restore_saved_sigmask(), so the mask now is the real one (and the
-	 * restarted call sets its temporary mask again itself). */
+	/* The signal mask. A thread stopped in ppoll/pselect/sigsuspend runs
+	 * with that call's temporary mask, the real one kept aside to restore;
+	 * PTRACE_GETSIGMASK gives the real one then, and anyway our first resume
+	 * went through restore_saved_sigmask(): the real mask is what goes back
+	 * (the restarted call sets its temporary mask again itself). */
 	if (ptrace(PTRACE_GETSIGMASK, ex->tid, (void *)sizeof(ksigset_t), &r->saved_mask) < 0) {
 		seterr(r, "PTRACE_GETSIGMASK of thread %d: %s", (int)ex->tid, strerror(errno));
 		return -errno;

@@ -78,9 +78,11 @@ int remote_arch_check_abi(const union remote_regs *regs, char *err, size_t errle
  * of those, rewinds rip by 2 and reloads rax to restart it. The registers we
  * load for an injected syscall must therefore say orig_rax = -1, or the
  * kernel would "restart" something into our rax and rip on the way out of
- * the stop. The saved registers, with the original orig_rax and rax, go back
- * last, at a stop inside get_signal(), so that the same logic then restarts
- * the original syscall exactly as it would have without us.
+ * the stop. (It takes rax being an -ERESTART* value too, and ours holds the
+ * syscall number; orig_rax = -1 makes it not depend on that.) The saved
+ * registers, with the original orig_rax and rax, go back last, at a stop
+ * inside get_signal(), so that the same logic then restarts the original
+ * syscall exactly as it would have without us.
  */
 void remote_arch_prepare(union remote_regs *regs, const union remote_regs *base, uint64_t insn,
 			 long nr, const long args[6])

@@ -265,10 +265,14 @@ static void test_mode(const char *mode, int cycles)
 		size_t j;
 
 		if (pre) {
-			/* as we attach: may be handled before, or be held and given back */
+			/* As we attach: handled before, or taken as we stop the thread
+			 * (a signal-delivery-stop, given back at detach), or (main,
+			 * the executor) held and given back. */
+			syscall(SYS_tgkill, c.pid, c.tid_reader, SIGUSR1);
+			syscall(SYS_tgkill, c.pid, c.tid_poller, SIGUSR1);
 			syscall(SYS_tgkill, c.pid, c.pid, SIGUSR1);
 			send_rt(c.pid, c.pid, 1000 + i);
-			sent_usr1++;
+			sent_usr1 += 3;
 			sent_rt++;
 			last_rt = 1000 + i;
 		}
@@ -509,6 +513,110 @@ static void test_seccomp(void)
 	CHECK_EQ(finish(&c), 0);
 }
 
+/* State letter of TID in process PID ('?' when unknown). */
+static char task_state(pid_t pid, pid_t tid)
+{
+	char path[64], line[128];
+	char st = '?';
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "State:", 6))
+			sscanf(line + 6, " %c", &st);
+	if (f)
+		fclose(f);
+	return st;
+}
+
+/*
+ * A process stopped by SIGSTOP, with signals already pending for its main
+ * thread: our first resume of the executor makes it dequeue them, always.
+ * They must be held and given back with their siginfo, the process must
+ * still be stopped after, and take them once on SIGCONT.
+ */
+static void test_stopped(void)
+{
+	struct remote_stats st;
+	struct remote *r;
+	struct child c;
+	char err[256], line[1024];
+	int i, rc;
+
+	if (spawn(&c, "read")) {
+		CHECK(!"child started");
+		return;
+	}
+	kill(c.pid, SIGSTOP);
+	for (i = 0; i < 1000 && task_state(c.pid, c.pid) != 'T'; i++)
+		usleep(1000);
+	CHECK_EQ(task_state(c.pid, c.pid), 'T');
+	syscall(SYS_tgkill, c.pid, c.pid, SIGUSR1);
+	send_rt(c.pid, c.pid, 4242);
+
+	rc = remote_open(&r, c.pid, err, sizeof(err));
+	CHECK_EQ(rc, 0);
+	if (!rc) {
+		CHECK_EQ(remote_syscall(r, SYS_getpid, NULL), c.pid);
+		memset(&st, 0, sizeof(st));
+		CHECK_EQ(remote_close(r, &st, err, sizeof(err)), 0);
+		CHECK(st.signals_redelivered >= 2); /* SIGUSR1 and the RT one */
+	} else {
+		fprintf(stderr, "stopped: remote_open: %s\n", err);
+	}
+	usleep(20000);
+	/* still stopped, every thread of it */
+	CHECK_EQ(task_state(c.pid, c.pid), 'T');
+	CHECK_EQ(task_state(c.pid, c.tid_reader), 'T');
+	kill(c.pid, SIGCONT);
+	CHECK(wait_signals(&c, 1, 1, line, sizeof(line)) == 0);
+	CHECK_EQ(field(line, "usr1"), 1);
+	CHECK_EQ(field(line, "rt"), 1);
+	CHECK_EQ(field(line, "rtval"), 4242);
+	CHECK_EQ(field(line, "rtcode"), SI_QUEUE);
+	CHECK_EQ(field(line, "rtpid"), getpid());
+	CHECK_EQ(field(line, "mask_err"), 0);
+	CHECK_EQ(field(line, "read_err"), 0);
+	CHECK_EQ(write(c.p3, "after-stop", 10), 10);
+	CHECK(expect(&c, "READ after-stop", line, sizeof(line)) == 0);
+	CHECK_EQ(finish(&c), 0);
+}
+
+/* SIGKILL while attached: errors, no hang, and its parent can reap it. */
+static void test_killed(void)
+{
+	struct remote *r;
+	struct child c;
+	char err[256];
+	int status = 0, rc;
+	uint64_t t0;
+
+	if (spawn(&c, "busy")) {
+		CHECK(!"child started");
+		return;
+	}
+	rc = remote_open(&r, c.pid, err, sizeof(err));
+	CHECK_EQ(rc, 0);
+	if (!rc) {
+		CHECK_EQ(remote_syscall(r, SYS_getpid, NULL), c.pid);
+		kill(c.pid, SIGKILL);
+		usleep(20000);
+		CHECK_EQ(remote_syscall(r, SYS_getpid, NULL), -ESRCH);
+		t0 = now_ms();
+		CHECK_EQ(remote_close(r, NULL, err, sizeof(err)), -ESRCH);
+		CHECK(now_ms() - t0 < 2000);
+		CHECK(strstr(err, "died") != NULL);
+	}
+	CHECK_EQ(waitpid(c.pid, &status, 0), c.pid);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	close(c.cmd);
+	close(c.out);
+	close(c.p3);
+	close(c.p4);
+	close(c.p5);
+}
+
 static void test_kvm(void)
 {
 	struct snapshot_fd *fds = NULL;
@@ -645,6 +753,8 @@ int main(void)
 #endif
 	test_refusals();
 	test_seccomp();
+	test_stopped();
+	test_killed();
 	test_mode("read", 100);
 	test_mode("ppoll", 100);
 	test_mode("busy", 100);
