@@ -823,6 +823,40 @@ static void reap_dead(struct remote *r)
 	}
 }
 
+/*
+ * Threads seized that never stopped (remote_open() timed out on them): our
+ * stop request is still pending, and they would stop, with nobody to let
+ * them go, when they wake. The others are running again; wait for these
+ * to stop and let them go too.
+ */
+static void release_stragglers(struct remote *r)
+{
+	uint64_t deadline = deadline_ms(REMOTE_STRAGGLER_TIMEOUT_MS);
+	size_t i;
+
+	for (i = 0; i < r->nr_threads; i++) {
+		struct rthread *t = &r->threads[i];
+		int status;
+
+		while (t->state == T_RUNNING) {
+			if (wait_tid(t->tid, &status, deadline) ||
+			    WIFEXITED(status) || WIFSIGNALED(status)) {
+				t->state = T_GONE;
+				break;
+			}
+			if (!WIFSTOPPED(status))
+				continue;
+			/* whatever the stop, DETACH ends it; a signal-delivery-stop's
+			 * signal goes with it */
+			ptrace(PTRACE_DETACH, t->tid, NULL,
+			       (void *)(long)(status >> 16 || WSTOPSIG(status) == (SIGTRAP | 0x80)
+						      ? 0
+						      : WSTOPSIG(status)));
+			t->state = T_GONE;
+		}
+	}
+}
+
 /* Everything remote_close() does; also the undo of a failed remote_open(). */
 static int teardown(struct remote *r)
 {
@@ -906,6 +940,7 @@ static int teardown(struct remote *r)
 	if (r->t_first)
 		r->t_last = now_ns();
 	unboost(&fifo, old_policy, &old_param);
+	release_stragglers(r);
 	/* Held signals that could not be queued with their siginfo (the scratch
 	 * area was gone, or the seccomp filter said no): sent again, plainly. */
 	if (!r->dead) {
@@ -1204,6 +1239,48 @@ static int wait_stopped(struct remote *r, struct rthread *t, uint64_t deadline)
 }
 
 /*
+ * Wait up to REMOTE_D_WAIT_MS for no thread to be in an uninterruptible
+ * sleep: ptrace cannot stop one there, and we would be left holding it.
+ * 0, or -EAGAIN naming one.
+ */
+static int wait_not_uninterruptible(struct remote *r)
+{
+	uint64_t deadline = deadline_ms(REMOTE_D_WAIT_MS);
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)r->pid);
+	for (;;) {
+		pid_t stuck = 0;
+		struct pstatus ts;
+		struct dirent *e;
+		DIR *d = opendir(path);
+
+		if (!d)
+			return 0; /* gone: seize_all() says so */
+		while (!stuck && (e = readdir(d))) {
+			pid_t tid = (pid_t)atoi(e->d_name);
+
+			if (tid > 0 && !read_pstatus(r->pid, tid, &ts) && ts.state == 'D')
+				stuck = tid;
+		}
+		closedir(d);
+		if (!stuck)
+			return 0;
+		if (now_ns() >= deadline) {
+			seterr(r,
+			       "thread %d of process %d (%s) stays in an uninterruptible sleep (I/O, or a vfork parent), where ptrace cannot stop it: try again",
+			       (int)stuck, (int)r->pid, ts.name);
+			return -EAGAIN;
+		}
+		{
+			struct timespec t = { 0, 1000000 };
+
+			nanosleep(&t, NULL);
+		}
+	}
+}
+
+/*
  * Seize and stop every thread. A thread can be created by one not yet
  * stopped: after all known threads are stopped /proc/PID/task is read
  * again, until a reading finds no new thread (stopped threads create none).
@@ -1436,6 +1513,14 @@ int remote_open(struct remote **rp, pid_t pid, char *err, size_t errlen)
 	}
 	/* before stopping anything: the vDSO does not move */
 	rc = find_insn(r);
+	if (rc) {
+		snprintf(err, errlen, "%s", r->msg);
+		free_remote(r);
+		return rc;
+	}
+	/* (the variable is for tests/unit/test_remote.c, to reach the path
+	 * of a thread that does not stop) */
+	rc = getenv("KVMIRQ_REMOTE_NO_D_CHECK") ? 0 : wait_not_uninterruptible(r);
 	if (rc) {
 		snprintf(err, errlen, "%s", r->msg);
 		free_remote(r);

@@ -38,10 +38,16 @@
  *    Ctrl-C cannot kill us while the executor runs our registers (the
  *    kernel would then detach it in that state). A crash of this process
  *    in that window still would: keep the window short.
- *  - every wait has a deadline: a thread that does not stop within
- *    REMOTE_STOP_TIMEOUT_MS (uninterruptible sleep, vfork parent) makes
- *    remote_open() fail; an injected syscall that does not return within
- *    REMOTE_SYSCALL_TIMEOUT_MS is interrupted and fails with -ETIMEDOUT.
+ *  - a process with a thread in an uninterruptible sleep (I/O, a vfork
+ *    parent), which ptrace cannot stop, is refused (-EAGAIN) before anything
+ *    is touched, unless it leaves it within REMOTE_D_WAIT_MS;
+ *  - every wait has a deadline: a thread that still does not stop within
+ *    REMOTE_STOP_TIMEOUT_MS makes remote_open() fail (-ETIMEDOUT) and is
+ *    released as described at REMOTE_STRAGGLER_TIMEOUT_MS; one that never
+ *    stops stays attached, and would stop if it ever woke, until this
+ *    process exits (the kernel then detaches it); an injected syscall that
+ *    does not return within REMOTE_SYSCALL_TIMEOUT_MS is interrupted and
+ *    fails with -ETIMEDOUT.
  *
  * Every ptrace request must come from the thread that attached: call
  * remote_open(), remote_syscall() ... remote_close() from one thread.
@@ -67,8 +73,16 @@ struct remote_stats {
 /* The scratch area remote_open() maps in the process (RW, private, anonymous). */
 #define REMOTE_SCRATCH_SIZE (64 * 1024)
 /* How long a thread may take to stop, and an injected syscall to return. */
-#define REMOTE_STOP_TIMEOUT_MS 3000
-#define REMOTE_SYSCALL_TIMEOUT_MS 3000
+#define REMOTE_STOP_TIMEOUT_MS 1000
+#define REMOTE_SYSCALL_TIMEOUT_MS 1000
+/* A thread that did not stop in time (it went into an uninterruptible sleep
+ * as we stopped the others) stays seized with our stop request pending: the
+ * others are let go at once, and it is waited for this long more, to be let
+ * go too as soon as it stops. */
+#define REMOTE_STRAGGLER_TIMEOUT_MS 10000
+/* Before stopping anything: how long to wait for no thread to be in an
+ * uninterruptible sleep ('D': I/O, a vfork parent), else -EAGAIN. */
+#define REMOTE_D_WAIT_MS 500
 
 /*
  * Seize every thread of process PID (PTRACE_SEIZE, PTRACE_INTERRUPT), wait
@@ -81,7 +95,8 @@ struct remote_stats {
  * -EINVAL (ourselves, our tracer, not a process id but a thread id), -ESRCH
  * (no such process, a zombie), -EBUSY (already traced), -EPERM (no right to
  * ptrace it, or its seccomp filter), -ENOTSUP (not x86_64, a 32-bit process),
- * -ETIMEDOUT (a thread that does not stop).
+ * -EAGAIN (a thread in an uninterruptible sleep: try again), -ETIMEDOUT (a
+ * thread that does not stop).
  */
 int remote_open(struct remote **rp, pid_t pid, char *err, size_t errlen);
 

@@ -15,6 +15,8 @@
  *   futex   pthread_cond_wait(), woken by the "wake" command
  *   kvm     a KVM VM with an in-kernel irqchip, one vCPU in KVM_RUN (halted),
  *           a known IOAPIC redirection entry; commands on fd 0
+ *   vfork   vfork()s a child that sleeps 6 s: main spends that long in an
+ *           uninterruptible sleep (D), where ptrace cannot stop it
  *   seccomp-deny   a seccomp filter that kills the process on munmap
  *   seccomp-allow  a seccomp filter that kills it on reboot only
  * In the first five, other threads: a sleeper (nanosleep), a reader (read()
@@ -46,6 +48,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -608,6 +611,21 @@ int main(int argc, char **argv)
 		for (;;) {
 			sleep_once(&main_iters, &main_err);
 			check_mask();
+		}
+	} else if (!strcmp(mode, "vfork")) {
+		for (;;) {
+			pid_t p = vfork();
+
+			if (p == 0) {
+				struct timespec d = { 6, 0 };
+
+				syscall(SYS_nanosleep, &d, NULL);
+				_exit(0);
+			}
+			if (p > 0)
+				waitpid(p, NULL, 0);
+			inc(&main_iters);
+			say("VFORKED %lu", get(&main_iters));
 		}
 	} else if (!strcmp(mode, "futex")) {
 		for (;;) {

@@ -8,6 +8,7 @@
  * are read from inside it.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
@@ -617,6 +618,90 @@ static void test_killed(void)
 	close(c.p5);
 }
 
+/* No thread of PID traced (by us) any more, within 3 s. */
+static int all_untraced(pid_t pid)
+{
+	uint64_t end = now_ms() + 3000;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	do {
+		int traced = 0;
+		struct dirent *e;
+		DIR *d = opendir(path);
+
+		if (!d)
+			return -1;
+		while ((e = readdir(d))) {
+			char sp[384], l[128];
+			FILE *f;
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(sp, sizeof(sp), "%s/%s/status", path, e->d_name);
+			f = fopen(sp, "r");
+			while (f && fgets(l, sizeof(l), f))
+				if (!strncmp(l, "TracerPid:", 10) && atoi(l + 10) != 0)
+					traced++;
+			if (f)
+				fclose(f);
+		}
+		closedir(d);
+		if (!traced)
+			return 0;
+		usleep(10000);
+	} while (now_ms() < end);
+	return -1;
+}
+
+/*
+ * The main thread waits in vfork() for 6 s: an uninterruptible sleep,
+ * where ptrace cannot stop it. Refused (-EAGAIN) without touching anything;
+ * and when the check is skipped, remote_open() times out, lets every other
+ * thread go at once and the main thread as soon as it stops.
+ */
+static void test_vfork(void)
+{
+	struct remote *r = NULL;
+	struct child c;
+	char err[256], line[1024];
+	uint64_t t0, dt;
+	int rc;
+
+	if (spawn(&c, "vfork")) {
+		CHECK(!"child started");
+		return;
+	}
+	usleep(200000);
+	CHECK_EQ(task_state(c.pid, c.pid), 'D');
+	t0 = now_ms();
+	rc = remote_open(&r, c.pid, err, sizeof(err));
+	dt = now_ms() - t0;
+	CHECK_EQ(rc, -EAGAIN);
+	CHECK(strstr(err, "uninterruptible") != NULL);
+	CHECK(dt >= REMOTE_D_WAIT_MS && dt < REMOTE_D_WAIT_MS + 1000);
+	CHECK_EQ(all_untraced(c.pid), 0);
+
+	setenv("KVMIRQ_REMOTE_NO_D_CHECK", "1", 1);
+	t0 = now_ms();
+	rc = remote_open(&r, c.pid, err, sizeof(err));
+	dt = now_ms() - t0;
+	unsetenv("KVMIRQ_REMOTE_NO_D_CHECK");
+	CHECK_EQ(rc, -ETIMEDOUT);
+	CHECK(strstr(err, "did not stop") != NULL);
+	/* the stop timeout, then until the vfork child exits (6 s after it began) */
+	CHECK(dt >= REMOTE_STOP_TIMEOUT_MS && dt < 6000 + 1000);
+	printf("vfork: %s; remote_open returned after %llu ms\n", err, (unsigned long long)dt);
+	CHECK_EQ(all_untraced(c.pid), 0);
+	CHECK(expect(&c, "VFORKED 1", line, sizeof(line)) == 0);
+	CHECK(get_status(&c, line, sizeof(line)) == 0);
+	CHECK_EQ(field(line, "mask_err"), 0);
+	CHECK_EQ(field(line, "sleep_err"), 0);
+	CHECK_EQ(field(line, "read_err"), 0);
+	CHECK_EQ(field(line, "busy_err"), 0);
+	CHECK_EQ(finish(&c), 0);
+}
+
 static void test_kvm(void)
 {
 	struct snapshot_fd *fds = NULL;
@@ -755,6 +840,7 @@ int main(void)
 	test_seccomp();
 	test_stopped();
 	test_killed();
+	test_vfork();
 	test_mode("read", 100);
 	test_mode("ppoll", 100);
 	test_mode("busy", 100);
