@@ -76,12 +76,17 @@ struct top_vcpu {
 	int32_t vcpu;
 	double injections, eois; /* per second */
 	uint64_t total_injections, total_eois;
+	/* interrupts its LAPIC accepted (kvm_apic_accept_irq): what a VMM that runs
+	 * no vCPU still shows; 0 where the source does not count them */
+	double accepted;
+	uint64_t total_accepted;
 };
 
 /* Replay position and controls (replay frames only). */
 struct top_replay {
 	uint64_t start_ns, end_ns; /* first and last event of the recording */
 	uint64_t position_ns;	   /* the time of the last event applied */
+	uint64_t clock_ns;	   /* the playback clock: rates are over the window before it */
 	uint64_t event, nr_events; /* events applied, of how many (0: not counted yet) */
 	double speed;		   /* 1.0: real time */
 	bool paused;

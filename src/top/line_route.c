@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "chips/models.h"
+#include "top/line_route.h"
+
+#define IRQCHIP_IOAPIC	2  /* KVM_IRQCHIP_IOAPIC; 0 and 1 are the two PICs */
+#define X86_PIC_GSIS	16 /* KVM's default routing: GSIs 0-15 reach a PIC and the IOAPIC */
+#define X86_IOAPIC_PINS 24
+
+bool snapshot_is_x86(const struct snapshot *s)
+{
+	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i386", 4) ||
+	       !strncmp(s->machine, "i686", 4);
+}
+
+static const struct vm_routing *routing_of(const struct snapshot *s, uint32_t vm)
+{
+	for (size_t i = 0; i < s->nr_routing; i++)
+		if (s->routing[i].vm == vm)
+			return &s->routing[i];
+	return NULL;
+}
+
+static void append(char *buf, size_t len, const char *what)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", what);
+}
+
+/* One routing entry as a short target: "ioapic 9", "pic-slave 1", "msi". */
+static void entry_target(const struct route_view *v, bool x86, char *buf, size_t len)
+{
+	static const char *const x86_chips[] = { "pic", "pic-slave", "ioapic" };
+
+	if (v->type == 1 && x86 && v->irqchip <= IRQCHIP_IOAPIC)
+		snprintf(buf, len, "%s %u", x86_chips[v->irqchip], v->pin);
+	else if (v->type == 1)
+		snprintf(buf, len, "chip%u %u", v->irqchip, v->pin);
+	else if (v->type == 2)
+		snprintf(buf, len, "msi");
+	else if (v->type == 4)
+		snprintf(buf, len, "hv-sint");
+	else
+		snprintf(buf, len, "type %u", v->type);
+}
+
+/* The route text, and the IOAPIC pin the GSI reaches (-1: none). */
+static int route_text(const struct snapshot *s, bool default_routing, struct top_line *l)
+{
+	const struct vm_routing *r = routing_of(s, l->vm);
+	bool x86 = snapshot_is_x86(s);
+	char target[32];
+	int pin = -1;
+
+	l->route[0] = '\0';
+	if (r && r->table_known) {
+		for (size_t i = 0; i < r->nr_entries; i++) {
+			struct route_view v;
+
+			routing_entry_view(r->entries[i], s->byte_order_big, &v);
+			if (v.gsi != l->gsi)
+				continue;
+			entry_target(&v, x86, target, sizeof(target));
+			append(l->route, sizeof(l->route), target);
+			if (x86 && v.type == 1 && v.irqchip == IRQCHIP_IOAPIC)
+				pin = (int)v.pin;
+		}
+		if (!l->route[0])
+			snprintf(l->route, sizeof(l->route), "none");
+		return pin;
+	}
+	if (!default_routing || !x86)
+		return -1; /* unknown */
+	if (l->gsi >= X86_IOAPIC_PINS) {
+		snprintf(l->route, sizeof(l->route), "none");
+		return -1;
+	}
+	snprintf(l->route, sizeof(l->route), "ioapic %u", l->gsi);
+	if (l->gsi < X86_PIC_GSIS) {
+		snprintf(target, sizeof(target), "%s %u", l->gsi < 8 ? "pic" : "pic-slave",
+			 l->gsi % 8);
+		append(l->route, sizeof(l->route), target);
+	}
+	return (int)l->gsi;
+}
+
+struct pin_ctx {
+	unsigned pin;
+	int trigger, masked;
+};
+
+static int pin_value(void *ctx, const struct chip_value *v)
+{
+	struct pin_ctx *p = ctx;
+
+	if (!v->field || v->element != p->pin || strcmp(v->reg->name, "redir") || !v->known)
+		return 0;
+	if (!strcmp(v->field->name, "trigger"))
+		p->trigger = (int)v->value;
+	else if (!strcmp(v->field->name, "masked"))
+		p->masked = (int)v->value;
+	return 0;
+}
+
+void top_line_route(const struct snapshot *s, bool default_routing, struct top_line *l)
+{
+	int pin = route_text(s, default_routing, l);
+	struct pin_ctx p = { .trigger = -1, .masked = -1 };
+
+	l->trigger = l->masked = -1;
+	if (pin < 0)
+		return;
+	p.pin = (unsigned)pin;
+	for (size_t i = 0; i < s->nr_chips; i++)
+		if (s->chips[i].model == &chip_model_x86_ioapic && s->chips[i].vm == l->vm)
+			chip_decode(&s->chips[i], pin_value, &p);
+	l->trigger = p.trigger;
+	l->masked = p.masked;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where a GSI goes and how its pin is programmed, from decoded state: the
+ * VM's GSI routing table (or KVM's default x86 routing when the VMM created
+ * the irqchip and never replaced it) and the IOAPIC redirection entry of the
+ * pin it reaches. What the state does not know stays unknown.
+ */
+#ifndef KVMIRQ_LINE_ROUTE_H
+#define KVMIRQ_LINE_ROUTE_H
+
+#include <stdbool.h>
+
+#include "snapshot/snapshot.h"
+#include "top/frame.h"
+
+/* Does the snapshot come from an x86 host (its routing's irqchip numbers). */
+bool snapshot_is_x86(const struct snapshot *s);
+
+/* Fill LINE's route, trigger and masked for LINE->vm and LINE->gsi. DEFAULT_ROUTING:
+ * the VM has KVM's default x86 routing when the state holds no table of its own. */
+void top_line_route(const struct snapshot *s, bool default_routing, struct top_line *line);
+
+#endif
