@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One controller's registers, decoded field by field (chips/chip.h), each
+ * register element on a line that wraps at the screen's edge. A value that
+ * changed since the previous frame is highlighted; one the state does not
+ * know shows "?". The header says how old the read under the values is; r
+ * reads the controller again (live), z hides registers that are all zero.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "panel.h"
+#include "screen.h"
+#include "top/format.h"
+#include "top/vm_detail.h"
+
+#define LABEL_MAX 20
+
+struct shown_value {
+	const struct chip_register *reg;
+	unsigned element;
+	char label[64]; /* the register element: "redir[9]" */
+	char field[40]; /* "vector"; "" for a register without fields */
+	bool known, changed;
+	uint64_t value;
+	char text[72];
+};
+
+struct values {
+	struct shown_value *v;
+	size_t n, cap;
+};
+
+struct chip_screen {
+	struct ui_screen base;
+	uint32_t vm;
+	char model[32];
+	int32_t index;
+	char title[64];
+	bool found;		  /* the frame's state has it */
+	uint64_t time_ns, now_ns; /* when it was read; the frame's time */
+	bool replay;
+	size_t unknown, changed;
+	struct values values;
+	bool skip_zero;
+	struct ui_panel scroll; /* selected = the first line shown */
+};
+
+static const struct chip_state *find(const struct chip_screen *s, const struct top_frame *f)
+{
+	for (size_t i = 0; f->state && i < f->state->nr_chips; i++) {
+		const struct chip_state *c = &f->state->chips[i];
+
+		if (c->vm == s->vm && c->index == s->index && !strcmp(c->model_name, s->model))
+			return c;
+	}
+	return NULL;
+}
+
+static int keep_value(void *ctx, const struct chip_value *v)
+{
+	struct values *vals = ctx;
+	struct shown_value *out;
+	const char *field = v->field ? v->field->name : NULL;
+
+	if (vals->n == vals->cap) {
+		size_t cap = vals->cap ? vals->cap * 2 : 256;
+		struct shown_value *p = realloc(vals->v, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		vals->v = p;
+		vals->cap = cap;
+	}
+	out = &vals->v[vals->n++];
+	memset(out, 0, sizeof(*out));
+	out->reg = v->reg;
+	out->element = v->element;
+	snprintf(out->label, sizeof(out->label), "%s", v->name);
+	if (field) { /* the name up to the field: "redir[3]" */
+		out->label[strlen(v->name) - strlen(field) - 1] = '\0';
+		snprintf(out->field, sizeof(out->field), "%s", field);
+	}
+	out->known = v->known;
+	out->value = v->value;
+	if (v->known)
+		chip_value_format(v, out->text, sizeof(out->text));
+	else
+		snprintf(out->text, sizeof(out->text), "?");
+	return 0;
+}
+
+/* A new frame: decode again, and mark what differs from the previous one. */
+static void chip_frame(struct ui_screen *base, const struct top_frame *f)
+{
+	struct chip_screen *s = (struct chip_screen *)base;
+	const struct chip_state *c = find(s, f);
+	struct values fresh = { 0 };
+	bool comparable;
+
+	s->found = c != NULL;
+	s->now_ns = f->time_ns;
+	s->replay = f->is_replay;
+	if (!c)
+		return;
+	top_chip_title(c, s->title, sizeof(s->title));
+	s->time_ns = c->time_ns;
+	chip_decode(c, keep_value, &fresh);
+	comparable = fresh.n == s->values.n;
+	s->unknown = s->changed = 0;
+	for (size_t i = 0; i < fresh.n; i++) {
+		const struct shown_value *old = comparable ? &s->values.v[i] : NULL;
+
+		fresh.v[i].changed =
+			old && (old->known != fresh.v[i].known || old->value != fresh.v[i].value);
+		s->changed += fresh.v[i].changed;
+		s->unknown += !fresh.v[i].known;
+	}
+	free(s->values.v);
+	s->values = fresh;
+}
+
+/* Register elements all of whose values are known zeros (hidden by z). */
+static bool all_zero(const struct values *vals, size_t first, size_t end)
+{
+	for (size_t i = first; i < end; i++)
+		if (!vals->v[i].known || vals->v[i].value)
+			return false;
+	return true;
+}
+
+static size_t group_end(const struct values *vals, size_t first)
+{
+	size_t i = first + 1;
+
+	while (i < vals->n && vals->v[i].reg == vals->v[first].reg &&
+	       vals->v[i].element == vals->v[first].element)
+		i++;
+	return i;
+}
+
+/* Short column titles for the fields of register arrays shown as tables. */
+static const struct {
+	const char *field, *title;
+} short_titles[] = {
+	{ "vector", "vec" },	       { "delivery_mode", "deliv" }, { "dest_mode", "dmode" },
+	{ "delivery_status", "pend" }, { "polarity", "pol" },	     { "remote_irr", "rirr" },
+	{ "trigger", "trig" },	       { "masked", "mask" },	     { "dest_id", "dest" },
+};
+
+static const char *column_title(const char *field)
+{
+	for (size_t i = 0; i < sizeof(short_titles) / sizeof(short_titles[0]); i++)
+		if (!strcmp(short_titles[i].field, field))
+			return short_titles[i].title;
+	return field;
+}
+
+/* The pieces of the layout, line by line; PUT NULL only counts the lines. */
+typedef void put_fn(void *ctx, int line, int x, const char *text, enum ui_role role);
+
+static enum ui_role value_role(const struct shown_value *v)
+{
+	return v->changed ? UI_CHANGED : !v->known ? UI_UNKNOWN : UI_NORMAL;
+}
+
+#define MAX_FIELDS 32
+
+/* An array register whose fields fit side by side: one header, then one row per
+ * element. Column widths in WIDTHS; false when it does not fit. */
+static bool table_widths(const struct values *vals, size_t first, int label_width, int width,
+			 int *widths)
+{
+	const struct chip_register *reg = vals->v[first].reg;
+	size_t nr = group_end(vals, first) - first;
+	int total = label_width;
+
+	if (reg->count < 2 || !reg->fields || nr > MAX_FIELDS)
+		return false;
+	for (size_t f = 0; f < nr; f++)
+		widths[f] = (int)strlen(column_title(vals->v[first + f].field));
+	for (size_t i = first; i < vals->n && vals->v[i].reg == reg; i++) {
+		size_t f = (i - first) % nr;
+
+		if (ui_text_cells(vals->v[i].text) > widths[f])
+			widths[f] = ui_text_cells(vals->v[i].text);
+	}
+	for (size_t f = 0; f < nr; f++)
+		total += widths[f] + 1;
+	return total <= width;
+}
+
+static int lay_out(const struct chip_screen *s, int width, put_fn *put, void *ctx)
+{
+	int label_width = 0, line = 0, widths[MAX_FIELDS];
+	const struct chip_register *table = NULL; /* the register shown as a table */
+	char text[160];
+
+	for (size_t i = 0; i < s->values.n; i++) {
+		int w = (int)strlen(s->values.v[i].label) + 1;
+
+		label_width = w > label_width ? (w > LABEL_MAX ? LABEL_MAX : w) : label_width;
+	}
+	for (size_t first = 0, end; first < s->values.n; first = end) {
+		const struct chip_register *reg = s->values.v[first].reg;
+		int x = label_width;
+
+		end = group_end(&s->values, first);
+		if (reg != table && s->values.v[first].element == 0 &&
+		    table_widths(&s->values, first, label_width, width, widths)) {
+			table = reg; /* its titles once, above its first element */
+			for (size_t i = first; put && i < end; i++) {
+				snprintf(text, sizeof(text), "%-*s", widths[i - first],
+					 column_title(s->values.v[i].field));
+				put(ctx, line, x, text, UI_COLUMNS);
+				x += widths[i - first] + 1;
+			}
+			line++;
+			x = label_width;
+		}
+		if (s->skip_zero && all_zero(&s->values, first, end))
+			continue;
+		if (put)
+			put(ctx, line, 0, s->values.v[first].label, UI_SECTION);
+		for (size_t i = first; i < end; i++) {
+			const struct shown_value *v = &s->values.v[i];
+
+			if (reg == table) {
+				snprintf(text, sizeof(text), "%-*s", widths[i - first], v->text);
+			} else {
+				snprintf(text, sizeof(text), "%s%s%s", v->field,
+					 v->field[0] ? "=" : "", v->text);
+				if (x + ui_text_cells(text) > width && x > label_width) {
+					line++; /* wrap under the first field */
+					x = label_width;
+				}
+			}
+			if (put)
+				put(ctx, line, x, text, value_role(v));
+			x += ui_text_cells(text) + 1;
+		}
+		line++;
+	}
+	return line;
+}
+
+struct draw_ctx {
+	int top, first, height;
+};
+
+static void put_piece(void *p, int line, int x, const char *text, enum ui_role role)
+{
+	const struct draw_ctx *d = p;
+
+	if (line >= d->first && line < d->first + d->height)
+		ui_draw_text(d->top + line - d->first, x, ui_text_cells(text), role, text);
+}
+
+static void chip_draw(struct ui_screen *base, struct ui *ui, const struct top_frame *f, int top,
+		      int height)
+{
+	struct chip_screen *s = (struct chip_screen *)base;
+	char line[256], age[24];
+	struct draw_ctx d = { .top = top + 2, .height = height - 2 };
+
+	(void)ui;
+	(void)f;
+	if (!s->found) {
+		ui_draw_text(top, 0, COLS, UI_UNKNOWN,
+			     "this controller is not in the state at this moment");
+		return;
+	}
+	top_format_age(s->now_ns, s->time_ns, age, sizeof(age));
+	if (!s->time_ns)
+		snprintf(line, sizeof(line), "%s (%s) of VM %u: never read whole", s->title,
+			 s->model, s->vm);
+	else
+		snprintf(line, sizeof(line), "%s (%s) of VM %u: %s %s before", s->title, s->model,
+			 s->vm, s->replay ? "reconstructed on a read" : "read", age);
+	ui_draw_text(top, 0, COLS, UI_SECTION, line);
+	snprintf(line, sizeof(line),
+		 "%zu values, %zu unknown (?), %zu changed since the last frame%s", s->values.n,
+		 s->unknown, s->changed, s->skip_zero ? "; zero registers hidden" : "");
+	ui_draw_text(top + 1, 0, COLS, s->changed ? UI_CHANGED : UI_NORMAL, line);
+	ui_panel_fit(&s->scroll, lay_out(s, COLS, NULL, NULL), 1);
+	d.first = s->scroll.selected;
+	lay_out(s, COLS, put_piece, &d);
+}
+
+static enum ui_key_result chip_key(struct ui_screen *base, struct ui *ui, const struct top_frame *f,
+				   int key)
+{
+	struct chip_screen *s = (struct chip_screen *)base;
+	int lines = lay_out(s, COLS, NULL, NULL), height = ui_screen_height() - 2;
+	int ret;
+
+	(void)f;
+	if (ui_panel_key(&s->scroll, key, height)) {
+		/* the cursor is the first line shown: never past the last page */
+		if (s->scroll.selected > lines - height)
+			s->scroll.selected = lines - height > 0 ? lines - height : 0;
+		return UI_KEY_HANDLED;
+	}
+	switch (key) {
+	case 'z':
+		s->skip_zero = !s->skip_zero;
+		s->scroll.selected = 0;
+		return UI_KEY_HANDLED;
+	case 'r':
+		ret = ui_snapshot(ui, s->vm);
+		if (ret == -ENOTSUP)
+			ui_message(ui, true,
+				   "a replay's state is the recording's: there is nothing to read "
+				   "again");
+		else if (ret)
+			ui_message(ui, true, "reading the controllers failed: %s", strerror(-ret));
+		else
+			ui_message(ui, false, "read again");
+		return UI_KEY_HANDLED;
+	default: return UI_KEY_IGNORED;
+	}
+}
+
+static void chip_title(struct ui_screen *base, const struct top_frame *f, char *buf, size_t len)
+{
+	const struct chip_screen *s = (const struct chip_screen *)base;
+
+	(void)f;
+	snprintf(buf, len, "%s", s->title[0] ? s->title : s->model);
+}
+
+static void chip_free(struct ui_screen *base)
+{
+	struct chip_screen *s = (struct chip_screen *)base;
+
+	free(s->values.v);
+	free(s);
+}
+
+static const struct ui_key_label chip_labels[] = {
+	{ "r", "Read" },
+	{ "z", "Zeros" },
+	{ NULL, NULL },
+};
+
+static const struct ui_screen_ops chip_ops = {
+	.title = chip_title,
+	.draw = chip_draw,
+	.key = chip_key,
+	.frame = chip_frame,
+	.free = chip_free,
+	.labels = chip_labels,
+};
+
+struct ui_screen *chip_screen_new(uint32_t vm, const char *model_name, int32_t index)
+{
+	struct chip_screen *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->base.ops = &chip_ops;
+	s->vm = vm;
+	s->index = index;
+	snprintf(s->model, sizeof(s->model), "%s", model_name);
+	return &s->base;
+}
