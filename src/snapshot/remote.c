@@ -554,7 +554,7 @@ static long run_syscall(struct remote *r, long nr, const long args[6])
 	}
 	deadline = deadline_ms(REMOTE_SYSCALL_TIMEOUT_MS);
 	for (;;) {
-		int req = PTRACE_SYSCALL, pass = 0;
+		int pass = 0;
 
 		rc = wait_tid(tid, &status, deadline);
 		if (rc == -ETIMEDOUT && !interrupted) {
@@ -624,7 +624,7 @@ static long run_syscall(struct remote *r, long nr, const long args[6])
 			 * registers). Held, and put back at remote_close(). */
 			hold_current(r, tid, WSTOPSIG(status));
 		}
-		if (ptrace(req, tid, NULL, (void *)(long)pass) < 0) {
+		if (ptrace(PTRACE_SYSCALL, tid, NULL, (void *)(long)pass) < 0) {
 			rc = -errno;
 			r->dead = rc == -ESRCH;
 			r->broken = true;
@@ -717,7 +717,7 @@ static int back_to_get_signal(struct remote *r)
 	union remote_regs regs;
 	uint64_t deadline = deadline_ms(REMOTE_SYSCALL_TIMEOUT_MS);
 	unsigned tries = 0;
-	int status, rc, req = PTRACE_SYSCALL, pass = 0;
+	int status, rc, pass = 0;
 
 	remote_arch_prepare(&regs, &r->saved, r->insn, SYS_getpid, noargs);
 	rc = remote_arch_setregs(tid, &regs);
@@ -725,7 +725,7 @@ static int back_to_get_signal(struct remote *r)
 		return rc;
 	ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
 	for (;;) {
-		if (ptrace(req, tid, NULL, (void *)(long)pass) < 0)
+		if (ptrace(PTRACE_SYSCALL, tid, NULL, (void *)(long)pass) < 0)
 			return -errno;
 		pass = 0;
 		rc = wait_tid(tid, &status, deadline);

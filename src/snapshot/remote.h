@@ -64,7 +64,8 @@
 struct remote;
 
 struct remote_stats {
-	uint64_t stopped_ns;	      /* first PTRACE_INTERRUPT to last detach (CLOCK_MONOTONIC) */
+	uint64_t stopped_ns;	      /* first PTRACE_INTERRUPT to the last detach of a
+				       * stopped thread (CLOCK_MONOTONIC) */
 	unsigned threads;	      /* threads stopped */
 	uint64_t syscalls;	      /* syscalls injected, ours (mmap, munmap, ...) included */
 	unsigned signals_redelivered; /* signals held while stopped, then passed on */
