@@ -47,6 +47,7 @@ void cmd_record_usage(void)
 	       "  -t, --time-unit UNIT  resolution of the stored times and durations: us\n"
 	       "                        (default) or ns\n"
 	       "  -b, --buffer MIB      ring buffer size in MiB (default 16)\n"
+	       "  -n, --note TEXT       store TEXT in the file's header: how and why it was made\n"
 	       "  -q, --quiet           print nothing but errors and drops\n"
 	       "  -v, --verbose         show libbpf's messages\n"
 	       "  -h, --help            show this help\n"
@@ -145,6 +146,7 @@ struct record_args {
 	const char *output;
 	unsigned long long duration_ms;
 	unsigned long long time_unit_ns;
+	const char *note;
 	bool quiet;
 };
 
@@ -160,6 +162,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "strategy", required_argument, NULL, 's' },
 		{ "time-unit", required_argument, NULL, 't' },
 		{ "buffer", required_argument, NULL, 'b' },
+		{ "note", required_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -168,7 +171,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	int c;
 
 	a->time_unit_ns = 1000;
-	while ((c = getopt_long(argc, argv, "o:p:e:d:s:t:b:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:p:e:d:s:t:b:n:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'p': a->capture.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
@@ -199,6 +202,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			}
 			break;
 		case 'b': a->capture.ringbuf_mib = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'n': a->note = optarg; break;
 		case 'q': a->quiet = true; break;
 		case 'v': a->capture.verbose = true; break;
 		case 'h': cmd_record_usage(); exit(0);
@@ -229,6 +233,8 @@ static int describe_recording(struct tracefile_meta *h, const struct record_args
 	ret |= tracefile_meta_set_u64(h, "filter_kinds", a->capture.kinds);
 	ret |= tracefile_meta_set_u64(h, "filter_ioctls", a->capture.ioctl_kinds);
 	ret |= tracefile_meta_set_u64(h, "ringbuf_mib", st->ringbuf_mib);
+	if (a->note)
+		ret |= tracefile_meta_set_string(h, "note", a->note);
 	for (unsigned int i = 0; i < st->nr_programs; i++) {
 		char key[96];
 
