@@ -171,6 +171,7 @@ static void count_ioctl(struct replay_counts *c, const struct kvmirq_event_heade
 	}
 	switch (io->ioctl_id) {
 	case KVMIRQ_IOCTL_CREATE_VM: vm->vm_fd = io->ret; break;
+	case KVMIRQ_IOCTL_CREATE_VCPU: vm->vcpus++; break;
 	case KVMIRQ_IOCTL_CREATE_IRQCHIP: vm->irqchip = true; break;
 	case KVMIRQ_IOCTL_CREATE_DEVICE:
 		m = chip_model_of_device(io->device_name);
@@ -300,7 +301,8 @@ static void fill_vm(const struct replay_counts *c, uint32_t id, uint64_t now,
 	if (v->vm_fd >= 0)
 		snprintf(out->kvm_name, sizeof(out->kvm_name), "%u-%lld", out->pid,
 			 (long long)v->vm_fd);
-	out->vcpus = vcpu_count(c->registry, id);
+	/* those it created, else those the recording saw (it began after they were) */
+	out->vcpus = v->vcpus ? v->vcpus : vcpu_count(c->registry, id);
 	chips_text(v, id, state, out->chips, sizeof(out->chips));
 	for (int r = 0; r < TOP_NR_RATES; r++) {
 		out->rate[r] = rate_window_rate(&v->rate[r], now, c->origin_ns);

@@ -23,6 +23,7 @@
 struct replay_vm {
 	bool seen;	  /* an event of it was applied */
 	int64_t vm_fd;	  /* KVM_CREATE_VM's result, -1 not seen */
+	int vcpus;	  /* KVM_CREATE_VCPUs that worked */
 	bool irqchip;	  /* KVM_CREATE_IRQCHIP worked: PIC, IOAPIC, LAPIC, default routes */
 	char devices[32]; /* controllers created as devices: "MPIC" */
 	uint64_t total[TOP_NR_RATES];
