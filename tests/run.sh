@@ -40,6 +40,8 @@ run_suite bpf "$SAN/test_bpf"
 run_suite docs tests/docs/check-help.sh
 run_suite cli tests/cli/test-cli.sh
 run_suite cli-state tests/cli/test-state.sh
+run_suite cli-top tests/cli/test-top.sh
+run_suite cli-top-tmux tests/cli/test-top-tmux.sh
 [[ -x tests/fuzz/run-corpus.sh ]] && run_suite fuzz-corpus tests/fuzz/run-corpus.sh
 if [[ $mode == all ]]; then
 	for s in tests/rig/x86/test-*.sh; do

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmirq top: interrupt activity per VM, refreshed like top. Live from the
+ * in-kernel counters, or replayed from a recording with -i; full screen, or
+ * frames printed one after another with -b (text) or --json.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands/commands.h"
+#include "top/frame_filter.h"
+#include "top/live.h"
+#include "top/print.h"
+#include "top/replay.h"
+#include "../../ui/top_ui.h" /* ui/ is not on the include path: it is above src/ */
+#include "util/stop.h"
+
+void cmd_top_usage(void)
+{
+	printf("Usage: kvmirq top [OPTIONS]\n"
+	       "\n"
+	       "Interrupt activity per VM, like top: line changes, MSIs, injections, EOIs and\n"
+	       "controller-state reads and writes per second; per VM its GSIs, MSIs, vCPUs,\n"
+	       "routing and irqfds; per controller its decoded registers. Live from counters\n"
+	       "in the kernel (root, BPF), or replayed from a recording with -i.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -i, --input FILE      replay this recording (kvmirq record) instead of live\n"
+	       "  -b, --batch           print frames as text instead of the full screen\n"
+	       "  -n, --iterations N    stop after N frames (batch; a replay also stops at its "
+	       "end)\n"
+	       "  -d, --delay SECONDS   between frames (default 1); a batch replay moves this "
+	       "much\n"
+	       "                        recording time per frame, so its frames are repeatable\n"
+	       "  -j, --json            print frames as JSON Lines (implies --batch)\n"
+	       "      --vm ID           also this VM in detail (JSON: only its rows); on screen,\n"
+	       "                        start on it\n"
+	       "  -p, --pid PID         only the VMs of this process\n"
+	       "      --speed X         replay at X times real time (default 1; 0: start paused)\n"
+	       "  -h, --help            show this help\n"
+	       "\n"
+	       "Keys on screen: h help, q quit, Enter open, Esc back, s sort, / filter, space\n"
+	       "pause, n/p step, g go to a time, +/- speed.\n"
+	       "\n"
+	       "Exit status: 0 on success, 1 when the source cannot be opened or read (no BPF,\n"
+	       "not root, a damaged recording) or the terminal cannot be used, 2 on bad usage.\n");
+}
+
+struct top_options {
+	const char *input;
+	bool batch, json;
+	unsigned long iterations; /* 0: until the end or Ctrl-C */
+	double delay_s, speed;
+	uint32_t vm, pid;
+};
+
+static int parse_number(const char *what, const char *s, double min, double *out)
+{
+	char *end;
+
+	*out = strtod(s, &end);
+	if (end == s || *end || !isfinite(*out) || *out < min) {
+		fprintf(stderr, "kvmirq top: bad %s '%s'\n", what, s);
+		return 2;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct top_options *o)
+{
+	enum { OPT_VM = 256, OPT_SPEED };
+	static const struct option longopts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "delay", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "vm", required_argument, NULL, OPT_VM },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "speed", required_argument, NULL, OPT_SPEED },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	double v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "i:bn:d:jp:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->input = optarg; break;
+		case 'b': o->batch = true; break;
+		case 'j': o->json = o->batch = true; break;
+		case 'n':
+			if (parse_number("frame count", optarg, 1, &v) || v != floor(v))
+				return 2;
+			o->iterations = (unsigned long)v;
+			break;
+		case 'd':
+			if (parse_number("delay", optarg, 0, &v))
+				return 2;
+			if (v < 1e-6) {
+				fprintf(stderr, "kvmirq top: the delay must be above 0\n");
+				return 2;
+			}
+			o->delay_s = v;
+			break;
+		case OPT_VM:
+			if (parse_number("VM id", optarg, 1, &v) || v != floor(v))
+				return 2;
+			o->vm = (uint32_t)v;
+			break;
+		case 'p':
+			if (parse_number("pid", optarg, 1, &v) || v != floor(v))
+				return 2;
+			o->pid = (uint32_t)v;
+			break;
+		case OPT_SPEED:
+			if (parse_number("speed", optarg, 0, &v))
+				return 2;
+			o->speed = v;
+			break;
+		case 'h': cmd_top_usage(); exit(0);
+		default: return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr,
+			"kvmirq top: unexpected argument '%s' (a recording goes after -i)\n",
+			argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+static void sleep_s(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - floor(s)) * 1e9) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR && !stop_requested())
+		;
+}
+
+/* One frame from the source, filtered and printed. */
+static int print_one(struct top_source *src, struct top_frame *f, const struct top_options *o)
+{
+	struct top_print_options po = { .json = o->json, .vm = o->vm };
+	int ret = src->ops->refresh(src->ctx, f);
+
+	top_frame_keep_pid(f, o->pid);
+	top_print_frame(f, &po, stdout);
+	fflush(stdout);
+	if (ret)
+		fprintf(stderr, "kvmirq top: %s\n", f->status[0] ? f->status : strerror(-ret));
+	return ret;
+}
+
+/* Replay frames at the start + D, + 2D, ...: the same frames on every run. */
+static int batch_replay(struct top_source *src, const struct top_options *o)
+{
+	struct top_frame f = { 0 };
+	uint64_t step_ns = (uint64_t)llround(o->delay_s * 1e9), start;
+	int ret = src->ops->refresh(src->ctx, &f); /* where the recording starts */
+
+	start = f.replay.start_ns;
+	for (unsigned long i = 1;
+	     !ret && !stop_requested() && (!o->iterations || i <= o->iterations); i++) {
+		ret = src->ops->seek(src->ctx, start + i * step_ns);
+		if (!ret)
+			ret = print_one(src, &f, o);
+		if (f.replay.event >= f.replay.nr_events && f.replay.clock_ns >= f.replay.end_ns)
+			break; /* the recording's end ends the batch */
+	}
+	top_frame_clear(&f);
+	return ret ? 1 : 0;
+}
+
+/* Live frames: the first read only starts the rates. */
+static int batch_live(struct top_source *src, const struct top_options *o)
+{
+	struct top_frame f = { 0 };
+	int ret = src->ops->refresh(src->ctx, &f);
+
+	for (unsigned long i = 1;
+	     !ret && !stop_requested() && (!o->iterations || i <= o->iterations); i++) {
+		sleep_s(o->delay_s);
+		ret = print_one(src, &f, o);
+	}
+	if (ret && !f.status[0])
+		fprintf(stderr, "kvmirq top: %s\n", strerror(-ret));
+	top_frame_clear(&f);
+	return ret ? 1 : 0;
+}
+
+static int open_source(struct top_source *src, const struct top_options *o)
+{
+	struct top_live_options lo = { .pid = (pid_t)o->pid, .snapshots = !o->batch };
+	char err[512] = "";
+	int ret;
+
+	if (o->input)
+		ret = top_replay_open(src, o->input, err, sizeof(err));
+	else
+		ret = top_live_open(src, &lo, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "kvmirq top: %s\n", err[0] ? err : strerror(-ret));
+		if (!o->input)
+			fprintf(stderr, "kvmirq top: kvmirq top -i demo/x86-testvmm.kvmirq replays "
+					"a recording instead\n");
+		return 1;
+	}
+	if (o->input) {
+		src->ops->set_speed(src->ctx, o->speed > 0 ? o->speed : 1);
+		src->ops->set_paused(src->ctx, o->batch || o->speed == 0);
+	}
+	return 0;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	struct top_options o = { .delay_s = 1, .speed = 1 };
+	struct top_ui_options uo;
+	struct top_source src;
+	int ret = parse_args(argc, argv, &o);
+
+	if (ret)
+		return ret;
+	if (!o.batch && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
+		fprintf(stderr, "kvmirq top: not a terminal: -b prints frames instead\n");
+		return 2;
+	}
+	if (open_source(&src, &o))
+		return 1;
+	stop_on_signals();
+	if (o.batch) {
+		ret = o.input ? batch_replay(&src, &o) : batch_live(&src, &o);
+	} else {
+		uo = (struct top_ui_options){ .delay_s = o.delay_s, .vm = o.vm, .pid = o.pid };
+		ret = top_ui_run(&src, &uo);
+	}
+	src.ops->close(src.ctx);
+	return ret;
+}

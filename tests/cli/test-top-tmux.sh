@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# The real kvmirq top screen, driven in a detached 80x24 tmux session on the
+# shipped recording demo/x86-testvmm.kvmirq: the VM row, a VM's lines and
+# controllers, stepping through events, the IOAPIC's programmed vectors and
+# the fields a step changed, help, a resize, monochrome with NO_COLOR, and
+# q ending the program cleanly. The ASan/UBSan build runs.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+bin=${KVMIRQ:-build/asan/kvmirq}
+rec=demo/x86-testvmm.kvmirq
+pass=0 fail=0
+
+if ! command -v tmux >/dev/null; then
+	echo "FAIL: tmux is missing: scripts/deps.sh --test installs it"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+[[ -x $bin ]] || { echo "FAIL: no $bin: make tests"; echo "0 passed, 1 failed"; exit 1; }
+
+tmp=$(mktemp -d)
+sock=kvmirq-top-test-$$ # a tmux server of our own
+tm() { tmux -L "$sock" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() {
+	fail=$((fail + 1)); echo "FAIL: $*"
+	tm capture-pane -p -t top 2>/dev/null | sed 's/^/    | /'
+}
+
+screen() { tm capture-pane -p -t top; }
+
+# wait_for PATTERN [SECONDS]: until the screen shows it (the ASan build is slow)
+wait_for() {
+	local pattern=$1 deadline=$((SECONDS + ${2:-15}))
+	while ((SECONDS < deadline)); do
+		screen 2>/dev/null | grep -qE -- "$pattern" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# check WHAT PATTERN: the screen shows it, now or soon
+check() {
+	if wait_for "$2"; then ok; else bad "$1: no /$2/ on the screen"; fi
+}
+
+keys() { tm send-keys -t top "$@"; }
+typed() { tm send-keys -t top -l "$1"; } # text, not key names ("end" is the End key)
+
+# Where the batch replay says events are, to know what a step must show.
+python3 -c '
+import json, sys
+ev = [json.loads(l) for l in sys.stdin if "\"type\":\"event\"" in l]
+start = ev[0]["ts_ns"]
+at = sum(1 for e in ev if e["ts_ns"] <= start + 1500000)
+name = lambda e: e.get("ioctl") or e["kind"]
+print(len(ev), at, name(ev[at]), name(ev[at - 2]))
+' < <("$bin" report --json --timeline "$rec") >"$tmp/expect" || { echo "FAIL: report"; echo "0 passed, 1 failed"; exit 1; }
+read -r total at next_name back_name <"$tmp/expect"
+
+start_top() { # start_top ENV...: the program in a fresh 80x24 session
+	tm kill-session -t top 2>/dev/null
+	rm -f "$tmp/status"
+	tm new-session -d -s top -x 80 -y 24 \
+		"env $* ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 $bin top -i $rec 2>$tmp/stderr; echo \$? >$tmp/status; sleep 60"
+}
+
+start_top TERM=xterm-256color
+
+# The VM list: playing at speed 1, the 17 ms recording is over within a refresh.
+check "the VM row" "^ +1 +21666 testvmm +1 +36 +6\.0 +0 +0 +35 +29 +0 "
+check "the end of the recording" "ev $total/$total 1x paused"
+check "the status line" "^end of the recording"
+if (($(screen | wc -l) == 24 && $(screen | wc -L) <= 80)); then ok; else bad "the screen is not 80x24"; fi
+
+# Enter: the VM, its controllers and lines.
+keys Enter
+check "the VM's title" "^VM 1 testvmm  pid 21666  KVM 21666-5  1 vCPU  PIC IOAPIC LAPIC"
+check "the IOAPIC's row" "^  \[[1-9]\] IOAPIC +x86-ioapic +read"
+check "a GSI line" "^ +9 ioapic 9, pic-slave 1 +level +0 +no +6\.0 +6 "
+ioapic=$(screen | sed -nE 's/^  \[([1-9])\] IOAPIC .*/\1/p')
+echo "the IOAPIC is controller [$ioapic]"
+
+# Step: go to 1.5 ms, then one event forward and two back.
+keys g
+check "the go-to prompt" "Go to \(seconds from the start"
+typed 0.0015
+keys Enter
+check "go to 1.5 ms" "ev $at/$total 1x paused"
+keys n
+check "one step forward" "ev $((at + 1))/$total"
+check "the event it applied" "^last: .*$next_name"
+keys p p
+check "two steps back" "ev $((at - 1))/$total"
+check "the event before" "^last: .*$back_name"
+keys g
+typed end
+keys Enter
+check "go to the end" "ev $total/$total"
+
+# The IOAPIC: its programmed vectors, as a table.
+keys "$ioapic"
+check "the IOAPIC screen" "^IOAPIC \(x86-ioapic\) of VM 1: reconstructed on a read"
+check "the table's columns" "^ +vec +deliv +dmode"
+check "pin 1's vector" "^redir\[1\] +0x31 fixed physical .* edge +no +0x0"
+check "pin 9's vector, level" "^redir\[9\] +0x39 fixed physical .* level no +0x0"
+check "pin 11, masked" "^redir\[11\] +0x3b fixed physical .* level yes"
+check "pin 5's destination" "^redir\[5\] +0x35 .* 0x7"
+
+# A SET_IRQCHIP of the IOAPIC: the fields it made unknown change, highlighted.
+keys g
+typed 0.00125
+keys Enter
+check "before the SET_IRQCHIP" "values, 0 unknown \(\?\)"
+keys n
+check "after it" "^last: .*KVM_SET_IRQCHIP.*chip=ioapic"
+check "the fields it changed" "values, [1-9][0-9]* unknown \(\?\), [1-9][0-9]* changed since the last frame"
+check "remote_irr no longer known" "^redir\[9\] +0x39 fixed physical \? +active-high \?"
+# highlighted: the changed cells are drawn in the yellow background of UI_CHANGED
+if tm capture-pane -e -p -t top | grep 'redir\[9\]' | grep -q $'\e\[43m'; then ok; else
+	bad "the changed fields are not highlighted"; fi
+
+# Help, and back.
+keys h
+check "help" "^Keys"
+check "help's step key" "n / p +replay: step one event forward / back"
+keys Escape
+check "back from help" "^IOAPIC \(x86-ioapic\) of VM 1"
+
+# A bigger terminal: the optional columns come back.
+keys Escape Escape
+check "back to the VM list" "^ +VM +PID NAME"
+tm resize-window -t top -x 120 -y 30
+check "120 columns show the KVM and CHIPS columns" "^ +VM +PID NAME +KVM +VCPU CHIPS"
+tm resize-window -t top -x 80 -y 24
+check "80 columns drop them again" "^ +VM +PID NAME +VCPU LINE/s"
+
+# q: the program ends, cleanly.
+keys q
+deadline=$((SECONDS + 15))
+while [[ ! -s $tmp/status ]] && ((SECONDS < deadline)); do sleep 0.1; done
+if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]]; then ok; else bad "q: exit status '$(cat "$tmp/status" 2>/dev/null)'"; fi
+if ! grep -q Sanitizer "$tmp/stderr"; then ok; else bad "sanitizer report:"; head -20 "$tmp/stderr"; fi
+
+# NO_COLOR: the same screen without a colour, reverse video instead.
+start_top TERM=xterm-256color NO_COLOR=1
+check "monochrome VM row" "^ +1 +21666 testvmm"
+colours=$(tm capture-pane -e -p -t top)
+if ! grep -qE $'\e\\[(3[0-7]|4[0-7])m' <<<"$colours" && grep -q $'\e\\[7m' <<<"$colours"; then ok; else
+	bad "NO_COLOR: colours on the screen, or no reverse video"; fi
+keys q
+deadline=$((SECONDS + 15))
+while [[ ! -s $tmp/status ]] && ((SECONDS < deadline)); do sleep 0.1; done
+if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]] && ! grep -q Sanitizer "$tmp/stderr"; then ok; else
+	bad "NO_COLOR run: exit status '$(cat "$tmp/status" 2>/dev/null)'"; fi
+
+echo "$pass passed, $fail failed"
+((fail == 0))

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# kvmirq top on the shipped real recordings (demo/README.md): batch and JSON
+# frames against what kvmirq report counts in the same file, frames stepped
+# by the batch clock against the events the timeline puts before them, and
+# clear errors. The ASan/UBSan build runs.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+bin=${KVMIRQ:-build/asan/kvmirq}
+rec=demo/x86-testvmm.kvmirq
+state_rec=demo/x86-statevmm.kvmirq
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+command -v python3 >/dev/null || { echo "python3 is missing (scripts/deps.sh --test)"; echo "0 passed, 1 failed"; exit 1; }
+[[ -x $bin ]] || { echo "no $bin: make tests"; echo "0 passed, 1 failed"; exit 1; }
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# run NAME STATUS -- command: the exit status, and no sanitizer report
+run() {
+	local name=$1 want=$2; shift 3
+	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	local status=$?
+	if [[ $status != "$want" ]] || grep -q Sanitizer "$tmp/$name.err"; then
+		bad "$name: exit $status (wanted $want): $*"; head -5 "$tmp/$name.err"
+		return 1
+	fi
+	ok
+}
+
+# expect NAME STATUS PATTERN -- command: status, and PATTERN in its output
+expect() {
+	local name=$1 want=$2 pattern=$3; shift 4
+	run "$name" "$want" -- "$@" || return
+	if grep -qE -- "$pattern" "$tmp/$name.out" "$tmp/$name.err"; then ok; else
+		bad "$name: /$pattern/ not in the output of $*"; head -5 "$tmp/$name.out" "$tmp/$name.err"; fi
+}
+
+# pycheck NAME SCRIPT ARGS...: a python check printing "ok" or what is wrong
+pycheck() {
+	local name=$1 script=$2; shift 2
+	local out
+	out=$(python3 -c "$script" "$@" 2>&1)
+	if [[ $out == ok ]]; then ok; else bad "$name: $out"; fi
+}
+
+# What report says about the same file: the reference.
+run report 0 -- "$bin" report --json "$rec"
+run timeline 0 -- "$bin" report --json --timeline "$rec"
+
+# One frame at one second: the 17 ms recording is over in it.
+run frame 0 -- "$bin" top -i "$rec" --json -d 1
+pycheck "one frame, at the end, every event" '
+import json, sys
+frames = [json.loads(l) for l in open(sys.argv[1])]
+head = [json.loads(l) for l in open(sys.argv[2]) if "\"recording\"" in l][0]
+assert len(frames) == 1, f"{len(frames)} frames"
+r = frames[0]["replay"]
+assert r["event"] == r["nr_events"] == head["events"] == 217, (r, head["events"])
+assert r["clock_ns"] == r["end_ns"] and r["paused"], r
+print("ok")' "$tmp/frame.out" "$tmp/report.out"
+
+# Totals per VM: the VM table against report's counts by kind and ioctl.
+pycheck "VM totals equal report's" '
+import json, sys
+frame = json.loads(open(sys.argv[1]).readline())
+vms = {json.loads(l)["vm"]: json.loads(l) for l in open(sys.argv[2]) if "vm_summary" in l}
+ATTRS = range(10, 17)  # SET/GET/HAS_DEVICE_ATTR, GET/SET_IRQCHIP, GET/SET_LAPIC
+bad = []
+assert [v["id"] for v in frame["vms"]] == [1], [v["id"] for v in frame["vms"]]
+for v in frame["vms"]:
+    s = vms[v["id"]]; k = s["events"]
+    want = {
+        "lines": k.get("set_irq", 0) + k.get("arm_irq_line", 0),
+        "msis": k.get("msi_set_irq", 0),
+        "injections": k.get("inj_virq", 0) + k.get("vgic_update_pending", 0),
+        "eois": k.get("eoi", 0) + k.get("pv_eoi", 0) + k.get("ack_irq", 0),
+        "attrs": sum(i["count"] for i in s["ioctls"] if i["ioctl_id"] in ATTRS),
+    }
+    got = v["totals"]
+    for key, n in want.items():
+        if got[key] != n: bad.append("vm %d %s %d != %d" % (v["id"], key, got[key], n))
+    errors = sum(i["count"] for i in s["ioctls"] if i["errno"])
+    if v["errors"] != errors: bad.append("errors %d != %d" % (v["errors"], errors))
+    if v["pid"] != s["pid"]: bad.append("pid %d != %d" % (v["pid"], s["pid"]))
+# the numbers themselves, so a change in both tools still shows
+v = frame["vms"][0]; t = v["totals"]
+if (t["lines"], t["msis"], t["attrs"], v["errors"]) != (36, 6, 35, 29):
+    bad.append("VM 1: %s errors %d" % (t, v["errors"]))
+print("; ".join(bad) or "ok")' "$tmp/frame.out" "$tmp/report.out"
+
+pycheck "per GSI, per MSI and per vCPU totals equal report's" '
+import json, sys
+frame = json.loads(open(sys.argv[1]).readline())
+s = [json.loads(l) for l in open(sys.argv[2]) if "\"vm\":1," in l and "vm_summary" in l][0]
+gsis = {l["gsi"]: l["total"] for l in frame["lines"] if l["total"]}
+want = {g["gsi"]: g["count"] for g in s["gsis"]}
+assert gsis == want, (gsis, want)
+msis = {(int(m["address"], 16), int(m["data"], 16)): m["total"] for m in frame["msis"]}
+want = {(m["address"], m["data"]): m["count"] for m in s["msis"]}
+assert msis == want, (msis, want)
+accepted = {}
+for x in s["vectors"]: accepted[x["vcpu"]] = accepted.get(x["vcpu"], 0) + x["count"]
+got = {v["vcpu"]: v["total_accepted"] for v in frame["vcpus"]}
+assert got == accepted == {0: 13}, (got, accepted)
+print("ok")' "$tmp/frame.out" "$tmp/report.out"
+
+# Rates: the whole recording is inside the last second, so each rate is its total.
+pycheck "rates over the last second of recording time" '
+import json, sys
+v = json.loads(open(sys.argv[1]).readline())["vms"][0]
+bad = [k for k in v["rates"] if abs(v["rates"][k] - v["totals"][k]) > 1e-9]
+assert not bad, (v["rates"], v["totals"])
+assert v["history"]["lines"][-1] == 36 and sum(v["history"]["lines"]) == 36, v["history"]["lines"]
+print("ok")' "$tmp/frame.out"
+
+# What the lines show comes from the recording's routing table and IOAPIC.
+pycheck "routes, triggers and masks of the lines" '
+import json, sys
+f = json.loads(open(sys.argv[1]).readline())
+lines = {l["gsi"]: l for l in f["lines"]}
+want = {9: ("ioapic 9, pic-slave 1", "level", 0, 0), 11: ("ioapic 11", "level", 0, 1),
+        1: ("ioapic 1", "edge", 0, 0), 24: ("msi", None, 0, None), 20: ("none", None, 1, None)}
+for g, (route, trig, level, masked) in want.items():
+    l = lines[g]
+    got = (l["route"], l["trigger"], l["level"], l["masked"])
+    assert got == (route, trig, level, masked), (g, got)
+models = [(c["model"], c["unknown_values"]) for c in f["controllers"]]
+assert models == [("x86-pic-slave", 0), ("x86-pic-master", 0), ("x86-ioapic", 0), ("x86-lapic", 0)], models
+print("ok")' "$tmp/frame.out"
+
+# Stepping by the batch clock: frame k holds the events up to k x 0.5 ms.
+run steps 0 -- "$bin" top -i "$rec" --json -d 0.0005
+pycheck "each frame lands on the events before its time" '
+import json, sys
+frames = [json.loads(l) for l in open(sys.argv[1])]
+events = [json.loads(l) for l in open(sys.argv[2]) if "\"type\":\"event\"" in l]
+start = events[0]["ts_ns"]
+assert len(frames) == 35, f"{len(frames)} frames for 17.073 ms in 0.5 ms steps"
+for k, f in enumerate(frames, 1):
+    t = min(start + k * 500000, events[-1]["ts_ns"])
+    n = sum(1 for e in events if e["ts_ns"] <= t)
+    r = f["replay"]
+    assert r["event"] == n and r["clock_ns"] == t, (k, r["event"], n, r["clock_ns"], t)
+    last = events[n - 1]
+    assert r["position_ns"] == last["ts_ns"], (k, r["position_ns"], last["ts_ns"])
+    word = last.get("ioctl") or last["kind"]
+    assert word in r["last_event"], (k, word, r["last_event"])
+    lines = sum(1 for e in events[:n] if e["kind"] == "set_irq" and e["vm"] == 1)
+    got = f["vms"][0]["totals"]["lines"] if f["vms"] else 0
+    assert got == lines, (k, got, lines)
+print("ok")' "$tmp/steps.out" "$tmp/timeline.out"
+
+# The same command gives the same frames.
+run steps-again 0 -- "$bin" top -i "$rec" --json -d 0.0005
+if cmp -s "$tmp/steps.out" "$tmp/steps-again.out"; then ok; else bad "batch replay frames differ between two runs"; fi
+run three 0 -- "$bin" top -i "$rec" --json -d 0.0005 -n 3
+if [[ $(wc -l <"$tmp/three.out") == 3 ]] && head -n 3 "$tmp/steps.out" | cmp -s - "$tmp/three.out"; then ok; else
+	bad "-n 3 is not the first three frames"; fi
+
+# Text frames: the VM row, and with --vm the VM's detail.
+expect text 0 '^ +1 +21666 testvmm +21666-5 +1 PIC IOAPIC LAPIC +36 +6\.0 +0 +0 +35 +29 +0$' -- \
+	"$bin" top -i "$rec" -b -n 1 --vm 1
+for want in 'event 217 of 217' '\[3\] IOAPIC +x86-ioapic' '^ +9 ioapic 9, pic-slave 1 +level +0 +no' \
+	    '0xfee05000 0x0054 +5 phys 0x54 fixed +edge' '^ +0 .* 13$' 'GSI routing: 26 entries' \
+	    'eventfd 8 -> gsi 9, resample eventfd 9'; do
+	if grep -qE -- "$want" "$tmp/text.out"; then ok; else bad "text --vm 1: no /$want/"; fi
+done
+
+# --pid keeps one VMM's VMs; the state recording has three VMs of one process.
+run pid 0 -- "$bin" top -i "$state_rec" --json -d 1 --pid 32028
+run otherpid 0 -- "$bin" top -i "$state_rec" --json -d 1 --pid 1
+pycheck "--pid" '
+import json, sys
+a = json.loads(open(sys.argv[1]).readline()); b = json.loads(open(sys.argv[2]).readline())
+assert [v["id"] for v in a["vms"]] == [1, 2, 3], a["vms"]
+assert b["vms"] == [] and b["lines"] == [] and b["vcpus"] == [], b
+print("ok")' "$tmp/pid.out" "$tmp/otherpid.out"
+# The state VMM left GSI 9 raised: a pending level line, and its vCPU 0 took the vector.
+pycheck "the state recording's pending level line" '
+import json, sys
+f = json.loads(open(sys.argv[1]).readline())
+l = [l for l in f["lines"] if l["vm"] == 1]
+assert [(x["gsi"], x["level"], x["trigger"], x["route"]) for x in l] == [(9, 1, "level", "ioapic 9, pic-slave 1")], l
+assert [v["vcpus"] for v in f["vms"]] == [2, 2, 2], [v["vcpus"] for v in f["vms"]]
+print("ok")' "$tmp/pid.out"
+
+# Errors: clear, with the documented exit status.
+expect missing 1 'No such file' -- "$bin" top -i "$tmp/missing.kvmirq" -b
+expect snapshot 1 'a snapshot, not a recording' -- "$bin" top -i demo/x86-statevmm.kvmsnap -b
+head -c 4096 /dev/urandom >"$tmp/random"
+expect random 1 'not a kvmirq' -- "$bin" top -i "$tmp/random" -b
+expect zero-delay 2 'delay' -- "$bin" top -i "$rec" -b -d 0
+expect bad-count 2 'frame count' -- "$bin" top -i "$rec" -b -n x
+expect extra-arg 2 'unexpected argument' -- "$bin" top "$rec"
+expect no-tty 2 'not a terminal' -- "$bin" top -i "$rec"
+expect help 0 '--speed' -- "$bin" top --help
+# Cut short: frames up to the last whole chunk, and a warning in the status.
+size=$(stat -c %s "$rec")
+head -c $((size - 20)) "$rec" >"$tmp/cut.kvmirq"
+run cut 0 -- "$bin" top -i "$tmp/cut.kvmirq" --json -d 1
+pycheck "a recording cut short" '
+import json, sys
+f = [json.loads(l) for l in open(sys.argv[1])][-1]
+assert f["status"].startswith("file truncated"), f["status"]
+assert 0 < f["replay"]["event"] == f["replay"]["nr_events"] <= 217, f["replay"]
+print("ok")' "$tmp/cut.out"
+# Live without the privileges BPF needs: the live source's own error, exit 1.
+if command -v setpriv >/dev/null; then
+	expect live-unprivileged 1 '^kvmirq top: .+' -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all "$bin" top -b -n 1 -d 0.1
+fi
+
+echo "$pass passed, $fail failed"
+((fail == 0))
