@@ -19,6 +19,8 @@ void recon_init(struct reconstruction *r, const struct registry *registry, bool 
 void recon_free(struct reconstruction *r)
 {
 	snapshot_free(&r->snap);
+	free(r->fresh);
+	r->fresh = NULL;
 	free(r->routing.bytes);
 	r->routing.bytes = NULL;
 }
@@ -160,6 +162,36 @@ static void set_block(struct chip_state *c, enum chip_read_kind kind, uint64_t a
 	mark(c, NULL, -1, NULL, rule);
 }
 
+/* ---- freshness: what a GET or SET established, until the guest runs ---- */
+
+static void set_fresh(struct reconstruction *r, uint32_t vm)
+{
+	if (vm >= r->nr_fresh) {
+		size_t n = (size_t)vm + 16;
+		uint8_t *p = realloc(r->fresh, n);
+
+		if (!p) {
+			r->error = -ENOMEM;
+			return;
+		}
+		memset(p + r->nr_fresh, 0, n - r->nr_fresh);
+		r->fresh = p;
+		r->nr_fresh = n;
+	}
+	r->fresh[vm] = 1;
+}
+
+/* The guest ran: anything it can program without a trace may have changed. */
+static void guest_ran(struct reconstruction *r, uint32_t vm)
+{
+	if (vm >= r->nr_fresh || !r->fresh[vm])
+		return;
+	r->fresh[vm] = 0;
+	for (size_t i = 0; i < r->snap.nr_chips; i++)
+		if (r->snap.chips[i].vm == vm && r->snap.chips[i].model->fd_kind != CHIP_FD_DEVICE)
+			mark(&r->snap.chips[i], NULL, -1, NULL, MARK_UNKNOWN);
+}
+
 /* ---- ioctls: the VMM's own reads and writes of whole state ---- */
 
 static void apply_irqchip(struct reconstruction *r, uint32_t vm, const uint8_t *chip, size_t len,
@@ -174,8 +206,10 @@ static void apply_irqchip(struct reconstruction *r, uint32_t vm, const uint8_t *
 	memcpy(&chip_id, chip, 4);
 	m = model_by_irqchip_id(chip_id);
 	c = m ? chip_for(r, m, vm, 0) : NULL;
-	if (c)
+	if (c) {
 		set_block(c, CHIP_READ_IRQCHIP, chip_id, chip + 8, CHIP_IRQCHIP_BLOCK_SIZE, rule);
+		set_fresh(r, vm);
+	}
 }
 
 static void apply_lapic(struct reconstruction *r, uint32_t vm, int32_t vcpu, const uint8_t *page,
@@ -186,8 +220,10 @@ static void apply_lapic(struct reconstruction *r, uint32_t vm, int32_t vcpu, con
 	if (len < CHIP_LAPIC_BLOCK_SIZE || vcpu < 0)
 		return;
 	c = chip_for(r, &chip_model_x86_lapic, vm, vcpu);
-	if (c)
+	if (c) {
 		set_block(c, CHIP_READ_LAPIC, 0, page, CHIP_LAPIC_BLOCK_SIZE, rule);
+		set_fresh(r, vm);
+	}
 }
 
 /* One register element of a device, by attribute group and attr. */
@@ -535,6 +571,17 @@ void recon_apply(struct reconstruction *r, const void *rec, size_t len)
 	}
 	if (!vm && h->kind != KVMIRQ_EV_IOCTL)
 		return; /* unattributed: which VM's chips it touched is unknown */
+	switch (h->kind) { /* only a running guest takes, EOIs or sends interrupts */
+	case KVMIRQ_EV_INJ_VIRQ:
+	case KVMIRQ_EV_EOI:
+	case KVMIRQ_EV_PV_EOI:
+	case KVMIRQ_EV_APIC_IPI:
+	case KVMIRQ_EV_ACK_IRQ:
+		guest_ran(r, vm);
+		break;
+	default:
+		break;
+	}
 	switch (h->kind) {
 	case KVMIRQ_EV_IOCTL:
 		if (len >= sizeof(*h) + sizeof(struct kvmirq_ev_ioctl))

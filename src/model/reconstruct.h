@@ -10,7 +10,9 @@
  * established it and no traced event since could have changed it in a way
  * the trace does not show; otherwise it is marked unknown rather than
  * guessed. What the guest programs by MMIO (LAPIC LVTs, IOAPIC entries) is
- * not traced: a value known from a snapshot stays as the snapshot had it.
+ * not traced: once a VM's guest shows it has run (it took an interrupt, did
+ * an EOI, sent an IPI) after the VMM's last GET or SET, what that call
+ * established is forgotten, and only what later events show is known.
  */
 #ifndef KVMIRQ_RECONSTRUCT_H
 #define KVMIRQ_RECONSTRUCT_H
@@ -26,6 +28,9 @@ struct reconstruction {
 	uint64_t first_ns, last_ns; /* times of the first and last events applied */
 	uint64_t events, events_used;
 	int error; /* sticky -ENOMEM */
+	/* per VM id: its state came from a GET/SET and its guest has not run since */
+	uint8_t *fresh;
+	size_t nr_fresh;
 	/* a KVM_SET_GSI_ROUTING whose table continues in IOCTL_PAYLOAD events */
 	struct {
 		uint32_t tid, vm;
