@@ -197,9 +197,43 @@ static void key_slower(struct ui *ui)
 	set_speed(ui, 1 / SPEED_FACTOR);
 }
 
+/* The events each step key moves by. */
+static const struct {
+	int key;
+	long events;
+} step_keys[] = { { 'n', 1 }, { 'p', -1 }, { 'N', 10 }, { 'P', -10 } };
+
+static long events_of_key(int key)
+{
+	for (size_t i = 0; i < sizeof(step_keys) / sizeof(step_keys[0]); i++)
+		if (step_keys[i].key == key)
+			return step_keys[i].events;
+	return 0;
+}
+
+/* Step keys already typed (held down, pressed fast) join this step: a step
+ * back reads the recording again from its start, once is enough. */
+static long queued_steps(void)
+{
+	long n = 0;
+	int key;
+
+	timeout(0);
+	while ((key = getch()) != ERR) {
+		if (!events_of_key(key)) {
+			ungetch(key);
+			break;
+		}
+		n += events_of_key(key);
+	}
+	return n;
+}
+
 static void step(struct ui *ui, long n)
 {
-	say_replay_only(ui, ui->src->ops->step(ui->src->ctx, n), "step");
+	n += queued_steps();
+	if (n)
+		say_replay_only(ui, ui->src->ops->step(ui->src->ctx, n), "step");
 }
 
 static void key_next(struct ui *ui)

@@ -26,6 +26,12 @@ emit(const struct emitter *e, enum top_row_kind kind, size_t index, const char *
 	e->fn(e->ctx, &row);
 }
 
+/* A replay that has events to come: what is missing may still come. */
+static bool yet(const struct top_frame *f)
+{
+	return f->is_replay && f->replay.event < f->replay.nr_events;
+}
+
 static const char *tristate(int v, const char *no, const char *yes)
 {
 	return v < 0 ? "?" : v ? yes : no;
@@ -81,7 +87,7 @@ static void chips(const struct top_frame *f, uint32_t vm, const struct emitter *
 	}
 	if (!number)
 		emit(e, TOP_ROW_NOTE, 0, "  none known%s",
-		     f->is_replay ? " yet" : ": the register screen's key reads them");
+		     yet(f) ? " yet" : f->is_replay ? "" : ": the register screen's key reads them");
 }
 
 static void lines(const struct top_frame *f, uint32_t vm, const struct emitter *e)
@@ -109,7 +115,7 @@ static void lines(const struct top_frame *f, uint32_t vm, const struct emitter *
 		     top_format_age(f->time_ns, l->last_ns, age, sizeof(age)));
 	}
 	if (!any)
-		emit(e, TOP_ROW_NOTE, 0, "  none raised or lowered%s", f->is_replay ? " yet" : "");
+		emit(e, TOP_ROW_NOTE, 0, "  none raised or lowered%s", yet(f) ? " yet" : "");
 }
 
 static void msis(const struct top_frame *f, uint32_t vm, const struct emitter *e)
@@ -139,7 +145,7 @@ static void msis(const struct top_frame *f, uint32_t vm, const struct emitter *e
 		     top_format_age(f->time_ns, m->last_ns, age, sizeof(age)));
 	}
 	if (!any)
-		emit(e, TOP_ROW_NOTE, 0, "  none%s", f->is_replay ? " yet" : "");
+		emit(e, TOP_ROW_NOTE, 0, "  none%s", yet(f) ? " yet" : "");
 }
 
 static void vcpus(const struct top_frame *f, uint32_t vm, const struct emitter *e)
@@ -167,7 +173,7 @@ static void vcpus(const struct top_frame *f, uint32_t vm, const struct emitter *
 	}
 	if (!any)
 		emit(e, TOP_ROW_NOTE, 0, "  no interrupt reached a vCPU%s",
-		     f->is_replay ? " yet" : "");
+		     yet(f) ? " yet" : "");
 }
 
 static const struct vm_routing *routing_of(const struct snapshot *s, uint32_t vm)
@@ -191,7 +197,7 @@ static void routing(const struct top_frame *f, uint32_t vm, const struct emitter
 		emit(e, TOP_ROW_SECTION, 0, "GSI routing: KVM's default (irqchip created, no table set)");
 	} else if (!r || !r->table_known) {
 		emit(e, TOP_ROW_SECTION, 0, "GSI routing: not known (no KVM_SET_GSI_ROUTING %s)",
-		     f->is_replay ? "with its table yet" : "can be read back");
+		     !f->is_replay ? "can be read back" : yet(f) ? "with its table yet" : "with its table");
 	} else {
 		top_format_age(f->time_ns, r->table_ns, when, sizeof(when));
 		emit(e, TOP_ROW_SECTION, 0, "GSI routing: %zu entries, set %s before",
