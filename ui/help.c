@@ -22,7 +22,7 @@ static const struct {
 	{ "Esc, Backspace, Left", "back to the previous screen" },
 	{ "s", "VM list: sort by the next column (largest first)" },
 	{ "/", "VM list: show only VMs whose name has this text" },
-	{ "r", "registers: read the controller again (live)" },
+	{ "r", "live: read the VM's controllers (again)" },
 	{ "z", "registers: hide or show registers that are all zero" },
 	{ "space", "replay: play or pause; live: freeze the screen" },
 	{ "n / p", "replay: step one event forward / back (pauses)" },

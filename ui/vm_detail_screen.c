@@ -4,6 +4,7 @@
  * GSI routing and irqfds, as the rows src/top/vm_detail.c writes, scrolled
  * with a cursor.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,17 @@ static enum ui_key_result detail_key(struct ui_screen *base, struct ui *ui,
 			open_chip(s, ui, f, &s->rows[s->panel.selected]);
 		else
 			ui_message(ui, false, "Enter opens a controller's row (or its number)");
+		return UI_KEY_HANDLED;
+	}
+	if (key == 'r') { /* live: read this VM's controllers now */
+		int ret = ui_snapshot(ui, s->vm);
+
+		if (ret == -ENOTSUP)
+			ui_message(ui, true, "a replay's state is the recording's: nothing to read again");
+		else if (ret)
+			ui_message(ui, true, "reading the controllers failed: %s", strerror(-ret));
+		else
+			ui_message(ui, false, "controllers read");
 		return UI_KEY_HANDLED;
 	}
 	if (key >= '1' && key <= '9') {

@@ -87,7 +87,7 @@ static void chips(const struct top_frame *f, uint32_t vm, const struct emitter *
 	}
 	if (!number)
 		emit(e, TOP_ROW_NOTE, 0, "  none known%s",
-		     yet(f) ? " yet" : f->is_replay ? "" : ": the register screen's key reads them");
+		     yet(f) ? " yet" : f->is_replay ? "" : " yet: r reads them");
 }
 
 static void lines(const struct top_frame *f, uint32_t vm, const struct emitter *e)
