@@ -145,6 +145,25 @@ static void draw_row(const struct vm_screen *s, struct ui *ui, const struct layo
 	ui_draw_text(y, x, COLS - x, selected ? UI_SELECTED : UI_GRAPH, spark);
 }
 
+/* What the dropped columns would show, for the VM under the cursor, on the last row. */
+static void draw_hidden(const struct layout *l, const struct top_vm *v, int y)
+{
+	char line[256], cell[128];
+	int n = snprintf(line, sizeof(line), "VM %u", v->id);
+	bool hidden = false;
+
+	for (size_t c = 0; c < top_nr_vm_columns && n < (int)sizeof(line); c++) {
+		if (l->shown[c])
+			continue;
+		hidden = true;
+		top_vm_columns[c].format(v, cell, sizeof(cell));
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "  %s %s", top_vm_columns[c].title,
+			      cell);
+	}
+	if (hidden)
+		ui_draw_text(y, 0, COLS, UI_SECTION, line);
+}
+
 static void vm_draw(struct ui_screen *base, struct ui *ui, const struct top_frame *f, int top,
 		    int height)
 {
@@ -163,9 +182,10 @@ static void vm_draw(struct ui_screen *base, struct ui *ui, const struct top_fram
 	for (int i = s->panel.top; i < (int)n && i - s->panel.top < height - 1; i++)
 		draw_row(s, ui, &l, &f->vms[rows[i]], top + 1 + i - s->panel.top,
 			 i == s->panel.selected);
-	if (n)
+	if (n) {
 		s->selected_vm = f->vms[rows[s->panel.selected]].id;
-	else
+		draw_hidden(&l, &f->vms[rows[s->panel.selected]], top + height - 1);
+	} else
 		ui_draw_text(
 			top + 2, 2, COLS - 2, UI_UNKNOWN,
 			s->filter[0] ? "no VM's name has the filter's text (/ changes it)"

@@ -72,6 +72,7 @@ start_top TERM=xterm-256color
 check "the VM row" "^ +1 +21666 testvmm +1 +36 +6\.0 +0 +0 +35 +29 +0 "
 check "the end of the recording" "ev $total/$total 1x paused"
 check "the status line" "^end of the recording"
+check "the columns 80 columns leave out, for the VM under the cursor" "^VM 1  KVM 21666-5  CHIPS PIC IOAPIC LAPIC$"
 if (($(screen | wc -l) == 24 && $(screen | wc -L) <= 80)); then ok; else bad "the screen is not 80x24"; fi
 
 # Enter: the VM, its controllers and lines.
