@@ -18,7 +18,7 @@
 #include "top/live.h"
 #include "top/print.h"
 #include "top/replay.h"
-#include "ui/top_ui.h" /* ui/ is not on the include path: it is above src/ */
+#include "ui/top_ui.h"
 #include "util/stop.h"
 
 void cmd_top_usage(void)
