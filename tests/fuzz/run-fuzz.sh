@@ -45,7 +45,8 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 # (trace_out.c also wants KVMIRQ_VERSION, passed on each command line: it is quoted)
 EVENT_FLAGS="-Wshadow -Wno-missing-field-initializers -Iinclude -Isrc -D_GNU_SOURCE"
 EVENT_SRCS=$(ls src/chips/*.c src/codec/*.c src/model/*.c src/report/*.c \
-	src/trace/*.c src/tracefile/*.c src/util/*.c src/snapshot/snapshot*.c src/snapshot/diff.c)
+	src/trace/*.c src/tracefile/*.c src/util/*.c src/snapshot/snapshot*.c src/snapshot/diff.c \
+	src/snapshot/routing.c)
 TRACEFILE_FLAGS="-Iinclude -Isrc/tracefile"
 TRACEFILE_SRCS=$(ls src/tracefile/*.c)
 
