@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -126,15 +127,34 @@ static const struct vm_routing *routing_of(const struct snapshot *s, uint32_t vm
 	return NULL;
 }
 
-static uint32_t max_vm(const struct snapshot *s)
+static int cmp_u32(const void *a, const void *b)
 {
-	uint32_t n = 0;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
+	return x < y ? -1 : x > y;
+}
+
+/* The VM ordinals the snapshot has, each once, in order (0 last): a file can
+ * name any ordinal, so they are collected, not counted up to. */
+static size_t vm_ids(const struct snapshot *s, uint32_t **out)
+{
+	size_t n = 0, u = 0;
+	uint32_t *ids = malloc((s->nr_chips + s->nr_routing + 1) * sizeof(*ids));
+
+	*out = ids;
+	if (!ids)
+		return 0;
 	for (size_t i = 0; i < s->nr_chips; i++)
-		n = s->chips[i].vm > n ? s->chips[i].vm : n;
+		ids[n++] = s->chips[i].vm - 1; /* 0 wraps to the end */
 	for (size_t i = 0; i < s->nr_routing; i++)
-		n = s->routing[i].vm > n ? s->routing[i].vm : n;
-	return n;
+		ids[n++] = s->routing[i].vm - 1;
+	qsort(ids, n, sizeof(*ids), cmp_u32);
+	for (size_t i = 0; i < n; i++)
+		if (!u || ids[u - 1] != ids[i])
+			ids[u++] = ids[i];
+	for (size_t i = 0; i < u; i++)
+		ids[i]++;
+	return u;
 }
 
 static void print_chip_text(const struct chip_state *c, const struct state_print_options *o,
@@ -156,11 +176,12 @@ static void print_chip_text(const struct chip_state *c, const struct state_print
 /* VM by VM (0: controllers of no known VM, last): its controllers, then its routing. */
 static void print_text(const struct snapshot *s, const struct state_print_options *o, FILE *out)
 {
-	uint32_t last = max_vm(s);
 	bool want_routing = !o->chip || !strcasecmp(o->chip, "routing");
+	uint32_t *ids;
+	size_t nr_ids = vm_ids(s, &ids);
 
-	for (uint32_t n = 1; n <= last + 1; n++) {
-		uint32_t vm = n <= last ? n : 0;
+	for (size_t n = 0; n < nr_ids; n++) {
+		uint32_t vm = ids[n];
 		const struct vm_routing *r = routing_of(s, vm);
 		unsigned header = 0; /* printed the VM's line */
 
@@ -179,6 +200,7 @@ static void print_text(const struct snapshot *s, const struct state_print_option
 			print_routing_text(s, r, out);
 		}
 	}
+	free(ids);
 }
 
 /* JSON Lines: one object per controller, its fields by name. */
