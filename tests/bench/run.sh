@@ -4,7 +4,8 @@
 #      inside the rig's 6.1 kernel under emulation;
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
 #   3. bytes per event on disk for a real guest boot, beside trace-cmd;
-#   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes.
+#   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes;
+#   5. what a live viewer costs: kvmirq top, kvm_stat, perf kvm stat live.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 echo "== BPF cost per event, this kernel ($(uname -r))"
@@ -23,3 +24,6 @@ tests/bench/bytes-rig.sh
 echo
 echo "== snapshots (rig)"
 tests/bench/snapshot-rig.sh
+echo
+echo "== viewers: kvmirq top beside kvm_stat and perf kvm stat live (rig)"
+tests/bench/viewer-rig.sh
