@@ -101,8 +101,8 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 		printf("  host %s, kernel %s (%s), kvmirq %s, event schema %llu\n",
 		       meta_str(m, "host"), meta_str(m, "kernel_release"), meta_str(m, "machine"),
 		       meta_str(m, "tool_version"), (unsigned long long)meta_u64(m, "schema_version"));
-		if (*meta_str(m, "note"))
-			printf("  note: %s\n", meta_str(m, "note"));
+		if (tracefile_meta_get_string(m, "note"))
+			printf("  note: %s\n", tracefile_meta_get_string(m, "note"));
 		printf("  ioctl strategy %s; %llu events over %.3f s; %llu dropped\n",
 		       meta_str(m, "strategy"), (unsigned long long)s->events, secs,
 		       (unsigned long long)dropped);
