@@ -6,7 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
 passed=0 failed=0
-failed_suites=()
+failed_suites=() rig_retries=()
 
 run_suite() {
 	local name=$1; shift
@@ -15,6 +15,15 @@ run_suite() {
 	echo "== $name"
 	"$@" >"$log" 2>&1
 	local status=$?
+	# 125: the rig itself failed (L1 hung or panicked: see run-in-l1.sh), not
+	# a check. Said loudly, and retried once: a second failure counts.
+	if ((status == 125)) && [[ $name == rig/* ]]; then
+		cat "$log"
+		echo "   $name: THE RIG FAILED (exit 125, log above): retrying once"
+		rig_retries+=("$name")
+		"$@" >"$log" 2>&1
+		status=$?
+	fi
 	out=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
 	if [[ -z $out ]]; then
 		cat "$log"
@@ -52,6 +61,7 @@ if [[ $mode == all ]]; then
 	done
 fi
 
+((${#rig_retries[@]})) && echo "rig failures retried: ${rig_retries[*]}"
 ((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -51,6 +51,11 @@ def main(out):
     check(any(l.get("gsi") == 4 and l.get("total", 0) > 0 for l in lines), "GSI 4 (serial) not among the lines")
 
     check(read(out, "tui-vm") == "0", "the VM never appeared on the screen")
+    row = [l for l in read(out, "screen-vms.txt").splitlines() if "live-guest" in l]
+    numbers = [int(x) for x in re.findall(r"\s(\d+)(?=\s)", row[0])] if row else []
+    # VM, PID, VCPU, then LINE/s MSI/s INJ/s EOI/s ...: some rate beyond the first three
+    check(len(numbers) > 4 and any(n > 0 for n in numbers[3:8]),
+          f"the VM's rates on the screen did not move: {row[0] if row else 'no row'}")
     check(read(out, "tui.rc") == "0", f"the screen exited {read(out, 'tui.rc', 'never')}")
     shown = subprocess.run(["build/kvmirq", "show", "--json", os.path.join(out, "cli.kvmsnap")],
                            capture_output=True, text=True)

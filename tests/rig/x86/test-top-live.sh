@@ -5,7 +5,7 @@
 #  1. `kvmirq top -b --json` prints frames: the VM must appear with QEMU's
 #     pid and -name, its line, injection and EOI rates must move, and the
 #     serial port's GSI 4 must be among its lines;
-#  2. the real screen runs in tmux: the VM row appears, Enter opens it, r
+#  2. the real screen runs in tmux: the VM row appears with moving rates, Enter opens it, r
 #     reads its controllers (ptrace), 3 opens the IOAPIC, whose entry for
 #     the serial port shows the vector the guest programmed (checked
 #     against `kvmirq snapshot --pid` of the same QEMU), and q exits 0.
@@ -44,6 +44,7 @@ if [[ ${1:-} == --inside ]]; then
 	tm new-session -d -s top -x 100 -y 30 \
 		"build/kvmirq top -d 1; echo \$? >$out/tui.rc; sleep 2"
 	wait_for "live-guest" 60 && echo 0 >"$out/tui-vm" || echo 1 >"$out/tui-vm"
+	sleep 4 # a few refreshes: the rates on the screen must have moved
 	screen >"$out/screen-vms.txt" || true
 	tm send-keys -t top Enter
 	sleep 2
