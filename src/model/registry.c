@@ -134,11 +134,17 @@ void process_name_from_cmdline(const char *cmdline, size_t len, char *out, size_
 		out[outlen - 1] = '\0';
 }
 
+void process_name_of_pid(uint32_t pid, char *out, size_t outlen)
+{
+	char cmdline[4096];
+	size_t n = read_proc(pid, "cmdline", cmdline, sizeof(cmdline));
+
+	process_name_from_cmdline(cmdline, n, out, outlen);
+}
+
 void registry_note_process(struct registry *r, uint32_t pid)
 {
 	struct process_entry *p;
-	char cmdline[4096];
-	size_t n;
 
 	if (!pid || registry_find_process(r, pid))
 		return;
@@ -149,8 +155,7 @@ void registry_note_process(struct registry *r, uint32_t pid)
 	p->pid = pid;
 	read_proc(pid, "comm", p->comm, sizeof(p->comm));
 	p->comm[strcspn(p->comm, "\n")] = '\0';
-	n = read_proc(pid, "cmdline", cmdline, sizeof(cmdline));
-	process_name_from_cmdline(cmdline, n, p->name, sizeof(p->name));
+	process_name_of_pid(pid, p->name, sizeof(p->name));
 	r->dirty = true;
 }
 

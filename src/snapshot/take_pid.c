@@ -12,17 +12,7 @@
 
 static void describe_process(struct snapshot *s, pid_t pid)
 {
-	char path[64], cmdline[4096];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(cmdline, 1, sizeof(cmdline), f);
-		fclose(f);
-	}
-	process_name_from_cmdline(cmdline, n, s->process_name, sizeof(s->process_name));
+	process_name_of_pid((uint32_t)pid, s->process_name, sizeof(s->process_name));
 	snprintf(s->method, sizeof(s->method), "ptrace");
 	s->pid = (uint32_t)pid;
 }

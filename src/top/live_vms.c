@@ -39,21 +39,6 @@ static struct live_vm *by_name(struct live_vms *l, const char *name)
 	return NULL;
 }
 
-static void describe(struct live_vm *v, pid_t pid)
-{
-	char path[64], cmdline[4096];
-	size_t n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	f = fopen(path, "r");
-	if (f) {
-		n = fread(cmdline, 1, sizeof(cmdline), f);
-		fclose(f);
-	}
-	process_name_from_cmdline(cmdline, n, v->vm.name, sizeof(v->vm.name));
-}
-
 /* "PID-FD" seen now: the VM, added on first sight. */
 static struct live_vm *note(struct live_vms *l, const char *name)
 {
@@ -74,7 +59,7 @@ static struct live_vm *note(struct live_vms *l, const char *name)
 		v->vm.vcpus = -1;
 		v->vm_fd = fd;
 		snprintf(v->vm.kvm_name, sizeof(v->vm.kvm_name), "%s", name);
-		describe(v, pid);
+		process_name_of_pid((uint32_t)pid, v->vm.name, sizeof(v->vm.name));
 	}
 	v->listed = true;
 	return v;
