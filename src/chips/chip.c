@@ -115,7 +115,7 @@ static struct chip_read_result *element_read(const struct chip_state *s,
  * kernel copies them out; a snapshot taken on a big-endian PowerPC decodes
  * the same on an x86 laptop.
  */
-static uint64_t load(const uint8_t *p, unsigned width, bool big_endian)
+uint64_t chip_bytes_value(const uint8_t *p, unsigned width, bool big_endian)
 {
 	uint64_t v = 0;
 
@@ -144,7 +144,7 @@ bool chip_register_get(const struct chip_state *s, const struct chip_register *r
 
 	if (!rr || rr->status || off + r->width > rr->len)
 		return false;
-	*value = load(rr->bytes + off, r->width, s->big_endian);
+	*value = chip_bytes_value(rr->bytes + off, r->width, s->big_endian);
 	return true;
 }
 
@@ -229,7 +229,8 @@ int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct ch
 			struct chip_read_result *rr = element_read(s, r, e, &off);
 			bool known = rr && !rr->status && off + r->width <= rr->len;
 			int32_t status = rr ? rr->status : 0;
-			uint64_t raw = known ? load(rr->bytes + off, r->width, s->big_endian) : 0;
+			uint64_t raw =
+				known ? chip_bytes_value(rr->bytes + off, r->width, s->big_endian) : 0;
 			int stop;
 
 			if (!r->fields) {

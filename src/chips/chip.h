@@ -183,6 +183,9 @@ bool chip_register_get(const struct chip_state *state, const struct chip_registe
 		       unsigned element, uint64_t *value);
 bool chip_register_set(struct chip_state *state, const struct chip_register *reg,
 		       unsigned element, uint64_t value);
+/* WIDTH bytes at P as a number, in the byte order of the host that wrote them. */
+uint64_t chip_bytes_value(const uint8_t *p, unsigned width, bool big_endian);
+
 const struct chip_register *chip_register_by_name(const struct chip_model *model,
 						  const char *name);
 

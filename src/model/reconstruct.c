@@ -247,15 +247,6 @@ static bool find_attr_register(const struct chip_model *m, uint32_t group, uint6
 	return false;
 }
 
-static uint64_t load_value(const uint8_t *p, unsigned width, bool big_endian)
-{
-	uint64_t v = 0;
-
-	for (unsigned i = 0; i < width; i++)
-		v = v << 8 | p[big_endian ? i : width - 1 - i];
-	return v;
-}
-
 static void apply_device_attr(struct reconstruction *r, const struct kvmirq_event_header *h,
 			      const struct kvmirq_ev_ioctl *io, bool set)
 {
@@ -286,7 +277,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 		return;
 	}
 	if (!c || !chip_register_set(c, reg, element,
-				     load_value(p + value_at, reg->width, r->snap.byte_order_big)))
+				     chip_bytes_value(p + value_at, reg->width, r->snap.byte_order_big)))
 		return;
 	mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
 }
@@ -295,7 +286,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 
 static uint32_t payload_u32(const struct reconstruction *r, const uint8_t *p)
 {
-	return (uint32_t)load_value(p, 4, r->snap.byte_order_big);
+	return (uint32_t)chip_bytes_value(p, 4, r->snap.byte_order_big);
 }
 
 static void finish_routing(struct reconstruction *r)

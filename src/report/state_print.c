@@ -84,12 +84,6 @@ static int text_value(void *ctx, const struct chip_value *v)
 	return 0;
 }
 
-static bool is_x86(const struct snapshot *s)
-{
-	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i686", 4) ||
-	       !strncmp(s->machine, "i386", 4);
-}
-
 static void print_routing_text(const struct snapshot *s, const struct vm_routing *r, FILE *out)
 {
 	char text[160];
@@ -104,7 +98,7 @@ static void print_routing_text(const struct snapshot *s, const struct vm_routing
 			struct route_view v;
 
 			routing_entry_view(r->entries[i], s->byte_order_big, &v);
-			routing_entry_text(&v, is_x86(s), text, sizeof(text));
+			routing_entry_text(&v, snapshot_is_x86(s), text, sizeof(text));
 			fprintf(out, "    gsi %-4u %s\n", v.gsi, text);
 		}
 	}
@@ -117,14 +111,6 @@ static void print_routing_text(const struct snapshot *s, const struct vm_routing
 			fprintf(out, " (resample eventfd %d)", b->resamplefd);
 		fprintf(out, "\n");
 	}
-}
-
-static const struct vm_routing *routing_of(const struct snapshot *s, uint32_t vm)
-{
-	for (size_t i = 0; i < s->nr_routing; i++)
-		if (s->routing[i].vm == vm)
-			return &s->routing[i];
-	return NULL;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -182,7 +168,7 @@ static void print_text(const struct snapshot *s, const struct state_print_option
 
 	for (size_t n = 0; n < nr_ids; n++) {
 		uint32_t vm = ids[n];
-		const struct vm_routing *r = routing_of(s, vm);
+		const struct vm_routing *r = snapshot_find_routing(s, vm);
 		unsigned header = 0; /* printed the VM's line */
 
 		for (size_t i = 0; i < s->nr_chips; i++) {
@@ -240,7 +226,7 @@ static void print_routing_json(const struct snapshot *s, const struct vm_routing
 		struct route_view v;
 
 		routing_entry_view(r->entries[i], s->byte_order_big, &v);
-		routing_entry_text(&v, is_x86(s), text, sizeof(text));
+		routing_entry_text(&v, snapshot_is_x86(s), text, sizeof(text));
 		json_object_begin(j);
 		json_kv_uint(j, "gsi", v.gsi);
 		json_kv_uint(j, "type", v.type);

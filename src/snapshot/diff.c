@@ -109,11 +109,6 @@ static int compare_chip(const struct chip_state *ca, const struct chip_state *cb
 
 /* ---- routing tables: compared per GSI, as decoded text ---- */
 
-static bool is_x86(const struct snapshot *s)
-{
-	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i686", 4);
-}
-
 /* Every route of GSI in R, as one line: a GSI may route to several pins. */
 static void routes_of(const struct snapshot *s, const struct vm_routing *r, uint32_t gsi,
 		      char *buf, size_t len)
@@ -128,19 +123,19 @@ static void routes_of(const struct snapshot *s, const struct vm_routing *r, uint
 		routing_entry_view(r->entries[i], s->byte_order_big, &v);
 		if (v.gsi != gsi)
 			continue;
-		routing_entry_text(&v, is_x86(s), one, sizeof(one));
+		routing_entry_text(&v, snapshot_is_x86(s), one, sizeof(one));
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "; " : "", one);
 	}
 	if (!buf[0])
 		snprintf(buf, len, "(no route)");
 }
 
+/* VM's routing table, when the snapshot knows it. */
 static const struct vm_routing *find_routing(const struct snapshot *s, uint32_t vm)
 {
-	for (size_t i = 0; i < s->nr_routing; i++)
-		if (s->routing[i].vm == vm && s->routing[i].table_known)
-			return &s->routing[i];
-	return NULL;
+	const struct vm_routing *r = snapshot_find_routing(s, vm);
+
+	return r && r->table_known ? r : NULL;
 }
 
 static void compare_gsi(const struct snapshot *a, const struct vm_routing *ra,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/chip.h"
 #include "chips/x86_msi.h"
 #include "snapshot/routing.h"
 
@@ -70,8 +71,7 @@ int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t 
 
 static uint32_t u32_at(const uint8_t *p, bool big_endian)
 {
-	return big_endian ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-			  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return (uint32_t)chip_bytes_value(p, 4, big_endian);
 }
 
 /* struct kvm_irq_routing_entry: gsi, type, flags, pad, then the union at 16. */

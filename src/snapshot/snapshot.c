@@ -80,13 +80,26 @@ uint32_t snapshot_add_vm(struct snapshot *s, const char *name)
 	return ++s->nr_vms;
 }
 
-struct vm_routing *snapshot_routing(struct snapshot *s, uint32_t vm)
+bool snapshot_is_x86(const struct snapshot *s)
 {
-	struct vm_routing *r;
+	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i686", 4) ||
+	       !strncmp(s->machine, "i386", 4);
+}
 
-	for (size_t i = 0; i < s->nr_routing; i++)
+const struct vm_routing *snapshot_find_routing(const struct snapshot *s, uint32_t vm)
+{
+	for (size_t i = 0; s && i < s->nr_routing; i++)
 		if (s->routing[i].vm == vm)
 			return &s->routing[i];
+	return NULL;
+}
+
+struct vm_routing *snapshot_routing(struct snapshot *s, uint32_t vm)
+{
+	struct vm_routing *r = (struct vm_routing *)snapshot_find_routing(s, vm);
+
+	if (r)
+		return r;
 	r = realloc(s->routing, (s->nr_routing + 1) * sizeof(*r));
 	if (!r)
 		return NULL;

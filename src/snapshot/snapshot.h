@@ -86,7 +86,12 @@ uint32_t snapshot_add_vm(struct snapshot *s, const char *name);
 struct chip_state *snapshot_add_chip(struct snapshot *s, const struct chip_model *model,
 				     uint32_t vm, int32_t index);
 
-/* VM ordinal VM's routing, added on first use; NULL on ENOMEM. */
+/* The VMM ran on an x86 host: its MSIs and irqchip pins decode the x86 way. */
+bool snapshot_is_x86(const struct snapshot *s);
+
+/* VM ordinal VM's routing, or NULL (S may be NULL). */
+const struct vm_routing *snapshot_find_routing(const struct snapshot *s, uint32_t vm);
+/* The same, added on first use; NULL on ENOMEM. */
 struct vm_routing *snapshot_routing(struct snapshot *s, uint32_t vm);
 
 /* Snapshot files: the trace-file container holding snapshot records

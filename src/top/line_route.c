@@ -9,20 +9,6 @@
 #define X86_PIC_GSIS	16 /* KVM's default routing: GSIs 0-15 reach a PIC and the IOAPIC */
 #define X86_IOAPIC_PINS 24
 
-bool snapshot_is_x86(const struct snapshot *s)
-{
-	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i386", 4) ||
-	       !strncmp(s->machine, "i686", 4);
-}
-
-static const struct vm_routing *routing_of(const struct snapshot *s, uint32_t vm)
-{
-	for (size_t i = 0; i < s->nr_routing; i++)
-		if (s->routing[i].vm == vm)
-			return &s->routing[i];
-	return NULL;
-}
-
 static void append(char *buf, size_t len, const char *what)
 {
 	size_t n = strlen(buf);
@@ -50,7 +36,7 @@ static void entry_target(const struct route_view *v, bool x86, char *buf, size_t
 /* The route text, and the IOAPIC pin the GSI reaches (-1: none). */
 static int route_text(const struct snapshot *s, bool default_routing, struct top_line *l)
 {
-	const struct vm_routing *r = routing_of(s, l->vm);
+	const struct vm_routing *r = snapshot_find_routing(s, l->vm);
 	bool x86 = snapshot_is_x86(s);
 	char target[32];
 	int pin = -1;

@@ -13,9 +13,6 @@
 #include "snapshot/snapshot.h"
 #include "top/frame.h"
 
-/* Does the snapshot come from an x86 host (its routing's irqchip numbers). */
-bool snapshot_is_x86(const struct snapshot *s);
-
 /* Fill LINE's route, trigger and masked for LINE->vm and LINE->gsi. DEFAULT_ROUTING:
  * the VM has KVM's default x86 routing when the state holds no table of its own. */
 void top_line_route(const struct snapshot *s, bool default_routing, struct top_line *line);

@@ -176,17 +176,9 @@ static void vcpus(const struct top_frame *f, uint32_t vm, const struct emitter *
 		     yet(f) ? " yet" : "");
 }
 
-static const struct vm_routing *routing_of(const struct snapshot *s, uint32_t vm)
-{
-	for (size_t i = 0; s && i < s->nr_routing; i++)
-		if (s->routing[i].vm == vm)
-			return &s->routing[i];
-	return NULL;
-}
-
 static void routing(const struct top_frame *f, uint32_t vm, const struct emitter *e)
 {
-	const struct vm_routing *r = routing_of(f->state, vm);
+	const struct vm_routing *r = snapshot_find_routing(f->state, vm);
 	char text[160], when[24];
 
 	bool default_routes = false;
