@@ -82,7 +82,7 @@ $(SAN)/kvmirq: $(SAN)/obj/src/main.o $(SAN_LIB_OBJS)
 	$(call msg,LD-SAN,$@)
 	$(Q)$(CC) $(SANFLAGS) $^ -o $@ $(LIBS)
 
-$(SAN)/tests/%: tests/unit/%.c $(SAN_LIB_OBJS) tests/unit/check.h
+$(SAN)/tests/%: tests/unit/%.c $(SAN_LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)

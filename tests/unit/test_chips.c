@@ -8,59 +8,11 @@
 #include <string.h>
 
 #include "check.h"
+#include "chip_check.h"
 #include "chips/chip.h"
 #include "chips/models.h"
 
 /* --- helpers ------------------------------------------------------------ */
-
-struct find_ctx {
-	const char *name;
-	struct chip_value v;
-	bool found;
-};
-
-static int find_cb(void *p, const struct chip_value *v)
-{
-	struct find_ctx *c = p;
-
-	if (strcmp(v->name, c->name))
-		return 0;
-	c->v = *v;
-	c->found = true;
-	return 1;
-}
-
-static bool find_value(const struct chip_state *s, const char *name, struct chip_value *out)
-{
-	struct find_ctx c = { .name = name };
-
-	chip_decode(s, find_cb, &c);
-	if (c.found)
-		*out = c.v;
-	return c.found;
-}
-
-/* The decoded value NAME formats as WANT. */
-#define CHECK_TEXT(s, name, want) check_text(s, name, want, __LINE__)
-static void check_text(const struct chip_state *s, const char *name, const char *want, int line)
-{
-	struct chip_value v;
-	char buf[256];
-
-	if (!find_value(s, name, &v)) {
-		check_failed++;
-		fprintf(stderr, "FAIL %s:%d: no value named %s\n", __FILE__, line, name);
-		return;
-	}
-	chip_value_format(&v, buf, sizeof(buf));
-	if (strcmp(buf, want)) {
-		check_failed++;
-		fprintf(stderr, "FAIL %s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, line, name, buf,
-			want);
-		return;
-	}
-	check_passed++;
-}
 
 /* The read's buffer, marked as a successful read, for filling like the kernel. */
 static uint8_t *block(struct chip_state *s, enum chip_read_kind kind, uint64_t attr)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "chip_check.h"
 #include "chips/chip.h"
 #include "chips/models.h"
 
@@ -157,54 +158,6 @@ static void test_reads(void)
 }
 
 /* --- decoding ------------------------------------------------------------- */
-
-struct find_ctx {
-	const char *name;
-	struct chip_value v;
-	bool found;
-};
-
-static int find_cb(void *p, const struct chip_value *v)
-{
-	struct find_ctx *c = p;
-
-	if (strcmp(v->name, c->name))
-		return 0;
-	c->v = *v;
-	c->found = true;
-	return 1;
-}
-
-static bool find_value(const struct chip_state *s, const char *name, struct chip_value *out)
-{
-	struct find_ctx c = { .name = name };
-
-	chip_decode(s, find_cb, &c);
-	if (c.found)
-		*out = c.v;
-	return c.found;
-}
-
-#define CHECK_TEXT(s, name, want) check_text(s, name, want, __LINE__)
-static void check_text(const struct chip_state *s, const char *name, const char *want, int line)
-{
-	struct chip_value v;
-	char buf[256];
-
-	if (!find_value(s, name, &v)) {
-		check_failed++;
-		fprintf(stderr, "FAIL %s:%d: no value named %s\n", __FILE__, line, name);
-		return;
-	}
-	chip_value_format(&v, buf, sizeof(buf));
-	if (strcmp(buf, want)) {
-		check_failed++;
-		fprintf(stderr, "FAIL %s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, line, name, buf,
-			want);
-		return;
-	}
-	check_passed++;
-}
 
 /* Store V at a GRP_REGISTER offset as a big-endian host's put_user does. */
 static void put_be32(struct chip_state *s, uint64_t off, uint32_t v)
