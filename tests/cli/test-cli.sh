@@ -9,17 +9,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 
-# expect STATUS PATTERN -- command...: exit status and a stderr/stdout pattern
-expect() {
-	local want=$1 pattern=$2; shift 3
-	local out status
-	out=$("$@" 2>&1); status=$?
-	if [[ $status == "$want" ]] && grep -qE -- "$pattern" <<<"$out" && ! grep -q "Sanitizer" <<<"$out"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1)); echo "FAIL ($status, wanted $want /$pattern/): $*"; echo "$out" | head -5
-	fi
-}
+. tests/cli/expect.sh
 
 expect 2 "unknown command" -- $bin frobnicate
 expect 2 "-o FILE is required" -- $bin record

@@ -11,17 +11,7 @@ snap=demo/x86-statevmm.kvmsnap planted=demo/x86-statevmm-planted.kvmsnap
 rec=demo/x86-statevmm.kvmirq
 pass=0 fail=0
 
-# expect STATUS PATTERN -- command...: exit status and an output pattern
-expect() {
-	local want=$1 pattern=$2; shift 3
-	local out status
-	out=$("$@" 2>&1); status=$?
-	if [[ $status == "$want" ]] && grep -qE -- "$pattern" <<<"$out" && ! grep -q "Sanitizer" <<<"$out"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1)); echo "FAIL ($status, wanted $want /$pattern/): $*"; echo "$out" | head -5
-	fi
-}
+. tests/cli/expect.sh
 
 # decoding what statevmm set (see tests/vmm/statevmm.c)
 expect 0 "redir\[9\] +vector=0x39 .*polarity=active-low remote_irr=yes trigger=level masked=no" -- $bin show $snap
