@@ -79,6 +79,8 @@ mkdir -p "/host$OUTPATH" 2>/dev/null
 mount -o bind /rig "/host$OUTPATH" || fail "cannot bind the out dir at $OUTPATH"
 
 cut -d' ' -f1 /proc/uptime >"$CTL/uptime"
+# Kernel symbols, so that run-in-l1.sh can name where a hung L1's CPUs spin.
+cat /proc/kallsyms >"$CTL/kallsyms" 2>/dev/null &
 chroot /host /usr/bin/env -i /bin/sh "$OUTPATH/.rig/cmd.sh" \
 	</dev/null >"$CTL/stdout" 2>"$CTL/stderr"
 rc=$?

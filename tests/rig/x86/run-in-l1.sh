@@ -12,12 +12,19 @@
 #                      passes the caller's value of NAME
 #   -v, --verbose      stream the L1 serial console to stderr (and let the
 #                      kernel print at its default log level)
+#   On a hang, <out>/.rig/hang.txt names where each vCPU is (hang-report.py).
 #   Environment: KVMIRQ_RIG_TIMEOUT (default --timeout), KVMIRQ_RIG_TIMING=1
 #   (print boot and run time; always written to <out>/.rig/timing),
 #   KVMIRQ_CACHE (see build.sh).
 #
 # L1 is Debian's 6.1 kernel under QEMU TCG (-cpu max emulates SVM, so
-# kvm_amd gives a real /dev/kvm). COMMAND runs as root in a chroot of the
+# kvm_amd gives a real /dev/kvm). TCG runs single-threaded: with one host
+# thread per vCPU, Debian 12's QEMU 7.2 can keep running a stale translation
+# of kernel code that another vCPU has just patched (text_poke_bp, done on
+# every first vCPU created and last one destroyed, for KVM's preempt
+# notifiers), and the vCPU loops on an int3 that is no longer there: L1 hangs
+# silently. KVMIRQ_RIG_TCG_THREAD=multi brings the old mode back.
+# COMMAND runs as root in a chroot of the
 # host's root (read-only 9p), in the caller's working directory, with tmpfs
 # on /tmp and /run, tracefs, debugfs and bpffs mounted, lo up, a clean
 # environment (PATH, HOME, the caller's KVMIRQ_* variables, --env ones, and
@@ -138,16 +145,35 @@ boot_l1() {
 	# bpf_ktime_get_ns) into an emulated MMIO access; real hosts run on the TSC.
 	local append="console=ttyS0 quiet panic=-1 oops=panic tsc=reliable"
 	[ "$verbose" = 1 ] && append="console=ttyS0 panic=-1 oops=panic tsc=reliable"
-	timeout --kill-after=10 "$timeout_s" qemu-system-x86_64 \
-		-accel tcg -cpu max -smp "$smp" -m "$mem" \
+	qemu-system-x86_64 \
+		-accel "tcg,thread=${KVMIRQ_RIG_TCG_THREAD:-single}" -cpu max -smp "$smp" -m "$mem" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-chardev "file,id=console,path=${ctl//,/,,}/console.log" -serial chardev:console \
+		-monitor "unix:${ctl//,/,,}/monitor.sock,server=on,wait=off" \
 		-kernel "$RIG_X86_KERNEL" -initrd "$RIG_X86_INITRD" -append "$append" \
 		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=${out//,/,,},mount_tag=rigout,security_model=none,multidevs=remap" \
 		</dev/null >"$ctl/qemu.log" 2>&1 &
 	qemu_pid=$!
 	trap 'kill "$qemu_pid" 2>/dev/null' INT TERM
+	watchdog &
+	watchdog_pid=$!
+}
+
+# Past the time limit: record where each L1 CPU is (a hang's only witness
+# when the console stays silent), then stop QEMU.
+watchdog() {
+	local i
+	for ((i = 0; i < timeout_s; i++)); do
+		sleep 1
+		kill -0 "$qemu_pid" 2>/dev/null || exit 0
+	done
+	python3 "$here/hang-report.py" "$ctl" >"$ctl/hang.txt" 2>&1 || true
+	: >"$ctl/timed-out"
+	kill "$qemu_pid" 2>/dev/null
+	sleep 10
+	kill -KILL "$qemu_pid" 2>/dev/null
+	exit 0
 }
 
 # Copy the guest's output files to our stdout/stderr as they grow.
@@ -175,11 +201,13 @@ main() {
 	boot_l1
 	stream_output
 	wait "$qemu_pid" || rc=$?
+	kill "$watchdog_pid" 2>/dev/null || true
 	wait "${tail_pids[@]}" 2>/dev/null || true
 
-	# timeout(1): 124 after TERM, 137 if qemu needed the KILL as well.
-	[ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] ||
+	if [ -e "$ctl/timed-out" ]; then
+		cat "$ctl/hang.txt" >&2 2>/dev/null || true
 		rig_fail "L1 guest did not finish within ${timeout_s}s (hung?)"
+	fi
 	[ "$rc" -eq 0 ] || rig_fail "qemu failed (exit $rc)"
 	if [ ! -f "$ctl/status" ]; then
 		local panic
