@@ -108,16 +108,34 @@ struct {
 #define VERIFIER_MASK(v, mask) asm volatile("%[x] &= %[m]" : [x] "+r"(v) : [m] "i"(mask))
 
 /*
- * Wake the reader only once a good amount of data waits: a wakeup per event
- * (an irq_work, often an IPI) costs more than the event itself. The reader
- * also drains the ring on a short timer, so nothing waits for long.
+ * Wake the reader once per wakeup_bytes of data, when the ring's backlog
+ * crosses that mark: a wakeup per event (an irq_work, often an IPI) costs
+ * more than the event itself. Once past the mark, no more wakeups: the
+ * reader was woken and drains the ring, and it also drains it on a short
+ * timer, so nothing waits for long. (Waking on every record past the mark
+ * cost several microseconds per record under emulation whenever the reader
+ * fell behind.) BACKLOG_AFTER: the unread bytes once this record is in the
+ * ring, ADDED: its size.
  */
 const volatile __u64 wakeup_bytes = 1 << 20; /* set from the ring size */
 
-static __always_inline __u64 submit_flags(void)
+static __always_inline __u64 wakeup_flags(__u64 backlog_after, __u64 added)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									     : BPF_RB_NO_WAKEUP;
+	return backlog_after >= wakeup_bytes && backlog_after - added < wakeup_bytes
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
+}
+
+/* For a record already reserved: the backlog counts it. */
+static __always_inline __u64 submit_flags(__u64 size)
+{
+	return wakeup_flags(bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA), size);
+}
+
+/* For bpf_ringbuf_output(): the record is not in the ring yet. */
+static __always_inline __u64 output_flags(__u64 size)
+{
+	return wakeup_flags(bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) + size, size);
 }
 
 static __always_inline bool kind_enabled(__u32 kind)
@@ -229,7 +247,7 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
 						  pid_tgid_, st_);               \
 				rec_->b = (BODY);                                \
-				bpf_ringbuf_submit(rec_, submit_flags());        \
+				bpf_ringbuf_submit(rec_, submit_flags(sizeof(*rec_))); \
 			} else {                                                 \
 				count_kind(KIND, true);                          \
 			}                                                        \

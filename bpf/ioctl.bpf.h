@@ -304,7 +304,8 @@ static long emit_continuation(__u32 index, struct continuation_ctx *c)
 		n = 0;
 	}
 	s->h.size = sizeof(s->h) + sizeof(*p) + n;
-	if (bpf_ringbuf_output(&events, s, sizeof(s->h) + sizeof(*p) + n, submit_flags()))
+	if (bpf_ringbuf_output(&events, s, sizeof(s->h) + sizeof(*p) + n,
+			       output_flags(sizeof(s->h) + sizeof(*p) + n)))
 		count_kind(KVMIRQ_EV_IOCTL_PAYLOAD, true);
 	c->offset += KVMIRQ_PAYLOAD_MAX;
 	return 0;
@@ -350,6 +351,7 @@ static __always_inline void ioctl_exit(long ret)
 	struct thread_state *in = current_thread_state();
 	struct ioctl_scratch *s;
 	__u32 len = 0, out_len = 0, in_len, pending, slot_bytes;
+	__u64 rec_len, flags;
 	__u8 id;
 
 	if (!in || !in->in_ioctl)
@@ -376,7 +378,7 @@ static __always_inline void ioctl_exit(long ret)
 	s->io.ioctl_id = id;
 	s->io.fd_kind = in->fd_kind;
 	s->io.strategy = in->strategy;
-	s->io.pad0 = 0;
+	s->io.slot_count = 0;
 	s->io.ret = ret;
 	s->io.arg = in->arg;
 	s->io.object = in->object;
@@ -456,6 +458,7 @@ static __always_inline void ioctl_exit(long ret)
 	if (pending > PENDING_SLOTS)
 		pending = PENDING_SLOTS;
 	slot_bytes = pending * KVMIRQ_SLOT_SIZE;
+	s->io.slot_count = pending;
 	if (pending) {
 		__u32 base = (len + 7) & ~7u;
 
@@ -471,10 +474,13 @@ static __always_inline void ioctl_exit(long ret)
 		}
 		len = base;
 	}
-	len = sizeof(s->h) + sizeof(s->io) + len + slot_bytes;
-	if (len > sizeof(*s))
-		len = sizeof(*s);
-	if (bpf_ringbuf_output(&events, s, len, submit_flags())) {
+	rec_len = sizeof(s->h) + sizeof(s->io) + len + slot_bytes;
+	flags = output_flags(rec_len);
+	/* The bound on the very register passed, where the 6.1 verifier sees it. */
+	asm volatile("" : "+r"(rec_len));
+	if (rec_len > sizeof(*s))
+		rec_len = sizeof(*s);
+	if (bpf_ringbuf_output(&events, s, rec_len, flags)) {
 		count_kind(KVMIRQ_EV_IOCTL, true);
 		count_pending_drops(in, pending);
 	} else {

@@ -201,7 +201,7 @@ struct kvmirq_ev_ioctl {
 	__u8 ioctl_id;	/* enum kvmirq_ioctl_id */
 	__u8 fd_kind;	/* enum kvmirq_fd_kind */
 	__u8 strategy;	/* enum kvmirq_strategy */
-	__u8 pad0;
+	__u8 slot_count; /* ring only: delivery slots after this record */
 	__u32 in_total; /* input payload size the ioctl defines */
 	__s64 ret;	/* return value: negative errno on failure */
 	__u64 arg;	/* the user pointer or value */
@@ -227,8 +227,9 @@ struct kvmirq_ev_ioctl_payload {
  * A ring record of kind IOCTL may be followed, within the same ring record,
  * by the delivery events the ioctl raised, each in a slot of this size (the
  * event's own size, at most this, is in its header), from the first 8-byte
- * boundary after the ioctl record. They happened before the ioctl returned:
- * user space hands them on first.
+ * boundary after the ioctl record; the record's slot_count says how many.
+ * The events happened before the ioctl returned: user space hands them on
+ * first.
  */
 #define KVMIRQ_SLOT_SIZE 56
 #define KVMIRQ_MAX_SLOTS 8

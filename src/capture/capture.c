@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "capture/capture.h"
@@ -21,8 +22,9 @@
 struct capture {
 	struct kvmirq_bpf *skel;
 	struct ring_buffer *ring;
-	struct bpf_link *links[32];
+	struct bpf_link *links[CAPTURE_MAX_PROGRAMS];
 	unsigned int nr_links;
+	struct btf *vmlinux_btf, *kvm_btf; /* loaded when needed, to find functions */
 	capture_record_fn fn;
 	void *ctx;
 	struct capture_status status;
@@ -94,6 +96,29 @@ static void set_wakeup(struct kvmirq_bpf *skel, unsigned int mib)
 	skel->rodata->wakeup_bytes = ((unsigned long long)mib << 20) / 8;
 }
 
+/*
+ * Can fentry attach to FUNCTION: is it in the BTF of the kernel or of KVM's
+ * module? (pit_do_work, say, exists on x86 only.)
+ */
+static bool kernel_has_function(struct capture *c, const char *function)
+{
+	if (!c->vmlinux_btf)
+		c->vmlinux_btf = btf__load_vmlinux_btf();
+	if (libbpf_get_error(c->vmlinux_btf)) {
+		c->vmlinux_btf = NULL;
+		return false;
+	}
+	if (btf__find_by_name_kind(c->vmlinux_btf, function, BTF_KIND_FUNC) >= 0)
+		return true;
+	if (!c->kvm_btf)
+		c->kvm_btf = btf__load_module_btf("kvm", c->vmlinux_btf);
+	if (libbpf_get_error(c->kvm_btf)) {
+		c->kvm_btf = NULL;
+		return false;
+	}
+	return btf__find_by_name_kind(c->kvm_btf, function, BTF_KIND_FUNC) >= 0;
+}
+
 /* Decide which programs load for STRATEGY, recording why the others do not. */
 static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bool inject)
 {
@@ -105,7 +130,7 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bo
 		struct capture_program_status *st;
 		bool wanted = false;
 
-		if (!info || c->status.nr_programs >= 32) {
+		if (!info || c->status.nr_programs >= CAPTURE_MAX_PROGRAMS) {
 			bpf_program__set_autoload(prog, false);
 			continue;
 		}
@@ -132,8 +157,11 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bo
 					 strategy_name(strategy));
 			break;
 		case PROGRAM_INJECT:
-			wanted = inject;
-			if (!wanted)
+			wanted = inject && kernel_has_function(c, info->hook);
+			if (inject && !wanted)
+				snprintf(st->why, sizeof(st->why), "no function %s in this kernel",
+					 info->hook);
+			else if (!wanted)
 				snprintf(st->why, sizeof(st->why), "%s",
 					 strategy == KVMIRQ_STRATEGY_FENTRY
 						 ? "the kernel refused them: see inject_refused"
@@ -243,10 +271,15 @@ static int on_ring_record(void *ctx, void *data, size_t len)
 	if (len < sizeof(h))
 		return c->fn(data, len, c->ctx); /* malformed: the callback says so */
 	memcpy(&h, data, sizeof(h)); /* slots follow a payload: maybe unaligned */
-	if (h.kind == KVMIRQ_EV_IOCTL && h.size < len) {
-		/* slots start at the next 8-byte boundary */
-		for (size_t off = (h.size + 7u) & ~(size_t)7; off + KVMIRQ_SLOT_SIZE <= len;
-		     off += KVMIRQ_SLOT_SIZE) {
+	if (h.kind == KVMIRQ_EV_IOCTL && h.size <= len &&
+	    h.size >= sizeof(h) + sizeof(struct kvmirq_ev_ioctl)) {
+		struct kvmirq_ev_ioctl io;
+		size_t off = (h.size + 7u) & ~(size_t)7;
+
+		memcpy(&io, (char *)data + sizeof(h), sizeof(io));
+		/* slots start at the next 8-byte boundary; the ring record may be longer */
+		for (unsigned int i = 0; i < io.slot_count && off + KVMIRQ_SLOT_SIZE <= len;
+		     i++, off += KVMIRQ_SLOT_SIZE) {
 			ret = c->fn((char *)data + off, KVMIRQ_SLOT_SIZE, c->ctx);
 			if (ret)
 				return ret;
@@ -369,5 +402,7 @@ void capture_close(struct capture *c)
 	ring_buffer__free(c->ring);
 	detach_all(c);
 	kvmirq_bpf__destroy(c->skel);
+	btf__free(c->kvm_btf);
+	btf__free(c->vmlinux_btf);
 	free(c);
 }
