@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Attribution of injections that no VM thread makes: an irqfd signalled by
- * a kworker, vhost or a device interrupt reaches kvm_set_irq() or
- * kvm_arch_set_irq_inatomic(), both of which are given the VM. fentry on
- * them marks the current task as injecting for that VM until fexit, so the
- * delivery tracepoints inside are attributed exactly. Only where fentry
- * works; elsewhere such events stay unattributed.
+ * Attribution of injections that no VM thread makes. fentry on the kernel
+ * functions that inject outside any KVM ioctl marks the current task as
+ * injecting for their VM until fexit, so the delivery tracepoints inside are
+ * attributed exactly:
+ *   kvm_arch_set_irq_inatomic()  an irqfd signalled by a VMM's write(),
+ *                                vhost or a device interrupt (MSI routes)
+ *   irqfd_inject()               the kworker that injects for other routes
+ *   irqfd_shutdown()             the kworker that lowers a resampled line
+ *   pit_do_work()                the in-kernel PIT's kthread (x86)
+ * Not kvm_set_irq() itself: every KVM_IRQ_LINE would pay for two more BPF
+ * trampolines, and inside an ioctl the VM is known already. Only where
+ * fentry works; elsewhere such events stay unattributed.
  */
 #pragma once
 #include "ioctl.bpf.h"
@@ -45,15 +51,48 @@ static __always_inline void inject_end(void)
 	}
 }
 
-SEC("fentry/kvm_set_irq")
-int BPF_PROG(inject_enter_set_irq, struct kvm *kvm)
+/* The VM of the object that embeds WORK as its FIELD, found with CO-RE offsets. */
+#define KVM_OF_WORK(work, TYPE, FIELD)                                           \
+	((__u64)BPF_CORE_READ((TYPE *)((void *)(work) -                          \
+				       bpf_core_field_offset(TYPE, FIELD)), kvm))
+
+SEC("fentry/irqfd_inject")
+int BPF_PROG(inject_enter_irqfd, struct work_struct *work)
 {
-	inject_begin((__u64)kvm);
+	inject_begin(KVM_OF_WORK(work, struct kvm_kernel_irqfd, inject));
 	return 0;
 }
 
-SEC("fexit/kvm_set_irq")
-int BPF_PROG(inject_exit_set_irq, struct kvm *kvm)
+SEC("fexit/irqfd_inject")
+int BPF_PROG(inject_exit_irqfd, struct work_struct *work)
+{
+	inject_end();
+	return 0;
+}
+
+SEC("fentry/irqfd_shutdown")
+int BPF_PROG(inject_enter_shutdown, struct work_struct *work)
+{
+	inject_begin(KVM_OF_WORK(work, struct kvm_kernel_irqfd, shutdown));
+	return 0;
+}
+
+SEC("fexit/irqfd_shutdown")
+int BPF_PROG(inject_exit_shutdown, struct work_struct *work)
+{
+	inject_end();
+	return 0;
+}
+
+SEC("fentry/pit_do_work")
+int BPF_PROG(inject_enter_pit, struct kthread_work *work)
+{
+	inject_begin(KVM_OF_WORK(work, struct kvm_pit, expired));
+	return 0;
+}
+
+SEC("fexit/pit_do_work")
+int BPF_PROG(inject_exit_pit, struct kthread_work *work)
 {
 	inject_end();
 	return 0;

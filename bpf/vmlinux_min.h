@@ -95,6 +95,26 @@ struct kvm_lapic {
 	struct kvm_vcpu *vcpu;
 };
 
+/* Work items whose handlers inject for a VM; only their offsets are used. */
+struct work_struct {
+	long data;
+};
+
+struct kthread_work {
+	void *func;
+};
+
+struct kvm_kernel_irqfd {
+	struct kvm *kvm;
+	struct work_struct inject;
+	struct work_struct shutdown;
+};
+
+struct kvm_pit {
+	struct kvm *kvm;
+	struct kthread_work expired;
+};
+
 /* Tracepoint records, used only for field-existence checks. */
 struct trace_event_raw_kvm_inj_virq {
 	unsigned int vector;

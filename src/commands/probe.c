@@ -63,8 +63,8 @@ static void print_text(const struct capture_status *s, const struct utsname *u, 
 	if (s->fentry_refused[0])
 		printf("fentry refused:  %s\n", s->fentry_refused);
 	printf("injections:      %s\n",
-	       s->inject_hooks ? "attributed to their VM (fentry on kvm_set_irq, "
-				 "kvm_arch_set_irq_inatomic)"
+	       s->inject_hooks ? "attributed to their VM (fentry on irqfd_inject, "
+				 "irqfd_shutdown, pit_do_work, kvm_arch_set_irq_inatomic)"
 			       : "from kernel threads and interrupts left unattributed");
 	if (s->inject_refused[0])
 		printf("inject refused:  %s\n", s->inject_refused);
