@@ -108,20 +108,22 @@ struct {
 #define VERIFIER_MASK(v, mask) asm volatile("%[x] &= %[m]" : [x] "+r"(v) : [m] "i"(mask))
 
 /*
- * Wake the reader once per wakeup_bytes of data, when the ring's backlog
- * crosses that mark: a wakeup per event (an irq_work, often an IPI) costs
- * more than the event itself. Once past the mark, no more wakeups: the
- * reader was woken and drains the ring, and it also drains it on a short
- * timer, so nothing waits for long. (Waking on every record past the mark
- * cost several microseconds per record under emulation whenever the reader
- * fell behind.) BACKLOG_AFTER: the unread bytes once this record is in the
- * ring, ADDED: its size.
+ * Wake the reader each time the ring's backlog crosses a multiple of
+ * wakeup_bytes (a power of two), not on every record: a wakeup (an
+ * irq_work, often an IPI) costs more than the event itself, and waking on
+ * every record once past the mark cost several microseconds per record
+ * under emulation whenever the reader fell behind. The reader also drains
+ * the ring on a short timer, so nothing waits for long. BACKLOG_AFTER: the
+ * unread bytes once this record is in the ring, ADDED: its size.
  */
 const volatile __u64 wakeup_bytes = 1 << 20; /* set from the ring size */
 
 static __always_inline __u64 wakeup_flags(__u64 backlog_after, __u64 added)
 {
-	return backlog_after >= wakeup_bytes && backlog_after - added < wakeup_bytes
+	__u64 mask = ~(wakeup_bytes - 1);
+
+	return backlog_after >= wakeup_bytes &&
+			       (backlog_after & mask) != ((backlog_after - added) & mask)
 		       ? BPF_RB_FORCE_WAKEUP
 		       : BPF_RB_NO_WAKEUP;
 }
