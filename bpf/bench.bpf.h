@@ -27,3 +27,34 @@ int bench_count_only(void *ctx)
 	count_kind(KVMIRQ_EV_SET_IRQ, false);
 	return 0;
 }
+
+/*
+ * The floor: programs that do nothing, on the hooks a KVM_IRQ_LINE or
+ * KVM_SIGNAL_MSI storm passes through when kvmirq records it (the delivery
+ * tracepoints, fentry and fexit on kvm_vm_ioctl). Attached alone by
+ * build/bench/hook_floor, they show what merely hooking costs: no tool
+ * that records these events with their ioctls can keep a higher rate.
+ */
+#define FLOOR_RAW_TP(TP)                                                          \
+	SEC("raw_tp/" #TP)                                                        \
+	int floor_##TP(void *ctx)                                                 \
+	{                                                                         \
+		return 0;                                                         \
+	}
+FLOOR_RAW_TP(kvm_set_irq)
+FLOOR_RAW_TP(kvm_msi_set_irq)
+FLOOR_RAW_TP(kvm_ioapic_set_irq)
+FLOOR_RAW_TP(kvm_pic_set_irq)
+FLOOR_RAW_TP(kvm_apic_accept_irq)
+
+SEC("fentry/kvm_vm_ioctl")
+int BPF_PROG(floor_enter_vm_ioctl)
+{
+	return 0;
+}
+
+SEC("fexit/kvm_vm_ioctl")
+int BPF_PROG(floor_exit_vm_ioctl)
+{
+	return 0;
+}

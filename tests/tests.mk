@@ -25,8 +25,13 @@ test: tests
 check: tests
 	tests/run.sh quick
 
-bench: all $(BUILD)/bench/bench_bpf
+bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor
 	tests/bench/run.sh
+
+$(BUILD)/bench/hook_floor: tests/bench/hook_floor.c $(SKEL)
+	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< -o $@ $(LIBS)
 
 $(BUILD)/bench/bench_bpf: tests/bench/bench_bpf.c $(LIB_OBJS) $(SKEL)
 	$(call msg,BENCH-CC,$@)

@@ -22,6 +22,15 @@ for r in rows:
 print("storm rates as a ratio to untraced (same round), real KVM in the nested rig:")
 for (kind, mode), v in sorted(ratios.items()):
     print(f"  {kind:9} {mode:10} " + " ".join(f"{x:.2f}" for x in v))
+# The target: kvmirq record at least 2.5x trace-cmd's rate; the
+# floor (do-nothing programs on the same hooks) bounds what any program can do.
+rates = {(r.get("round"), r["kind"], r["mode"]): float(r["rate"]) for r in rows if r.get("rate")}
+for mode in ("kvmirq", "floor"):
+    per_round = [(k[1], v / rates[(k[0], k[1], "trace-cmd")]) for k, v in sorted(rates.items())
+                 if k[2] == mode and (k[0], k[1], "trace-cmd") in rates]
+    if per_round:
+        print(f"{mode} rate / trace-cmd rate (same round; target for kvmirq: >= 2.5): "
+              + " ".join(f"{kind}:{x:.2f}" for kind, x in per_round))
 print("untraced ioctls/s: " + " ".join(f"{k[1]}:{v:.0f}" for k, v in sorted(untraced.items())))
 print("BPF cost per event during a storm with run-time stats on (ns/run):")
 for (kind, mode, name), v in sorted(costs.items()):
