@@ -35,7 +35,7 @@ make -s all >/dev/null
 eval "$(tests/rig/x86/build.sh -q)"
 out=$(mktemp -d /var/tmp/kvmirq-bytes.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] && echo "kept: $out" >&2 || trap 'rm -rf "$out"' EXIT
-tests/rig/x86/run-in-l1.sh --out "$out" --timeout 900 -- "$here/bytes-rig.sh" --inside "$out" "$RIG_X86_KERNEL" >/dev/null
+tests/rig/x86/run-in-l1.sh --tcg-multi --out "$out" --timeout 900 -- "$here/bytes-rig.sh" --inside "$out" "$RIG_X86_KERNEL" >/dev/null
 python3 - "$out" <<'PY'
 import json, os, sys
 out = sys.argv[1]

@@ -51,7 +51,7 @@ out=$(mktemp -d /var/tmp/kvmirq-snapbench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 tests/rig/x86/l2-initrd.sh "$out/l2.cpio.gz"
 echo "== kvmirq snapshot --pid of a real QEMU, guest running (x86 rig, TCG)"
-tests/rig/x86/run-in-l1.sh --out "$out" --timeout 1200 --env N -- \
+tests/rig/x86/run-in-l1.sh --tcg-multi --out "$out" --timeout 1200 --env N -- \
 	"$here/snapshot-rig.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz"
 summary <"$out/stops.txt"
 echo "  snapshot size on disk: $(cat "$out/size.txt") bytes"

@@ -18,13 +18,6 @@ TPS="kvm_set_irq kvm_msi_set_irq kvm_ioapic_set_irq kvm_pic_set_irq kvm_apic_acc
 if [[ ${1:-} == --inside ]]; then
 	out=$2
 	vmm=tests/vmm/build/testvmm
-	# A VM with a vCPU held for the whole run: KVM then never flips its
-	# preempt-notifier static key as storm VMs come and go, the kernel text
-	# patching that multi-threaded TCG mishandles (see tests/rig/README.md).
-	"$vmm" --storm 1 --kind irq_line --hold 7200 >/dev/null 2>&1 &
-	keeper=$!
-	trap 'kill "$keeper" 2>/dev/null' EXIT
-	sleep 2
 	tc_events=() perf_events=() bt_probes=()
 	for t in $TPS; do
 		tc_events+=(-e "kvm:$t"); perf_events+=(-e "kvm:$t"); bt_probes+=("tracepoint:kvm:$t")
@@ -108,6 +101,7 @@ out=$(mktemp -d /var/tmp/kvmirq-storm.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 # Multi-threaded TCG, as on a real host: a tracer's reader runs on another
 # CPU than the storm, instead of taking turns with it on one host thread.
-KVMIRQ_RIG_TCG_THREAD=${KVMIRQ_STORM_TCG_THREAD:-multi} \
-	tests/rig/x86/run-in-l1.sh --out "$out" --timeout 1800 -- "$here/storm-rig.sh" --inside "$out" >/dev/null
+tcg=(--tcg-multi)
+[[ ${KVMIRQ_STORM_TCG_THREAD:-multi} == single ]] && tcg=()
+tests/rig/x86/run-in-l1.sh "${tcg[@]}" --out "$out" --timeout 1800 -- "$here/storm-rig.sh" --inside "$out" >/dev/null
 python3 "$here/storm_summary.py" "$out/storm.txt"

@@ -68,7 +68,7 @@ if [[ ! -s $kvm_stat ]]; then # the kernel's own script, from Debian's kernel so
 fi
 out=$(mktemp -d /var/tmp/kvmirq-viewers.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-tests/rig/x86/run-in-l1.sh --out "$out" --timeout 1200 --env "SECS=$SECS" -- \
+tests/rig/x86/run-in-l1.sh --tcg-multi --out "$out" --timeout 1200 --env "SECS=$SECS" -- \
 	"$here/viewer-rig.sh" --inside "$out" "$kvm_stat" >/dev/null
 python3 - "$out/viewers.txt" <<'PY'
 import sys

@@ -37,7 +37,7 @@ out=$(mktemp -d /var/tmp/kvmirq-demo.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 "$here/l2-initrd.sh" "$out/l2.cpio.gz"
 note="Real run in kvmirq's nested x86 rig (tests/rig/x86/make-demo.sh): Debian's $RIG_X86_KVER kernel under QEMU TCG as L1 with real KVM; there a real qemu-system-x86_64 -accel kvm -smp 2 named demo-guest boots an L2 Linux (the same kernel) whose busybox init prints a tick every 200 ms on the serial port; recorded from before QEMU started until after it was stopped after ${secs} s."
-"$here/run-in-l1.sh" --out "$out" --timeout $((secs + 600)) -- \
+"$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout $((secs + 600)) -- \
 	"$here/make-demo.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz" "$secs" "$note"
 cp "$out/demo.kvmirq" "$dest"
 echo "$dest: $(stat -c %s "$dest") bytes, $(grep -c '^tick' "$out/guest.log" || true) guest ticks"

@@ -10,6 +10,10 @@
 #                      run whose command exited 0)
 #   --env NAME=VALUE   set a variable for COMMAND (repeatable); --env NAME
 #                      passes the caller's value of NAME
+#   --tcg-multi        one host thread per L1 vCPU (faster for an L2 guest,
+#                      and tracers' readers run beside the traced work), with
+#                      a VM held for the whole run (keeper.py) so that KVM
+#                      does not patch kernel text as VMs come and go
 #   -v, --verbose      stream the L1 serial console to stderr (and let the
 #                      kernel print at its default log level)
 #   On a hang, <out>/.rig/hang.txt names where each vCPU is (hang-report.py).
@@ -23,7 +27,8 @@
 # of kernel code that another vCPU has just patched (text_poke_bp, done on
 # every first vCPU created and last one destroyed, for KVM's preempt
 # notifiers), and the vCPU loops on an int3 that is no longer there: L1 hangs
-# silently. KVMIRQ_RIG_TCG_THREAD=multi brings the old mode back.
+# silently. --tcg-multi (or KVMIRQ_RIG_TCG_THREAD=multi, without the keeper)
+# brings the multi-threaded mode back where speed matters.
 # COMMAND runs as root in a chroot of the
 # host's root (read-only 9p), in the caller's working directory, with tmpfs
 # on /tmp and /run, tracefs, debugfs and bpffs mounted, lo up, a clean
@@ -47,6 +52,7 @@ mem=2048
 smp=2
 out=
 verbose=0
+tcg_multi=0
 envs=()
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&2; exit 2; }
@@ -57,6 +63,7 @@ parse_args() {
 		--timeout) timeout_s=${2:?}; shift 2 ;;
 		--mem) mem=${2:?}; shift 2 ;;
 		--smp) smp=${2:?}; shift 2 ;;
+		--tcg-multi) tcg_multi=1; shift ;;
 		--out) out=${2:?}; shift 2 ;;
 		--env)
 			[[ "${2:?}" =~ ^[A-Za-z_][A-Za-z0-9_]*(=|$) ]] || rig_die "bad --env: $2"
@@ -116,6 +123,10 @@ write_cmd_script() {
 		echo "  echo $(rig_shell_quote "run-in-l1: working directory $cwd does not exist in L1") >&2"
 		echo "  exit 125"
 		echo "}"
+		if [ "$tcg_multi" = 1 ]; then
+			echo "python3 $(rig_shell_quote "$here/keeper.py") >/dev/null &"
+			echo "sleep 1"
+		fi
 		printf 'exec'
 		for word in "${command[@]}"; do
 			printf ' %s' "$(rig_shell_quote "$word")"
@@ -144,9 +155,11 @@ boot_l1() {
 	# and falls back to the HPET, which turns every clock read (ktime, BPF's
 	# bpf_ktime_get_ns) into an emulated MMIO access; real hosts run on the TSC.
 	local append="console=ttyS0 quiet panic=-1 oops=panic tsc=reliable"
+	local tcg_thread=${KVMIRQ_RIG_TCG_THREAD:-single}
+	[ "$tcg_multi" = 1 ] && tcg_thread=multi
 	[ "$verbose" = 1 ] && append="console=ttyS0 panic=-1 oops=panic tsc=reliable"
 	qemu-system-x86_64 \
-		-accel "tcg,thread=${KVMIRQ_RIG_TCG_THREAD:-single}" -cpu max -smp "$smp" -m "$mem" \
+		-accel "tcg,thread=$tcg_thread" -cpu max -smp "$smp" -m "$mem" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-chardev "file,id=console,path=${ctl//,/,,}/console.log" -serial chardev:console \
 		-monitor "unix:${ctl//,/,,}/monitor.sock,server=on,wait=off" \

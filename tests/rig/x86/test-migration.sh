@@ -105,7 +105,7 @@ eval "$("$here/build.sh" -q)"
 out=$(mktemp -d /var/tmp/kvmirq-mig.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] || trap 'rm -rf "$out"' EXIT
 "$here/l2-initrd.sh" "$out/l2.cpio.gz"
-"$here/run-in-l1.sh" --out "$out" --timeout 1500 --env SNAPSHOTS -- \
+"$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 1500 --env SNAPSHOTS -- \
 	"$here/test-migration.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz"
 
 pass=0 fail=0

@@ -46,5 +46,5 @@ make -s all >/dev/null
 eval "$("$here/build.sh" -q)"
 out=$(mktemp -d /var/tmp/kvmirq-qemu.XXXXXX)
 trap 'rm -rf "$out"' EXIT
-"$here/run-in-l1.sh" --out "$out" --timeout 900 -- "$here/test-qemu-guest.sh" --inside "$out" "$RIG_X86_KERNEL"
+"$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 900 -- "$here/test-qemu-guest.sh" --inside "$out" "$RIG_X86_KERNEL"
 exec python3 tests/e2e/compare_counts.py "$out"

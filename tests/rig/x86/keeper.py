@@ -1,0 +1,17 @@
+#!/usr/bin/env python3
+"""Hold a KVM VM with one vCPU (never run) until killed. run-in-l1.sh
+--tcg-multi starts it before the command: while a vCPU exists, KVM never
+flips its preempt-notifier static key as other VMs come and go, the kernel
+text patching that QEMU 7.2's multi-threaded TCG mishandles (README.md)."""
+import fcntl
+import os
+import signal
+
+KVM_CREATE_VM = 0xAE01
+KVM_CREATE_VCPU = 0xAE41
+
+kvm = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
+vm = fcntl.ioctl(kvm, KVM_CREATE_VM, 0)
+vcpu = fcntl.ioctl(vm, KVM_CREATE_VCPU, 0)
+print("keeper: VM with one vCPU held", flush=True)
+signal.pause()
