@@ -51,7 +51,9 @@ def main(out):
     check(any(l.get("gsi") == 4 and l.get("total", 0) > 0 for l in lines), "GSI 4 (serial) not among the lines")
 
     check(read(out, "tui-vm") == "0", "the VM never appeared on the screen")
-    row = [l for l in read(out, "screen-vms.txt").splitlines() if "live-guest" in l]
+    # the VM's row (the title names the '/' filter too)
+    row = [l for l in read(out, "screen-vms.txt").splitlines()
+           if "live-guest" in l and re.match(r"\s*\d+\s+\d+\s", l)]
     numbers = [int(x) for x in re.findall(r"\s(\d+)(?=\s)", row[0])] if row else []
     # VM, PID, VCPU, then LINE/s MSI/s INJ/s EOI/s ...: some rate beyond the first three
     check(len(numbers) > 4 and any(n > 0 for n in numbers[3:8]),
