@@ -16,16 +16,9 @@ Prints one line per failure and ends with "N passed, M failed".
 import json
 import sys
 
-passed = failed = 0
+from checks import Checks
 
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", what)
+check = Checks()
 
 
 def load_jsonl(path):
@@ -83,8 +76,7 @@ def main(argv):
     else:
         print(__doc__, file=sys.stderr)
         return 2
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":

@@ -11,16 +11,9 @@ import re
 import subprocess
 import sys
 
-passed = failed = 0
+from checks import Checks
 
-
-def check(ok, what):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", what)
+check = Checks()
 
 
 def read(out, name, default=""):
@@ -72,8 +65,7 @@ def main(out):
     if vector is not None:
         check(f"0x{vector:x}" in screen or f"0x{vector:02x}" in screen,
               f"the IOAPIC screen does not show the serial port's vector 0x{vector:02x}")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return check.finish()
 
 
 if __name__ == "__main__":
