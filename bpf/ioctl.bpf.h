@@ -353,7 +353,6 @@ static __always_inline void count_pending_drops(const struct thread_state *st, _
  * next size class up, 64 bytes apart; the reader finds the record's end
  * in its header. Returns 1 when LEN is no small record.
  */
-#define RING_CLASS_STEP 64
 #define RING_CLASS_MAX 640
 
 #define RING_EMIT_CLASS(CLASS)                                                   \
@@ -370,7 +369,7 @@ static __always_inline void count_pending_drops(const struct thread_state *st, _
 		return 0;                                                        \
 	}
 
-static __always_inline int ring_emit_small(const __u64 *src, __u32 len)
+static __always_inline int ring_emit_small(const __u64 *src, __u64 len)
 {
 	RING_EMIT_CLASS(192)
 	RING_EMIT_CLASS(256)
@@ -527,7 +526,7 @@ static __always_inline void ioctl_exit(long ret)
 		len = base;
 	}
 	rec_len = sizeof(s->h) + sizeof(s->io) + len + slot_bytes;
-	emitted = rec_len <= RING_CLASS_MAX ? ring_emit_small((const __u64 *)s, rec_len) : 1;
+	emitted = ring_emit_small((const __u64 *)s, rec_len);
 	if (emitted == 1)
 		emitted = bounded_output(s, rec_len);
 	if (emitted) {

@@ -24,7 +24,7 @@ struct capture {
 	struct ring_buffer *ring;
 	struct bpf_link *links[CAPTURE_MAX_PROGRAMS];
 	unsigned int nr_links;
-	struct btf *vmlinux_btf, *kvm_btf; /* loaded when needed, to find functions */
+	struct btf *vmlinux_btf, *kvm_btf; /* while choosing programs, to find functions */
 	capture_record_fn fn;
 	void *ctx;
 	struct capture_status status;
@@ -328,6 +328,10 @@ int capture_open(struct capture **out, const struct capture_options *o, capture_
 	} else {
 		ret = try_strategy(c, o, o->strategy, false, err, errlen);
 	}
+	/* Only choosing the programs needed the kernel's type information. */
+	btf__free(c->kvm_btf);
+	btf__free(c->vmlinux_btf);
+	c->kvm_btf = c->vmlinux_btf = NULL;
 	if (ret) {
 		free(c);
 		return ret;
