@@ -138,6 +138,8 @@ bool chip_host_is_big_endian(void);
 /* Every model this kvmirq knows, and lookups. */
 const struct chip_model *const *chip_models(size_t *count);
 const struct chip_model *chip_model_by_name(const char *name);
+/* The model of a KVM_CREATE_DEVICE device, by its ops name ("kvm-mpic"). */
+const struct chip_model *chip_model_by_device(const char *device_name);
 
 /* The reads a snapshot of MODEL performs, in table order, duplicates
  * removed. Calls fn once per read; returns the number of reads. */

@@ -46,3 +46,14 @@ const struct chip_model *chip_model_by_name(const char *name)
 			return m[i];
 	return NULL;
 }
+
+const struct chip_model *chip_model_by_device(const char *device_name)
+{
+	size_t n;
+	const struct chip_model *const *m = chip_models(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->device_name && !strcmp(m[i]->device_name, device_name))
+			return m[i];
+	return NULL;
+}

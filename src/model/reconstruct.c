@@ -127,17 +127,6 @@ static const struct chip_model *model_by_irqchip_id(uint32_t chip_id)
 	return NULL;
 }
 
-static const struct chip_model *model_by_device(const char *name)
-{
-	size_t n;
-	const struct chip_model *const *models = chip_models(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (models[i]->device_name && !strcmp(models[i]->device_name, name))
-			return models[i];
-	return NULL;
-}
-
 /* Device instances are numbered per VM and name, in order of first use. */
 static int32_t device_index(const struct registry *reg, const struct object_entry *o)
 {
@@ -262,7 +251,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 
 	if (!o || o->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
 		return;
-	m = model_by_device(o->name);
+	m = chip_model_by_device(o->name);
 	memcpy(&group, p + 4, 4);
 	memcpy(&attr, p + 8, 8);
 	if (!m || !find_attr_register(m, group, attr, &reg, &element) ||

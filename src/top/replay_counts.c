@@ -144,17 +144,6 @@ static void count_accept(struct replay_counts *c, const struct kvmirq_event_head
 	}
 }
 
-static const struct chip_model *chip_model_of_device(const char *name)
-{
-	size_t n;
-	const struct chip_model *const *models = chip_models(&n);
-
-	for (size_t i = 0; i < n; i++)
-		if (models[i]->device_name && !strcmp(models[i]->device_name, name))
-			return models[i];
-	return NULL;
-}
-
 static void count_ioctl(struct replay_counts *c, const struct kvmirq_event_header *h)
 {
 	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
@@ -174,7 +163,7 @@ static void count_ioctl(struct replay_counts *c, const struct kvmirq_event_heade
 	case KVMIRQ_IOCTL_CREATE_VCPU: vm->vcpus++; break;
 	case KVMIRQ_IOCTL_CREATE_IRQCHIP: vm->irqchip = true; break;
 	case KVMIRQ_IOCTL_CREATE_DEVICE:
-		m = chip_model_of_device(io->device_name);
+		m = chip_model_by_device(io->device_name);
 		if (m && !strstr(vm->devices, m->title))
 			snprintf(vm->devices + strlen(vm->devices),
 				 sizeof(vm->devices) - strlen(vm->devices), "%s%s",
