@@ -47,6 +47,8 @@ for t in "$SAN"/test_*; do
 done
 run_suite bpf "$SAN/test_bpf"
 run_suite docs tests/docs/check-help.sh
+run_suite layers tests/layers/check-layers.py
+run_suite layers-self-test tests/layers/check-layers.py --self-test
 run_suite cli tests/cli/test-cli.sh
 run_suite cli-state tests/cli/test-state.sh
 run_suite cli-top tests/cli/test-top.sh

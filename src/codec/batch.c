@@ -6,7 +6,7 @@
 
 #include "codec/batch.h"
 #include "codec/layout.h"
-#include "tracefile/varint.h"
+#include "util/varint.h"
 
 /* Which header fields differ from the previous event's. */
 enum {
@@ -73,12 +73,12 @@ static void put_u8(struct byte_stream *s, uint8_t v)
 
 static void put_u64(struct byte_stream *s, uint64_t v)
 {
-	s->len += tf_varint_encode_u64(v, s->buf + s->len);
+	s->len += varint_encode_u64(v, s->buf + s->len);
 }
 
 static void put_s64(struct byte_stream *s, int64_t v)
 {
-	s->len += tf_varint_encode_s64(v, s->buf + s->len);
+	s->len += varint_encode_s64(v, s->buf + s->len);
 }
 
 static void put_bytes(struct byte_stream *s, const void *p, size_t n)
@@ -221,18 +221,18 @@ int batch_decoder_init(struct batch_decoder *d, const void *batch, size_t len)
 		return -EBADMSG;
 	}
 	p++;
-	n = tf_varint_decode_u64(p, (size_t)(end - p), &v);
+	n = varint_decode_u64(p, (size_t)(end - p), &v);
 	if (n < 0 || v == 0)
 		return init_fail(d, "bad time unit");
 	p += n;
 	d->time_unit_ns = v;
-	n = tf_varint_decode_u64(p, (size_t)(end - p), &v);
+	n = varint_decode_u64(p, (size_t)(end - p), &v);
 	if (n < 0 || v > UINT32_MAX)
 		return init_fail(d, "bad event count");
 	p += n;
 	d->count = (uint32_t)v;
 	for (int i = 0; i < NR_STREAMS; i++) {
-		n = tf_varint_decode_u64(p, (size_t)(end - p), &lens[i]);
+		n = varint_decode_u64(p, (size_t)(end - p), &lens[i]);
 		if (n < 0 || lens[i] > len)
 			return init_fail(d, "bad stream length");
 		p += n;
@@ -253,7 +253,7 @@ int batch_decoder_init(struct batch_decoder *d, const void *batch, size_t len)
 
 static int get_u64(struct batch_decoder *d, enum batch_stream s, uint64_t *v)
 {
-	int n = tf_varint_decode_u64(d->s[s].p, (size_t)(d->s[s].end - d->s[s].p), v);
+	int n = varint_decode_u64(d->s[s].p, (size_t)(d->s[s].end - d->s[s].p), v);
 
 	if (n < 0)
 		return -EBADMSG;
@@ -263,7 +263,7 @@ static int get_u64(struct batch_decoder *d, enum batch_stream s, uint64_t *v)
 
 static int get_s64(struct batch_decoder *d, enum batch_stream s, int64_t *v)
 {
-	int n = tf_varint_decode_s64(d->s[s].p, (size_t)(d->s[s].end - d->s[s].p), v);
+	int n = varint_decode_s64(d->s[s].p, (size_t)(d->s[s].end - d->s[s].p), v);
 
 	if (n < 0)
 		return -EBADMSG;

@@ -14,7 +14,7 @@
 #include "commands/commands.h"
 #include "model/state_load.h"
 #include "snapshot/snapshot.h"
-#include "snapshot/take_pid.h"
+#include "vmm/take_pid.h"
 
 void cmd_snapshot_usage(void)
 {

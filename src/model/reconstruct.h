@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-#include "model/registry.h"
+#include "registry/registry.h"
 #include "snapshot/snapshot.h"
 
 struct reconstruction {

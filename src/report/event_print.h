@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "model/registry.h"
+#include "registry/registry.h"
 #include "util/kv.h"
 
 struct event_printer {

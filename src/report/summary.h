@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "kvmirq/event.h"
-#include "model/registry.h"
+#include "registry/registry.h"
 #include "util/tally.h"
 
 struct vm_summary {

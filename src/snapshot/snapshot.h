@@ -6,7 +6,7 @@
  * Taking one needs the VMM's own fds: KVM refuses its ioctls from any other
  * process. The reads go through a struct snapshot_io, so the same code runs
  *  - in-process, for a program that owns the VM (snapshot_io_local), and
- *  - inside a stopped VMM, by injected syscalls (src/snapshot/remote.h).
+ *  - inside a stopped VMM, by injected syscalls (src/vmm/remote.h).
  * This file and snapshot_file.c need only libc, the chips and the trace-file
  * container (zlib), so they also build for the small static test VMMs that
  * run inside the PowerPC and arm64 rigs.

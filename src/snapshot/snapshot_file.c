@@ -25,7 +25,7 @@
 
 #include "kvmirq/tracefile.h"
 #include "snapshot/snapshot.h"
-#include "tracefile/varint.h"
+#include "util/varint.h"
 #include "util/host.h"
 
 #define SNAPSHOT_FORMAT 1
@@ -67,9 +67,9 @@ static void put_u8(struct out *o, uint8_t v)
 
 static void put_varint(struct out *o, uint64_t v)
 {
-	uint8_t b[TF_VARINT_MAX_LEN];
+	uint8_t b[VARINT_MAX_LEN];
 
-	put(o, b, tf_varint_encode_u64(v, b));
+	put(o, b, varint_encode_u64(v, b));
 }
 
 static void encode_chip(struct out *o, const struct chip_state *c)
@@ -78,7 +78,7 @@ static void encode_chip(struct out *o, const struct chip_state *c)
 
 	put_u8(o, RECORD_CHIP_STATE);
 	put_varint(o, c->vm);
-	put_varint(o, tf_zigzag_encode(c->index));
+	put_varint(o, zigzag_encode(c->index));
 	put_varint(o, c->time_ns);
 	put_u8(o, (uint8_t)name_len);
 	put(o, c->model_name, name_len);
@@ -89,7 +89,7 @@ static void encode_chip(struct out *o, const struct chip_state *c)
 		put_u8(o, (uint8_t)r->kind);
 		put_varint(o, r->group);
 		put_varint(o, r->attr);
-		put_varint(o, tf_zigzag_encode(r->status));
+		put_varint(o, zigzag_encode(r->status));
 		put_varint(o, r->len);
 		put(o, r->bytes, r->len);
 	}
@@ -110,10 +110,10 @@ static void encode_routing(struct out *o, const struct vm_routing *r)
 	for (size_t i = 0; i < r->nr_irqfds; i++) {
 		const struct irqfd_binding *b = &r->irqfds[i];
 
-		put_varint(o, tf_zigzag_encode(b->eventfd));
+		put_varint(o, zigzag_encode(b->eventfd));
 		put_varint(o, b->gsi);
 		put_varint(o, b->flags);
-		put_varint(o, tf_zigzag_encode(b->resamplefd));
+		put_varint(o, zigzag_encode(b->resamplefd));
 		put_varint(o, b->since_ns);
 	}
 }
@@ -209,7 +209,7 @@ struct in {
 static uint64_t get_varint(struct in *in)
 {
 	uint64_t v = 0;
-	int n = in->err ? -EBADMSG : tf_varint_decode_u64(in->p + in->pos, in->len - in->pos, &v);
+	int n = in->err ? -EBADMSG : varint_decode_u64(in->p + in->pos, in->len - in->pos, &v);
 
 	if (n < 0) {
 		in->err = -EBADMSG;
@@ -241,7 +241,7 @@ static int decode_reads(struct in *in, struct chip_state *c, uint64_t n, char *e
 		struct chip_read_result *r = &c->reads[i];
 		const uint8_t *kind = get_bytes(in, 1);
 		uint64_t group = get_varint(in), attr = get_varint(in);
-		int64_t status = tf_zigzag_decode(get_varint(in));
+		int64_t status = zigzag_decode(get_varint(in));
 		uint64_t len = get_varint(in);
 		const uint8_t *bytes;
 
@@ -301,7 +301,7 @@ static int decode_chip(const uint8_t *rec, size_t len, struct chip_state *c, cha
 	struct in in = { .p = rec, .len = len };
 	const uint8_t *type = get_bytes(&in, 1);
 	uint64_t vm = get_varint(&in);
-	int64_t index = tf_zigzag_decode(get_varint(&in));
+	int64_t index = zigzag_decode(get_varint(&in));
 	uint64_t time = get_varint(&in);
 	const uint8_t *name_len = get_bytes(&in, 1);
 	const uint8_t *name = name_len ? get_bytes(&in, *name_len) : NULL;
@@ -351,9 +351,9 @@ static int decode_routing(struct snapshot *s, const uint8_t *rec, size_t len, ch
 	if (!r || (*known && routing_set_table(r, entries, nr, table_ns)))
 		return -ENOMEM;
 	for (uint64_t i = 0; i < nr_irqfds; i++) {
-		int64_t fd = tf_zigzag_decode(get_varint(&in));
+		int64_t fd = zigzag_decode(get_varint(&in));
 		uint64_t gsi = get_varint(&in), flags = get_varint(&in);
-		int64_t resample = tf_zigzag_decode(get_varint(&in));
+		int64_t resample = zigzag_decode(get_varint(&in));
 		uint64_t since = get_varint(&in);
 
 		if (in.err || fd < INT32_MIN || fd > INT32_MAX || gsi > UINT32_MAX ||

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model/registry.h"
+#include "registry/registry.h"
 
 struct last_event {
 	uint8_t *bytes; /* records, each after its length (8 bytes, aligned) */

@@ -6,9 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/registry.h"
-#include "snapshot/take_pid.h"
-#include "snapshot/vmm_fds.h"
+#include "kvmirq/event.h"
+#include "util/process_name.h"
+#include "vmm/take_pid.h"
+#include "vmm/vmm_fds.h"
 #include "top/live_vms.h"
 
 #define DEBUGFS_KVM "/sys/kernel/debug/kvm"

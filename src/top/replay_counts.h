@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "model/registry.h"
+#include "registry/registry.h"
 #include "top/frame.h"
 #include "top/keyed_table.h"
 #include "top/time_slices.h"

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "model/registry.h"
+#include "registry/registry.h"
 #include "snapshot/snapshot.h"
 
 /* After recon_apply() of REC: stamp the controllers REC read or wrote whole. */

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "kvmirq/event.h"
-#include "model/registry.h"
+#include "registry/registry.h"
 
 struct normalizer {
 	struct registry *registry;

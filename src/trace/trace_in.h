@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "codec/batch.h"
-#include "model/registry.h"
+#include "registry/registry.h"
 
 struct tracefile_reader;
 struct tracefile_meta;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "codec/batch.h"
-#include "model/registry.h"
+#include "registry/registry.h"
 
 struct tracefile_writer;
 struct tracefile_meta;

@@ -20,7 +20,7 @@
 #include "internal.h"
 #include "le.h"
 #include "source.h"
-#include "varint.h"
+#include "util/varint.h"
 
 struct tracefile_reader {
 	struct tf_source src;
@@ -263,7 +263,7 @@ static int load_records(struct tracefile_reader *r)
 	end = p + c->uncompressed_size;
 	for (i = 0; i < c->count; i++) {
 		uint64_t len;
-		int vl = tf_varint_decode_u64(p, (size_t)(end - p), &len);
+		int vl = varint_decode_u64(p, (size_t)(end - p), &len);
 
 		if (vl < 0) {
 			snprintf(msg, sizeof(msg),
@@ -522,7 +522,7 @@ int tracefile_reader_next_record(struct tracefile_reader *r,
 	for (;;) {
 		if (r->rec_left) {
 			uint64_t l;
-			int vl = tf_varint_decode_u64(
+			int vl = varint_decode_u64(
 				r->rp, (size_t)(r->rend - r->rp), &l);
 
 			/* Framing was validated in load_records(). */

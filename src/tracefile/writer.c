@@ -16,7 +16,7 @@
 #include "format.h"
 #include "internal.h"
 #include "le.h"
-#include "varint.h"
+#include "util/varint.h"
 
 struct tracefile_writer {
 	int fd;
@@ -204,7 +204,7 @@ int tracefile_writer_flush(struct tracefile_writer *w)
 static int append(struct tracefile_writer *w, int has_ts, uint64_t ts,
 		  const void *rec, size_t len)
 {
-	uint8_t vb[TF_VARINT_MAX_LEN];
+	uint8_t vb[VARINT_MAX_LEN];
 	size_t vl, need;
 	int rc = check_usable(w);
 
@@ -219,7 +219,7 @@ static int append(struct tracefile_writer *w, int has_ts, uint64_t ts,
 			   len, TRACEFILE_MAX_RECORD_SIZE);
 		return -EINVAL;
 	}
-	vl = tf_varint_encode_u64(len, vb);
+	vl = varint_encode_u64(len, vb);
 	need = vl + len;
 	if (w->nrec > 0 &&
 	    (w->rec.len + need > w->opt.chunk_size || w->nrec == UINT32_MAX)) {

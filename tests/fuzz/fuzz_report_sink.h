@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "codec/layout.h"
-#include "model/registry.h"
+#include "registry/registry.h"
 #include "report/event_print.h"
 #include "report/summary.h"
 

@@ -45,10 +45,10 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-fram
 # (trace_out.c also wants KVMIRQ_VERSION, passed on each command line: it is quoted)
 EVENT_FLAGS="-Wshadow -Wno-missing-field-initializers -Iinclude -Isrc -D_GNU_SOURCE"
 EVENT_SRCS=$(ls src/chips/*.c src/codec/*.c src/model/*.c src/report/*.c \
-	src/trace/*.c src/tracefile/*.c src/util/*.c src/snapshot/snapshot*.c src/snapshot/diff.c \
+	src/registry/*.c src/trace/*.c src/tracefile/*.c src/util/*.c src/snapshot/snapshot*.c src/snapshot/diff.c \
 	src/snapshot/routing.c)
-TRACEFILE_FLAGS="-Iinclude -Isrc/tracefile"
-TRACEFILE_SRCS=$(ls src/tracefile/*.c)
+TRACEFILE_FLAGS="-Iinclude -Isrc -Isrc/tracefile"
+TRACEFILE_SRCS=$(ls src/tracefile/*.c src/util/varint.c)
 
 # harness source, flags and library sources of a target
 harness() {
@@ -98,7 +98,7 @@ case "${1:-}" in
 	${CC:-cc} $WARN -O2 $TRACEFILE_FLAGS tests/fuzz/gen_tracefile_corpus.c \
 		$TRACEFILE_SRCS -lz -o "$build/gen_tracefile_corpus"
 	"$build/gen_tracefile_corpus" tests/fuzz/corpus/tracefile
-	${CC:-cc} $WARN -O2 $EVENT_FLAGS tests/fuzz/gen_event_corpus.c src/tracefile/*.c \
+	${CC:-cc} $WARN -O2 $EVENT_FLAGS tests/fuzz/gen_event_corpus.c src/tracefile/*.c src/util/varint.c \
 		src/codec/batch.c src/codec/layout.c src/codec/names.c -lz \
 		-o "$build/gen_event_corpus"
 	"$build/gen_event_corpus" demo/x86-testvmm.kvmirq \

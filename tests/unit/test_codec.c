@@ -9,7 +9,7 @@
 #include "codec/batch.h"
 #include "codec/layout.h"
 #include "codec/names.h"
-#include "model/registry.h"
+#include "util/process_name.h"
 
 struct set_irq_rec {
 	struct kvmirq_event_header h;

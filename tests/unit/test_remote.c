@@ -28,8 +28,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "snapshot/remote.h"
-#include "snapshot/vmm_fds.h"
+#include "vmm/remote.h"
+#include "vmm/vmm_fds.h"
 
 #define IOAPIC_PIN 5
 #define IOAPIC_ENTRY (0x45ull | (1ull << 15) | (1ull << 16) | (2ull << 56))

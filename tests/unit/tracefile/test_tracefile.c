@@ -31,7 +31,7 @@
 #include "kvmirq/tracefile.h"
 #include "format.h"
 #include "le.h"
-#include "varint.h"
+#include "util/varint.h"
 
 /* ---- tiny test framework ------------------------------------------------ */
 
@@ -371,41 +371,41 @@ static void test_varint(void)
 	size_t i, n;
 
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		n = tf_varint_encode_u64(vals[i], b);
-		CHECK(n == tf_varint_size(vals[i]));
-		CHECK(n >= 1 && n <= TF_VARINT_MAX_LEN);
-		CHECK(tf_varint_decode_u64(b, n, &v) == (int)n && v == vals[i]);
+		n = varint_encode_u64(vals[i], b);
+		CHECK(n == varint_size(vals[i]));
+		CHECK(n >= 1 && n <= VARINT_MAX_LEN);
+		CHECK(varint_decode_u64(b, n, &v) == (int)n && v == vals[i]);
 		/* every shorter prefix is "truncated" */
 		while (n-- > 0)
-			CHECK(tf_varint_decode_u64(b, n, &v) == -ENODATA);
+			CHECK(varint_decode_u64(b, n, &v) == -ENODATA);
 	}
-	CHECK(tf_varint_size(UINT64_MAX) == 10);
-	CHECK(tf_varint_size(127) == 1 && tf_varint_size(128) == 2);
+	CHECK(varint_size(UINT64_MAX) == 10);
+	CHECK(varint_size(127) == 1 && varint_size(128) == 2);
 	for (i = 0; i < sizeof(svals) / sizeof(svals[0]); i++) {
-		n = tf_varint_encode_s64(svals[i], b);
-		CHECK(tf_varint_decode_s64(b, n, &s) == (int)n && s == svals[i]);
+		n = varint_encode_s64(svals[i], b);
+		CHECK(varint_decode_s64(b, n, &s) == (int)n && s == svals[i]);
 	}
-	CHECK(tf_zigzag_encode(0) == 0 && tf_zigzag_encode(-1) == 1 &&
-	      tf_zigzag_encode(1) == 2 && tf_zigzag_encode(-2) == 3);
-	CHECK(tf_zigzag_encode(INT64_MIN) == UINT64_MAX);
-	CHECK(tf_zigzag_decode(UINT64_MAX) == INT64_MIN);
+	CHECK(zigzag_encode(0) == 0 && zigzag_encode(-1) == 1 &&
+	      zigzag_encode(1) == 2 && zigzag_encode(-2) == 3);
+	CHECK(zigzag_encode(INT64_MIN) == UINT64_MAX);
+	CHECK(zigzag_decode(UINT64_MAX) == INT64_MIN);
 	/* overlong encodings rejected */
 	memcpy(b, "\x80\x00", 2);
-	CHECK(tf_varint_decode_u64(b, 2, &v) == -EILSEQ);
+	CHECK(varint_decode_u64(b, 2, &v) == -EILSEQ);
 	memcpy(b, "\xff\x80\x00", 3);
-	CHECK(tf_varint_decode_u64(b, 3, &v) == -EILSEQ);
+	CHECK(varint_decode_u64(b, 3, &v) == -EILSEQ);
 	/* 11 bytes / 10th byte > 1 overflow */
 	memset(b, 0xff, 11);
-	CHECK(tf_varint_decode_u64(b, 11, &v) == -EOVERFLOW);
+	CHECK(varint_decode_u64(b, 11, &v) == -EOVERFLOW);
 	memset(b, 0x80, 9);
 	b[9] = 0x02;
-	CHECK(tf_varint_decode_u64(b, 10, &v) == -EOVERFLOW);
+	CHECK(varint_decode_u64(b, 10, &v) == -EOVERFLOW);
 	b[9] = 0x01;
-	CHECK(tf_varint_decode_u64(b, 10, &v) == 10 && v == 1ull << 63);
+	CHECK(varint_decode_u64(b, 10, &v) == 10 && v == 1ull << 63);
 	/* out is untouched on error */
 	v = 42;
-	CHECK(tf_varint_decode_u64(b, 0, &v) == -ENODATA && v == 42);
-	CHECK(tf_varint_decode_u64(NULL, 0, &v) == -ENODATA);
+	CHECK(varint_decode_u64(b, 0, &v) == -ENODATA && v == 42);
+	CHECK(varint_decode_u64(NULL, 0, &v) == -ENODATA);
 }
 
 static void test_roundtrip_many(void)

@@ -23,7 +23,7 @@
  * forced SIGTRAP, which resets a SIGTRAP that the process blocks or ignores;
  * syscall stops send no signal at all.
  */
-#include "snapshot/remote.h"
+#include "vmm/remote.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  * The x86_64 part of the syscall injector: registers, the syscall
  * instruction and the syscall ABI. Compiled to nothing elsewhere.
  */
-#include "snapshot/remote.h"
+#include "vmm/remote.h"
 
 #if defined(__x86_64__) && defined(REMOTE_ARCH_SUPPORTED)
 

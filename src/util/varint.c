@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "varint.h"
+#include "util/varint.h"
 
 #include <errno.h>
 
-size_t tf_varint_size(uint64_t v)
+size_t varint_size(uint64_t v)
 {
 	size_t n = 1;
 
@@ -14,7 +14,7 @@ size_t tf_varint_size(uint64_t v)
 	return n;
 }
 
-size_t tf_varint_encode_u64(uint64_t v, uint8_t *out)
+size_t varint_encode_u64(uint64_t v, uint8_t *out)
 {
 	size_t n = 0;
 
@@ -26,19 +26,19 @@ size_t tf_varint_encode_u64(uint64_t v, uint8_t *out)
 	return n;
 }
 
-int tf_varint_decode_u64(const uint8_t *p, size_t avail, uint64_t *out)
+int varint_decode_u64(const uint8_t *p, size_t avail, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
 
-	for (i = 0; i < TF_VARINT_MAX_LEN; i++) {
+	for (i = 0; i < VARINT_MAX_LEN; i++) {
 		uint8_t b;
 
 		if (i >= avail)
 			return -ENODATA;
 		b = p[i];
 		/* The 10th byte holds bit 63 only. */
-		if (i == TF_VARINT_MAX_LEN - 1 && b > 1)
+		if (i == VARINT_MAX_LEN - 1 && b > 1)
 			return -EOVERFLOW;
 		v |= (uint64_t)(b & 0x7f) << (7 * i);
 		if (!(b & 0x80)) {
@@ -52,17 +52,17 @@ int tf_varint_decode_u64(const uint8_t *p, size_t avail, uint64_t *out)
 	return -EOVERFLOW;
 }
 
-size_t tf_varint_encode_s64(int64_t v, uint8_t *out)
+size_t varint_encode_s64(int64_t v, uint8_t *out)
 {
-	return tf_varint_encode_u64(tf_zigzag_encode(v), out);
+	return varint_encode_u64(zigzag_encode(v), out);
 }
 
-int tf_varint_decode_s64(const uint8_t *p, size_t avail, int64_t *out)
+int varint_decode_s64(const uint8_t *p, size_t avail, int64_t *out)
 {
 	uint64_t u;
-	int rc = tf_varint_decode_u64(p, avail, &u);
+	int rc = varint_decode_u64(p, avail, &u);
 
 	if (rc > 0)
-		*out = tf_zigzag_decode(u);
+		*out = zigzag_decode(u);
 	return rc;
 }

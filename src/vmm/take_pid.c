@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/registry.h"
-#include "snapshot/remote.h"
-#include "snapshot/remote_io.h"
-#include "snapshot/take_pid.h"
-#include "snapshot/vmm_fds.h"
+#include "util/process_name.h"
+#include "vmm/remote.h"
+#include "vmm/remote_io.h"
+#include "vmm/take_pid.h"
+#include "vmm/vmm_fds.h"
 
 static void describe_process(struct snapshot *s, pid_t pid)
 {

@@ -69,9 +69,4 @@ const struct process_entry *registry_find_process(const struct registry *r, uint
 int registry_to_meta(const struct registry *r, struct tracefile_meta *m);
 int registry_from_meta(struct registry *r, const struct tracefile_meta *m);
 
-/* QEMU's guest name from a NUL-separated command line, else its first words. */
-void process_name_from_cmdline(const char *cmdline, size_t len, char *out, size_t outlen);
-/* The same, from /proc/PID/cmdline ("" when the process is gone). */
-void process_name_of_pid(uint32_t pid, char *out, size_t outlen);
-
 #endif

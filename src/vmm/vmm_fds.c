@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The KVM fds of a running VMM (vmm_fds.h). */
-#include "snapshot/vmm_fds.h"
+#include "vmm/vmm_fds.h"
 
 #include <dirent.h>
 #include <errno.h>

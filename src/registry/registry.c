@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "kvmirq/tracefile.h"
-#include "model/registry.h"
+#include "registry/registry.h"
+#include "util/process_name.h"
 
 void registry_init(struct registry *r)
 {
@@ -85,63 +84,6 @@ uint32_t registry_object_id(struct registry *r, uint64_t key, uint32_t vm, uint8
 	return o->id;
 }
 
-/* Read a small /proc file; returns bytes read (0 when it is gone). */
-static size_t read_proc(uint32_t pid, const char *file, char *buf, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%u/%s", pid, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		n = 0;
-	buf[n] = '\0';
-	return (size_t)n;
-}
-
-void process_name_from_cmdline(const char *cmdline, size_t len, char *out, size_t outlen)
-{
-	const char *end = cmdline + len;
-	size_t used = 0;
-
-	out[0] = '\0';
-	/* QEMU: -name NAME or -name guest=NAME,... */
-	for (const char *arg = cmdline; arg < end; arg += strlen(arg) + 1) {
-		const char *next = arg + strlen(arg) + 1;
-
-		if (strcmp(arg, "-name") || next >= end)
-			continue;
-		if (!strncmp(next, "guest=", 6))
-			next += 6;
-		snprintf(out, outlen, "%.*s", (int)strcspn(next, ","), next);
-		return;
-	}
-	/* Otherwise the program and its first arguments. */
-	for (const char *arg = cmdline; arg < end && used + 1 < outlen; arg += strlen(arg) + 1) {
-		const char *base = arg == cmdline && strrchr(arg, '/') ? strrchr(arg, '/') + 1 : arg;
-		int n = snprintf(out + used, outlen - used, "%s%s", used ? " " : "", base);
-
-		if (n < 0)
-			break;
-		used += (size_t)n;
-	}
-	if (used >= outlen)
-		out[outlen - 1] = '\0';
-}
-
-void process_name_of_pid(uint32_t pid, char *out, size_t outlen)
-{
-	char cmdline[4096];
-	size_t n = read_proc(pid, "cmdline", cmdline, sizeof(cmdline));
-
-	process_name_from_cmdline(cmdline, n, out, outlen);
-}
-
 void registry_note_process(struct registry *r, uint32_t pid)
 {
 	struct process_entry *p;
@@ -153,8 +95,7 @@ void registry_note_process(struct registry *r, uint32_t pid)
 	p = &r->processes[r->nr_processes++];
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	read_proc(pid, "comm", p->comm, sizeof(p->comm));
-	p->comm[strcspn(p->comm, "\n")] = '\0';
+	process_comm_of_pid(pid, p->comm, sizeof(p->comm));
 	process_name_of_pid(pid, p->name, sizeof(p->name));
 	r->dirty = true;
 }

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "snapshot/remote.h"
-#include "snapshot/remote_io.h"
+#include "vmm/remote.h"
+#include "vmm/remote_io.h"
 
 /* Scratch layout for KVM_GET_DEVICE_ATTR: the struct, then the value it points at. */
 #define ATTR_STRUCT_OFFSET 0
