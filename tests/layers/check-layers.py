@@ -93,7 +93,21 @@ def check(root):
             if a != b:
                 edges.setdefault(a, {}).setdefault(b, f'{src}: #include "{inc}"')
     problems += circles(edges)
+    problems += readme_names_every_layer(root, layers)
     return problems
+
+
+def readme_names_every_layer(root, layers):
+    """README's Layout section names every layer folder, so the two agree."""
+    path = os.path.join(root, "README.md")
+    if not os.path.exists(path):
+        return []
+    text = open(path).read()
+    m = re.search(r"^## Layout\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    if not m:
+        return ["README.md has no Layout section"]
+    return [f"README.md's Layout does not name {name}/"
+            for name in layers if not name.endswith(".c") and f"`{name}/" not in m.group(1)]
 
 
 def circles(edges):
@@ -155,6 +169,7 @@ def self_test(repo):
         with tempfile.TemporaryDirectory() as tmp:
             for d in SOURCE_DIRS + ("docs",):
                 shutil.copytree(os.path.join(repo, d), os.path.join(tmp, d))
+            shutil.copy(os.path.join(repo, "README.md"), tmp)
             plant(tmp, path, line)
             if word is None:  # make the circle: the other module includes back
                 plant(tmp, "src/util/kv.h", '#include "util/json.h"')
@@ -168,6 +183,13 @@ def self_test(repo):
         open(os.path.join(tmp, "src/newlayer/x.c"), "w").write("int x;\n")
         expect("caught: a folder missing from the layers block",
                any("in no layer" in p for p in check(tmp)))
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in SOURCE_DIRS + ("docs",):
+            shutil.copytree(os.path.join(repo, d), os.path.join(tmp, d))
+        text = open(os.path.join(repo, "README.md")).read()
+        open(os.path.join(tmp, "README.md"), "w").write(text.replace("`src/vmm/`", "`src/vmm`"))
+        expect("caught: a layer that README's Layout does not name",
+               any("does not name src/vmm/" in p for p in check(tmp)))
     return passed, failed
 
 
