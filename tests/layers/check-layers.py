@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""The layer rule: no file includes a file of a higher layer, and no two
-modules (X.c with X.h) include each other, directly or around a circle.
+"""The layer rule: no file includes a file of a higher layer, no two
+modules (X.c with X.h) include each other, directly or around a circle, and
+a folder's private header (*internal.h) is included only inside its folder.
 
 The layer order is written once, in docs/architecture.md, in the fenced
 block whose info string is "layers" (bottom first). Every source file under
@@ -89,6 +90,8 @@ def check(root):
                 problems.append(f"{src}: includes {target}, which is in no layer")
             elif ti > li:
                 problems.append(f'{src} ({layers[li]}) includes "{inc}" of a higher layer ({layers[ti]})')
+            if target.endswith("internal.h") and os.path.dirname(target) != os.path.dirname(src):
+                problems.append(f'{src}: includes {target}, private to {os.path.dirname(target)}/')
             a, b = module_of(src), module_of(target)
             if a != b:
                 edges.setdefault(a, {}).setdefault(b, f'{src}: #include "{inc}"')
@@ -163,6 +166,8 @@ def self_test(repo):
          '#include "model/reconstruct.h"', "higher layer"),
         ("two modules of one folder including each other", "src/util/json.h",
          '#include "util/kv.h"', None),
+        ("a folder's private header used outside it", "src/codec/batch.c",
+         '#include "tracefile/internal.h"', "private to"),
         ("an include of a missing file", "src/util/kv.c", '#include "util/no_such.h"', "names no file"),
     ]
     for name, path, line, word in cases:
