@@ -8,4 +8,3 @@
 #include "ioctl_fentry.bpf.h"
 #include "ioctl_syscall.bpf.h"
 #include "attribution.bpf.h"
-#include "bench.bpf.h"
