@@ -1,9 +1,15 @@
 # Test programs, built with the sanitizers (included by the top Makefile).
 
 BPF_TEST := $(SAN)/tests/test_bpf
+BPF_IOCTL_TEST := $(SAN)/tests/test_bpf_ioctl
 TRACEFILE_TEST := $(SAN)/tests/test_tracefile
 
 $(BPF_TEST): tests/bpf/test_bpf.c $(SAN_LIB_OBJS) $(SKEL) tests/unit/check.h
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
+
+$(BPF_IOCTL_TEST): tests/bpf/test_bpf_ioctl.c $(SAN_LIB_OBJS) tests/unit/check.h
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
@@ -13,7 +19,7 @@ $(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c $(SAN_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
-TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
+TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
 
 tests: $(TEST_BINS)
 
