@@ -49,6 +49,7 @@ done
 run_suite bpf "$SAN/test_bpf"
 run_suite bpf-ioctl "$SAN/test_bpf_ioctl"
 run_suite docs tests/docs/check-help.sh
+run_suite kvm-surface tests/e2e/kvm_surface.py --check
 run_suite layers tests/layers/check-layers.py
 run_suite layers-self-test tests/layers/check-layers.py --self-test
 run_suite cli tests/cli/test-cli.sh
