@@ -38,7 +38,7 @@ static __always_inline int aggregate_event(__u32 kind, __s32 vcpu, __u64 detail,
 	struct kvmirq_agg_key key = { .kind = kind, .detail = detail };
 	struct kvmirq_agg_value *v, zero = {};
 	__s32 own_vcpu;
-	__u32 flags;
+	__u32 flags; /* what a record's header would say: top does not count it */
 
 	if (!event_wanted(kind, bpf_get_current_pid_tgid()))
 		return 0;
