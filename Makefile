@@ -47,7 +47,7 @@ UNIT_BINS := $(UNIT_TESTS:tests/unit/%.c=$(SAN)/tests/%)
 
 SKEL := $(BUILD)/kvmirq.skel.h
 BPF_OBJ := $(BUILD)/bpf/kvmirq.bpf.o
-BPF_SRCS := $(wildcard bpf/*.h bpf/*.c) include/kvmirq/event.h
+BPF_SRCS := $(wildcard bpf/*.h bpf/*.c include/kvmirq/*.h)
 
 .DELETE_ON_ERROR:
 .PHONY: all test check unit bpf-test rig-test bench clean fuzz

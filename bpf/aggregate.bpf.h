@@ -5,7 +5,9 @@
  * a vector, an MSI message). The viewer reads the map once per refresh, so
  * its cost does not grow with the interrupt rate.
  */
-#pragma once
+#ifndef KVMIRQ_AGGREGATE_BPF_H
+#define KVMIRQ_AGGREGATE_BPF_H
+
 #include "common.bpf.h"
 
 const volatile bool aggregate = false;
@@ -25,21 +27,6 @@ struct {
 	__type(value, struct kvmirq_vm_info);
 } vm_info SEC(".maps");
 
-/* The VM an event is for, as the record's header would say it. */
-static __always_inline __u64 aggregate_vm(const struct thread_state *st, __s32 *vcpu)
-{
-	if (st && st->inject_depth && st->inject_kvm) {
-		*vcpu = st->in_ioctl && st->kvm == st->inject_kvm ? st->vcpu_id : KVMIRQ_NO_VCPU;
-		return st->inject_kvm;
-	}
-	if (st && st->in_ioctl && st->kvm) {
-		*vcpu = st->vcpu_id;
-		return st->kvm;
-	}
-	*vcpu = KVMIRQ_NO_VCPU;
-	return 0;
-}
-
 /*
  * Count one event. VCPU >= 0 names the target vCPU (an accepted interrupt's
  * APIC id); otherwise the raising thread's vCPU is used. A full map counts
@@ -51,13 +38,14 @@ static __always_inline int aggregate_event(__u32 kind, __s32 vcpu, __u64 detail,
 	struct kvmirq_agg_key key = { .kind = kind, .detail = detail };
 	struct kvmirq_agg_value *v, zero = {};
 	__s32 own_vcpu;
+	__u32 flags; /* what a record's header would say: top does not count it */
 
 	if (!event_wanted(kind, bpf_get_current_pid_tgid()))
 		return 0;
 	st = current_thread_state();
 	if (!vm_wanted(st))
 		return 0;
-	key.vm = aggregate_vm(st, &own_vcpu);
+	key.vm = event_vm(st, &own_vcpu, &flags);
 	key.vcpu = vcpu >= 0 ? vcpu : own_vcpu;
 	v = bpf_map_lookup_elem(&agg, &key);
 	if (!v) {
@@ -90,3 +78,5 @@ static __always_inline void aggregate_note_vm(__u64 kvm)
 	}
 	bpf_map_update_elem(&vm_info, &kvm, &info, BPF_NOEXIST);
 }
+
+#endif /* KVMIRQ_AGGREGATE_BPF_H */

@@ -13,7 +13,9 @@
  * trampolines, and inside an ioctl the VM is known already. Only where
  * fentry works; elsewhere such events stay unattributed.
  */
-#pragma once
+#ifndef KVMIRQ_ATTRIBUTION_BPF_H
+#define KVMIRQ_ATTRIBUTION_BPF_H
+
 #include "ioctl.bpf.h"
 
 static __always_inline void inject_begin(__u64 kvm)
@@ -111,3 +113,5 @@ int BPF_PROG(inject_exit_inatomic, void *entry, struct kvm *kvm)
 	inject_end();
 	return 0;
 }
+
+#endif /* KVMIRQ_ATTRIBUTION_BPF_H */

@@ -67,9 +67,10 @@ struct thread_state {
 	__u8 strategy;
 	__u8 vm_selected; /* kvm passes the VM filter */
 	/*
-	 * Set by the injection hooks (fentry on kvm_set_irq and
-	 * kvm_arch_set_irq_inatomic): the VM an injection works for, which a
-	 * kernel thread or an interrupted task does not otherwise tell.
+	 * Set by the injection hooks (fentry on irqfd_inject, irqfd_shutdown,
+	 * pit_do_work and kvm_arch_set_irq_inatomic: attribution.bpf.h): the
+	 * VM an injection works for, which a kernel thread or an interrupted
+	 * task does not otherwise tell.
 	 */
 	__u8 inject_depth;
 	__u8 inject_vm_selected;
@@ -163,6 +164,31 @@ static __always_inline bool tgid_selected(__u32 tgid)
 	return filter_tgid == 0 || filter_tgid == tgid;
 }
 
+/*
+ * The VM an event of the current thread (state ST, or NULL) is for: the VM
+ * of the injection it is inside, else of the KVM ioctl it is inside; 0 when
+ * neither (the event is unattributed). Also its vCPU, and the header flags
+ * that say how the VM was found. Record headers and kvmirq top's counters
+ * both use it.
+ */
+static __always_inline __u64 event_vm(const struct thread_state *st, __s32 *vcpu_id,
+				      __u32 *flags)
+{
+	if (st && st->inject_depth && st->inject_kvm) {
+		*vcpu_id = st->in_ioctl && st->kvm == st->inject_kvm ? st->vcpu_id : KVMIRQ_NO_VCPU;
+		*flags = st->kernel_thread ? KVMIRQ_F_KERNEL_THREAD : 0;
+		return st->inject_kvm;
+	}
+	if (st && st->in_ioctl && st->kvm) {
+		*vcpu_id = st->vcpu_id;
+		*flags = 0;
+		return st->kvm;
+	}
+	*vcpu_id = KVMIRQ_NO_VCPU;
+	*flags = KVMIRQ_F_UNATTRIBUTED;
+	return 0;
+}
+
 /* The header of a record raised by the current thread, whose state is ST (or NULL). */
 static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u32 kind,
 					      __u32 size, __u64 pid_tgid,
@@ -174,23 +200,9 @@ static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u
 	h->kind = kind;
 	h->size = size;
 	h->cpu = bpf_get_smp_processor_id();
-	if (st && st->inject_depth && st->inject_kvm) {
-		h->vm = st->inject_kvm;
-		h->vcpu_id = st->in_ioctl && st->kvm == st->inject_kvm ? st->vcpu_id : KVMIRQ_NO_VCPU;
-		h->flags = st->kernel_thread ? KVMIRQ_F_KERNEL_THREAD : 0;
-		return;
-	}
-	if (st && st->in_ioctl && st->kvm) {
-		h->vm = st->kvm;
-		h->vcpu_id = st->vcpu_id;
-		h->flags = 0;
-		return;
-	}
-	h->vm = 0;
-	h->vcpu_id = KVMIRQ_NO_VCPU;
-	h->flags = KVMIRQ_F_UNATTRIBUTED;
+	h->vm = event_vm(st, &h->vcpu_id, &h->flags);
 	/* Only worth the read when the VM is unknown: says why it is. */
-	if (bpf_get_current_task_btf()->flags & PF_KTHREAD)
+	if (!h->vm && (bpf_get_current_task_btf()->flags & PF_KTHREAD))
 		h->flags |= KVMIRQ_F_KERNEL_THREAD;
 }
 

@@ -6,7 +6,9 @@
  * fabricated argument array. User space turns off the programs whose
  * tracepoint the running kernel lacks.
  */
-#pragma once
+#ifndef KVMIRQ_DELIVERY_BPF_H
+#define KVMIRQ_DELIVERY_BPF_H
+
 #include "aggregate.bpf.h"
 
 SEC("raw_tp/kvm_set_irq")
@@ -169,3 +171,5 @@ int BPF_PROG(on_vgic_update_pending, unsigned long vcpu_id, __u32 irq, bool leve
 
 	return EMIT_FIXED(KVMIRQ_EV_VGIC_UPDATE_PENDING, b);
 }
+
+#endif /* KVMIRQ_DELIVERY_BPF_H */

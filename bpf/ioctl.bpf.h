@@ -6,10 +6,11 @@
  * strategies (ioctl_fentry.bpf.h, ioctl_syscall.bpf.h) only call
  * ioctl_enter() and ioctl_exit().
  */
-#pragma once
+#ifndef KVMIRQ_IOCTL_BPF_H
+#define KVMIRQ_IOCTL_BPF_H
+
 #include "aggregate.bpf.h"
 
-#define KVMIO 0xAE
 #define ROUTING_ENTRY_SIZE 48
 #define ROUTING_MAX_ENTRIES 4096
 #define ATTR_VALUE_SIZE 8 /* widest attribute value; user space trims by group */
@@ -20,70 +21,34 @@ extern const void kvm_vcpu_ioctl __ksym __weak;
 extern const void kvm_device_ioctl __ksym __weak;
 extern const void kvm_dev_ioctl __ksym __weak;
 
-/*
- * What to capture for each ioctl: bytes of the argument struct. Inputs are
- * read at exit, when the ioctl is known to be wanted and in one go with the
- * output, except where the kernel writes over them (the status of
- * KVM_IRQ_LINE_STATUS shares the irq field; KVM_CREATE_DEVICE returns the
- * fd in place): those few bytes are saved at entry.
- */
-struct capture_rule {
-	__u16 entry_in; /* read at entry: the kernel overwrites them */
-	__u16 exit_in;	/* read at exit: the kernel never writes them back */
-	__u16 out;	/* read at exit on success */
-	__u16 in_total; /* the input size the ioctl defines */
-};
+/* What to capture of each ioctl: the capture column of include/kvmirq/ioctls.h. */
+#define CAPTURE_RULE(NAME, ID, DIR, NR, SIZE, ARCH, FDS, ...)                    \
+	KVMIRQ_IF_ARCH_##ARCH([KVMIRQ_IOCTL_##NAME] = { __VA_ARGS__ },)
 
-static const struct capture_rule capture_rules[KVMIRQ_IOCTL_ID_MAX] = {
-	[KVMIRQ_IOCTL_IRQ_LINE] = { 0, 8, 0, 8 },
-	[KVMIRQ_IOCTL_IRQ_LINE_STATUS] = { 8, 0, 8, 8 },
-	[KVMIRQ_IOCTL_SIGNAL_MSI] = { 0, 32, 0, 32 },
-	[KVMIRQ_IOCTL_IRQFD] = { 0, 32, 0, 32 },
-	[KVMIRQ_IOCTL_SET_GSI_ROUTING] = { 0, 8, 0, 8 }, /* + entries, see below */
-	[KVMIRQ_IOCTL_CREATE_DEVICE] = { 12, 0, 12, 12 },
-	[KVMIRQ_IOCTL_SET_DEVICE_ATTR] = { 0, 24, 0, 24 }, /* + value at addr */
-	[KVMIRQ_IOCTL_GET_DEVICE_ATTR] = { 0, 24, 0, 24 }, /* value at addr out */
-	[KVMIRQ_IOCTL_HAS_DEVICE_ATTR] = { 0, 24, 0, 24 },
-	[KVMIRQ_IOCTL_GET_IRQCHIP] = { 0, 8, 520, 8 }, /* chip_id + pad in; returned as given */
-	[KVMIRQ_IOCTL_SET_IRQCHIP] = { 0, 520, 0, 520 },
-	[KVMIRQ_IOCTL_GET_LAPIC] = { 0, 0, 1024, 0 },
-	[KVMIRQ_IOCTL_SET_LAPIC] = { 0, 1024, 0, 1024 },
-	[KVMIRQ_IOCTL_ENABLE_CAP] = { 0, 104, 0, 104 },
-	[KVMIRQ_IOCTL_INTERRUPT] = { 0, 4, 0, 4 },
+static const struct kvmirq_capture_rule capture_rules[KVMIRQ_IOCTL_ID_MAX] = {
+	KVMIRQ_IOCTLS(CAPTURE_RULE)
 };
 
 /*
- * Identify an ioctl by number, size and the file it was issued on. The
- * direction bits are ignored: powerpc encodes them differently, and within
- * this set number + size + fd kind is unambiguous.
+ * Identify an ioctl by number, size and the file it was issued on: a case
+ * per row of include/kvmirq/ioctls.h. The direction bits are ignored (see
+ * KVMIRQ_IOC_SIZE_MASK).
  */
+#define CLASSIFY_CASE(NAME, ID, DIR, NR, SIZE, ARCH, FDS, ...)                   \
+	KVMIRQ_IF_ARCH_##ARCH(                                                   \
+	case NR:                                                                 \
+		return size == KVMIRQ_SIZEOF(SIZE) && (KVMIRQ_ON_##FDS & on)     \
+			       ? KVMIRQ_IOCTL_##NAME                             \
+			       : KVMIRQ_IOCTL_OTHER;)
+
 static __always_inline __u8 classify_ioctl(__u32 cmd, __u8 fd_kind)
 {
-	__u32 nr = cmd & 0xff, size = (cmd >> 16) & 0x1fff;
-	bool vm = fd_kind == KVMIRQ_FD_VM, vcpu = fd_kind == KVMIRQ_FD_VCPU;
+	__u32 nr = cmd & 0xff, size = (cmd >> 16) & KVMIRQ_IOC_SIZE_MASK, on = 1u << fd_kind;
 
-	if (((cmd >> 8) & 0xff) != KVMIO)
+	if (((cmd >> 8) & 0xff) != KVMIRQ_KVMIO)
 		return KVMIRQ_IOCTL_OTHER;
 	switch (nr) {
-	case 0x01: return fd_kind == KVMIRQ_FD_SYSTEM && !size ? KVMIRQ_IOCTL_CREATE_VM : 0;
-	case 0x41: return vm && !size ? KVMIRQ_IOCTL_CREATE_VCPU : 0;
-	case 0x60: return vm && !size ? KVMIRQ_IOCTL_CREATE_IRQCHIP : 0;
-	case 0x61: return vm && size == 8 ? KVMIRQ_IOCTL_IRQ_LINE : 0;
-	case 0x67: return vm && size == 8 ? KVMIRQ_IOCTL_IRQ_LINE_STATUS : 0;
-	case 0xa5: return vm && size == 32 ? KVMIRQ_IOCTL_SIGNAL_MSI : 0;
-	case 0x76: return vm && size == 32 ? KVMIRQ_IOCTL_IRQFD : 0;
-	case 0x6a: return vm && size == 8 ? KVMIRQ_IOCTL_SET_GSI_ROUTING : 0;
-	case 0xe0: return vm && size == 12 ? KVMIRQ_IOCTL_CREATE_DEVICE : 0;
-	case 0xe1: return size == 24 ? KVMIRQ_IOCTL_SET_DEVICE_ATTR : 0;
-	case 0xe2: return size == 24 ? KVMIRQ_IOCTL_GET_DEVICE_ATTR : 0;
-	case 0xe3: return size == 24 ? KVMIRQ_IOCTL_HAS_DEVICE_ATTR : 0;
-	case 0x62: return vm && size == 520 ? KVMIRQ_IOCTL_GET_IRQCHIP : 0;
-	case 0x63: return vm && size == 520 ? KVMIRQ_IOCTL_SET_IRQCHIP : 0;
-	case 0x8e: return vcpu && size == 1024 ? KVMIRQ_IOCTL_GET_LAPIC : 0;
-	case 0x8f: return vcpu && size == 1024 ? KVMIRQ_IOCTL_SET_LAPIC : 0;
-	case 0xa3: return (vm || vcpu) && size == 104 ? KVMIRQ_IOCTL_ENABLE_CAP : 0;
-	case 0x86: return vcpu && size == 4 ? KVMIRQ_IOCTL_INTERRUPT : 0;
-	case 0x80: return vcpu && !size ? KVMIRQ_IOCTL_RUN : 0;
+		KVMIRQ_IOCTLS(CLASSIFY_CASE)
 	}
 	return KVMIRQ_IOCTL_OTHER;
 }
@@ -550,3 +515,5 @@ done:
 	in->coalesce = 0;
 	in->pending_count = 0;
 }
+
+#endif /* KVMIRQ_IOCTL_BPF_H */

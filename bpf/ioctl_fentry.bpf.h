@@ -5,7 +5,9 @@
  * number is read from the syscall's saved user registers. Needs BPF
  * trampolines (x86-64 and arm64; not powerpc 6.1, not every host).
  */
-#pragma once
+#ifndef KVMIRQ_IOCTL_FENTRY_BPF_H
+#define KVMIRQ_IOCTL_FENTRY_BPF_H
+
 #include "ioctl.bpf.h"
 
 /* The ioctl syscall's first argument, from the registers saved at entry. */
@@ -37,3 +39,5 @@ FENTRY_PAIR(kvm_dev_ioctl, KVMIRQ_FD_SYSTEM)
 FENTRY_PAIR(kvm_vm_ioctl, KVMIRQ_FD_VM)
 FENTRY_PAIR(kvm_vcpu_ioctl, KVMIRQ_FD_VCPU)
 FENTRY_PAIR(kvm_device_ioctl, KVMIRQ_FD_DEVICE)
+
+#endif /* KVMIRQ_IOCTL_FENTRY_BPF_H */

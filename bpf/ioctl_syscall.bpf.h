@@ -1,28 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Attach strategy 2: the ioctl syscall tracepoints, for kernels that refuse
- * fentry. Every ioctl in the system passes here, so non-KVM commands leave
- * after one compare; KVM ones walk fd -> struct file to learn which KVM
- * file (if any) they target.
+ * fentry. Every ioctl in the system passes here, so the command is read
+ * first and non-KVM ones leave after that one read and one compare; KVM
+ * ones walk fd -> struct file to learn which KVM file (if any) they target.
  */
-#pragma once
+#ifndef KVMIRQ_IOCTL_SYSCALL_BPF_H
+#define KVMIRQ_IOCTL_SYSCALL_BPF_H
+
 #include "ioctl.bpf.h"
 
 SEC("tracepoint/syscalls/sys_enter_ioctl")
 int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 {
-	int fd = (int)BPF_CORE_READ(ctx, args[0]);
 	__u32 cmd = (__u32)BPF_CORE_READ(ctx, args[1]);
-	__u64 arg = BPF_CORE_READ(ctx, args[2]);
 	struct file *file;
+	__u64 arg;
 	__u8 kind;
+	int fd;
 
-	if (((cmd >> 8) & 0xff) != KVMIO)
+	if (((cmd >> 8) & 0xff) != KVMIRQ_KVMIO)
 		return 0;
+	fd = (int)BPF_CORE_READ(ctx, args[0]);
 	file = fd_to_file(fd);
 	kind = file_kind(file);
 	if (kind == KVMIRQ_FD_UNKNOWN)
 		return 0;
+	arg = BPF_CORE_READ(ctx, args[2]);
 	ioctl_enter(kind, file, fd, cmd, arg, KVMIRQ_STRATEGY_SYSCALL);
 	return 0;
 }
@@ -33,3 +37,5 @@ int sys_exit_ioctl(struct syscall_trace_exit *ctx)
 	ioctl_exit(BPF_CORE_READ(ctx, ret));
 	return 0;
 }
+
+#endif /* KVMIRQ_IOCTL_SYSCALL_BPF_H */

@@ -8,4 +8,8 @@
 #include "ioctl_fentry.bpf.h"
 #include "ioctl_syscall.bpf.h"
 #include "attribution.bpf.h"
-#include "bench.bpf.h"
+#include "programs.h"
+
+/* Every program of bpf/programs.h is here: a row without its function fails to build. */
+#define PROGRAM_DEFINED(NAME, GROUP, HOOK) typedef typeof(NAME) listed_##NAME;
+KVMIRQ_PROGRAMS(PROGRAM_DEFINED)

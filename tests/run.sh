@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the test suites and sum their "N passed, M failed" lines into one.
-#   tests/run.sh quick   unit, BPF (this kernel), docs, command line, fuzz corpus
+#   tests/run.sh quick   unit, BPF (this kernel's verifier and KVM), docs, command
+#                        line, fuzz corpus
 #   tests/run.sh all     the same, plus real KVM in the nested x86 rig
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -42,11 +43,13 @@ run_suite() {
 
 SAN=build/asan/tests
 for t in "$SAN"/test_*; do
-	case $t in *test_bpf) continue ;; esac
+	case $t in *test_bpf | *test_bpf_ioctl) continue ;; esac
 	run_suite "unit/$(basename "$t")" "$t"
 done
 run_suite bpf "$SAN/test_bpf"
+run_suite bpf-ioctl "$SAN/test_bpf_ioctl"
 run_suite docs tests/docs/check-help.sh
+run_suite kvm-surface tests/e2e/kvm_surface.py --check
 run_suite layers tests/layers/check-layers.py
 run_suite layers-self-test tests/layers/check-layers.py --self-test
 run_suite cli tests/cli/test-cli.sh

@@ -1,9 +1,15 @@
 # Test programs, built with the sanitizers (included by the top Makefile).
 
 BPF_TEST := $(SAN)/tests/test_bpf
+BPF_IOCTL_TEST := $(SAN)/tests/test_bpf_ioctl
 TRACEFILE_TEST := $(SAN)/tests/test_tracefile
 
 $(BPF_TEST): tests/bpf/test_bpf.c $(SAN_LIB_OBJS) $(SKEL) tests/unit/check.h
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
+
+$(BPF_IOCTL_TEST): tests/bpf/test_bpf_ioctl.c $(SAN_LIB_OBJS) tests/unit/check.h
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
@@ -13,7 +19,7 @@ $(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c $(SAN_LIB_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
-TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
+TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
 
 tests: $(TEST_BINS)
 
@@ -28,15 +34,29 @@ check: tests
 bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor
 	tests/bench/run.sh
 
-$(BUILD)/bench/hook_floor: tests/bench/hook_floor.c $(SKEL)
-	$(call msg,BENCH-CC,$@)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< -o $@ $(LIBS)
+# The benchmarks' BPF object: the delivery programs beside baselines that
+# the shipped object does without.
+BENCH_BPF_OBJ := $(BUILD)/bench/kvmirq_bench.bpf.o
+BENCH_SKEL := $(BUILD)/bench/kvmirq_bench.skel.h
 
-$(BUILD)/bench/bench_bpf: tests/bench/bench_bpf.c $(LIB_OBJS) $(SKEL)
+$(BENCH_BPF_OBJ): tests/bench/bench.bpf.c $(BPF_SRCS)
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BENCH_SKEL): $(BENCH_BPF_OBJ)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name kvmirq_bench_bpf > $@
+
+$(BUILD)/bench/hook_floor: tests/bench/hook_floor.c $(BENCH_SKEL)
 	$(call msg,BENCH-CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)
+	$(Q)$(CC) $(CFLAGS_COMMON) -I$(BUILD)/bench $(CFLAGS) $< -o $@ $(LIBS)
+
+$(BUILD)/bench/bench_bpf: tests/bench/bench_bpf.c $(LIB_OBJS) $(BENCH_SKEL)
+	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) -I$(BUILD)/bench $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)
 
 # The state-test VMM links kvmirq's own snapshot code (in-process snapshots).
 STATEVMM := $(BUILD)/tests/statevmm

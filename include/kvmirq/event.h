@@ -14,6 +14,7 @@
 #else
 #include <linux/types.h>
 #endif
+#include "kvmirq/ioctls.h"
 
 #define KVMIRQ_SCHEMA_VERSION 1
 
@@ -44,49 +45,11 @@ enum kvmirq_event_kind {
 	KVMIRQ_EV_KIND_MAX = 34,
 };
 
-/* Which file an ioctl was issued on. */
-enum kvmirq_fd_kind {
-	KVMIRQ_FD_UNKNOWN = 0,
-	KVMIRQ_FD_SYSTEM = 1, /* /dev/kvm */
-	KVMIRQ_FD_VM = 2,
-	KVMIRQ_FD_VCPU = 3,
-	KVMIRQ_FD_DEVICE = 4,
-};
-
 /* How the ioctl programs are attached (stored in every ioctl record). */
 enum kvmirq_strategy {
 	KVMIRQ_STRATEGY_NONE = 0,
 	KVMIRQ_STRATEGY_FENTRY = 1,  /* fentry/fexit on kvm_*_ioctl */
 	KVMIRQ_STRATEGY_SYSCALL = 2, /* syscalls:sys_{enter,exit}_ioctl + fd walk */
-};
-
-/*
- * The ioctls kvmirq records, identified by their number and size only: the
- * direction bits are encoded differently on powerpc, and number + size +
- * fd kind is unambiguous for this set (see docs/architecture.md).
- */
-enum kvmirq_ioctl_id {
-	KVMIRQ_IOCTL_OTHER = 0,
-	KVMIRQ_IOCTL_CREATE_VM,
-	KVMIRQ_IOCTL_CREATE_VCPU,
-	KVMIRQ_IOCTL_CREATE_IRQCHIP,
-	KVMIRQ_IOCTL_IRQ_LINE,
-	KVMIRQ_IOCTL_IRQ_LINE_STATUS,
-	KVMIRQ_IOCTL_SIGNAL_MSI,
-	KVMIRQ_IOCTL_IRQFD,
-	KVMIRQ_IOCTL_SET_GSI_ROUTING,
-	KVMIRQ_IOCTL_CREATE_DEVICE,
-	KVMIRQ_IOCTL_SET_DEVICE_ATTR,
-	KVMIRQ_IOCTL_GET_DEVICE_ATTR,
-	KVMIRQ_IOCTL_HAS_DEVICE_ATTR,
-	KVMIRQ_IOCTL_GET_IRQCHIP,
-	KVMIRQ_IOCTL_SET_IRQCHIP,
-	KVMIRQ_IOCTL_GET_LAPIC,
-	KVMIRQ_IOCTL_SET_LAPIC,
-	KVMIRQ_IOCTL_ENABLE_CAP,
-	KVMIRQ_IOCTL_INTERRUPT,
-	KVMIRQ_IOCTL_RUN, /* never recorded; gives vCPU threads their context */
-	KVMIRQ_IOCTL_ID_MAX,
 };
 
 #define KVMIRQ_NO_VCPU (-1)

@@ -22,7 +22,7 @@
 struct capture {
 	struct kvmirq_bpf *skel;
 	struct ring_buffer *ring;
-	struct bpf_link *links[CAPTURE_MAX_PROGRAMS];
+	struct bpf_link *links[KVMIRQ_PROGRAM_COUNT];
 	unsigned int nr_links;
 	struct btf *vmlinux_btf, *kvm_btf; /* while choosing programs, to find functions */
 	capture_record_fn fn;
@@ -122,19 +122,11 @@ static bool kernel_has_function(struct capture *c, const char *function)
 /* Decide which programs load for STRATEGY, recording why the others do not. */
 static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bool inject)
 {
-	struct bpf_program *prog;
-
-	c->status.nr_programs = 0;
-	bpf_object__for_each_program(prog, c->skel->obj) {
-		const struct program_info *info = program_info_find(bpf_program__name(prog));
-		struct capture_program_status *st;
+	for (unsigned int i = 0; i < KVMIRQ_PROGRAM_COUNT; i++) {
+		const struct program_info *info = &program_table[i];
+		struct capture_program_status *st = &c->status.programs[i];
 		bool wanted = false;
 
-		if (!info || c->status.nr_programs >= CAPTURE_MAX_PROGRAMS) {
-			bpf_program__set_autoload(prog, false);
-			continue;
-		}
-		st = &c->status.programs[c->status.nr_programs++];
 		memset(st, 0, sizeof(*st));
 		st->info = info;
 		switch (info->group) {
@@ -169,8 +161,9 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bo
 			break;
 		}
 		st->wanted = wanted;
-		bpf_program__set_autoload(prog, wanted);
+		bpf_program__set_autoload(program_of(c->skel, info), wanted);
 	}
+	c->status.nr_programs = KVMIRQ_PROGRAM_COUNT;
 }
 
 static void detach_all(struct capture *c)
@@ -188,14 +181,12 @@ static int attach_programs(struct capture *c, char *err, size_t errlen)
 {
 	for (unsigned int i = 0; i < c->status.nr_programs; i++) {
 		struct capture_program_status *st = &c->status.programs[i];
-		struct bpf_program *prog;
 		struct bpf_link *link;
 
 		if (!st->wanted)
 			continue;
-		prog = bpf_object__find_program_by_name(c->skel->obj, st->info->prog_name);
 		libbpf_log[0] = '\0';
-		link = prog ? bpf_program__attach(prog) : NULL;
+		link = bpf_program__attach(program_of(c->skel, st->info));
 		if (!link) {
 			int e = errno;
 

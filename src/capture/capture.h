@@ -27,7 +27,6 @@ struct capture_options {
 };
 
 #define CAPTURE_DEFAULT_RINGBUF_MIB 16
-#define CAPTURE_MAX_PROGRAMS 48
 
 struct capture_program_status {
 	const struct program_info *info;
@@ -42,7 +41,7 @@ struct capture_status {
 	bool inject_hooks;	  /* kernel-thread injections are attributed */
 	char inject_refused[256]; /* why not, when fentry is used without them */
 	unsigned int ringbuf_mib;
-	struct capture_program_status programs[CAPTURE_MAX_PROGRAMS];
+	struct capture_program_status programs[KVMIRQ_PROGRAM_COUNT]; /* program_table's order */
 	unsigned int nr_programs;
 };
 

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The table of kvmirq's BPF programs: what each hooks and what it records. */
+/* The table of kvmirq's BPF programs (bpf/programs.h): what each hooks. */
 #ifndef KVMIRQ_CAPTURE_PROGRAMS_H
 #define KVMIRQ_CAPTURE_PROGRAMS_H
 
-#include <stdbool.h>
+#include <stddef.h>
+
+#include "bpf/programs.h"
+
+struct kvmirq_bpf;
+struct bpf_program;
 
 enum program_group {
 	PROGRAM_DELIVERY, /* a raw tracepoint of KVM's */
@@ -16,12 +21,12 @@ struct program_info {
 	const char *prog_name;	/* the function name in bpf/ */
 	enum program_group group;
 	const char *hook;	/* tracepoint "system/event" or kernel function */
-	int event_kind;		/* enum kvmirq_event_kind it emits */
+	size_t skel_offset;	/* of its struct bpf_program * in the skeleton */
 };
 
-extern const struct program_info program_table[];
-extern const unsigned int program_table_len;
+extern const struct program_info program_table[KVMIRQ_PROGRAM_COUNT];
 
-const struct program_info *program_info_find(const char *prog_name);
+/* The program of INFO in SKEL, through the skeleton's field. */
+struct bpf_program *program_of(const struct kvmirq_bpf *skel, const struct program_info *info);
 
 #endif

@@ -13,8 +13,7 @@ int event_kind_from_name(const char *name);
 
 /* "KVM_IRQ_LINE" for KVMIRQ_IOCTL_IRQ_LINE. */
 const char *ioctl_name(unsigned int id);
-/* Short name used in filters: "irq_line". */
-const char *ioctl_short_name(unsigned int id);
+/* By "KVM_IRQ_LINE" or "irq_line", any case; -1 when unknown. */
 int ioctl_id_from_name(const char *name);
 
 const char *fd_kind_name(unsigned int kind);

@@ -15,7 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "kvmirq.skel.h"
+#include "kvmirq_bench.skel.h"
 
 #define REPEAT 10000
 #define ROUNDS 10
@@ -61,7 +61,7 @@ static double cost(struct bpf_program *prog, struct ring_buffer *ring)
 
 int main(void)
 {
-	struct kvmirq_bpf *skel = kvmirq_bpf__open();
+	struct kvmirq_bench_bpf *skel = kvmirq_bench_bpf__open();
 	struct bpf_program *prog;
 	struct ring_buffer *ring;
 	double base, count_only;
@@ -71,7 +71,7 @@ int main(void)
 		return 1;
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT);
-	if (kvmirq_bpf__load(skel)) {
+	if (kvmirq_bench_bpf__load(skel)) {
 		fprintf(stderr, "bench_bpf: cannot load the BPF object (root needed)\n");
 		return 1;
 	}
@@ -99,6 +99,6 @@ int main(void)
 	}
 	close(stats_fd);
 	ring_buffer__free(ring);
-	kvmirq_bpf__destroy(skel);
+	kvmirq_bench_bpf__destroy(skel);
 	return 0;
 }

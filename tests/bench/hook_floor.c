@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hook_floor: attach only the do-nothing "floor_" programs of kvmirq's BPF
- * object (bpf/bench.bpf.h) to the hooks an interrupt storm passes through,
- * and hold them until SIGINT or SIGTERM. The storm benchmark runs the test
+ * hook_floor: attach only the do-nothing "floor_" programs of the
+ * benchmarks' BPF object (tests/bench/bench.bpf.c) to the hooks an
+ * interrupt storm passes through, and hold them until SIGINT or SIGTERM. The storm benchmark runs the test
  * VMM under it: the rate it keeps is the most any tool that hooks those
  * places can keep, whatever its programs do.
  * Prints "floor: N programs attached" on stderr once ready.
@@ -14,7 +14,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "kvmirq.skel.h"
+#include "kvmirq_bench.skel.h"
 
 static volatile sig_atomic_t stop;
 
@@ -26,7 +26,7 @@ static void on_signal(int sig)
 
 int main(void)
 {
-	struct kvmirq_bpf *skel = kvmirq_bpf__open();
+	struct kvmirq_bench_bpf *skel = kvmirq_bench_bpf__open();
 	struct bpf_program *prog;
 	int attached = 0;
 
@@ -36,9 +36,9 @@ int main(void)
 	}
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, !strncmp(bpf_program__name(prog), "floor_", 6));
-	if (kvmirq_bpf__load(skel)) {
+	if (kvmirq_bench_bpf__load(skel)) {
 		fprintf(stderr, "hook_floor: cannot load the floor programs (root and fentry needed)\n");
-		kvmirq_bpf__destroy(skel);
+		kvmirq_bench_bpf__destroy(skel);
 		return 1;
 	}
 	bpf_object__for_each_program(prog, skel->obj) {
@@ -46,7 +46,7 @@ int main(void)
 			continue;
 		if (!bpf_program__attach(prog)) {
 			fprintf(stderr, "hook_floor: cannot attach %s\n", bpf_program__name(prog));
-			kvmirq_bpf__destroy(skel);
+			kvmirq_bench_bpf__destroy(skel);
 			return 1;
 		}
 		attached++;
@@ -56,6 +56,6 @@ int main(void)
 	fprintf(stderr, "floor: %d programs attached\n", attached);
 	while (!stop)
 		pause();
-	kvmirq_bpf__destroy(skel);
+	kvmirq_bench_bpf__destroy(skel);
 	return 0;
 }

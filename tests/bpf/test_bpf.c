@@ -3,8 +3,10 @@
  * The real delivery programs on the real verifier and JIT: each raw
  * tracepoint program runs through bpf_prog_test_run_opts with a fabricated
  * argument array, and the record it puts in the ring buffer must carry
- * exactly those arguments. Also checks the kind filter and the counters.
- * Needs root; fails (does not skip) without it.
+ * exactly those arguments. Also checks the kind filter, that the object's
+ * programs are exactly bpf/programs.h's (so capture loads each, and no
+ * benchmark program ships), and that capture attaches every program it
+ * chose on this kernel. Needs root; fails (does not skip) without it.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "capture/capture.h"
 #include "check.h"
 #include "codec/layout.h"
 #include "kvmirq.skel.h"
@@ -99,6 +102,66 @@ static void check_fields(const struct expectation *c)
 	}
 }
 
+/* The production object's programs are bpf/programs.h's rows, one for one. */
+static void test_program_list(void)
+{
+	struct kvmirq_bpf *skel = kvmirq_bpf__open();
+	struct bpf_program *prog;
+	unsigned int n = 0;
+
+	CHECK(skel != NULL);
+	if (!skel)
+		return;
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+		bool listed = false;
+
+		for (unsigned int i = 0; i < KVMIRQ_PROGRAM_COUNT; i++)
+			listed |= !strcmp(program_table[i].prog_name, name) &&
+				  program_of(skel, &program_table[i]) == prog;
+		if (!listed)
+			fprintf(stderr, "program %s is not in bpf/programs.h\n", name);
+		CHECK(listed);
+		CHECK(strncmp(name, "bench_", 6) && strncmp(name, "floor_", 6));
+		n++;
+	}
+	CHECK_EQ(n, KVMIRQ_PROGRAM_COUNT);
+	kvmirq_bpf__destroy(skel);
+}
+
+/* capture loads and attaches every program it wants on this kernel, or says why not. */
+static void test_capture_attaches(void)
+{
+	struct capture_options o = { .pid = (unsigned int)getpid() };
+	const struct capture_status *s;
+	struct capture *c = NULL;
+	char err[256] = "";
+
+	CHECK_EQ(capture_open(&c, &o, NULL, NULL, err, sizeof(err)), 0);
+	if (!c) {
+		fprintf(stderr, "capture_open: %s\n", err);
+		return;
+	}
+	s = capture_get_status(c);
+	CHECK(s->strategy != KVMIRQ_STRATEGY_NONE);
+	CHECK_EQ(s->nr_programs, KVMIRQ_PROGRAM_COUNT);
+	for (unsigned int i = 0; i < s->nr_programs; i++) {
+		const struct capture_program_status *st = &s->programs[i];
+		bool strategy_group = st->info->group == (s->strategy == KVMIRQ_STRATEGY_FENTRY
+								  ? PROGRAM_FENTRY
+								  : PROGRAM_SYSCALL);
+
+		if (st->wanted != st->attached || (!st->attached && !st->why[0]))
+			fprintf(stderr, "%s: wanted %d attached %d (%s)\n", st->info->prog_name,
+				st->wanted, st->attached, st->why);
+		CHECK_EQ(st->wanted, st->attached);
+		CHECK(st->attached || st->why[0]);
+		if (strategy_group)
+			CHECK(st->attached);
+	}
+	capture_close(c);
+}
+
 int main(void)
 {
 	struct kvmirq_bpf *skel;
@@ -160,5 +223,7 @@ int main(void)
 		ring_buffer__free(ring);
 		kvmirq_bpf__destroy(skel);
 	}
+	test_program_list();
+	test_capture_attaches();
 	return check_done();
 }

@@ -10,15 +10,7 @@ import json
 import sys
 
 from checks import Checks
-
-# The ioctls kvmirq records (include/kvmirq/event.h, enum kvmirq_ioctl_id).
-RECORDED = {
-    "KVM_CREATE_VM", "KVM_CREATE_VCPU", "KVM_CREATE_IRQCHIP", "KVM_IRQ_LINE",
-    "KVM_IRQ_LINE_STATUS", "KVM_SIGNAL_MSI", "KVM_IRQFD", "KVM_SET_GSI_ROUTING",
-    "KVM_CREATE_DEVICE", "KVM_SET_DEVICE_ATTR", "KVM_GET_DEVICE_ATTR",
-    "KVM_HAS_DEVICE_ATTR", "KVM_GET_IRQCHIP", "KVM_SET_IRQCHIP", "KVM_GET_LAPIC",
-    "KVM_SET_LAPIC", "KVM_ENABLE_CAP", "KVM_INTERRUPT",
-}
+from kvm_surface import RECORDED
 
 
 def expected_payloads(e):

@@ -7,8 +7,9 @@ a kworker (irqfd_inject -> kvm_set_irq), GSI 40 in this process's write()
 usage: irqfd_vmm.py N   (signals each eventfd N times)"""
 import fcntl, os, struct, sys, time
 
-KVM_CREATE_VM, KVM_CREATE_IRQCHIP, KVM_CREATE_VCPU = 0xAE01, 0xAE60, 0xAE41
-KVM_SET_GSI_ROUTING, KVM_IRQFD = 0x4008AE6A, 0x4020AE76
+from kvm_surface import (KVM_CREATE_IRQCHIP, KVM_CREATE_VCPU, KVM_CREATE_VM, KVM_IRQFD,
+                         KVM_SET_GSI_ROUTING)
+
 n = int(sys.argv[1])
 kvm = os.open("/dev/kvm", os.O_RDWR)
 vm = fcntl.ioctl(kvm, KVM_CREATE_VM, 0)

@@ -5,7 +5,8 @@ argv[1] exists, raises GSI 5 on the first VM and GSI 6 on the second N times
 each (argv[2]), then exits."""
 import fcntl, os, struct, sys, time
 
-KVM_CREATE_VM, KVM_CREATE_IRQCHIP, KVM_IRQ_LINE = 0xAE01, 0xAE60, 0x4008AE61
+from kvm_surface import KVM_CREATE_IRQCHIP, KVM_CREATE_VM, KVM_IRQ_LINE
+
 go, n = sys.argv[1], int(sys.argv[2])
 kvm = os.open("/dev/kvm", os.O_RDWR)
 vms = [fcntl.ioctl(kvm, KVM_CREATE_VM, 0) for _ in range(2)]

@@ -6,9 +6,10 @@ text patching that QEMU 7.2's multi-threaded TCG mishandles (README.md)."""
 import fcntl
 import os
 import signal
+import sys
 
-KVM_CREATE_VM = 0xAE01
-KVM_CREATE_VCPU = 0xAE41
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../e2e"))
+from kvm_surface import KVM_CREATE_VCPU, KVM_CREATE_VM  # noqa: E402
 
 kvm = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
 vm = fcntl.ioctl(kvm, KVM_CREATE_VM, 0)

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Benchmark baseline, never attached by the tool: a program that only
- * reserves and submits a ring-buffer record of a delivery event's size, so
- * `make bench` can show what kvmirq's own logic costs on top.
+ * The benchmarks' own BPF object (`make bench`), never shipped: kvmirq's
+ * delivery programs, measured by build/bench/bench_bpf beside a baseline
+ * that only reserves and submits a ring-buffer record of a delivery
+ * event's size, so the cost of kvmirq's own logic shows; and the floor
+ * programs of build/bench/hook_floor.
  */
-#pragma once
-#include "common.bpf.h"
+#include "delivery.bpf.h"
 
 SEC("raw_tp/kvm_set_irq")
 int bench_minimal_submit(void *ctx)

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Every BPF program of kvmirq.bpf.o, one row each, for the BPF object and
+ * user space (src/capture/programs.c) alike:
+ *
+ *   PROGRAM(NAME, GROUP, HOOK)
+ *
+ *   NAME   the program's function in bpf/, and its field in the skeleton
+ *   GROUP  DELIVERY  a KVM tracepoint, attached where the kernel has it
+ *          FENTRY    ioctl strategy 1 (fentry/fexit on KVM's ioctl handlers)
+ *          SYSCALL   ioctl strategy 2 (the ioctl syscall tracepoints)
+ *          INJECT    attribution of injections (fentry only)
+ *   HOOK   the tracepoint "system/event", or the kernel function
+ *
+ * A row without its program fails the BPF build (kvmirq.bpf.c refers to
+ * each); a program without its row fails tests/bpf/test_bpf.c.
+ */
+#ifndef KVMIRQ_PROGRAMS_H
+#define KVMIRQ_PROGRAMS_H
+
+#define KVMIRQ_PROGRAMS(PROGRAM)                                                          \
+	PROGRAM(on_set_irq, DELIVERY, "kvm/kvm_set_irq")                                  \
+	PROGRAM(on_msi_set_irq, DELIVERY, "kvm/kvm_msi_set_irq")                          \
+	PROGRAM(on_ioapic_set_irq, DELIVERY, "kvm/kvm_ioapic_set_irq")                    \
+	PROGRAM(on_pic_set_irq, DELIVERY, "kvm/kvm_pic_set_irq")                          \
+	PROGRAM(on_apic_accept_irq, DELIVERY, "kvm/kvm_apic_accept_irq")                  \
+	PROGRAM(on_eoi, DELIVERY, "kvm/kvm_eoi")                                          \
+	PROGRAM(on_pv_eoi, DELIVERY, "kvm/kvm_pv_eoi")                                    \
+	PROGRAM(on_ack_irq, DELIVERY, "kvm/kvm_ack_irq")                                  \
+	PROGRAM(on_apic_ipi, DELIVERY, "kvm/kvm_apic_ipi")                                \
+	PROGRAM(on_inj_virq, DELIVERY, "kvm/kvm_inj_virq")                                \
+	PROGRAM(on_ioapic_delayed_eoi, DELIVERY, "kvm/kvm_ioapic_delayed_eoi_inj")        \
+	PROGRAM(on_arm_irq_line, DELIVERY, "kvm/kvm_irq_line")                            \
+	PROGRAM(on_vgic_update_pending, DELIVERY, "kvm/vgic_update_irq_pending")          \
+	PROGRAM(enter_kvm_dev_ioctl, FENTRY, "kvm_dev_ioctl")                             \
+	PROGRAM(exit_kvm_dev_ioctl, FENTRY, "kvm_dev_ioctl")                              \
+	PROGRAM(enter_kvm_vm_ioctl, FENTRY, "kvm_vm_ioctl")                               \
+	PROGRAM(exit_kvm_vm_ioctl, FENTRY, "kvm_vm_ioctl")                                \
+	PROGRAM(enter_kvm_vcpu_ioctl, FENTRY, "kvm_vcpu_ioctl")                           \
+	PROGRAM(exit_kvm_vcpu_ioctl, FENTRY, "kvm_vcpu_ioctl")                            \
+	PROGRAM(enter_kvm_device_ioctl, FENTRY, "kvm_device_ioctl")                       \
+	PROGRAM(exit_kvm_device_ioctl, FENTRY, "kvm_device_ioctl")                        \
+	PROGRAM(sys_enter_ioctl, SYSCALL, "syscalls/sys_enter_ioctl")                     \
+	PROGRAM(sys_exit_ioctl, SYSCALL, "syscalls/sys_exit_ioctl")                       \
+	PROGRAM(inject_enter_irqfd, INJECT, "irqfd_inject")                               \
+	PROGRAM(inject_exit_irqfd, INJECT, "irqfd_inject")                                \
+	PROGRAM(inject_enter_shutdown, INJECT, "irqfd_shutdown")                          \
+	PROGRAM(inject_exit_shutdown, INJECT, "irqfd_shutdown")                           \
+	PROGRAM(inject_enter_pit, INJECT, "pit_do_work")                                  \
+	PROGRAM(inject_exit_pit, INJECT, "pit_do_work")                                   \
+	PROGRAM(inject_enter_inatomic, INJECT, "kvm_arch_set_irq_inatomic")               \
+	PROGRAM(inject_exit_inatomic, INJECT, "kvm_arch_set_irq_inatomic")
+
+#define KVMIRQ_PROGRAM_ONE(...) +1
+/* How many rows: a constant for arrays. */
+#define KVMIRQ_PROGRAM_COUNT (0 KVMIRQ_PROGRAMS(KVMIRQ_PROGRAM_ONE))
+
+#endif /* KVMIRQ_PROGRAMS_H */

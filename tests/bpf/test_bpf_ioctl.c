@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Classification of real ioctls by the real programs: while kvmirq records
+ * this process (with the ioctl strategy this kernel allows), each ioctl of
+ * include/kvmirq/ioctls.h is issued, as <linux/kvm.h> numbers it, on a real
+ * KVM file of a kind it is valid on. Each must come back as one record with
+ * its id and file kind, in order; KVM ioctls outside the table, one of its
+ * numbers with another size, and one on a file it is not valid on, must not.
+ * Needs root and /dev/kvm; fails (does not skip) without them.
+ */
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
+
+#include "capture/capture.h"
+#include "check.h"
+
+#define MAX_SEEN 64
+
+struct seen {
+	unsigned int n;
+	struct {
+		unsigned int id, fd_kind;
+	} io[MAX_SEEN];
+};
+
+static int on_record(const void *record, size_t len, void *ctx)
+{
+	const struct kvmirq_event_header *h = record;
+	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
+	struct seen *seen = ctx;
+
+	if (len < sizeof(*h) + sizeof(*io) || h->kind != KVMIRQ_EV_IOCTL || seen->n >= MAX_SEEN)
+		return 0;
+	seen->io[seen->n].id = io->ioctl_id;
+	seen->io[seen->n].fd_kind = io->fd_kind;
+	seen->n++;
+	return 0;
+}
+
+struct files {
+	int system, vm, vcpu;
+};
+
+/* A file of a kind the ioctl is valid on, and that kind. */
+static int file_for(const struct files *f, unsigned int fds, unsigned int *kind)
+{
+	if (fds & KVMIRQ_ON_VM) {
+		*kind = KVMIRQ_FD_VM;
+		return f->vm;
+	}
+	if (fds & KVMIRQ_ON_VCPU) {
+		*kind = KVMIRQ_FD_VCPU;
+		return f->vcpu;
+	}
+	*kind = KVMIRQ_FD_SYSTEM;
+	return f->system;
+}
+
+struct issued {
+	const char *name;
+	unsigned long cmd;
+	unsigned int id, fds;
+};
+
+/* Every row but RUN, which only gives vCPU threads their context. */
+#define ISSUED(NAME, ID, DIR, NR, SIZE, ARCH, FDS, ...)                           \
+	KVMIRQ_IF_ARCH_##ARCH({ "KVM_" #NAME, KVM_##NAME, KVMIRQ_IOCTL_##NAME, KVMIRQ_ON_##FDS },)
+static const struct issued issued[] = { KVMIRQ_IOCTLS(ISSUED) };
+
+int main(void)
+{
+	static unsigned char arg[4096]; /* zeroes: room for every argument struct */
+	struct capture_options o = { .pid = (unsigned int)getpid() };
+	struct files f = { .system = open("/dev/kvm", O_RDWR | O_CLOEXEC) };
+	struct seen seen = { 0 };
+	struct capture *c = NULL;
+	const struct issued *want[MAX_SEEN];
+	unsigned int want_kind[MAX_SEEN], n = 0, kind;
+	char err[256] = "";
+
+	CHECK(f.system >= 0);
+	if (f.system < 0)
+		return check_done();
+	f.vm = ioctl(f.system, KVM_CREATE_VM, 0);
+	f.vcpu = f.vm >= 0 ? ioctl(f.vm, KVM_CREATE_VCPU, 0) : -1;
+	CHECK(f.vm >= 0 && f.vcpu >= 0);
+	CHECK_EQ(capture_open(&c, &o, on_record, &seen, err, sizeof(err)), 0);
+	if (!c || f.vcpu < 0) {
+		fprintf(stderr, "test_bpf_ioctl: %s\n", err);
+		return check_done();
+	}
+	for (size_t i = 0; i < sizeof(issued) / sizeof(issued[0]); i++) {
+		const struct issued *r = &issued[i];
+		int fd = file_for(&f, r->fds, &kind), ret;
+
+		if (r->id == KVMIRQ_IOCTL_RUN)
+			continue;
+		/* _IO ioctls take a value: 0 asks for the default VM type, vCPU 0 */
+		ret = ioctl(fd, r->cmd, _IOC_SIZE(r->cmd) ? (unsigned long)arg : 0UL);
+		if (r->id == KVMIRQ_IOCTL_CREATE_VM && ret >= 0)
+			close(ret);
+		want[n] = r;
+		want_kind[n++] = kind;
+	}
+	/* Not kvmirq's: outside the table, another size, a file it is not valid on. */
+	ioctl(f.system, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP);
+	ioctl(f.vm, _IOW(KVMIO, _IOC_NR(KVM_IRQ_LINE), __u64[2]), arg);
+	ioctl(f.vcpu, KVM_IRQ_LINE, arg);
+	ioctl(f.system, KVM_CREATE_VCPU, 0);
+	for (int i = 0; i < 5; i++)
+		capture_poll(c, 50);
+	capture_close(c);
+
+	CHECK_EQ(seen.n, n);
+	for (unsigned int i = 0; i < n && i < seen.n; i++) {
+		if (seen.io[i].id != want[i]->id || seen.io[i].fd_kind != want_kind[i])
+			fprintf(stderr, "#%u: issued %s on fd kind %u, recorded id %u on %u\n", i,
+				want[i]->name, want_kind[i], seen.io[i].id, seen.io[i].fd_kind);
+		CHECK_EQ(seen.io[i].id, want[i]->id);
+		CHECK_EQ(seen.io[i].fd_kind, want_kind[i]);
+	}
+	close(f.vcpu);
+	close(f.vm);
+	close(f.system);
+	return check_done();
+}
