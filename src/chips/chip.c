@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "chips/chip.h"
+#include "util/byte_order.h"
 
 static bool register_is_read(const struct chip_register *r)
 {
@@ -110,30 +111,34 @@ static struct chip_read_result *element_read(const struct chip_state *s,
 				    attr);
 }
 
-/*
- * Registers are stored in the byte order of the host that read them, as the
- * kernel copies them out; a snapshot taken on a big-endian PowerPC decodes
- * the same on an x86 laptop.
- */
-uint64_t chip_bytes_value(const uint8_t *p, unsigned width, bool big_endian)
+const struct chip_register *chip_register_by_attr(const struct chip_model *m, uint32_t group,
+						  uint64_t attr, unsigned *element)
 {
-	uint64_t v = 0;
+	for (size_t i = 0; i < m->nr_registers; i++) {
+		const struct chip_register *r = &m->registers[i];
+		unsigned count = count_of(r);
 
-	for (unsigned i = 0; i < width; i++) {
-		unsigned b = big_endian ? i : width - 1 - i;
-
-		v = v << 8 | p[b];
+		if (r->read != CHIP_READ_DEVICE_ATTR || r->group != group || attr < r->attr)
+			continue;
+		if (count == 1 ? attr != r->attr
+			       : (!r->stride || (attr - r->attr) % r->stride ||
+				  (attr - r->attr) / r->stride >= count))
+			continue;
+		*element = count == 1 ? 0 : (unsigned)((attr - r->attr) / r->stride);
+		return r;
 	}
-	return v;
+	return NULL;
 }
 
-static void store(uint8_t *p, unsigned width, uint64_t v, bool big_endian)
+unsigned chip_attr_value_width(const struct chip_model *m, uint32_t group, uint64_t attr)
 {
-	for (unsigned i = 0; i < width; i++) {
-		unsigned b = big_endian ? width - 1 - i : i;
+	unsigned element;
+	const struct chip_register *r = chip_register_by_attr(m, group, attr, &element);
 
-		p[b] = (uint8_t)(v >> (8 * i));
-	}
+	for (size_t i = 0; !r && i < m->nr_registers; i++)
+		if (m->registers[i].read == CHIP_READ_DEVICE_ATTR && m->registers[i].group == group)
+			r = &m->registers[i];
+	return r ? r->width : 0;
 }
 
 bool chip_register_get(const struct chip_state *s, const struct chip_register *r, unsigned e,
@@ -144,7 +149,7 @@ bool chip_register_get(const struct chip_state *s, const struct chip_register *r
 
 	if (!rr || rr->status || off + r->width > rr->len)
 		return false;
-	*value = chip_bytes_value(rr->bytes + off, r->width, s->big_endian);
+	*value = bytes_load(rr->bytes + off, r->width, s->big_endian);
 	return true;
 }
 
@@ -156,7 +161,7 @@ bool chip_register_set(struct chip_state *s, const struct chip_register *r, unsi
 
 	if (!rr || off + r->width > rr->len)
 		return false;
-	store(rr->bytes + off, r->width, value, s->big_endian);
+	bytes_store(rr->bytes + off, r->width, value, s->big_endian);
 	rr->status = 0;
 	return true;
 }
@@ -230,7 +235,7 @@ int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct ch
 			bool known = rr && !rr->status && off + r->width <= rr->len;
 			int32_t status = rr ? rr->status : 0;
 			uint64_t raw =
-				known ? chip_bytes_value(rr->bytes + off, r->width, s->big_endian) : 0;
+				known ? bytes_load(rr->bytes + off, r->width, s->big_endian) : 0;
 			int stop;
 
 			if (!r->fields) {

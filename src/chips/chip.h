@@ -133,7 +133,6 @@ struct chip_state {
 
 /* The architecture this kvmirq was built for. */
 enum chip_arch chip_host_arch(void);
-bool chip_host_is_big_endian(void);
 
 /* Every model this kvmirq knows, and lookups. */
 const struct chip_model *const *chip_models(size_t *count);
@@ -185,8 +184,13 @@ bool chip_register_get(const struct chip_state *state, const struct chip_registe
 		       unsigned element, uint64_t *value);
 bool chip_register_set(struct chip_state *state, const struct chip_register *reg,
 		       unsigned element, uint64_t value);
-/* WIDTH bytes at P as a number, in the byte order of the host that wrote them. */
-uint64_t chip_bytes_value(const uint8_t *p, unsigned width, bool big_endian);
+
+/* The register element a device attribute (GROUP, ATTR) names, or NULL. */
+const struct chip_register *chip_register_by_attr(const struct chip_model *model, uint32_t group,
+						  uint64_t attr, unsigned *element);
+/* How wide the value of attribute (GROUP, ATTR) is: its register's width,
+ * else that of any register of the group; 0 when the model does not say. */
+unsigned chip_attr_value_width(const struct chip_model *model, uint32_t group, uint64_t attr);
 
 const struct chip_register *chip_register_by_name(const struct chip_model *model,
 						  const char *name);

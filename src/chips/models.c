@@ -25,11 +25,6 @@ enum chip_arch chip_host_arch(void)
 #endif
 }
 
-bool chip_host_is_big_endian(void)
-{
-	return __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
-}
-
 const struct chip_model *const *chip_models(size_t *count)
 {
 	*count = sizeof(all_models) / sizeof(all_models[0]);

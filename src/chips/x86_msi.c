@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Layouts from the x86 MSI address/data format and the IOAPIC redirection entry. */
+#include <stdio.h>
+
+#include "chips/msi.h"
 #include "chips/x86_msi.h"
 #include "util/kv.h"
 
@@ -51,3 +54,50 @@ void x86_ioapic_entry_to_kv(uint64_t e, struct kv_list *l)
 	kv_bool(l, "remote_irr", (e >> 14) & 1);
 	kv_u64(l, "dest", e >> 56);
 }
+
+static void fields(const struct msi_message *m, struct kv_list *l)
+{
+	x86_msi_to_kv(m->address, m->data, l);
+}
+
+static void phrase(const struct msi_message *msg, char *buf, size_t len)
+{
+	struct x86_msi m;
+
+	x86_msi_decode(msg->address, msg->data, &m);
+	snprintf(buf, len, "dest %u %s vector %u %s %s", m.dest_id,
+		 m.dest_logical ? "logical" : "physical", m.vector,
+		 x86_delivery_mode_name(m.delivery_mode), m.level_trigger ? "level" : "edge");
+}
+
+static void route(const struct msi_message *msg, char *buf, size_t len)
+{
+	struct x86_msi m;
+	int n;
+
+	x86_msi_decode(msg->address, msg->data, &m);
+	n = snprintf(buf, len, "dest=0x%x%s vector=0x%02x delivery=%s trigger=%s", m.dest_id,
+		     m.dest_logical ? " logical" : "", m.vector,
+		     x86_delivery_mode_name(m.delivery_mode), m.level_trigger ? "level" : "edge");
+	if (m.ext_dest_id && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " ext_dest=0x%x", m.ext_dest_id);
+}
+
+static void cells(const struct msi_message *msg, char *buf, size_t len)
+{
+	struct x86_msi m;
+
+	x86_msi_decode(msg->address, msg->data, &m);
+	snprintf(buf, len, "%4u %-4s 0x%02x %-6.6s %-5s", m.dest_id,
+		 m.dest_logical ? "log" : "phys", m.vector, x86_delivery_mode_name(m.delivery_mode),
+		 m.level_trigger ? "level" : "edge");
+}
+
+const struct msi_decoder msi_decoder_x86 = {
+	.name = "x86",
+	.fields = fields,
+	.phrase = phrase,
+	.route = route,
+	.columns = "DEST MODE VEC  DELIV  TRIG ",
+	.cells = cells,
+};

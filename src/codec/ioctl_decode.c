@@ -1,60 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One decoder per ioctl, in a table. Payloads are little-endian structs of
- * the KVM uAPI; each decoder checks the length it needs first.
+ * One decoder per ioctl, in a table. Payloads are structs of the KVM uAPI
+ * in the recording host's byte order (payload_format.h); each decoder
+ * checks the length it needs first and reads every field through u32/u64.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "chips/x86_msi.h"
+#include "chips/models.h"
+#include "chips/payload_format.h"
 #include "codec/ioctl_decode.h"
+#include "util/byte_order.h"
 #include "util/kv.h"
-
-static uint32_t u32_at(const uint8_t *p, size_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, p + off, 4);
-	return v;
-}
-
-static uint64_t u64_at(const uint8_t *p, size_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, p + off, 8);
-	return v;
-}
 
 struct payload {
 	const struct kvmirq_ev_ioctl *io;
 	const uint8_t *in, *out;
 	size_t in_len, out_len;
+	const struct payload_format *format;
 };
+
+static uint32_t u32(const struct payload *p, const uint8_t *bytes, size_t off)
+{
+	return load_u32(bytes + off, p->format->big_endian);
+}
+
+static uint64_t u64(const struct payload *p, const uint8_t *bytes, size_t off)
+{
+	return load_u64(bytes + off, p->format->big_endian);
+}
 
 static void decode_irq_level(const struct payload *p, struct kv_list *l)
 {
 	if (p->in_len < 8)
 		return;
-	kv_u64(l, "irq", u32_at(p->in, 0));
-	kv_u64(l, "level", u32_at(p->in, 4));
+	kv_u64(l, "irq", u32(p, p->in, 0));
+	kv_u64(l, "level", u32(p, p->in, 4));
 	if (p->out_len >= 4)
-		kv_s64(l, "status", (int32_t)u32_at(p->out, 0));
+		kv_s64(l, "status", (int32_t)u32(p, p->out, 0));
 }
 
+/* struct kvm_msi: address_lo, address_hi, data, flags, devid */
 static void decode_msi(const struct payload *p, struct kv_list *l)
 {
-	uint32_t lo, hi, data;
+	struct msi_message m;
+	uint32_t lo, hi, flags;
 
 	if (p->in_len < 20)
 		return;
-	lo = u32_at(p->in, 0), hi = u32_at(p->in, 4), data = u32_at(p->in, 8);
+	lo = u32(p, p->in, 0), hi = u32(p, p->in, 4), flags = u32(p, p->in, 12);
+	m = (struct msi_message){
+		.address = (uint64_t)hi << 32 | lo,
+		.data = u32(p, p->in, 8),
+		.devid = u32(p, p->in, 16),
+		.has_devid = flags & MSI_VALID_DEVID,
+	};
 	kv_hex(l, "address_lo", lo);
 	kv_hex(l, "address_hi", hi);
-	kv_hex(l, "data", data);
-	kv_hex(l, "flags", u32_at(p->in, 12));
-	kv_u64(l, "devid", u32_at(p->in, 16));
-	x86_msi_to_kv((uint64_t)hi << 32 | lo, data, l);
+	kv_hex(l, "data", m.data);
+	kv_hex(l, "flags", flags);
+	kv_u64(l, "devid", m.devid);
+	p->format->platform->msi->fields(&m, l);
 }
 
 static void decode_irqfd(const struct payload *p, struct kv_list *l)
@@ -63,40 +69,40 @@ static void decode_irqfd(const struct payload *p, struct kv_list *l)
 
 	if (p->in_len < 16)
 		return;
-	flags = u32_at(p->in, 8);
-	kv_s64(l, "eventfd", (int32_t)u32_at(p->in, 0));
-	kv_u64(l, "gsi", u32_at(p->in, 4));
+	flags = u32(p, p->in, 8);
+	kv_s64(l, "eventfd", (int32_t)u32(p, p->in, 0));
+	kv_u64(l, "gsi", u32(p, p->in, 4));
 	kv_hex(l, "flags", flags);
 	kv_str(l, "op", flags & 1 ? "deassign" : flags & 2 ? "assign-resample" : "assign");
 	if (flags & 2)
-		kv_s64(l, "resamplefd", (int32_t)u32_at(p->in, 12));
+		kv_s64(l, "resamplefd", (int32_t)u32(p, p->in, 12));
 }
 
-static void decode_routing_entry(const uint8_t *e, struct kv_list *l)
+static void decode_routing_entry(const struct payload *p, const uint8_t *e, struct kv_list *l)
 {
-	uint32_t type = u32_at(e, 4);
+	uint32_t type = u32(p, e, 4);
 
 	kv_object(l, NULL);
-	kv_u64(l, "gsi", u32_at(e, 0));
+	kv_u64(l, "gsi", u32(p, e, 0));
 	switch (type) {
 	case 1:
 		kv_str(l, "type", "irqchip");
-		kv_u64(l, "irqchip", u32_at(e, 16));
-		kv_u64(l, "pin", u32_at(e, 20));
+		kv_u64(l, "irqchip", u32(p, e, 16));
+		kv_u64(l, "pin", u32(p, e, 20));
 		break;
 	case 2:
 		kv_str(l, "type", "msi");
-		kv_hex(l, "address_lo", u32_at(e, 16));
-		kv_hex(l, "address_hi", u32_at(e, 20));
-		kv_hex(l, "data", u32_at(e, 24));
-		if (u32_at(e, 8) & 1)
-			kv_u64(l, "devid", u32_at(e, 28));
+		kv_hex(l, "address_lo", u32(p, e, 16));
+		kv_hex(l, "address_hi", u32(p, e, 20));
+		kv_hex(l, "data", u32(p, e, 24));
+		if (u32(p, e, 8) & 1)
+			kv_u64(l, "devid", u32(p, e, 28));
 		break;
 	default:
 		kv_u64(l, "type", type);
 	}
-	if (u32_at(e, 8))
-		kv_hex(l, "flags", u32_at(e, 8));
+	if (u32(p, e, 8))
+		kv_hex(l, "flags", u32(p, e, 8));
 	kv_end(l);
 }
 
@@ -106,12 +112,12 @@ static void decode_routing(const struct payload *p, struct kv_list *l)
 
 	if (p->in_len < 8)
 		return;
-	nr = u32_at(p->in, 0);
+	nr = u32(p, p->in, 0);
 	kv_u64(l, "nr", nr);
-	kv_hex(l, "flags", u32_at(p->in, 4));
+	kv_hex(l, "flags", u32(p, p->in, 4));
 	kv_array(l, "entries");
 	for (uint32_t i = 0; i < nr && 8 + (size_t)(i + 1) * 48 <= p->in_len; i++)
-		decode_routing_entry(p->in + 8 + (size_t)i * 48, l);
+		decode_routing_entry(p, p->in + 8 + (size_t)i * 48, l);
 	kv_end(l);
 	if (8 + (size_t)nr * 48 > p->in_len)
 		kv_u64(l, "entries_missing", nr - (uint32_t)((p->in_len - 8) / 48));
@@ -132,28 +138,47 @@ static void decode_create_device(const struct payload *p, struct kv_list *l)
 {
 	if (p->in_len < 12)
 		return;
-	kv_u64(l, "type", u32_at(p->in, 0));
-	kv_str(l, "type_name", device_type_name(u32_at(p->in, 0)));
-	kv_hex(l, "flags", u32_at(p->in, 8));
+	kv_u64(l, "type", u32(p, p->in, 0));
+	kv_str(l, "type_name", device_type_name(u32(p, p->in, 0)));
+	kv_hex(l, "flags", u32(p, p->in, 8));
 	if (p->out_len >= 8)
-		kv_u64(l, "device_fd", u32_at(p->out, 4));
+		kv_u64(l, "device_fd", u32(p, p->out, 4));
 }
 
+/* How many of the HAVE captured value bytes are the value: the width the
+ * device's model gives its group, else all 8 (or 4, when a narrow value ended
+ * a page). */
+static size_t value_width(const struct payload *p, uint32_t group, uint64_t attr, size_t have)
+{
+	const struct chip_model *m = p->io->fd_kind == KVMIRQ_FD_DEVICE
+					     ? chip_model_by_device(p->io->device_name)
+					     : NULL;
+	size_t width = m ? chip_attr_value_width(m, group, attr) : 0;
+
+	if (width)
+		return have >= width ? width : 0;
+	return have >= 8 ? 8 : have >= 4 ? 4 : 0;
+}
+
+/* struct kvm_device_attr: flags, group, attr (u64), addr (u64); the value at addr follows */
 static void decode_device_attr(const struct payload *p, struct kv_list *l)
 {
+	uint32_t group;
+	uint64_t attr;
+	size_t width;
+
 	if (p->in_len < 24)
 		return;
-	kv_hex(l, "flags", u32_at(p->in, 0));
-	kv_u64(l, "group", u32_at(p->in, 4));
-	kv_hex(l, "attr", u64_at(p->in, 8));
-	kv_hex(l, "addr", u64_at(p->in, 16));
-	/* The value is 8 bytes wide as captured; its width depends on the group. */
-	if (p->in_len >= 32)
-		kv_hex(l, "value", u64_at(p->in, 24));
-	if (p->out_len >= 8)
-		kv_hex(l, "value", u64_at(p->out, 0));
-	else if (p->out_len >= 4)
-		kv_hex(l, "value", u32_at(p->out, 0));
+	group = u32(p, p->in, 4);
+	attr = u64(p, p->in, 8);
+	kv_hex(l, "flags", u32(p, p->in, 0));
+	kv_u64(l, "group", group);
+	kv_hex(l, "attr", attr);
+	kv_hex(l, "addr", u64(p, p->in, 16));
+	if ((width = value_width(p, group, attr, p->in_len - 24)))
+		kv_hex(l, "value", bytes_load(p->in + 24, (unsigned)width, p->format->big_endian));
+	if ((width = value_width(p, group, attr, p->out_len)))
+		kv_hex(l, "value", bytes_load(p->out, (unsigned)width, p->format->big_endian));
 }
 
 static void decode_irqchip(const struct payload *p, struct kv_list *l)
@@ -164,7 +189,7 @@ static void decode_irqchip(const struct payload *p, struct kv_list *l)
 
 	if (!chip)
 		return;
-	id = u32_at(chip, 0);
+	id = u32(p, chip, 0);
 	kv_u64(l, "chip_id", id);
 	kv_str(l, "chip", id < 3 ? names[id] : "invalid");
 }
@@ -173,10 +198,10 @@ static void decode_enable_cap(const struct payload *p, struct kv_list *l)
 {
 	if (p->in_len < 16)
 		return;
-	kv_u64(l, "cap", u32_at(p->in, 0));
-	kv_hex(l, "arg0", u64_at(p->in, 8));
+	kv_u64(l, "cap", u32(p, p->in, 0));
+	kv_hex(l, "arg0", u64(p, p->in, 8));
 	if (p->in_len >= 24)
-		kv_hex(l, "arg1", u64_at(p->in, 16));
+		kv_hex(l, "arg1", u64(p, p->in, 16));
 }
 
 static void decode_create_vcpu(const struct payload *p, struct kv_list *l)
@@ -187,7 +212,7 @@ static void decode_create_vcpu(const struct payload *p, struct kv_list *l)
 static void decode_interrupt(const struct payload *p, struct kv_list *l)
 {
 	if (p->in_len >= 4)
-		kv_hex(l, "irq", u32_at(p->in, 0));
+		kv_hex(l, "irq", u32(p, p->in, 0));
 }
 
 typedef void (*ioctl_decoder)(const struct payload *p, struct kv_list *l);
@@ -210,9 +235,10 @@ static const ioctl_decoder decoders[KVMIRQ_IOCTL_ID_MAX] = {
 };
 
 void ioctl_decode(const struct kvmirq_ev_ioctl *io, const uint8_t *in, size_t in_len,
-		  const uint8_t *out, size_t out_len, struct kv_list *l)
+		  const uint8_t *out, size_t out_len, const struct payload_format *format,
+		  struct kv_list *l)
 {
-	struct payload p = { io, in, out, in_len, out_len };
+	struct payload p = { io, in, out, in_len, out_len, format };
 
 	if (io->ioctl_id < KVMIRQ_IOCTL_ID_MAX && decoders[io->ioctl_id])
 		decoders[io->ioctl_id](&p, l);

@@ -9,12 +9,15 @@
 #include "kvmirq/event.h"
 
 struct kv_list;
+struct payload_format;
 
 /*
  * IN/OUT are the input and output payloads (IN may be the whole routing
- * table reassembled from continuation records).
+ * table reassembled from continuation records), in the byte order FORMAT
+ * says; its platform decodes MSIs.
  */
 void ioctl_decode(const struct kvmirq_ev_ioctl *io, const uint8_t *in, size_t in_len,
-		  const uint8_t *out, size_t out_len, struct kv_list *l);
+		  const uint8_t *out, size_t out_len, const struct payload_format *format,
+		  struct kv_list *l);
 
 #endif

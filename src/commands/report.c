@@ -120,6 +120,8 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 	json_kv_string(&j, "host", meta_str(m, "host"));
 	json_kv_string(&j, "kernel", meta_str(m, "kernel_release"));
 	json_kv_string(&j, "machine", meta_str(m, "machine"));
+	json_kv_string(&j, "byte_order", t->format.big_endian ? "big" : "little");
+	json_kv_uint(&j, "word_size", t->format.word_size);
 	json_kv_string(&j, "tool_version", meta_str(m, "tool_version"));
 	json_kv_uint(&j, "schema_version", meta_u64(m, "schema_version"));
 	json_kv_string(&j, "strategy", meta_str(m, "strategy"));
@@ -220,13 +222,13 @@ int cmd_report(int argc, char **argv)
 		free(t);
 		return 1;
 	}
-	if (summary_init(&s, t->registry.nr_vms)) {
+	if (summary_init(&s, t->registry.nr_vms, &t->format)) {
 		trace_in_close(t);
 		free(t);
 		return 1;
 	}
 	/* The first event's time is the origin of relative times. */
-	event_printer_init(&printer, stdout, json, 0, &t->registry);
+	event_printer_init(&printer, stdout, json, 0, &t->registry, &t->format);
 	if (timeline && !json)
 		printf("%12s %-6s %-7s %13s event\n", "time (s)", "vm", "vcpu", "pid/tid");
 	while ((ret = trace_in_next(t, &rec, &len)) > 0) {

@@ -6,12 +6,15 @@
 
 #include "chips/models.h"
 #include "model/reconstruct.h"
+#include "util/byte_order.h"
 
-void recon_init(struct reconstruction *r, const struct registry *registry, bool big_endian)
+void recon_init(struct reconstruction *r, const struct registry *registry,
+		const struct payload_format *format)
 {
 	memset(r, 0, sizeof(*r));
 	snapshot_init(&r->snap);
-	r->snap.byte_order_big = big_endian;
+	r->snap.byte_order_big = format->big_endian;
+	r->snap.word_size = format->word_size;
 	snprintf(r->snap.method, sizeof(r->snap.method), "recorded");
 	r->registry = registry;
 }
@@ -192,7 +195,7 @@ static void apply_irqchip(struct reconstruction *r, uint32_t vm, const uint8_t *
 
 	if (len < 8 + CHIP_IRQCHIP_BLOCK_SIZE)
 		return;
-	memcpy(&chip_id, chip, 4);
+	chip_id = load_u32(chip, r->snap.byte_order_big);
 	m = model_by_irqchip_id(chip_id);
 	c = m ? chip_for(r, m, vm, 0) : NULL;
 	if (c) {
@@ -215,27 +218,6 @@ static void apply_lapic(struct reconstruction *r, uint32_t vm, int32_t vcpu, con
 	}
 }
 
-/* One register element of a device, by attribute group and attr. */
-static bool find_attr_register(const struct chip_model *m, uint32_t group, uint64_t attr,
-			       const struct chip_register **reg, unsigned *element)
-{
-	for (size_t i = 0; i < m->nr_registers; i++) {
-		const struct chip_register *g = &m->registers[i];
-		unsigned count = g->count ? g->count : 1;
-
-		if (g->read != CHIP_READ_DEVICE_ATTR || g->group != group || attr < g->attr)
-			continue;
-		if (count == 1 ? attr != g->attr
-			       : (!g->stride || (attr - g->attr) % g->stride ||
-				  (attr - g->attr) / g->stride >= count))
-			continue;
-		*reg = g;
-		*element = count == 1 ? 0 : (unsigned)((attr - g->attr) / g->stride);
-		return true;
-	}
-	return false;
-}
-
 static void apply_device_attr(struct reconstruction *r, const struct kvmirq_event_header *h,
 			      const struct kvmirq_ev_ioctl *io, bool set)
 {
@@ -252,9 +234,9 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	if (!o || o->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
 		return;
 	m = chip_model_by_device(o->name);
-	memcpy(&group, p + 4, 4);
-	memcpy(&attr, p + 8, 8);
-	if (!m || !find_attr_register(m, group, attr, &reg, &element) ||
+	group = load_u32(p + 4, r->snap.byte_order_big);
+	attr = load_u64(p + 8, r->snap.byte_order_big);
+	if (!m || !(reg = chip_register_by_attr(m, group, attr, &element)) ||
 	    have < value_at + reg->width)
 		return;
 	c = chip_for(r, m, h->vm ? (uint32_t)h->vm : o->vm, device_index(r->registry, o));
@@ -266,7 +248,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 		return;
 	}
 	if (!c || !chip_register_set(c, reg, element,
-				     chip_bytes_value(p + value_at, reg->width, r->snap.byte_order_big)))
+				     bytes_load(p + value_at, reg->width, r->snap.byte_order_big)))
 		return;
 	mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
 }
@@ -275,7 +257,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 
 static uint32_t payload_u32(const struct reconstruction *r, const uint8_t *p)
 {
-	return (uint32_t)chip_bytes_value(p, 4, r->snap.byte_order_big);
+	return load_u32(p, r->snap.byte_order_big);
 }
 
 static void finish_routing(struct reconstruction *r)

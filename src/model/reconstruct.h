@@ -19,6 +19,7 @@
 
 #include <stdint.h>
 
+#include "chips/payload_format.h"
 #include "registry/registry.h"
 #include "snapshot/snapshot.h"
 
@@ -40,8 +41,9 @@ struct reconstruction {
 	} routing;
 };
 
-/* BIG_ENDIAN: the recording host's byte order, for the payload bytes. */
-void recon_init(struct reconstruction *r, const struct registry *registry, bool big_endian);
+/* FORMAT: the recording's payload bytes (its byte order is the snapshot's). */
+void recon_init(struct reconstruction *r, const struct registry *registry,
+		const struct payload_format *format);
 void recon_free(struct reconstruction *r);
 /* Apply one event (as trace_in_next() gives it). */
 void recon_apply(struct reconstruction *r, const void *rec, size_t len);

@@ -47,18 +47,6 @@ static bool is_snapshot(const char *path)
 	return yes;
 }
 
-/* The recording host's byte order, from its machine name (ppc, ppc64 big; ppc64le little). */
-static bool big_endian_machine(const char *machine)
-{
-	size_t n = machine ? strlen(machine) : 0;
-
-	if (!n)
-		return false;
-	if (!strncmp(machine, "s390", 4))
-		return true;
-	return !strncmp(machine, "ppc", 3) && !(n > 2 && !strcmp(machine + n - 2, "le"));
-}
-
 /* The last moment to apply; an offset counts from the first event, as report's timeline does. */
 static uint64_t limit_ns(const struct state_time *at, uint64_t first_ns)
 {
@@ -90,7 +78,7 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 		return ret;
 	}
 	m = trace_in_meta(&t);
-	recon_init(&r, &t.registry, big_endian_machine(tracefile_meta_get_string(m, "machine")));
+	recon_init(&r, &t.registry, &t.format);
 	while ((ret = trace_in_next(&t, &rec, &len)) == 1) {
 		uint64_t ts = ((const struct kvmirq_event_header *)rec)->timestamp_ns;
 

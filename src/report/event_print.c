@@ -12,13 +12,14 @@
 #include "util/json.h"
 
 void event_printer_init(struct event_printer *p, FILE *out, bool json, uint64_t base_ns,
-			const struct registry *registry)
+			const struct registry *registry, const struct payload_format *format)
 {
 	memset(p, 0, sizeof(*p));
 	p->out = out;
 	p->json = json;
 	p->base_ns = base_ns;
 	p->registry = registry;
+	p->format = *format;
 	kv_init(&p->kv);
 }
 
@@ -31,13 +32,14 @@ void event_printer_free(struct event_printer *p)
 }
 
 /* The delivery fields that deserve decoding beyond their raw values. */
-static void decode_delivery(const struct kvmirq_event_header *h, const void *body,
-			    struct kv_list *l)
+static void decode_delivery(const struct event_printer *p, const struct kvmirq_event_header *h,
+			    const void *body, struct kv_list *l)
 {
 	if (h->kind == KVMIRQ_EV_MSI_SET_IRQ) {
 		const struct kvmirq_ev_msi_set_irq *m = body;
+		const struct msi_message msg = { .address = m->address, .data = (uint32_t)m->data };
 
-		x86_msi_to_kv(m->address, (uint32_t)m->data, l);
+		p->format.platform->msi->fields(&msg, l);
 	} else if (h->kind == KVMIRQ_EV_IOAPIC_SET_IRQ) {
 		x86_ioapic_entry_to_kv(((const struct kvmirq_ev_ioapic_set_irq *)body)->entry, l);
 	} else if (h->kind == KVMIRQ_EV_IOAPIC_DELAYED_EOI) {
@@ -89,10 +91,10 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 	if (h->kind == KVMIRQ_EV_IOCTL) {
 		out = (const uint8_t *)(io + 1) + io->in_len;
 		out_len = io->out_len;
-		ioctl_decode(io, in, in_len, out, out_len, &p->kv);
+		ioctl_decode(io, in, in_len, out, out_len, &p->format, &p->kv);
 	} else {
 		raw_fields(h, body, &p->kv);
-		decode_delivery(h, body, &p->kv);
+		decode_delivery(p, h, body, &p->kv);
 	}
 
 	if (!p->json) {

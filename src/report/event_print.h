@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chips/payload_format.h"
 #include "registry/registry.h"
 #include "util/kv.h"
 
@@ -19,6 +20,7 @@ struct event_printer {
 	bool json;
 	uint64_t base_ns; /* timestamps are shown relative to this */
 	const struct registry *registry;
+	struct payload_format format; /* of the ioctl payloads, and whose MSIs */
 	struct kv_list kv;
 	/* an ioctl waiting for its continuation records */
 	uint8_t *pending;
@@ -28,7 +30,7 @@ struct event_printer {
 };
 
 void event_printer_init(struct event_printer *p, FILE *out, bool json, uint64_t base_ns,
-			const struct registry *registry);
+			const struct registry *registry, const struct payload_format *format);
 /* Print (or hold, until its payload is complete) one checked event. */
 void event_printer_add(struct event_printer *p, const void *rec, size_t len);
 /* Print what is held. */

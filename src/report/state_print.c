@@ -98,7 +98,7 @@ static void print_routing_text(const struct snapshot *s, const struct vm_routing
 			struct route_view v;
 
 			routing_entry_view(r->entries[i], s->byte_order_big, &v);
-			routing_entry_text(&v, snapshot_is_x86(s), text, sizeof(text));
+			routing_entry_text(&v, snapshot_platform(s), text, sizeof(text));
 			fprintf(out, "    gsi %-4u %s\n", v.gsi, text);
 		}
 	}
@@ -226,7 +226,7 @@ static void print_routing_json(const struct snapshot *s, const struct vm_routing
 		struct route_view v;
 
 		routing_entry_view(r->entries[i], s->byte_order_big, &v);
-		routing_entry_text(&v, snapshot_is_x86(s), text, sizeof(text));
+		routing_entry_text(&v, snapshot_platform(s), text, sizeof(text));
 		json_object_begin(j);
 		json_kv_uint(j, "gsi", v.gsi);
 		json_kv_uint(j, "type", v.type);

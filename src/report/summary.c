@@ -6,11 +6,13 @@
 #include "chips/x86_msi.h"
 #include "codec/names.h"
 #include "report/summary.h"
+#include "util/byte_order.h"
 #include "util/json.h"
 
-int summary_init(struct summary *s, unsigned int nr_vms)
+int summary_init(struct summary *s, unsigned int nr_vms, const struct payload_format *format)
 {
 	memset(s, 0, sizeof(*s));
+	s->format = *format;
 	s->nr_vms = nr_vms + 1;
 	s->vms = calloc(s->nr_vms, sizeof(*s->vms));
 	return s->vms ? 0 : -ENOMEM;
@@ -112,11 +114,10 @@ void summary_add(struct summary *s, const void *rec)
 		      h->timestamp_ns);
 		if (io->ioctl_id >= KVMIRQ_IOCTL_SET_DEVICE_ATTR &&
 		    io->ioctl_id <= KVMIRQ_IOCTL_HAS_DEVICE_ATTR && io->in_len >= 16) {
-			uint32_t group;
-			uint64_t attr;
+			/* struct kvm_device_attr: flags, group, attr */
+			uint32_t group = load_u32(in + 4, s->format.big_endian);
+			uint64_t attr = load_u64(in + 8, s->format.big_endian);
 
-			memcpy(&group, in + 4, 4);
-			memcpy(&attr, in + 8, 8);
 			e = count(&v->attrs, (uint64_t)io->object << 8 | io->ioctl_id, group, attr,
 				  h->timestamp_ns);
 			if (e && io->ret < 0)
@@ -151,8 +152,8 @@ static const char *object_label(const struct registry *r, uint64_t id, char *buf
 	return buf;
 }
 
-static void print_vm_text(const struct vm_summary *v, const struct registry *r, double secs,
-			  FILE *out)
+static void print_vm_text(const struct summary *s, const struct vm_summary *v,
+			  const struct registry *r, double secs, FILE *out)
 {
 	struct tally_entry **es;
 	char label[64];
@@ -196,15 +197,14 @@ static void print_vm_text(const struct vm_summary *v, const struct registry *r, 
 	if (v->msis.nr && (es = tally_sorted(&v->msis))) {
 		fprintf(out, "  MSIs:\n");
 		for (unsigned int i = 0; i < v->msis.nr; i++) {
-			struct x86_msi m;
+			const struct msi_message m = { .address = es[i]->key[0],
+						       .data = (uint32_t)es[i]->key[1] };
+			char what[96];
 
-			x86_msi_decode(es[i]->key[0], (uint32_t)es[i]->key[1], &m);
-			fprintf(out, "    addr 0x%08llx data 0x%04llx: dest %u %s vector %u %s %s %8llu %8.1f/s\n",
+			s->format.platform->msi->phrase(&m, what, sizeof(what));
+			fprintf(out, "    addr 0x%08llx data 0x%04llx: %s %8llu %8.1f/s\n",
 				(unsigned long long)es[i]->key[0], (unsigned long long)es[i]->key[1],
-				m.dest_id, m.dest_logical ? "logical" : "physical", m.vector,
-				x86_delivery_mode_name(m.delivery_mode),
-				m.level_trigger ? "level" : "edge", (unsigned long long)es[i]->count,
-				rate(es[i]->count, secs));
+				what, (unsigned long long)es[i]->count, rate(es[i]->count, secs));
 		}
 		free(es);
 	}
@@ -250,7 +250,7 @@ void summary_print_text(const struct summary *s, const struct registry *r, FILE 
 		else if (p && p->comm[0])
 			fprintf(out, " (%s)", p->comm);
 		fputc('\n', out);
-		print_vm_text(&s->vms[i], r, secs, out);
+		print_vm_text(s, &s->vms[i], r, secs, out);
 	}
 	if (s->vms[0].kinds[0] || s->events) {
 		uint64_t n = 0;
@@ -259,7 +259,7 @@ void summary_print_text(const struct summary *s, const struct registry *r, FILE 
 			n += s->vms[0].kinds[k];
 		if (n) {
 			fprintf(out, "\nNot attributed to a VM (raised outside any VM's context):\n");
-			print_vm_text(&s->vms[0], r, secs, out);
+			print_vm_text(s, &s->vms[0], r, secs, out);
 		}
 	}
 }

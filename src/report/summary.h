@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "chips/payload_format.h"
 #include "kvmirq/event.h"
 #include "registry/registry.h"
 #include "util/tally.h"
@@ -29,10 +30,11 @@ struct vm_summary {
 struct summary {
 	struct vm_summary *vms; /* [0]: unattributed */
 	unsigned int nr_vms;
+	struct payload_format format; /* of the ioctl payloads, and whose MSIs */
 	uint64_t first_ns, last_ns, events;
 };
 
-int summary_init(struct summary *s, unsigned int nr_vms);
+int summary_init(struct summary *s, unsigned int nr_vms, const struct payload_format *format);
 void summary_free(struct summary *s);
 void summary_add(struct summary *s, const void *rec);
 void summary_print_text(const struct summary *s, const struct registry *r, FILE *out);

@@ -123,7 +123,7 @@ static void routes_of(const struct snapshot *s, const struct vm_routing *r, uint
 		routing_entry_view(r->entries[i], s->byte_order_big, &v);
 		if (v.gsi != gsi)
 			continue;
-		routing_entry_text(&v, snapshot_is_x86(s), one, sizeof(one));
+		routing_entry_text(&v, snapshot_platform(s), one, sizeof(one));
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "; " : "", one);
 	}
 	if (!buf[0])

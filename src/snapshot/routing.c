@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chips/chip.h"
-#include "chips/x86_msi.h"
 #include "snapshot/routing.h"
+#include "util/byte_order.h"
 
 #define IRQFD_DEASSIGN 1u
 #define IRQFD_RESAMPLE 2u
@@ -69,49 +68,46 @@ int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t 
 	return 0;
 }
 
-static uint32_t u32_at(const uint8_t *p, bool big_endian)
-{
-	return (uint32_t)chip_bytes_value(p, 4, big_endian);
-}
-
 /* struct kvm_irq_routing_entry: gsi, type, flags, pad, then the union at 16. */
 void routing_entry_view(const uint8_t *e, bool big_endian, struct route_view *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->gsi = u32_at(e, big_endian);
-	v->type = u32_at(e + 4, big_endian);
-	v->flags = u32_at(e + 8, big_endian);
-	v->irqchip = u32_at(e + 16, big_endian);
-	v->pin = u32_at(e + 20, big_endian);
-	v->address_lo = u32_at(e + 16, big_endian);
-	v->address_hi = u32_at(e + 20, big_endian);
-	v->data = u32_at(e + 24, big_endian);
-	v->devid = u32_at(e + 28, big_endian);
+	v->gsi = load_u32(e, big_endian);
+	v->type = load_u32(e + 4, big_endian);
+	v->flags = load_u32(e + 8, big_endian);
+	v->irqchip = load_u32(e + 16, big_endian);
+	v->pin = load_u32(e + 20, big_endian);
+	v->address_lo = load_u32(e + 16, big_endian);
+	v->address_hi = load_u32(e + 20, big_endian);
+	v->data = load_u32(e + 24, big_endian);
+	v->devid = load_u32(e + 28, big_endian);
 }
 
-static void msi_text(const struct route_view *v, bool x86, char *buf, size_t len)
+static struct msi_message entry_msi(const struct route_view *v)
 {
-	struct x86_msi m;
-	int n;
-
-	if (!x86) {
-		snprintf(buf, len, "msi address=0x%08x%08x data=0x%x", v->address_hi, v->address_lo,
-			 v->data);
-		return;
-	}
-	x86_msi_decode((uint64_t)v->address_hi << 32 | v->address_lo, v->data, &m);
-	n = snprintf(buf, len, "msi dest=0x%x%s vector=0x%02x delivery=%s trigger=%s", m.dest_id,
-		     m.dest_logical ? " logical" : "", m.vector,
-		     x86_delivery_mode_name(m.delivery_mode), m.level_trigger ? "level" : "edge");
-	if (m.ext_dest_id && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, " ext_dest=0x%x", m.ext_dest_id);
+	return (struct msi_message){
+		.address = (uint64_t)v->address_hi << 32 | v->address_lo,
+		.data = v->data,
+		.devid = v->devid,
+		.has_devid = v->flags & MSI_VALID_DEVID,
+	};
 }
 
-void routing_entry_text(const struct route_view *v, bool x86, char *buf, size_t len)
+static void msi_text(const struct route_view *v, const struct platform *p, char *buf, size_t len)
+{
+	struct msi_message m = entry_msi(v);
+	int n = snprintf(buf, len, "msi ");
+
+	if (n > 0 && (size_t)n < len)
+		p->msi->route(&m, buf + n, len - (size_t)n);
+}
+
+void routing_entry_text(const struct route_view *v, const struct platform *p, char *buf,
+			size_t len)
 {
 	switch (v->type) {
 	case 1:
-		if (x86 && v->irqchip < 3) /* KVM_IRQCHIP_PIC_MASTER, _PIC_SLAVE, _IOAPIC */
+		if (p->arch == CHIP_ARCH_X86 && v->irqchip < 3) /* KVM_IRQCHIP_PIC_MASTER, _PIC_SLAVE, _IOAPIC */
 			snprintf(buf, len, "%s pin %u",
 				 (const char *const[]){ "pic-master", "pic-slave", "ioapic" }[v->irqchip],
 				 v->pin);
@@ -119,7 +115,7 @@ void routing_entry_text(const struct route_view *v, bool x86, char *buf, size_t 
 			snprintf(buf, len, "irqchip %u pin %u", v->irqchip, v->pin);
 		break;
 	case 2:
-		msi_text(v, x86, buf, len);
+		msi_text(v, p, buf, len);
 		break;
 	case 4:
 		snprintf(buf, len, "hv-sint vcpu %u sint %u", v->irqchip, v->pin);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chips/platform.h"
+
 #define ROUTE_ENTRY_SIZE 48 /* struct kvm_irq_routing_entry */
 #define ROUTING_MAX_ENTRIES 4096 /* KVM_MAX_IRQ_ROUTES */
 
@@ -51,7 +53,8 @@ struct route_view {
 	uint32_t address_lo, address_hi, data, devid; /* type 2 */
 };
 void routing_entry_view(const uint8_t *e, bool big_endian, struct route_view *v);
-/* "irqchip 2 pin 4", "msi dest=0x1 vector=0x41 ..." (X86: decode MSI fields). */
-void routing_entry_text(const struct route_view *v, bool x86, char *buf, size_t len);
+/* "ioapic pin 4", "msi dest=0x1 vector=0x41 ...": the irqchips and MSIs as P has them. */
+void routing_entry_text(const struct route_view *v, const struct platform *p, char *buf,
+			size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "chips/payload_format.h"
 #include "snapshot/snapshot.h"
 
 /* KVM_GET_LAPIC's struct lives in the x86 uapi only; the ioctl number is all we need. */
@@ -50,9 +51,12 @@ static uint64_t now_ns(clockid_t clock)
 void snapshot_init(struct snapshot *s)
 {
 	struct utsname u;
+	struct payload_format host;
 
 	memset(s, 0, sizeof(*s));
-	s->byte_order_big = chip_host_is_big_endian();
+	payload_format_host(&host);
+	s->byte_order_big = host.big_endian;
+	s->word_size = host.word_size;
 	if (!uname(&u))
 		snprintf(s->machine, sizeof(s->machine), "%.31s", u.machine);
 }
@@ -80,10 +84,9 @@ uint32_t snapshot_add_vm(struct snapshot *s, const char *name)
 	return ++s->nr_vms;
 }
 
-bool snapshot_is_x86(const struct snapshot *s)
+const struct platform *snapshot_platform(const struct snapshot *s)
 {
-	return !strcmp(s->machine, "x86_64") || !strncmp(s->machine, "i686", 4) ||
-	       !strncmp(s->machine, "i386", 4);
+	return platform_by_machine(s->machine);
 }
 
 const struct vm_routing *snapshot_find_routing(const struct snapshot *s, uint32_t vm)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "chips/chip.h"
+#include "chips/platform.h"
 #include "snapshot/routing.h"
 
 /* How the reads reach the kernel. Both return >= 0 or -errno. */
@@ -55,6 +56,7 @@ struct snapshot {
 	uint64_t stopped_ns;		  /* ptrace: how long the VMM was stopped */
 	uint64_t reads, failed_reads;
 	bool byte_order_big;		  /* the host that read the registers was big-endian */
+	uint8_t word_size;		  /* and its word size (payload_format.h) */
 	/* the VMs, by ordinal: KVM's own name for each ("PID-FD") */
 	char (*vm_names)[32];
 	uint32_t nr_vms;
@@ -86,8 +88,8 @@ uint32_t snapshot_add_vm(struct snapshot *s, const char *name);
 struct chip_state *snapshot_add_chip(struct snapshot *s, const struct chip_model *model,
 				     uint32_t vm, int32_t index);
 
-/* The VMM ran on an x86 host: its MSIs and irqchip pins decode the x86 way. */
-bool snapshot_is_x86(const struct snapshot *s);
+/* The platform of the host whose VMM this is: how its MSIs and irqchip pins read. */
+const struct platform *snapshot_platform(const struct snapshot *s);
 
 /* VM ordinal VM's routing, or NULL (S may be NULL). */
 const struct vm_routing *snapshot_find_routing(const struct snapshot *s, uint32_t vm);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/payload_format.h"
 #include "kvmirq/tracefile.h"
 #include "snapshot/snapshot.h"
 #include "util/varint.h"
@@ -124,8 +125,16 @@ static int describe(const struct snapshot *s, struct tracefile_meta *m)
 		{ "id", TRACEFILE_TYPE_U64 },
 		{ "name", TRACEFILE_TYPE_STRING },
 	};
+	const struct payload_format format = {
+		.big_endian = s->byte_order_big,
+		.word_size = s->word_size,
+	};
 	struct tracefile_table *vms;
 	int ret = host_describe(m);
+
+	/* the VMM's host: not this one when the state was rebuilt from its recording */
+	if (s->machine[0])
+		ret |= tracefile_meta_set_string(m, "machine", s->machine);
 
 	ret |= tracefile_meta_set_string(m, "content", "snapshot");
 	ret |= tracefile_meta_set_u64(m, "snapshot_format", SNAPSHOT_FORMAT);
@@ -137,7 +146,7 @@ static int describe(const struct snapshot *s, struct tracefile_meta *m)
 	ret |= tracefile_meta_set_u64(m, "stopped_ns", s->stopped_ns);
 	ret |= tracefile_meta_set_u64(m, "reads", s->reads);
 	ret |= tracefile_meta_set_u64(m, "failed_reads", s->failed_reads);
-	ret |= tracefile_meta_set_string(m, "byte_order", s->byte_order_big ? "big" : "little");
+	ret |= payload_format_describe(m, &format);
 	vms = tracefile_meta_add_table(m, "vms", vm_cols, 2, TRACEFILE_TABLE_REPLACE);
 	if (!vms)
 		return -ENOMEM;
@@ -373,6 +382,7 @@ bad:
 static void read_header(struct snapshot *s, const struct tracefile_meta *m)
 {
 	const struct tracefile_table *vms = tracefile_meta_get_table(m, "vms");
+	struct payload_format format;
 	const char *str;
 
 	tracefile_meta_get_u64(m, "realtime_ns", &s->realtime_ns);
@@ -392,8 +402,9 @@ static void read_header(struct snapshot *s, const struct tracefile_meta *m)
 	snprintf(s->method, sizeof(s->method), "%s", str ? str : "");
 	str = tracefile_meta_get_string(m, "machine");
 	snprintf(s->machine, sizeof(s->machine), "%s", str ? str : "");
-	str = tracefile_meta_get_string(m, "byte_order");
-	s->byte_order_big = str && !strcmp(str, "big");
+	payload_format_from_header(m, &format);
+	s->byte_order_big = format.big_endian;
+	s->word_size = format.word_size;
 	for (size_t i = 0; vms && i < tracefile_table_nrows(vms) && i < 4096; i++)
 		snapshot_add_vm(s, tracefile_table_string_by_name(vms, i, "name"));
 }

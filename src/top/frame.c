@@ -17,3 +17,9 @@ void top_frame_clear(struct top_frame *f)
 	f->nr_vms = f->nr_lines = f->nr_msis = f->nr_vcpus = 0;
 	f->state = NULL;
 }
+
+const struct platform *top_frame_platform(const struct top_frame *f)
+{
+	/* a recording's state says where it was made; live is this host */
+	return f->state ? snapshot_platform(f->state) : platform_host();
+}

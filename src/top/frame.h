@@ -138,5 +138,7 @@ struct top_source {
 
 /* Free what a frame owns (arrays); the state belongs to the source. */
 void top_frame_clear(struct top_frame *f);
+/* The platform of the VMMs the frame shows: how their MSIs read. */
+const struct platform *top_frame_platform(const struct top_frame *f);
 
 #endif

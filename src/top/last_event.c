@@ -52,8 +52,9 @@ void last_event_set(struct last_event *e, const void *rec, size_t len)
 	last_event_continue(e, rec, len);
 }
 
-void last_event_format(const struct last_event *e, const struct registry *r, uint64_t base_ns,
-		       char *buf, size_t buflen)
+void last_event_format(const struct last_event *e, const struct registry *r,
+		       const struct payload_format *format, uint64_t base_ns, char *buf,
+		       size_t buflen)
 {
 	char line[1024] = "";
 	struct event_printer p;
@@ -63,7 +64,7 @@ void last_event_format(const struct last_event *e, const struct registry *r, uin
 	buf[0] = '\0';
 	if (!e->len || !(out = fmemopen(line, sizeof(line) - 1, "w")))
 		return;
-	event_printer_init(&p, out, false, base_ns, r);
+	event_printer_init(&p, out, false, base_ns, r, format);
 	for (size_t off = 0; off + 8 <= e->len;) {
 		uint64_t n;
 

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chips/payload_format.h"
 #include "registry/registry.h"
 
 struct last_event {
@@ -21,7 +22,8 @@ void last_event_free(struct last_event *e);
 void last_event_set(struct last_event *e, const void *rec, size_t len);
 void last_event_continue(struct last_event *e, const void *rec, size_t len);
 /* The timeline line, times from BASE_NS, without its newline ("" when none). */
-void last_event_format(const struct last_event *e, const struct registry *r, uint64_t base_ns,
-		       char *buf, size_t buflen);
+void last_event_format(const struct last_event *e, const struct registry *r,
+		       const struct payload_format *format, uint64_t base_ns, char *buf,
+		       size_t buflen);
 
 #endif

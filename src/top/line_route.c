@@ -37,7 +37,7 @@ static void entry_target(const struct route_view *v, bool x86, char *buf, size_t
 static int route_text(const struct snapshot *s, bool default_routing, struct top_line *l)
 {
 	const struct vm_routing *r = snapshot_find_routing(s, l->vm);
-	bool x86 = snapshot_is_x86(s);
+	bool x86 = snapshot_platform(s)->arch == CHIP_ARCH_X86;
 	char target[32];
 	int pin = -1;
 

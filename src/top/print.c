@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 
-#include "chips/x86_msi.h"
 #include "top/format.h"
 #include "top/print.h"
 #include "top/vm_detail.h"
 #include "top/vm_table.h"
 #include "util/json.h"
+#include "util/kv.h"
 
 /* JSON names of the VM columns' rates, by enum top_rate. */
 static const char *const rate_names[TOP_NR_RATES] = {
@@ -143,20 +143,19 @@ static void json_line(struct json *j, const struct top_line *l)
 	json_object_end(j);
 }
 
-static void json_msi(struct json *j, const struct top_msi *m)
+static void json_msi(struct json *j, const struct msi_decoder *decoder, const struct top_msi *m)
 {
-	struct x86_msi d;
+	const struct msi_message msg = { .address = m->address, .data = m->data };
+	struct kv_list fields;
 
-	x86_msi_decode(m->address, m->data, &d);
+	kv_init(&fields);
+	decoder->fields(&msg, &fields);
 	json_object_begin(j);
 	json_kv_uint(j, "vm", m->vm);
 	json_kv_hex64(j, "address", m->address);
 	json_kv_hex32(j, "data", m->data);
-	json_kv_uint(j, "dest", d.dest_id);
-	json_kv_string(j, "dest_mode", d.dest_logical ? "logical" : "physical");
-	json_kv_uint(j, "vector", d.vector);
-	json_kv_string(j, "delivery", x86_delivery_mode_name(d.delivery_mode));
-	json_kv_string(j, "trigger", d.level_trigger ? "level" : "edge");
+	kv_print_json(&fields, j);
+	kv_free(&fields);
 	json_key(j, "rate");
 	json_double(j, m->rate);
 	json_kv_uint(j, "total", m->total);
@@ -250,7 +249,12 @@ static void print_json(const struct top_frame *f, const struct top_print_options
 	json_kv_string(&j, "status", f->status[0] ? f->status : NULL);
 	JSON_ARRAY(&j, "vms", f->vms, f->nr_vms, id, json_vm);
 	JSON_ARRAY(&j, "lines", f->lines, f->nr_lines, vm, json_line);
-	JSON_ARRAY(&j, "msis", f->msis, f->nr_msis, vm, json_msi);
+	json_key(&j, "msis");
+	json_array_begin(&j);
+	for (size_t i = 0; i < f->nr_msis; i++)
+		if (!o->vm || f->msis[i].vm == o->vm)
+			json_msi(&j, top_frame_platform(f)->msi, &f->msis[i]);
+	json_array_end(&j);
 	JSON_ARRAY(&j, "vcpus", f->vcpus, f->nr_vcpus, vm, json_vcpu);
 	JSON_ARRAY(&j, "controllers", f->state ? f->state->chips : NULL,
 		   f->state ? f->state->nr_chips : 0, vm, json_chip);

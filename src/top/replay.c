@@ -29,7 +29,6 @@ struct replay {
 	uint64_t nr_events, start_ns, end_ns, dropped;
 	struct payload_run *runs;
 	size_t nr_runs;
-	bool big_endian;
 	char machine[32];
 	/* the pass in progress */
 	struct trace_in *in;
@@ -68,15 +67,6 @@ static bool is_continuation(const void *rec)
 	return ((const struct kvmirq_event_header *)rec)->kind == KVMIRQ_EV_IOCTL_PAYLOAD;
 }
 
-/* The recording host's byte order, from its machine name (ppc, ppc64: big; ppc64le: little). */
-static bool big_endian_machine(const char *m)
-{
-	size_t n = strlen(m);
-
-	return !strncmp(m, "s390", 4) ||
-	       (!strncmp(m, "ppc", 3) && !(n > 2 && !strcmp(m + n - 2, "le")));
-}
-
 /* ---- the first pass: how many events, from when to when, where payloads continue ---- */
 
 static int note_continuation(struct replay *r, uint64_t position)
@@ -113,7 +103,6 @@ static int first_pass(struct replay *r, char *err, size_t errlen)
 	}
 	machine = tracefile_meta_get_string(trace_in_meta(t), "machine");
 	snprintf(r->machine, sizeof(r->machine), "%s", machine ? machine : "");
-	r->big_endian = big_endian_machine(r->machine);
 	tracefile_meta_get_u64(trace_in_meta(t), "dropped_events", &r->dropped);
 	while ((ret = trace_in_next(t, &rec, &len)) > 0) {
 		uint64_t ns = record_ns(rec);
@@ -164,7 +153,7 @@ static int rewind_pass(struct replay *r, char *err, size_t errlen)
 		r->in = NULL;
 		return ret;
 	}
-	recon_init(&r->recon, &r->in->registry, r->big_endian);
+	recon_init(&r->recon, &r->in->registry, &r->in->format);
 	snprintf(r->recon.snap.machine, sizeof(r->recon.snap.machine), "%s", r->machine);
 	for (unsigned i = 0; i < r->in->registry.nr_vms; i++) {
 		char name[32];
@@ -173,7 +162,7 @@ static int rewind_pass(struct replay *r, char *err, size_t errlen)
 		snapshot_add_vm(&r->recon.snap, name);
 	}
 	ret = replay_counts_init(&r->counts, &r->in->registry, r->start_ns, r->dropped,
-				 r->big_endian);
+				 &r->in->format);
 	if (ret) {
 		snprintf(err, errlen, "%s", strerror(-ret));
 		close_pass(r);
@@ -328,8 +317,8 @@ static int replay_refresh(void *ctx, struct top_frame *f)
 		.speed = r->speed,
 		.paused = r->paused,
 	};
-	last_event_format(&r->last, &r->in->registry, r->start_ns, f->replay.last_event,
-			  sizeof(f->replay.last_event));
+	last_event_format(&r->last, &r->in->registry, &r->in->format, r->start_ns,
+			  f->replay.last_event, sizeof(f->replay.last_event));
 	status_line(r, f);
 	f->state = &r->recon.snap;
 	ret = replay_counts_fill(&r->counts, r->clock_ns, &r->recon.snap, f);

@@ -7,6 +7,7 @@
 #include "chips/models.h"
 #include "top/line_route.h"
 #include "top/replay_counts.h"
+#include "util/byte_order.h"
 
 /* Bounds on what is tracked: beyond these, new keys are counted as refused. */
 #define MAX_LINES 4096 /* KVM_MAX_IRQ_ROUTES */
@@ -34,13 +35,13 @@ static const bool ioctl_is_attr[KVMIRQ_IOCTL_ID_MAX] = {
 };
 
 int replay_counts_init(struct replay_counts *c, const struct registry *r, uint64_t origin_ns,
-		       uint64_t dropped, bool big_endian)
+		       uint64_t dropped, const struct payload_format *format)
 {
 	memset(c, 0, sizeof(*c));
 	c->registry = r;
 	c->origin_ns = origin_ns;
 	c->dropped = dropped;
-	c->big_endian = big_endian;
+	c->big_endian = format->big_endian;
 	c->nr_vms = r->nr_vms + 1;
 	c->vms = calloc(c->nr_vms, sizeof(*c->vms));
 	if (!c->vms)
@@ -66,9 +67,7 @@ void replay_counts_free(struct replay_counts *c)
 
 static uint32_t payload_u32(const struct replay_counts *c, const uint8_t *p)
 {
-	return c->big_endian
-		       ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-		       : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return load_u32(p, c->big_endian);
 }
 
 /* One more in a VM's column: its total, its rate window and its sparkline. */

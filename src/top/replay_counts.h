@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chips/payload_format.h"
 #include "registry/registry.h"
 #include "top/frame.h"
 #include "top/keyed_table.h"
@@ -57,7 +58,7 @@ struct replay_counts {
 	const struct registry *registry;
 	uint64_t origin_ns;    /* the recording's first event: slices count from it */
 	uint64_t dropped;      /* the recording's dropped events (not per VM) */
-	bool big_endian;       /* payload byte order */
+	bool big_endian;       /* the ioctl payloads' byte order */
 	struct replay_vm *vms; /* by VM id; [0] unused */
 	uint32_t nr_vms;
 	uint64_t unattributed; /* events of no known VM */
@@ -65,7 +66,7 @@ struct replay_counts {
 };
 
 int replay_counts_init(struct replay_counts *c, const struct registry *r, uint64_t origin_ns,
-		       uint64_t dropped, bool big_endian);
+		       uint64_t dropped, const struct payload_format *format);
 void replay_counts_free(struct replay_counts *c);
 /* Count one event (a checked record, as trace_in_next() gives it). */
 void replay_counts_add(struct replay_counts *c, const void *rec, size_t len);

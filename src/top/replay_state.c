@@ -4,6 +4,7 @@
 #include "chips/models.h"
 #include "codec/layout.h"
 #include "top/replay_state.h"
+#include "util/byte_order.h"
 
 static void stamp(struct snapshot *s, const struct chip_model *m, uint32_t vm, int32_t index,
 		  uint64_t ns)
@@ -12,13 +13,6 @@ static void stamp(struct snapshot *s, const struct chip_model *m, uint32_t vm, i
 		if (s->chips[i].model == m && s->chips[i].vm == vm &&
 		    (index < 0 || s->chips[i].index == index))
 			s->chips[i].time_ns = ns;
-}
-
-static uint32_t u32_at(const uint8_t *p, bool big_endian)
-{
-	return big_endian
-		       ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-		       : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
 /* KVM_{GET,SET}_IRQCHIP: struct kvm_irqchip starts with the chip id. */
@@ -32,7 +26,7 @@ static void irqchip(struct snapshot *s, const struct registry *r,
 	(void)r;
 	if (io->in_len < 4)
 		return;
-	id = u32_at(io->payload, s->byte_order_big);
+	id = load_u32(io->payload, s->byte_order_big);
 	for (size_t i = 0; i < n; i++)
 		if (models[i]->arch == CHIP_ARCH_X86 && models[i]->nr_registers &&
 		    models[i]->registers[0].read == CHIP_READ_IRQCHIP &&

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "chips/models.h"
-#include "chips/x86_msi.h"
 #include "top/format.h"
 #include "top/line_route.h"
 #include "top/vm_detail.h"
@@ -120,26 +119,24 @@ static void lines(const struct top_frame *f, uint32_t vm, const struct emitter *
 
 static void msis(const struct top_frame *f, uint32_t vm, const struct emitter *e)
 {
-	char rate[16], total[16], age[16];
+	const struct msi_decoder *decoder = top_frame_platform(f)->msi;
+	char rate[16], total[16], age[16], cells[64];
 	bool any = false;
 
 	emit(e, TOP_ROW_SECTION, 0, "MSIs");
 	for (size_t i = 0; i < f->nr_msis; i++) {
 		const struct top_msi *m = &f->msis[i];
-		struct x86_msi d;
+		const struct msi_message msg = { .address = m->address, .data = m->data };
 
 		if (m->vm != vm)
 			continue;
 		if (!any)
-			emit(e, TOP_ROW_COLUMNS, 0,
-			     "  %-10s %-6s %4s %-4s %-4s %-6s %-5s %6s %6s  %s", "ADDRESS", "DATA",
-			     "DEST", "MODE", "VEC", "DELIV", "TRIG", "RATE/s", "TOTAL", "LAST");
+			emit(e, TOP_ROW_COLUMNS, 0, "  %-10s %-6s %s %6s %6s  %s", "ADDRESS", "DATA",
+			     decoder->columns, "RATE/s", "TOTAL", "LAST");
 		any = true;
-		x86_msi_decode(m->address, m->data, &d);
-		emit(e, TOP_ROW_MSI, i, "  0x%08llx 0x%04x %4u %-4s 0x%02x %-6.6s %-5s %6s %6s  %s",
-		     (unsigned long long)m->address, m->data, d.dest_id,
-		     d.dest_logical ? "log" : "phys", d.vector,
-		     x86_delivery_mode_name(d.delivery_mode), d.level_trigger ? "level" : "edge",
+		decoder->cells(&msg, cells, sizeof(cells));
+		emit(e, TOP_ROW_MSI, i, "  0x%08llx 0x%04x %s %6s %6s  %s",
+		     (unsigned long long)m->address, m->data, cells,
 		     top_format_rate(m->rate, rate, sizeof(rate)),
 		     top_format_count(m->total, total, sizeof(total)),
 		     top_format_age(f->time_ns, m->last_ns, age, sizeof(age)));
@@ -198,7 +195,7 @@ static void routing(const struct top_frame *f, uint32_t vm, const struct emitter
 			struct route_view v;
 
 			routing_entry_view(r->entries[i], f->state->byte_order_big, &v);
-			routing_entry_text(&v, snapshot_is_x86(f->state), text, sizeof(text));
+			routing_entry_text(&v, snapshot_platform(f->state), text, sizeof(text));
 			emit(e, TOP_ROW_ROUTE, i, "  gsi %-4u %.70s", v.gsi, text);
 		}
 	}

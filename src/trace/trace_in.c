@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chips/payload_format.h"
 #include "codec/layout.h"
 #include "kvmirq/tracefile.h"
 #include "trace/trace_in.h"
@@ -94,6 +95,7 @@ int trace_in_open(struct trace_in *t, const char *path)
 		return ret;
 	}
 	registry_from_meta(&t->registry, m);
+	payload_format_from_header(tracefile_reader_header(t->reader), &t->format);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chips/payload_format.h"
 #include "codec/batch.h"
 #include "registry/registry.h"
 
@@ -19,6 +20,7 @@ struct tracefile_meta;
 struct trace_in {
 	struct tracefile_reader *reader;
 	struct registry registry;
+	struct payload_format format; /* of the ioctl payloads (the header's) */
 	struct batch_decoder batch;
 	bool in_batch;
 	uint64_t events;

@@ -3,14 +3,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chips/payload_format.h"
 #include "kvmirq/tracefile.h"
 #include "trace/trace_out.h"
 #include "util/host.h"
 
 int trace_header_describe_host(struct tracefile_meta *m)
 {
+	struct payload_format host;
 	int ret = host_describe(m);
 
+	payload_format_host(&host);
+	ret |= payload_format_describe(m, &host);
 	ret |= tracefile_meta_set_u64(m, "schema_version", KVMIRQ_SCHEMA_VERSION);
 	ret |= tracefile_meta_set_u64(m, "batch_format", BATCH_FORMAT);
 	return ret ? -ENOMEM : 0;

@@ -23,7 +23,8 @@ struct trace_out {
 	char error[256];
 };
 
-/* Describe this host, kernel and tool in HEADER (plus whatever the caller adds). */
+/* Describe this host (its payloads' byte order and word size too), kernel and tool
+ * in HEADER (plus whatever the caller adds). */
 int trace_header_describe_host(struct tracefile_meta *header);
 
 /* TIME_UNIT_NS: the resolution of the stored times (1: nanoseconds). */

@@ -12,7 +12,9 @@
  *    every record it returns fits KVMIRQ_RECORD_MAX and passes
  *    event_record_check();
  *  - every decoded record goes through summary_add() and two event printers
- *    (text and JSON); every JSON line written is well-formed;
+ *    (text and JSON); every JSON line written is well-formed; the payloads
+ *    are read as a big-endian 32-bit PowerPC recording's when the input's
+ *    last byte is odd, else as an x86_64 one's;
  *  - round trip: the decoded events re-encoded with batch_encoder_add()
  *    decode to the same bytes;
  *  - the input taken as one raw ring-buffer record: if event_record_check()
@@ -38,6 +40,16 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NR_VMS 8
+
+/* The recording host the input's payloads are read as (both byte orders). */
+static const struct payload_format *fuzz_format(const uint8_t *data, size_t size)
+{
+	static struct payload_format ppc, x86;
+
+	ppc = (struct payload_format){ platform_by_machine("ppc"), true, 4 };
+	x86 = (struct payload_format){ platform_by_machine("x86_64"), false, 8 };
+	return size && data[size - 1] & 1 ? &ppc : &x86;
+}
 
 /*
  * A registry like one loaded from a file: VMs 1..6 of the summary's 8 (so
@@ -189,7 +201,7 @@ static void raw_record(const uint8_t *data, size_t size)
 		struct kvmirq_event_header h;
 
 		memcpy(&h, copy, sizeof(h));
-		sink_init(&sink, fuzz_registry(), NR_VMS);
+		sink_init(&sink, fuzz_registry(), NR_VMS, fuzz_format(data, size));
 		sink_add(&sink, copy, h.size);
 		sink_finish(&sink);
 	}
@@ -213,7 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(d.error[0] != '\0');
 	if (size) {
 		batch[0] = BATCH_FORMAT;
-		sink_init(&sink, fuzz_registry(), NR_VMS);
+		sink_init(&sink, fuzz_registry(), NR_VMS, fuzz_format(data, size));
 		decode_all(batch, size, &ev, rec, &sink);
 		sink_finish(&sink);
 		round_trip(&ev, rec);

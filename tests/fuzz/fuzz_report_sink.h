@@ -219,16 +219,18 @@ static FILE *fuzz_devnull(void)
 	return f;
 }
 
-static void sink_init(struct report_sink *s, const struct registry *r, unsigned int nr_vms)
+/* FORMAT: the payloads' byte order and whose MSIs, as a recording's header says. */
+static void sink_init(struct report_sink *s, const struct registry *r, unsigned int nr_vms,
+		      const struct payload_format *format)
 {
 	memset(s, 0, sizeof(*s));
 	s->registry = r;
 	s->devnull = fuzz_devnull();
 	s->json_out = open_memstream(&s->json_buf, &s->json_len);
 	FUZZ_CHECK(s->json_out != NULL);
-	FUZZ_CHECK(summary_init(&s->summary, nr_vms) == 0);
-	event_printer_init(&s->text, s->devnull, false, 0, r);
-	event_printer_init(&s->json, s->json_out, true, 0, r);
+	FUZZ_CHECK(summary_init(&s->summary, nr_vms, format) == 0);
+	event_printer_init(&s->text, s->devnull, false, 0, r, format);
+	event_printer_init(&s->json, s->json_out, true, 0, r, format);
 }
 
 /*

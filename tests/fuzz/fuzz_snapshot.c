@@ -6,11 +6,14 @@
  * To get past the container's CRCs the input is not a file: the harness
  * writes one with the tracefile writer. Input format:
  *   u8 header variant: bit 0 content "snapshot" (else "recording"),
- *      bit 1 snapshot_format 1 (else 7), bit 2 byte_order "big",
- *      bit 3 a vms table with a row
+ *      bit 1 snapshot_format 1 (else 7), bit 2 byte_order "big" (else
+ *      "little"), bit 3 a vms table with a row, bit 4 machine "ppc" (else
+ *      "x86_64"), bit 5 no byte_order key (a file from before it: the
+ *      machine says)
  *   then records: u16 little-endian length, that many bytes, repeated.
- * Seeds: tests/fuzz/corpus/snapshot, made from real snapshots of a real KVM
- * VM by tests/fuzz/gen_snapshot_corpus.c.
+ * Seeds: tests/fuzz/corpus/snapshot, made from real snapshots of real KVM
+ * VMs (x86_64 little-endian, e500 PowerPC big-endian; demo/) by
+ * tests/fuzz/gen_snapshot_corpus.c, with the variant their headers say.
  *
  * Properties checked: snapshot_read() either fails with a message or gives
  * controllers whose reads all fit their records; decoding and printing them
@@ -42,7 +45,9 @@ static int write_file(int fd, const uint8_t *data, size_t size)
 	tracefile_meta_set_string(m, "tool", "kvmirq");
 	tracefile_meta_set_string(m, "content", variant & 1 ? "snapshot" : "recording");
 	tracefile_meta_set_u64(m, "snapshot_format", variant & 2 ? 1 : 7);
-	tracefile_meta_set_string(m, "byte_order", variant & 4 ? "big" : "little");
+	tracefile_meta_set_string(m, "machine", variant & 16 ? "ppc" : "x86_64");
+	if (!(variant & 32))
+		tracefile_meta_set_string(m, "byte_order", variant & 4 ? "big" : "little");
 	if (variant & 8) {
 		struct tracefile_table *t =
 			tracefile_meta_add_table(m, "vms", cols, 2, TRACEFILE_TABLE_REPLACE);

@@ -335,7 +335,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(t->registry.nr_objects <= tabs.nobjects);
 	FUZZ_CHECK(t->registry.nr_processes <= tabs.nprocs);
 
-	sink_init(&sink, &t->registry, t->registry.nr_vms);
+	sink_init(&sink, &t->registry, t->registry.nr_vms, &t->format);
 	while ((ret = trace_in_next(t, &rec, &len)) == 1) {
 		/* the same events as the batches decoded on their own */
 		FUZZ_CHECK(i < exp.n);

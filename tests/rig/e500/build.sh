@@ -157,7 +157,7 @@ build_zlib() {
 vmm_sources() {
 	printf '%s\n' "$repo/tests/vmm/mpicvmm.c" "$repo"/src/snapshot/snapshot.c \
 		"$repo"/src/snapshot/snapshot_file.c "$repo"/src/snapshot/routing.c "$repo"/src/chips/*.c "$repo"/src/tracefile/*.c \
-		"$repo"/src/util/host.c "$repo"/src/util/kv.c "$repo"/src/util/varint.c
+		"$repo"/src/util/host.c "$repo"/src/util/json.c "$repo"/src/util/kv.c "$repo"/src/util/varint.c
 }
 
 VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers -D_GNU_SOURCE -ffunction-sections -fdata-sections"
