@@ -71,5 +71,16 @@ for cut in 1 16 64 $((size / 2)) $((size - 1)); do
 	fi
 done
 
+# A damaged record inside a sound container (tests/cli/cut-record.py): the
+# error names the damage after the path, never the path alone.
+tests/cli/cut-record.py $snap "$tmp/count.kvmsnap" 0 1 # the known-values count
+tests/cli/cut-record.py $snap "$tmp/read.kvmsnap" 0 2  # into the last read
+expect 2 "^kvmirq show: $tmp/count.kvmsnap: a x86-pic-master record ends before its known-values count$" \
+	-- $bin show "$tmp/count.kvmsnap"
+expect 2 "^kvmirq diff: $tmp/count.kvmsnap: a x86-pic-master record ends before" \
+	-- $bin diff $snap "$tmp/count.kvmsnap"
+expect 2 "^kvmirq show: $tmp/read.kvmsnap: read 0 of a x86-pic-master overruns its record$" \
+	-- $bin show "$tmp/read.kvmsnap"
+
 echo "$pass passed, $fail failed"
 ((fail == 0))
