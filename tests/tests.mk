@@ -2,13 +2,14 @@
 
 BPF_TEST := $(SAN)/tests/test_bpf
 TRACEFILE_TEST := $(SAN)/tests/test_tracefile
+STATEVMM := $(BUILD)/tests/statevmm
 
 $(BPF_TEST): tests/bpf/test_bpf.c $(SAN_LIB_OBJS) $(SKEL) tests/unit/check.h
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
-$(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c $(SAN_LIB_OBJS)
+$(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c tests/unit/tracefile/tf_check.h $(SAN_LIB_OBJS)
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
@@ -25,6 +26,20 @@ test: tests
 check: tests
 	tests/run.sh quick
 
+unit: $(UNIT_BINS) $(TRACEFILE_TEST)
+	tests/run.sh unit
+
+bpf-test: $(BPF_TEST)
+	tests/run.sh bpf
+
+rig-test: tests
+	tests/run.sh rig
+
+FUZZ_TARGET ?= tracefile
+FUZZ_SECONDS ?= 300
+fuzz:
+	tests/fuzz/run-fuzz.sh $(FUZZ_TARGET) $(FUZZ_SECONDS)
+
 bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor
 	tests/bench/run.sh
 
@@ -39,7 +54,6 @@ $(BUILD)/bench/bench_bpf: tests/bench/bench_bpf.c $(LIB_OBJS) $(SKEL)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)
 
 # The state-test VMM links kvmirq's own snapshot code (in-process snapshots).
-STATEVMM := $(BUILD)/tests/statevmm
 $(STATEVMM): tests/vmm/statevmm.c $(LIB_OBJS)
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)

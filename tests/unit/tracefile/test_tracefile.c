@@ -8,7 +8,8 @@
  *      -Iinclude -Isrc/tracefile tests/unit/tracefile/test_tracefile.c \
  *      src/tracefile/[a-z]*.c -lz -o build/test_tracefile && build/test_tracefile
  *
- * Prints one line "N passed, M failed" at the end; exits 1 on any failure.
+ * Prints one line "N passed, M failed" at the end; exits 1 on any failure,
+ * or when no check ran (tf_check.h).
  */
 #define _FILE_OFFSET_BITS 64
 
@@ -32,36 +33,7 @@
 #include "format.h"
 #include "le.h"
 #include "util/varint.h"
-
-/* ---- tiny test framework ------------------------------------------------ */
-
-static int g_pass, g_fail;
-
-#define CHECK(cond) check_impl(!!(cond), __FILE__, __LINE__, #cond, NULL)
-#define CHECKF(cond, ...) check_impl(!!(cond), __FILE__, __LINE__, #cond, \
-				     __VA_ARGS__)
-
-__attribute__((format(printf, 5, 6)))
-static int check_impl(int ok, const char *file, int line, const char *expr,
-		      const char *fmt, ...)
-{
-	if (ok) {
-		g_pass++;
-		return 1;
-	}
-	g_fail++;
-	fprintf(stderr, "%s:%d: CHECK failed: %s", file, line, expr);
-	if (fmt) {
-		va_list ap;
-
-		fputs(" -- ", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-	}
-	fputc('\n', stderr);
-	return 0;
-}
+#include "tf_check.h"
 
 /* Under ASan, make any allocation above 256 MiB fail (the reader must
  * never try one, whatever the file says). */
@@ -1562,6 +1534,5 @@ int main(void)
 	test_writer_edge_cases();
 	test_enospc();
 	test_no_huge_alloc();
-	printf("%d passed, %d failed\n", g_pass, g_fail);
-	return g_fail ? 1 : 0;
+	return check_done();
 }
