@@ -82,5 +82,19 @@ expect 2 "^kvmirq diff: $tmp/count.kvmsnap: a x86-pic-master record ends before"
 expect 2 "^kvmirq show: $tmp/read.kvmsnap: read 0 of a x86-pic-master overruns its record$" \
 	-- $bin show "$tmp/read.kvmsnap"
 
+# Only regular files: a FIFO is refused at once (timeout: a hang fails), and
+# so is a directory.
+mkfifo "$tmp/fifo"
+mkdir "$tmp/dir"
+for f in fifo dir; do
+	p="$tmp/$f"
+	expect 2 "^kvmirq show: $p: not a regular file" -- timeout 10 $bin show "$p"
+	expect 1 "^kvmirq report: $p: not a regular file" -- timeout 10 $bin report "$p"
+	expect 2 "^kvmirq diff: $p: not a regular file" -- timeout 10 $bin diff $snap "$p"
+	expect 1 "^kvmirq top: $p: not a regular file" -- timeout 10 $bin top -i "$p" -b -n 1
+	expect 1 "^kvmirq snapshot: $p: not a regular file" \
+		-- timeout 10 $bin snapshot --from "$p" -o "$tmp/x.kvmsnap"
+done
+
 echo "$pass passed, $fail failed"
 ((fail == 0))

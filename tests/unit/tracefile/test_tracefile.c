@@ -896,6 +896,26 @@ static void test_bitflips(void)
 	free(b.p);
 }
 
+/* A FIFO is refused, not waited on for a writer (SIGALRM ends a hang). */
+static void test_open_fifo(void)
+{
+	char dir[] = "/tmp/test_tracefile.XXXXXX", fifo[64];
+	struct tracefile_reader *r;
+	int rc;
+
+	if (!CHECK(mkdtemp(dir) != NULL))
+		return;
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	alarm(10);
+	rc = tracefile_reader_open_path(&r, fifo);
+	alarm(0);
+	CHECK(rc == -EINVAL && contains(tracefile_error(r), "not a regular file (a FIFO)"));
+	tracefile_reader_free(r);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 static void test_bad_headers(void)
 {
 	uint8_t f[256];
@@ -953,8 +973,9 @@ static void test_bad_headers(void)
 	CHECK(rc == -ENOENT && contains(tracefile_error(r), "cannot open '/nonexistent/kvmirq.trace'"));
 	tracefile_reader_free(r);
 	rc = tracefile_reader_open_path(&r, "/");
-	CHECK(rc == -EISDIR);
+	CHECK(rc == -EISDIR && contains(tracefile_error(r), "not a regular file (a directory)"));
 	tracefile_reader_free(r);
+	test_open_fifo();
 	tracefile_reader_free(NULL);
 }
 
