@@ -476,7 +476,7 @@ int snapshot_read(struct snapshot *s, const char *path, char *err, size_t errlen
 		ret = read_records(s, r, why, sizeof(why));
 	}
 	if (!ret && tracefile_reader_warning(r))
-		fprintf(stderr, "kvmirq: %s: %s\n", path, tracefile_reader_warning(r));
+		snprintf(s->warning, sizeof(s->warning), "%s", tracefile_reader_warning(r));
 	if (ret) {
 		say_why(why, sizeof(why), ret);
 		snprintf(err, errlen, "%s: %s", path, why);
