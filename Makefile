@@ -1,8 +1,14 @@
 # kvmirq: build the BPF object, its skeleton, the tool, and the tests.
 #
 #   make            the tool: build/kvmirq
+#   make tests      the test programs (build/asan/tests/, build/tests/statevmm)
 #   make test       every test (unit, BPF, real KVM in the nested rig)
-#   make check      the tests that need no rig (unit + BPF on this kernel)
+#   make check      the tests that need no rig (tests/run.sh quick)
+#   make unit       the unit tests only
+#   make bpf-test   the BPF tests only (test_bpf, test_bpf_ioctl: this kernel's verifier and KVM)
+#   make rig-test   the rig suites only (real KVM in the nested rig)
+#   make fuzz       fuzz with libFuzzer (clang): FUZZ_TARGET (tracefile,
+#                   event_batch, trace_file, snapshot) for FUZZ_SECONDS
 #   make bench      benchmarks
 #   make V=1        show the commands
 #
@@ -50,7 +56,7 @@ BPF_OBJ := $(BUILD)/bpf/kvmirq.bpf.o
 BPF_SRCS := $(wildcard bpf/*.h bpf/*.c include/kvmirq/*.h)
 
 .DELETE_ON_ERROR:
-.PHONY: all test check unit bpf-test rig-test bench clean fuzz
+.PHONY: all tests test check unit bpf-test rig-test bench clean fuzz
 
 all: $(BUILD)/kvmirq
 

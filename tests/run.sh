@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Run the test suites and sum their "N passed, M failed" lines into one.
-#   tests/run.sh quick   unit, BPF (this kernel's verifier and KVM), docs, command
-#                        line, fuzz corpus
+#   tests/run.sh quick   unit, BPF (this kernel's verifier and KVM), the test
+#                        harness itself, docs, layers, command line, fuzz corpus
 #   tests/run.sh all     the same, plus real KVM in the nested x86 rig
+#   tests/run.sh unit|bpf|rig   only the unit tests, the BPF test, the rig suites
 set -uo pipefail
+shopt -s extglob
 cd "$(dirname "$0")/.."
 mode=${1:-all}
+if [[ $mode != @(quick|all|unit|bpf|rig) ]]; then
+	echo "usage: tests/run.sh [quick|all|unit|bpf|rig]" >&2
+	exit 2
+fi
+. tests/lib/suite-counts.sh
 passed=0 failed=0
 failed_suites=() rig_retries=()
 
 run_suite() {
 	local name=$1; shift
-	local log out p f
+	local log p f
 	log=$(mktemp)
 	echo "== $name"
 	"$@" >"$log" 2>&1
@@ -25,15 +32,11 @@ run_suite() {
 		"$@" >"$log" 2>&1
 		status=$?
 	fi
-	out=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	if [[ -z $out ]]; then
+	read -r p f < <(suite_counts "$log" "$status")
+	if ((f > 0)); then
 		cat "$log"
-		echo "suite $name printed no result line (exit $status)"
-		p=0 f=1
-	else
-		p=${out%% passed*}; f=${out#*, }; f=${f%% failed*}
-		((status != 0 && f == 0)) && f=1
-		((f > 0)) && cat "$log"
+		grep -qE '^[0-9]+ passed, [0-9]+ failed' "$log" ||
+			echo "suite $name printed no result line (exit $status)"
 	fi
 	echo "   $name: $p passed, $f failed"
 	passed=$((passed + p)); failed=$((failed + f))
@@ -42,22 +45,29 @@ run_suite() {
 }
 
 SAN=build/asan/tests
-for t in "$SAN"/test_*; do
-	case $t in *test_bpf | *test_bpf_ioctl) continue ;; esac
-	run_suite "unit/$(basename "$t")" "$t"
-done
-run_suite bpf "$SAN/test_bpf"
-run_suite bpf-ioctl "$SAN/test_bpf_ioctl"
-run_suite docs tests/docs/check-help.sh
-run_suite kvm-surface tests/e2e/kvm_surface.py --check
-run_suite layers tests/layers/check-layers.py
-run_suite layers-self-test tests/layers/check-layers.py --self-test
-run_suite cli tests/cli/test-cli.sh
-run_suite cli-state tests/cli/test-state.sh
-run_suite cli-top tests/cli/test-top.sh
-run_suite cli-top-tmux tests/cli/test-top-tmux.sh
-[[ -x tests/fuzz/run-corpus.sh ]] && run_suite fuzz-corpus tests/fuzz/run-corpus.sh
-if [[ $mode == all ]]; then
+if [[ $mode == @(quick|all|unit) ]]; then
+	for t in "$SAN"/test_*; do
+		case $t in *test_bpf | *test_bpf_ioctl) continue ;; esac
+		run_suite "unit/$(basename "$t")" "$t"
+	done
+fi
+if [[ $mode == @(quick|all|bpf) ]]; then
+	run_suite bpf "$SAN/test_bpf"
+	run_suite bpf-ioctl "$SAN/test_bpf_ioctl"
+fi
+if [[ $mode == @(quick|all) ]]; then
+	run_suite harness tests/harness/check-harness.sh
+	run_suite docs tests/docs/check-help.sh
+	run_suite kvm-surface tests/e2e/kvm_surface.py --check
+	run_suite layers tests/layers/check-layers.py
+	run_suite layers-self-test tests/layers/check-layers.py --self-test
+	run_suite cli tests/cli/test-cli.sh
+	run_suite cli-state tests/cli/test-state.sh
+	run_suite cli-top tests/cli/test-top.sh
+	run_suite cli-top-tmux tests/cli/test-top-tmux.sh
+	[[ -x tests/fuzz/run-corpus.sh ]] && run_suite fuzz-corpus tests/fuzz/run-corpus.sh
+fi
+if [[ $mode == @(all|rig) ]]; then
 	for s in tests/rig/x86/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/$(basename "$s" .sh)" "$s"
 	done

@@ -3,6 +3,7 @@
 BPF_TEST := $(SAN)/tests/test_bpf
 BPF_IOCTL_TEST := $(SAN)/tests/test_bpf_ioctl
 TRACEFILE_TEST := $(SAN)/tests/test_tracefile
+STATEVMM := $(BUILD)/tests/statevmm
 
 $(BPF_TEST): tests/bpf/test_bpf.c $(SAN_LIB_OBJS) $(SKEL) tests/unit/check.h
 	$(call msg,TEST-CC,$@)
@@ -14,7 +15,7 @@ $(BPF_IOCTL_TEST): tests/bpf/test_bpf_ioctl.c $(SAN_LIB_OBJS) tests/unit/check.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
-$(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c $(SAN_LIB_OBJS)
+$(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c tests/unit/tracefile/tf_check.h $(SAN_LIB_OBJS)
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
@@ -30,6 +31,20 @@ test: tests
 # What needs no rig.
 check: tests
 	tests/run.sh quick
+
+unit: $(UNIT_BINS) $(TRACEFILE_TEST)
+	tests/run.sh unit
+
+bpf-test: $(BPF_TEST) $(BPF_IOCTL_TEST)
+	tests/run.sh bpf
+
+rig-test: tests
+	tests/run.sh rig
+
+FUZZ_TARGET ?= tracefile
+FUZZ_SECONDS ?= 300
+fuzz:
+	tests/fuzz/run-fuzz.sh $(FUZZ_TARGET) $(FUZZ_SECONDS)
 
 bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor
 	tests/bench/run.sh
@@ -59,7 +74,6 @@ $(BUILD)/bench/bench_bpf: tests/bench/bench_bpf.c $(LIB_OBJS) $(BENCH_SKEL)
 	$(Q)$(CC) $(CFLAGS_COMMON) -I$(BUILD)/bench $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LIBS)
 
 # The state-test VMM links kvmirq's own snapshot code (in-process snapshots).
-STATEVMM := $(BUILD)/tests/statevmm
 $(STATEVMM): tests/vmm/statevmm.c $(LIB_OBJS)
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)

@@ -262,7 +262,9 @@ struct tracefile_chunk_info {
  * Open and validate the file header. Like the writer, *rp is non-NULL on
  * return (unless ENOMEM) even on failure: read the message with
  * tracefile_error(*rp) and release with tracefile_reader_free().
- *  - open_path: opens and later closes the file.
+ *  - open_path: opens and later closes the file. Only a regular file: a
+ *    directory is -EISDIR, a FIFO, device or socket -EINVAL ("not a regular
+ *    file"), refused without blocking; open those yourself for open_fd.
  *  - open_fd: reads from the fd's current position; never closes it. Regular
  *    files are read with pread(); other fds (pipes) sequentially.
  *  - open_memory: reads from a caller buffer that must outlive the reader

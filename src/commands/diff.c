@@ -118,6 +118,8 @@ static int load(struct snapshot *s, const char *path, const struct state_time *a
 		fprintf(stderr, "kvmirq diff: %s\n", err);
 		return -1;
 	}
+	if (s->warning[0])
+		fprintf(stderr, "kvmirq diff: warning: %s: %s\n", path, s->warning);
 	return 0;
 }
 

@@ -74,6 +74,8 @@ int cmd_show(int argc, char **argv)
 	if (!o.json)
 		state_print_origin(&s, argv[optind], stdout);
 	state_print(&s, &o, stdout);
+	if (s.warning[0])
+		fprintf(stderr, "kvmirq show: warning: %s: %s\n", argv[optind], s.warning);
 	snapshot_free(&s);
 	return 0;
 }

@@ -56,6 +56,8 @@ static int save_reconstruction(const char *from, const struct state_time *at, co
 		snapshot_free(&s);
 		ret = -EINVAL;
 	}
+	if (!ret && s.warning[0])
+		fprintf(stderr, "kvmirq snapshot: warning: %s: %s\n", from, s.warning);
 	if (!ret) {
 		ret = snapshot_write(&s, out, err, sizeof(err));
 		if (!ret && !quiet)

@@ -196,14 +196,15 @@ static int batch_live(struct top_source *src, const struct top_options *o)
 	return ret ? 1 : 0;
 }
 
-static int open_source(struct top_source *src, const struct top_options *o)
+static int open_source(struct top_source *src, const struct top_options *o, char *warning,
+		       size_t warnlen)
 {
 	struct top_live_options lo = { .pid = (pid_t)o->pid, .snapshots = !o->batch };
 	char err[512] = "";
 	int ret;
 
 	if (o->input)
-		ret = top_replay_open(src, o->input, err, sizeof(err));
+		ret = top_replay_open(src, o->input, warning, warnlen, err, sizeof(err));
 	else
 		ret = top_live_open(src, &lo, err, sizeof(err));
 	if (ret) {
@@ -225,6 +226,7 @@ int cmd_top(int argc, char **argv)
 	struct top_options o = { .delay_s = 1, .speed = 1 };
 	struct top_ui_options uo;
 	struct top_source src;
+	char warning[512] = "";
 	int ret = parse_args(argc, argv, &o);
 
 	if (ret)
@@ -233,7 +235,7 @@ int cmd_top(int argc, char **argv)
 		fprintf(stderr, "kvmirq top: not a terminal: -b prints frames instead\n");
 		return 2;
 	}
-	if (open_source(&src, &o))
+	if (open_source(&src, &o, warning, sizeof(warning)))
 		return 1;
 	stop_on_signals();
 	if (o.batch) {
@@ -243,5 +245,8 @@ int cmd_top(int argc, char **argv)
 		ret = top_ui_run(&src, &uo);
 	}
 	src.ops->close(src.ctx);
+	/* after the screen is gone; the replay's status line says it meanwhile */
+	if (warning[0])
+		fprintf(stderr, "kvmirq top: warning: %s: %s\n", o.input, warning);
 	return ret;
 }

@@ -111,6 +111,8 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 				 !p ? "" : p->name[0] ? p->name : p->comm);
 		}
 		out->reads = r.events_used;
+		if (trace_in_warning(&t))
+			snprintf(out->warning, sizeof(out->warning), "%s", trace_in_warning(&t));
 		for (uint32_t i = 0; i < t.registry.nr_vms; i++) {
 			char name[32];
 

@@ -20,7 +20,9 @@ struct state_time {
  * snapshot's time_ns): 0, or -1 with a message on stderr. */
 int state_time_parse(const char *s, struct state_time *t);
 
-/* Fill OUT (snapshot_free it) from PATH. 0 or -errno with a message in ERR. */
+/* Fill OUT (snapshot_free it) from PATH. 0 or -errno with a message in ERR.
+ * A file cut short loads what it holds, with the reader's warning in
+ * OUT->warning for the caller to say. */
 int state_load(const char *path, const struct state_time *at, struct snapshot *out, char *err,
 	       size_t errlen);
 

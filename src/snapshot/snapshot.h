@@ -61,6 +61,9 @@ struct snapshot {
 	char (*vm_names)[32];
 	uint32_t nr_vms;
 	char machine[32];		  /* uname -m of the host whose VMM this is */
+	/* what its file could not give (cut short: the reader's warning); the
+	 * command that loaded it says so. Empty when the file was whole. */
+	char warning[512];
 	/* the controllers */
 	struct chip_state *chips;
 	size_t nr_chips;

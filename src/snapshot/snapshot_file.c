@@ -286,8 +286,13 @@ static int decode_unknown(struct in *in, struct chip_state *c, char *err, size_t
 	uint64_t n = get_varint(in);
 	const uint8_t *bits;
 
+	if (in->err) {
+		snprintf(err, errlen, "a %s record ends before its known-values count",
+			 c->model_name);
+		return -EBADMSG;
+	}
 	if (!n)
-		return in->err;
+		return 0;
 	bits = n <= MAX_READS * 8ull ? get_bytes(in, n / 8 + 1) : NULL;
 	if (!bits) {
 		snprintf(err, errlen, "a %s record's known-values bitmap is malformed",
@@ -458,6 +463,13 @@ static int read_records(struct snapshot *s, struct tracefile_reader *r, char *er
 	return ret;
 }
 
+/* Every failure names its cause: out of memory has no message of its own. */
+static void say_why(char *why, size_t len, int ret)
+{
+	if (ret && !why[0])
+		snprintf(why, len, "%s", strerror(-ret));
+}
+
 int snapshot_read(struct snapshot *s, const char *path, char *err, size_t errlen)
 {
 	struct tracefile_reader *r = NULL;
@@ -475,8 +487,9 @@ int snapshot_read(struct snapshot *s, const char *path, char *err, size_t errlen
 		ret = read_records(s, r, why, sizeof(why));
 	}
 	if (!ret && tracefile_reader_warning(r))
-		fprintf(stderr, "kvmirq: %s: %s\n", path, tracefile_reader_warning(r));
+		snprintf(s->warning, sizeof(s->warning), "%s", tracefile_reader_warning(r));
 	if (ret) {
+		say_why(why, sizeof(why), ret);
 		snprintf(err, errlen, "%s: %s", path, why);
 		snapshot_free(s);
 	}

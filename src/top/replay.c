@@ -86,7 +86,8 @@ static int note_continuation(struct replay *r, uint64_t position)
 	return 0;
 }
 
-static int first_pass(struct replay *r, char *err, size_t errlen)
+static int first_pass(struct replay *r, char *warning, size_t warnlen, char *err,
+		      size_t errlen)
 {
 	struct trace_in *t = calloc(1, sizeof(*t));
 	const char *machine;
@@ -115,6 +116,7 @@ static int first_pass(struct replay *r, char *err, size_t errlen)
 			break;
 		r->nr_events++;
 	}
+	snprintf(warning, warnlen, "%s", trace_in_warning(t) ? trace_in_warning(t) : "");
 	if (ret < 0)
 		snprintf(err, errlen, "%s: %s", r->path,
 			 ret == -ENOMEM ? strerror(ENOMEM) : t->error);
@@ -421,11 +423,13 @@ static const struct top_source_ops replay_ops = {
 	.close = replay_close,
 };
 
-int top_replay_open(struct top_source *src, const char *path, char *err, size_t errlen)
+int top_replay_open(struct top_source *src, const char *path, char *warning, size_t warnlen,
+		    char *err, size_t errlen)
 {
 	struct replay *r = calloc(1, sizeof(*r));
 	int ret;
 
+	warning[0] = '\0';
 	if (!r)
 		return -ENOMEM;
 	if (strlen(path) >= sizeof(r->path)) {
@@ -435,7 +439,7 @@ int top_replay_open(struct top_source *src, const char *path, char *err, size_t 
 	}
 	snprintf(r->path, sizeof(r->path), "%s", path);
 	r->speed = 1.0;
-	ret = first_pass(r, err, errlen);
+	ret = first_pass(r, warning, warnlen, err, errlen);
 	if (!ret)
 		ret = rewind_pass(r, err, errlen);
 	if (ret) {

@@ -19,7 +19,9 @@
 #include "top/frame.h"
 
 /* Open PATH, counting its events (one pass), at position 0, playing at speed
- * 1. 0, or -errno with a message in ERR. */
-int top_replay_open(struct top_source *src, const char *path, char *err, size_t errlen);
+ * 1. 0, or -errno with a message in ERR. WARNING gets what the pass could
+ * not read (a recording cut short: the reader's warning), or "". */
+int top_replay_open(struct top_source *src, const char *path, char *warning, size_t warnlen,
+		    char *err, size_t errlen);
 
 #endif

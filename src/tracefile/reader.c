@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -782,9 +783,22 @@ int tracefile_reader_open_fd(struct tracefile_reader **rp, int fd)
 	return open_fd_common(r, fd, 0, name);
 }
 
+static const char *file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFDIR: return "a directory";
+	case S_IFIFO: return "a FIFO";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	default: return "not a file";
+	}
+}
+
 int tracefile_reader_open_path(struct tracefile_reader **rp, const char *path)
 {
 	struct tracefile_reader *r;
+	struct stat st;
 	char eb[128];
 	int fd;
 
@@ -797,13 +811,21 @@ int tracefile_reader_open_path(struct tracefile_reader **rp, const char *path)
 		tf_set_err(r->err, "no input path given");
 		return fail(r, -EINVAL);
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO with no writer would block the open itself (it
+	 * changes nothing for the regular file that is read) */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 
 		tf_set_err(r->err, "cannot open '%s': %s", path,
 			   tf_strerror(e, eb, sizeof(eb)));
 		return fail(r, -e);
+	}
+	/* A path is a file: a stream (FIFO, device) goes through open_fd. */
+	if (!fstat(fd, &st) && !S_ISREG(st.st_mode)) {
+		tf_set_err(r->err, "not a regular file (%s)", file_kind(st.st_mode));
+		close(fd);
+		return fail(r, S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL);
 	}
 	return open_fd_common(r, fd, 1, path);
 }

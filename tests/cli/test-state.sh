@@ -71,5 +71,48 @@ for cut in 1 16 64 $((size / 2)) $((size - 1)); do
 	fi
 done
 
+# A damaged record inside a sound container (tests/cli/cut-record.py): the
+# error names the damage after the path, never the path alone.
+tests/cli/cut-record.py $snap "$tmp/count.kvmsnap" 0 1 # the known-values count
+tests/cli/cut-record.py $snap "$tmp/read.kvmsnap" 0 2  # into the last read
+expect 2 "^kvmirq show: $tmp/count.kvmsnap: a x86-pic-master record ends before its known-values count$" \
+	-- $bin show "$tmp/count.kvmsnap"
+expect 2 "^kvmirq diff: $tmp/count.kvmsnap: a x86-pic-master record ends before" \
+	-- $bin diff $snap "$tmp/count.kvmsnap"
+expect 2 "^kvmirq show: $tmp/read.kvmsnap: read 0 of a x86-pic-master overruns its record$" \
+	-- $bin show "$tmp/read.kvmsnap"
+
+# A real recording cut short: every reader reads what is there and says what
+# it could not read, in report's words, on stderr.
+big=demo/x86-qemu-guest.kvmirq
+head -c $(($(stat -c %s $big) / 2)) $big >"$tmp/half.kvmirq"
+cut_warning() { echo "kvmirq $1: warning: $tmp/half.kvmirq: file truncated after chunk [0-9]+ "; }
+expect 0 "$(cut_warning report)" -- $bin report "$tmp/half.kvmirq"
+expect 0 "$(cut_warning show)" -- $bin show "$tmp/half.kvmirq"
+expect 0 "$(cut_warning show)" -- $bin show --at 0.001 "$tmp/half.kvmirq"
+expect 0 "$(cut_warning diff)" -- $bin diff "$tmp/half.kvmirq" "$tmp/half.kvmirq"
+expect 0 "$(cut_warning snapshot)" -- $bin snapshot -q --from "$tmp/half.kvmirq" -o "$tmp/half.kvmsnap"
+expect 0 "$(cut_warning top)" -- $bin top -i "$tmp/half.kvmirq" -b -n 1
+expect 0 "$(cut_warning top)" -- $bin top -i "$tmp/half.kvmirq" --json -n 1
+# ... and what read all of it says nothing of the kind
+expect 0 "^0 differences" -- $bin diff "$tmp/half.kvmsnap" "$tmp/half.kvmsnap"
+out=$($bin show $big 2>&1 >/dev/null; $bin top -i $big -b -n 1 2>&1 >/dev/null)
+if [[ -z $out ]]; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "FAIL: a whole recording warned: $out"; fi
+
+# Only regular files: a FIFO is refused at once (timeout: a hang fails), and
+# so is a directory.
+mkfifo "$tmp/fifo"
+mkdir "$tmp/dir"
+for f in fifo dir; do
+	p="$tmp/$f"
+	expect 2 "^kvmirq show: $p: not a regular file" -- timeout 10 $bin show "$p"
+	expect 1 "^kvmirq report: $p: not a regular file" -- timeout 10 $bin report "$p"
+	expect 2 "^kvmirq diff: $p: not a regular file" -- timeout 10 $bin diff $snap "$p"
+	expect 1 "^kvmirq top: $p: not a regular file" -- timeout 10 $bin top -i "$p" -b -n 1
+	expect 1 "^kvmirq snapshot: $p: not a regular file" \
+		-- timeout 10 $bin snapshot --from "$p" -o "$tmp/x.kvmsnap"
+done
+
 echo "$pass passed, $fail failed"
 ((fail == 0))

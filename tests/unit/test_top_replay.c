@@ -85,11 +85,12 @@ static bool same_state(struct top_source *a, struct top_source *b)
 static void test_steps(void)
 {
 	struct top_source a, b;
-	char err[256];
+	char err[256], warning[512];
 	char *forward, *back;
 
-	CHECK_EQ(top_replay_open(&a, RECORDING, err, sizeof(err)), 0);
-	CHECK_EQ(top_replay_open(&b, RECORDING, err, sizeof(err)), 0);
+	CHECK_EQ(top_replay_open(&a, RECORDING, warning, sizeof(warning), err, sizeof(err)), 0);
+	CHECK_EQ(top_replay_open(&b, RECORDING, warning, sizeof(warning), err, sizeof(err)), 0);
+	CHECK(!strcmp(warning, "")); /* a whole recording */
 	a.ops->set_paused(a.ctx, true);
 	b.ops->set_paused(b.ctx, true);
 	CHECK_EQ(event_of(&a), 0);
@@ -122,12 +123,12 @@ static void test_seek_and_play(void)
 {
 	struct top_source a, b;
 	struct top_frame f = { 0 };
-	char err[256];
+	char err[256], warning[512];
 	char *once, *twice;
 	uint64_t start;
 
-	CHECK_EQ(top_replay_open(&a, RECORDING, err, sizeof(err)), 0);
-	CHECK_EQ(top_replay_open(&b, RECORDING, err, sizeof(err)), 0);
+	CHECK_EQ(top_replay_open(&a, RECORDING, warning, sizeof(warning), err, sizeof(err)), 0);
+	CHECK_EQ(top_replay_open(&b, RECORDING, warning, sizeof(warning), err, sizeof(err)), 0);
 	a.ops->set_paused(a.ctx, true);
 	b.ops->set_paused(b.ctx, true);
 	a.ops->refresh(a.ctx, &f);
@@ -168,11 +169,13 @@ static void test_seek_and_play(void)
 static void test_open_errors(void)
 {
 	struct top_source s;
-	char err[256] = "";
+	char err[256] = "", warning[512];
 
-	CHECK(top_replay_open(&s, "demo/no-such.kvmirq", err, sizeof(err)) < 0);
+	CHECK(top_replay_open(&s, "demo/no-such.kvmirq", warning, sizeof(warning), err,
+			      sizeof(err)) < 0);
 	CHECK(strstr(err, "No such file") != NULL);
-	CHECK(top_replay_open(&s, "demo/x86-statevmm.kvmsnap", err, sizeof(err)) < 0);
+	CHECK(top_replay_open(&s, "demo/x86-statevmm.kvmsnap", warning, sizeof(warning), err,
+			      sizeof(err)) < 0);
 	CHECK(strstr(err, "a snapshot, not a recording") != NULL);
 }
 

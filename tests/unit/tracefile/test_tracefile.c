@@ -8,7 +8,8 @@
  *      -Iinclude -Isrc/tracefile tests/unit/tracefile/test_tracefile.c \
  *      src/tracefile/[a-z]*.c -lz -o build/test_tracefile && build/test_tracefile
  *
- * Prints one line "N passed, M failed" at the end; exits 1 on any failure.
+ * Prints one line "N passed, M failed" at the end; exits 1 on any failure,
+ * or when no check ran (tf_check.h).
  */
 #define _FILE_OFFSET_BITS 64
 
@@ -32,36 +33,7 @@
 #include "format.h"
 #include "le.h"
 #include "util/varint.h"
-
-/* ---- tiny test framework ------------------------------------------------ */
-
-static int g_pass, g_fail;
-
-#define CHECK(cond) check_impl(!!(cond), __FILE__, __LINE__, #cond, NULL)
-#define CHECKF(cond, ...) check_impl(!!(cond), __FILE__, __LINE__, #cond, \
-				     __VA_ARGS__)
-
-__attribute__((format(printf, 5, 6)))
-static int check_impl(int ok, const char *file, int line, const char *expr,
-		      const char *fmt, ...)
-{
-	if (ok) {
-		g_pass++;
-		return 1;
-	}
-	g_fail++;
-	fprintf(stderr, "%s:%d: CHECK failed: %s", file, line, expr);
-	if (fmt) {
-		va_list ap;
-
-		fputs(" -- ", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-	}
-	fputc('\n', stderr);
-	return 0;
-}
+#include "tf_check.h"
 
 /* Under ASan, make any allocation above 256 MiB fail (the reader must
  * never try one, whatever the file says). */
@@ -924,6 +896,26 @@ static void test_bitflips(void)
 	free(b.p);
 }
 
+/* A FIFO is refused, not waited on for a writer (SIGALRM ends a hang). */
+static void test_open_fifo(void)
+{
+	char dir[] = "/tmp/test_tracefile.XXXXXX", fifo[64];
+	struct tracefile_reader *r;
+	int rc;
+
+	if (!CHECK(mkdtemp(dir) != NULL))
+		return;
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	CHECK(mkfifo(fifo, 0600) == 0);
+	alarm(10);
+	rc = tracefile_reader_open_path(&r, fifo);
+	alarm(0);
+	CHECK(rc == -EINVAL && contains(tracefile_error(r), "not a regular file (a FIFO)"));
+	tracefile_reader_free(r);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 static void test_bad_headers(void)
 {
 	uint8_t f[256];
@@ -981,8 +973,9 @@ static void test_bad_headers(void)
 	CHECK(rc == -ENOENT && contains(tracefile_error(r), "cannot open '/nonexistent/kvmirq.trace'"));
 	tracefile_reader_free(r);
 	rc = tracefile_reader_open_path(&r, "/");
-	CHECK(rc == -EISDIR);
+	CHECK(rc == -EISDIR && contains(tracefile_error(r), "not a regular file (a directory)"));
 	tracefile_reader_free(r);
+	test_open_fifo();
 	tracefile_reader_free(NULL);
 }
 
@@ -1562,6 +1555,5 @@ int main(void)
 	test_writer_edge_cases();
 	test_enospc();
 	test_no_huge_alloc();
-	printf("%d passed, %d failed\n", g_pass, g_fail);
-	return g_fail ? 1 : 0;
+	return check_done();
 }
