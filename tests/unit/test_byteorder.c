@@ -290,7 +290,10 @@ static void decode(const char *path, struct decoded *d)
 	state_print(&d->snap, &po, text_open(&tst));
 	d->state = text_close(&tst);
 
-	CHECK_EQ(top_replay_open(&src, path, err, sizeof(err)), 0);
+	char warning[256] = "";
+
+	CHECK_EQ(top_replay_open(&src, path, warning, sizeof(warning), err, sizeof(err)), 0);
+	CHECK(!warning[0]); /* a whole file: nothing it could not read */
 	src.ops->set_paused(src.ctx, true);
 	src.ops->step(src.ctx, 1000);
 	src.ops->refresh(src.ctx, &f);
