@@ -20,7 +20,17 @@ $(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c tests/unit/tracefile/tf
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
-TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
+# The syscall injector alone, built as on an architecture it has no part for.
+REMOTE_NOARCH_TEST := $(SAN)/tests/test_remote_unsupported
+REMOTE_SRCS := $(filter-out src/vmm/remote_io.c,$(wildcard src/vmm/remote_*.c))
+
+$(REMOTE_NOARCH_TEST): tests/unit/vmm/test_remote_unsupported.c $(REMOTE_SRCS) \
+		$(wildcard src/vmm/remote*.h) tests/unit/check.h
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DREMOTE_NO_ARCH -Itests/unit $< $(REMOTE_SRCS) -o $@
+
+TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
 
 tests: $(TEST_BINS)
 
@@ -32,7 +42,7 @@ test: tests
 check: tests
 	tests/run.sh quick
 
-unit: $(UNIT_BINS) $(TRACEFILE_TEST)
+unit: $(UNIT_BINS) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST)
 	tests/run.sh unit
 
 bpf-test: $(BPF_TEST) $(BPF_IOCTL_TEST)

@@ -36,10 +36,9 @@
 #define MPIC_TIMERS 4
 #define MPIC_MSI_BANKS 8
 
-/* A 32-bit register read through GRP_REGISTER at byte offset OFF. */
-#define REG(name_, count_, stride_, off_, flags_, why_, fields_)                          \
-	{ name_, count_, stride_, 4, CHIP_READ_DEVICE_ATTR, MPIC_GRP_REGISTER, off_, 0, flags_, \
-	  why_, fields_ }
+/* A 32-bit register read through GRP_REGISTER, its byte offset as .attr. */
+#define MPIC_REG(...)                                                                   \
+	{ .width = 4, .read = CHIP_READ_DEVICE_ATTR, .group = MPIC_GRP_REGISTER, __VA_ARGS__ }
 
 static const char *const senses[2] = { "edge", "level" };
 static const char *const polarities[2] = { "active-low", "active-high" };
@@ -54,23 +53,26 @@ static const char *const ilr_outputs[256] = { "int", "critical", "machine-check"
  * asserted towards a CPU.
  */
 static const struct chip_field ivpr_fields[] = {
-	{ "vector", 0, 16, CHIP_FMT_HEX },
-	{ "priority", 16, 4, CHIP_FMT_DEC },
-	{ "sense", 22, 1, CHIP_FMT_ENUM, senses },
-	{ "polarity", 23, 1, CHIP_FMT_ENUM, polarities },
-	{ "mode", 29, 1, CHIP_FMT_ENUM, ivpr_modes, CHIP_READ_ONLY },
-	{ "activity", 30, 1, CHIP_FMT_BOOL, NULL, CHIP_READ_ONLY },
-	{ "masked", 31, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "vector", .lo = 0, .bits = 16, .format = CHIP_FMT_HEX },
+	{ .name = "priority", .lo = 16, .bits = 4, .format = CHIP_FMT_DEC },
+	{ .name = "sense", .lo = 22, .bits = 1, .format = CHIP_FMT_ENUM, .names = senses },
+	{ .name = "polarity", .lo = 23, .bits = 1, .format = CHIP_FMT_ENUM, .names = polarities },
+	{ .name = "mode", .lo = 29, .bits = 1, .format = CHIP_FMT_ENUM,
+	  .names = ivpr_modes, .flags = CHIP_READ_ONLY },
+	{ .name = "activity", .lo = 30, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .flags = CHIP_READ_ONLY },
+	{ .name = "masked", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 
 /* IPIs and timers have no sense or polarity: the kernel keeps them 0. */
 static const struct chip_field special_ivpr_fields[] = {
-	{ "vector", 0, 16, CHIP_FMT_HEX },
-	{ "priority", 16, 4, CHIP_FMT_DEC },
-	{ "activity", 30, 1, CHIP_FMT_BOOL, NULL, CHIP_READ_ONLY },
-	{ "masked", 31, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "vector", .lo = 0, .bits = 16, .format = CHIP_FMT_HEX },
+	{ .name = "priority", .lo = 16, .bits = 4, .format = CHIP_FMT_DEC },
+	{ .name = "activity", .lo = 30, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .flags = CHIP_READ_ONLY },
+	{ .name = "masked", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 
 /*
@@ -83,83 +85,84 @@ static const struct chip_field special_ivpr_fields[] = {
  * show as the v2.0 bits.
  */
 static const struct chip_field idr_fields[] = {
-	{ "dest", 0, 29, CHIP_FMT_HEX },
-	{ "critical_cpu1", 29, 1, CHIP_FMT_BOOL },
-	{ "critical_cpu0", 30, 1, CHIP_FMT_BOOL },
-	{ "ep", 31, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "dest", .lo = 0, .bits = 29, .format = CHIP_FMT_HEX },
+	{ .name = "critical_cpu1", .lo = 29, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "critical_cpu0", .lo = 30, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "ep", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 
 /* v4.2 only: the output a source drives. Only "int" reaches a vCPU. */
 static const struct chip_field ilr_fields[] = {
-	{ "output", 0, 8, CHIP_FMT_ENUM, ilr_outputs },
-	{ NULL },
+	{ .name = "output", .lo = 0, .bits = 8, .format = CHIP_FMT_ENUM, .names = ilr_outputs },
+	{ .name = NULL },
 };
 
 /* NIRQ and NCPU hold the counts minus one; NCPU is 0 until a vCPU is connected. */
 static const struct chip_field frr_fields[] = {
-	{ "vid", 0, 8, CHIP_FMT_DEC },
-	{ "ncpu", 8, 5, CHIP_FMT_DEC },
-	{ "nirq", 16, 11, CHIP_FMT_DEC },
-	{ NULL },
+	{ .name = "vid", .lo = 0, .bits = 8, .format = CHIP_FMT_DEC },
+	{ .name = "ncpu", .lo = 8, .bits = 5, .format = CHIP_FMT_DEC },
+	{ .name = "nirq", .lo = 16, .bits = 11, .format = CHIP_FMT_DEC },
+	{ .name = NULL },
 };
 
 static const struct chip_field brr1_fields[] = {
-	{ "minor", 0, 8, CHIP_FMT_DEC },
-	{ "major", 8, 8, CHIP_FMT_DEC },
-	{ "ip_id", 16, 16, CHIP_FMT_HEX },
-	{ NULL },
+	{ .name = "minor", .lo = 0, .bits = 8, .format = CHIP_FMT_DEC },
+	{ .name = "major", .lo = 8, .bits = 8, .format = CHIP_FMT_DEC },
+	{ .name = "ip_id", .lo = 16, .bits = 16, .format = CHIP_FMT_HEX },
+	{ .name = NULL },
 };
 
 /* Writing RESET resets the whole controller; it always reads 0. Only the
  * mode bits the version allows are stored (mixed on v2.0, proxy on v4.2). */
 static const struct chip_field gcr_fields[] = {
-	{ "mode", 29, 2, CHIP_FMT_ENUM, gcr_modes },
-	{ "reset", 31, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "mode", .lo = 29, .bits = 2, .format = CHIP_FMT_ENUM, .names = gcr_modes },
+	{ .name = "reset", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 
 static const struct chip_field vector_fields[] = {
-	{ "vector", 0, 16, CHIP_FMT_HEX },
-	{ NULL },
+	{ .name = "vector", .lo = 0, .bits = 16, .format = CHIP_FMT_HEX },
+	{ .name = NULL },
 };
 
 static const struct chip_field tfrr_fields[] = {
-	{ "frequency", 0, 32, CHIP_FMT_DEC },
-	{ NULL },
+	{ .name = "frequency", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC },
+	{ .name = NULL },
 };
 
 static const struct chip_field gtccr_fields[] = {
-	{ "count", 0, 31, CHIP_FMT_DEC },
-	{ "toggle", 31, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "count", .lo = 0, .bits = 31, .format = CHIP_FMT_DEC },
+	{ .name = "toggle", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 
 static const struct chip_field gtbcr_fields[] = {
-	{ "base_count", 0, 31, CHIP_FMT_DEC },
-	{ "count_inhibit", 31, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "base_count", .lo = 0, .bits = 31, .format = CHIP_FMT_DEC },
+	{ .name = "count_inhibit", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 
 static const struct chip_field msisr_fields[] = {
-	{ "banks", 0, MPIC_MSI_BANKS, CHIP_FMT_HEX }, /* bit i: MSIR i is not zero */
-	{ NULL },
+	/* bit i: MSIR i is not zero */
+	{ .name = "banks", .lo = 0, .bits = MPIC_MSI_BANKS, .format = CHIP_FMT_HEX },
+	{ .name = NULL },
 };
 
 static const struct chip_field msiir_fields[] = {
-	{ "ibs", 24, 5, CHIP_FMT_DEC }, /* the bit to set */
-	{ "srs", 29, 3, CHIP_FMT_DEC }, /* in which MSIR */
-	{ NULL },
+	{ .name = "ibs", .lo = 24, .bits = 5, .format = CHIP_FMT_DEC }, /* the bit to set */
+	{ .name = "srs", .lo = 29, .bits = 3, .format = CHIP_FMT_DEC }, /* in which MSIR */
+	{ .name = NULL },
 };
 
 static const struct chip_field ctpr_fields[] = {
-	{ "priority", 0, 4, CHIP_FMT_DEC },
-	{ NULL },
+	{ .name = "priority", .lo = 0, .bits = 4, .format = CHIP_FMT_DEC },
+	{ .name = NULL },
 };
 
 static const struct chip_field whoami_fields[] = {
-	{ "cpu", 0, 5, CHIP_FMT_DEC },
-	{ NULL },
+	{ .name = "cpu", .lo = 0, .bits = 5, .format = CHIP_FMT_DEC },
+	{ .name = NULL },
 };
 
 #define WHY_IACK "reading IACK acknowledges the best pending interrupt"
@@ -187,42 +190,64 @@ static const struct chip_field whoami_fields[] = {
 #define TMR(t) (0x1100 + 0x40 * (t))
 
 static const struct chip_register mpic_registers[] = {
-	{ "base_addr", 1, 0, 8, CHIP_READ_DEVICE_ATTR, MPIC_GRP_MISC, MPIC_BASE_ADDR },
+	{ .name = "base_addr", .count = 1, .width = 8, .read = CHIP_READ_DEVICE_ATTR,
+	  .group = MPIC_GRP_MISC, .attr = MPIC_BASE_ADDR },
 
 	/* Global block. */
-	REG("brr1", 1, 0, 0x0000, CHIP_READ_ONLY, NULL, brr1_fields),
-	REG("cur_ipidr", 4, 0x10, 0x0040, CHIP_WRITE_ONLY, WHY_ALIAS, NULL),
-	REG("cur_ctpr", 1, 0, 0x0080, CHIP_WRITE_ONLY, WHY_ALIAS, ctpr_fields),
-	REG("cur_whoami", 1, 0, 0x0090, CHIP_WRITE_ONLY, WHY_ALIAS, whoami_fields),
-	REG("cur_iack", 1, 0, 0x00a0, CHIP_SIDE_EFFECT, WHY_IACK, vector_fields),
-	REG("cur_eoi", 1, 0, 0x00b0, CHIP_WRITE_ONLY, WHY_ALIAS, NULL),
-	REG("frr", 1, 0, 0x1000, CHIP_READ_ONLY, NULL, frr_fields),
-	REG("gcr", 1, 0, 0x1020, 0, NULL, gcr_fields),
-	REG("vir", 1, 0, 0x1080, CHIP_READ_ONLY, NULL, NULL),
+	MPIC_REG(.name = "brr1", .count = 1, .attr = 0x0000, .flags = CHIP_READ_ONLY,
+		 .fields = brr1_fields),
+	MPIC_REG(.name = "cur_ipidr", .count = 4, .stride = 0x10, .attr = 0x0040,
+		 .flags = CHIP_WRITE_ONLY, .why = WHY_ALIAS),
+	MPIC_REG(.name = "cur_ctpr", .count = 1, .attr = 0x0080, .flags = CHIP_WRITE_ONLY,
+		 .why = WHY_ALIAS, .fields = ctpr_fields),
+	MPIC_REG(.name = "cur_whoami", .count = 1, .attr = 0x0090, .flags = CHIP_WRITE_ONLY,
+		 .why = WHY_ALIAS, .fields = whoami_fields),
+	MPIC_REG(.name = "cur_iack", .count = 1, .attr = 0x00a0, .flags = CHIP_SIDE_EFFECT,
+		 .why = WHY_IACK, .fields = vector_fields),
+	MPIC_REG(.name = "cur_eoi", .count = 1, .attr = 0x00b0, .flags = CHIP_WRITE_ONLY,
+		 .why = WHY_ALIAS),
+	MPIC_REG(.name = "frr", .count = 1, .attr = 0x1000, .flags = CHIP_READ_ONLY,
+		 .fields = frr_fields),
+	MPIC_REG(.name = "gcr", .count = 1, .attr = 0x1020, .fields = gcr_fields),
+	MPIC_REG(.name = "vir", .count = 1, .attr = 0x1080, .flags = CHIP_READ_ONLY),
 	/* Reads 0; the kernel refuses writes (ENXIO): CPU reset is the VMM's. */
-	REG("pir", 1, 0, 0x1090, CHIP_READ_ONLY, NULL, NULL),
-	REG("ipivpr", 4, 0x10, 0x10a0, 0, NULL, special_ivpr_fields),
-	REG("spvr", 1, 0, 0x10e0, 0, NULL, vector_fields),
+	MPIC_REG(.name = "pir", .count = 1, .attr = 0x1090, .flags = CHIP_READ_ONLY),
+	MPIC_REG(.name = "ipivpr", .count = 4, .stride = 0x10, .attr = 0x10a0,
+		 .fields = special_ivpr_fields),
+	MPIC_REG(.name = "spvr", .count = 1, .attr = 0x10e0, .fields = vector_fields),
 
 	/* Timers (see the read quirk above). */
-	REG("tfrr", 1, 0, 0x10f0, 0, NULL, tfrr_fields),
-	REG("gtbcr", MPIC_TIMERS, 0x40, TMR(0), CHIP_READ_MOVED, NULL, gtbcr_fields),
-	REG("gtvpr", MPIC_TIMERS, 0x40, TMR(0) + 0x10, CHIP_READ_MOVED, NULL, special_ivpr_fields),
-	REG("gtdr", MPIC_TIMERS, 0x40, TMR(0) + 0x20, CHIP_READ_MOVED, NULL, idr_fields),
-	REG("gtccr[0]", 1, 0, TMR(3) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
-	REG("gtccr[1]", 1, 0, TMR(0) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
-	REG("gtccr[2]", 1, 0, TMR(1) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
-	REG("gtccr[3]", 1, 0, TMR(2) + 0x30, CHIP_VOLATILE | CHIP_READ_MOVED, WHY_GTCCR, gtccr_fields),
+	MPIC_REG(.name = "tfrr", .count = 1, .attr = 0x10f0, .fields = tfrr_fields),
+	MPIC_REG(.name = "gtbcr", .count = MPIC_TIMERS, .stride = 0x40, .attr = TMR(0),
+		 .flags = CHIP_READ_MOVED, .fields = gtbcr_fields),
+	MPIC_REG(.name = "gtvpr", .count = MPIC_TIMERS, .stride = 0x40, .attr = TMR(0) + 0x10,
+		 .flags = CHIP_READ_MOVED, .fields = special_ivpr_fields),
+	MPIC_REG(.name = "gtdr", .count = MPIC_TIMERS, .stride = 0x40, .attr = TMR(0) + 0x20,
+		 .flags = CHIP_READ_MOVED, .fields = idr_fields),
+	MPIC_REG(.name = "gtccr[0]", .count = 1, .attr = TMR(3) + 0x30, .why = WHY_GTCCR,
+		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
+	MPIC_REG(.name = "gtccr[1]", .count = 1, .attr = TMR(0) + 0x30, .why = WHY_GTCCR,
+		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
+	MPIC_REG(.name = "gtccr[2]", .count = 1, .attr = TMR(1) + 0x30, .why = WHY_GTCCR,
+		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
+	MPIC_REG(.name = "gtccr[3]", .count = 1, .attr = TMR(2) + 0x30, .why = WHY_GTCCR,
+		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
 
 	/* Shared message-signalled interrupts: MSIR i feeds source 224 + i. */
-	REG("msir", MPIC_MSI_BANKS, 0x10, 0x1600, CHIP_SIDE_EFFECT, WHY_MSIR, NULL),
-	REG("msisr", 1, 0, 0x1720, CHIP_READ_ONLY, NULL, msisr_fields),
-	REG("msiir", 1, 0, 0x1740, CHIP_WRITE_ONLY, NULL, msiir_fields),
+	MPIC_REG(.name = "msir", .count = MPIC_MSI_BANKS, .stride = 0x10, .attr = 0x1600,
+		 .flags = CHIP_SIDE_EFFECT, .why = WHY_MSIR),
+	MPIC_REG(.name = "msisr", .count = 1, .attr = 0x1720, .flags = CHIP_READ_ONLY,
+		 .fields = msisr_fields),
+	MPIC_REG(.name = "msiir", .count = 1, .attr = 0x1740, .flags = CHIP_WRITE_ONLY,
+		 .fields = msiir_fields),
 
 	/* Sources. ILR exists on v4.2 only; v2.0 reads 0xffffffff there. */
-	REG("src_ivpr", MPIC_SOURCES, 0x20, 0x10000, 0, NULL, ivpr_fields),
-	REG("src_idr", MPIC_SOURCES, 0x20, 0x10010, 0, NULL, idr_fields),
-	REG("src_ilr", MPIC_SOURCES, 0x20, 0x10018, 0, NULL, ilr_fields),
+	MPIC_REG(.name = "src_ivpr", .count = MPIC_SOURCES, .stride = 0x20, .attr = 0x10000,
+		 .fields = ivpr_fields),
+	MPIC_REG(.name = "src_idr", .count = MPIC_SOURCES, .stride = 0x20, .attr = 0x10010,
+		 .fields = idr_fields),
+	MPIC_REG(.name = "src_ilr", .count = MPIC_SOURCES, .stride = 0x20, .attr = 0x10018,
+		 .fields = ilr_fields),
 
 	/*
 	 * Per-CPU blocks, all 32 slots: a VMM picks the MPIC CPU number of each
@@ -230,14 +255,22 @@ static const struct chip_register mpic_registers[] = {
 	 * connected one. Reading an unconnected slot is harmless (its CTPR is
 	 * stored like any other, WHOAMI is the slot number); it costs 64 reads.
 	 */
-	REG("cpu_ipidr0", MPIC_CPU_SLOTS, 0x1000, 0x20040, CHIP_WRITE_ONLY, NULL, NULL),
-	REG("cpu_ipidr1", MPIC_CPU_SLOTS, 0x1000, 0x20050, CHIP_WRITE_ONLY, NULL, NULL),
-	REG("cpu_ipidr2", MPIC_CPU_SLOTS, 0x1000, 0x20060, CHIP_WRITE_ONLY, NULL, NULL),
-	REG("cpu_ipidr3", MPIC_CPU_SLOTS, 0x1000, 0x20070, CHIP_WRITE_ONLY, NULL, NULL),
-	REG("cpu_ctpr", MPIC_CPU_SLOTS, 0x1000, 0x20080, 0, NULL, ctpr_fields),
-	REG("cpu_whoami", MPIC_CPU_SLOTS, 0x1000, 0x20090, CHIP_READ_ONLY, NULL, whoami_fields),
-	REG("cpu_iack", MPIC_CPU_SLOTS, 0x1000, 0x200a0, CHIP_SIDE_EFFECT, WHY_IACK, vector_fields),
-	REG("cpu_eoi", MPIC_CPU_SLOTS, 0x1000, 0x200b0, CHIP_WRITE_ONLY, NULL, NULL),
+	MPIC_REG(.name = "cpu_ipidr0", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20040,
+		 .flags = CHIP_WRITE_ONLY),
+	MPIC_REG(.name = "cpu_ipidr1", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20050,
+		 .flags = CHIP_WRITE_ONLY),
+	MPIC_REG(.name = "cpu_ipidr2", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20060,
+		 .flags = CHIP_WRITE_ONLY),
+	MPIC_REG(.name = "cpu_ipidr3", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20070,
+		 .flags = CHIP_WRITE_ONLY),
+	MPIC_REG(.name = "cpu_ctpr", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20080,
+		 .fields = ctpr_fields),
+	MPIC_REG(.name = "cpu_whoami", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20090,
+		 .flags = CHIP_READ_ONLY, .fields = whoami_fields),
+	MPIC_REG(.name = "cpu_iack", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x200a0,
+		 .flags = CHIP_SIDE_EFFECT, .why = WHY_IACK, .fields = vector_fields),
+	MPIC_REG(.name = "cpu_eoi", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x200b0,
+		 .flags = CHIP_WRITE_ONLY),
 
 	/*
 	 * The input latch of each source: the line level for level sources, and
@@ -246,8 +279,9 @@ static const struct chip_register mpic_registers[] = {
 	 * IPI 0; the other internal sources (IPIs 1-3, timers) are refused, so
 	 * the table stops at the 256 real sources.
 	 */
-	{ "irq_active", MPIC_SOURCES, 1, 4, CHIP_READ_DEVICE_ATTR, MPIC_GRP_IRQ_ACTIVE, 0, 0,
-	  CHIP_VOLATILE, "the sources' input lines: devices raise and lower them" },
+	{ .name = "irq_active", .count = MPIC_SOURCES, .stride = 1, .width = 4,
+	  .read = CHIP_READ_DEVICE_ATTR, .group = MPIC_GRP_IRQ_ACTIVE, .attr = 0,
+	  .flags = CHIP_VOLATILE, .why = "the sources' input lines: devices raise and lower them" },
 };
 
 const struct chip_model chip_model_fsl_mpic = {

@@ -15,32 +15,40 @@ static const char *const polarities[2] = { "active-high", "active-low" };
 static const char *const triggers[2] = { "edge", "level" };
 
 static const struct chip_field redir_fields[] = {
-	{ "vector", 0, 8, CHIP_FMT_HEX },
-	{ "delivery_mode", 8, 3, CHIP_FMT_ENUM, delivery_modes },
-	{ "dest_mode", 11, 1, CHIP_FMT_ENUM, dest_modes },
-	{ "delivery_status", 12, 1, CHIP_FMT_BOOL, NULL, CHIP_READ_ONLY },
-	{ "polarity", 13, 1, CHIP_FMT_ENUM, polarities },
-	{ "remote_irr", 14, 1, CHIP_FMT_BOOL, NULL, CHIP_READ_ONLY },
-	{ "trigger", 15, 1, CHIP_FMT_ENUM, triggers },
-	{ "masked", 16, 1, CHIP_FMT_BOOL },
-	{ "dest_id", 56, 8, CHIP_FMT_HEX },
-	{ NULL },
+	{ .name = "vector", .lo = 0, .bits = 8, .format = CHIP_FMT_HEX },
+	{ .name = "delivery_mode", .lo = 8, .bits = 3, .format = CHIP_FMT_ENUM,
+	  .names = delivery_modes },
+	{ .name = "dest_mode", .lo = 11, .bits = 1, .format = CHIP_FMT_ENUM, .names = dest_modes },
+	{ .name = "delivery_status", .lo = 12, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .flags = CHIP_READ_ONLY },
+	{ .name = "polarity", .lo = 13, .bits = 1, .format = CHIP_FMT_ENUM, .names = polarities },
+	{ .name = "remote_irr", .lo = 14, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .flags = CHIP_READ_ONLY },
+	{ .name = "trigger", .lo = 15, .bits = 1, .format = CHIP_FMT_ENUM, .names = triggers },
+	{ .name = "masked", .lo = 16, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "dest_id", .lo = 56, .bits = 8, .format = CHIP_FMT_HEX },
+	{ .name = NULL },
 };
 
 static const struct chip_field id_fields[] = {
-	{ "id", 24, 4, CHIP_FMT_DEC },
-	{ NULL },
+	{ .name = "id", .lo = 24, .bits = 4, .format = CHIP_FMT_DEC },
+	{ .name = NULL },
 };
 
 /* struct kvm_ioapic_state: base_address @0, ioregsel @8, id @12, irr @16, redirtbl @24. */
 static const struct chip_register ioapic_registers[] = {
-	{ "base_address", 1, 0, 8, CHIP_READ_IRQCHIP, 0, IOAPIC_CHIP_ID, 0 },
-	{ "ioregsel", 1, 0, 4, CHIP_READ_IRQCHIP, 0, IOAPIC_CHIP_ID, 8, CHIP_VOLATILE,
-	  "the guest's index register: it moves with every register access" },
-	{ "id", 1, 0, 4, CHIP_READ_IRQCHIP, 0, IOAPIC_CHIP_ID, 12, 0, NULL, id_fields },
-	{ "irr", 1, 0, 4, CHIP_READ_IRQCHIP, 0, IOAPIC_CHIP_ID, 16, CHIP_VOLATILE,
-	  "the pins' input levels: devices raise and lower them" },
-	{ "redir", 24, 8, 8, CHIP_READ_IRQCHIP, 0, IOAPIC_CHIP_ID, 24, 0, NULL, redir_fields },
+	{ .name = "base_address", .count = 1, .width = 8, .read = CHIP_READ_IRQCHIP,
+	  .attr = IOAPIC_CHIP_ID, .offset = 0 },
+	{ .name = "ioregsel", .count = 1, .width = 4, .read = CHIP_READ_IRQCHIP,
+	  .attr = IOAPIC_CHIP_ID, .offset = 8, .flags = CHIP_VOLATILE,
+	  .why = "the guest's index register: it moves with every register access" },
+	{ .name = "id", .count = 1, .width = 4, .read = CHIP_READ_IRQCHIP,
+	  .attr = IOAPIC_CHIP_ID, .offset = 12, .fields = id_fields },
+	{ .name = "irr", .count = 1, .width = 4, .read = CHIP_READ_IRQCHIP,
+	  .attr = IOAPIC_CHIP_ID, .offset = 16, .flags = CHIP_VOLATILE,
+	  .why = "the pins' input levels: devices raise and lower them" },
+	{ .name = "redir", .count = 24, .stride = 8, .width = 8, .read = CHIP_READ_IRQCHIP,
+	  .attr = IOAPIC_CHIP_ID, .offset = 24, .fields = redir_fields },
 };
 
 const struct chip_model chip_model_x86_ioapic = {

@@ -32,132 +32,144 @@ static const char *const tdcr_divisors[16] = {
 };
 
 static const struct chip_field id_fields[] = {
-	{ "id", 24, 8, CHIP_FMT_HEX },
-	{ NULL },
+	{ .name = "id", .lo = 24, .bits = 8, .format = CHIP_FMT_HEX },
+	{ .name = NULL },
 };
 static const struct chip_field lvr_fields[] = {
-	{ "version", 0, 8, CHIP_FMT_HEX },
-	{ "max_lvt", 16, 8, CHIP_FMT_DEC }, /* number of LVT entries - 1 */
-	{ "directed_eoi", 24, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "version", .lo = 0, .bits = 8, .format = CHIP_FMT_HEX },
+	/* number of LVT entries - 1 */
+	{ .name = "max_lvt", .lo = 16, .bits = 8, .format = CHIP_FMT_DEC },
+	{ .name = "directed_eoi", .lo = 24, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 static const struct chip_field ldr_fields[] = {
-	{ "logical_id", 24, 8, CHIP_FMT_HEX },
-	{ NULL },
+	{ .name = "logical_id", .lo = 24, .bits = 8, .format = CHIP_FMT_HEX },
+	{ .name = NULL },
 };
 static const struct chip_field dfr_fields[] = {
-	{ "model", 28, 4, CHIP_FMT_ENUM, dfr_models },
-	{ NULL },
+	{ .name = "model", .lo = 28, .bits = 4, .format = CHIP_FMT_ENUM, .names = dfr_models },
+	{ .name = NULL },
 };
 static const struct chip_field spiv_fields[] = {
-	{ "vector", 0, 8, CHIP_FMT_HEX },
-	{ "enabled", 8, 1, CHIP_FMT_BOOL },
-	{ "focus_disabled", 9, 1, CHIP_FMT_BOOL },
-	{ "eoi_broadcast_suppression", 12, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "vector", .lo = 0, .bits = 8, .format = CHIP_FMT_HEX },
+	{ .name = "enabled", .lo = 8, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "focus_disabled", .lo = 9, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "eoi_broadcast_suppression", .lo = 12, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 static const struct chip_field vector_set_fields[] = {
-	{ "vectors", 0, 32, CHIP_FMT_VECTOR_SET },
-	{ NULL },
+	{ .name = "vectors", .lo = 0, .bits = 32, .format = CHIP_FMT_VECTOR_SET },
+	{ .name = NULL },
 };
 static const struct chip_field esr_fields[] = {
-	{ "send_checksum", 0, 1, CHIP_FMT_BOOL },
-	{ "receive_checksum", 1, 1, CHIP_FMT_BOOL },
-	{ "send_accept", 2, 1, CHIP_FMT_BOOL },
-	{ "receive_accept", 3, 1, CHIP_FMT_BOOL },
-	{ "redirectable_ipi", 4, 1, CHIP_FMT_BOOL },
-	{ "send_illegal_vector", 5, 1, CHIP_FMT_BOOL },
-	{ "receive_illegal_vector", 6, 1, CHIP_FMT_BOOL },
-	{ "illegal_register", 7, 1, CHIP_FMT_BOOL },
-	{ NULL },
+	{ .name = "send_checksum", .lo = 0, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "receive_checksum", .lo = 1, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "send_accept", .lo = 2, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "receive_accept", .lo = 3, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "redirectable_ipi", .lo = 4, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "send_illegal_vector", .lo = 5, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "receive_illegal_vector", .lo = 6, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "illegal_register", .lo = 7, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = NULL },
 };
 static const struct chip_field icr_low_fields[] = {
-	{ "vector", 0, 8, CHIP_FMT_HEX },
-	{ "delivery_mode", 8, 3, CHIP_FMT_ENUM, icr_delivery_modes },
-	{ "dest_mode", 11, 1, CHIP_FMT_ENUM, dest_modes },
-	{ "delivery_status", 12, 1, CHIP_FMT_BOOL, NULL, CHIP_READ_ONLY },
-	{ "level", 14, 1, CHIP_FMT_BOOL },
-	{ "trigger", 15, 1, CHIP_FMT_ENUM, triggers },
-	{ "shorthand", 18, 2, CHIP_FMT_ENUM, shorthands },
-	{ NULL },
+	{ .name = "vector", .lo = 0, .bits = 8, .format = CHIP_FMT_HEX },
+	{ .name = "delivery_mode", .lo = 8, .bits = 3, .format = CHIP_FMT_ENUM,
+	  .names = icr_delivery_modes },
+	{ .name = "dest_mode", .lo = 11, .bits = 1, .format = CHIP_FMT_ENUM, .names = dest_modes },
+	{ .name = "delivery_status", .lo = 12, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .flags = CHIP_READ_ONLY },
+	{ .name = "level", .lo = 14, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "trigger", .lo = 15, .bits = 1, .format = CHIP_FMT_ENUM, .names = triggers },
+	{ .name = "shorthand", .lo = 18, .bits = 2, .format = CHIP_FMT_ENUM, .names = shorthands },
+	{ .name = NULL },
 };
 static const struct chip_field icr_high_fields[] = {
-	{ "dest", 24, 8, CHIP_FMT_HEX },
-	{ NULL },
+	{ .name = "dest", .lo = 24, .bits = 8, .format = CHIP_FMT_HEX },
+	{ .name = NULL },
 };
 
 /* The LVT entries share a layout; each has the bits KVM keeps for it (apic_lvt_mask). */
-#define LVT_VECTOR { "vector", 0, 8, CHIP_FMT_HEX }
-#define LVT_MODE { "delivery_mode", 8, 3, CHIP_FMT_ENUM, lvt_delivery_modes }
-#define LVT_STATUS { "delivery_status", 12, 1, CHIP_FMT_BOOL, NULL, CHIP_READ_ONLY }
-#define LVT_MASKED { "masked", 16, 1, CHIP_FMT_BOOL }
+#define LVT_VECTOR { .name = "vector", .lo = 0, .bits = 8, .format = CHIP_FMT_HEX }
+#define LVT_MODE                                                               \
+	{ .name = "delivery_mode", .lo = 8, .bits = 3, .format = CHIP_FMT_ENUM, \
+	  .names = lvt_delivery_modes }
+#define LVT_STATUS                                                                \
+	{ .name = "delivery_status", .lo = 12, .bits = 1, .format = CHIP_FMT_BOOL, \
+	  .flags = CHIP_READ_ONLY }
+#define LVT_MASKED { .name = "masked", .lo = 16, .bits = 1, .format = CHIP_FMT_BOOL }
 
 static const struct chip_field lvt_timer_fields[] = {
 	LVT_VECTOR, LVT_STATUS, LVT_MASKED,
-	{ "mode", 17, 2, CHIP_FMT_ENUM, timer_modes },
-	{ NULL },
+	{ .name = "mode", .lo = 17, .bits = 2, .format = CHIP_FMT_ENUM, .names = timer_modes },
+	{ .name = NULL },
 };
 /* CMCI, thermal, PMC: vector, delivery mode, status, mask. */
 static const struct chip_field lvt_moded_fields[] = {
 	LVT_VECTOR, LVT_MODE, LVT_STATUS, LVT_MASKED,
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct chip_field lvt_lint_fields[] = {
 	LVT_VECTOR, LVT_MODE, LVT_STATUS,
-	{ "polarity", 13, 1, CHIP_FMT_ENUM, polarities },
-	{ "remote_irr", 14, 1, CHIP_FMT_BOOL, NULL, CHIP_READ_ONLY },
-	{ "trigger", 15, 1, CHIP_FMT_ENUM, triggers },
+	{ .name = "polarity", .lo = 13, .bits = 1, .format = CHIP_FMT_ENUM, .names = polarities },
+	{ .name = "remote_irr", .lo = 14, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .flags = CHIP_READ_ONLY },
+	{ .name = "trigger", .lo = 15, .bits = 1, .format = CHIP_FMT_ENUM, .names = triggers },
 	LVT_MASKED,
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct chip_field lvt_error_fields[] = {
 	LVT_VECTOR, LVT_STATUS, LVT_MASKED,
-	{ NULL },
+	{ .name = NULL },
 };
 static const struct chip_field count_fields[] = {
-	{ "count", 0, 32, CHIP_FMT_DEC },
-	{ NULL },
+	{ .name = "count", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC },
+	{ .name = NULL },
 };
 static const struct chip_field tdcr_fields[] = {
-	{ "divisor", 0, 4, CHIP_FMT_ENUM, tdcr_divisors },
-	{ NULL },
+	{ .name = "divisor", .lo = 0, .bits = 4, .format = CHIP_FMT_ENUM, .names = tdcr_divisors },
+	{ .name = NULL },
 };
 
-#define REG(name, off, flags, why, fields) \
-	{ name, 1, 0, 4, CHIP_READ_LAPIC, 0, 0, off, flags, why, fields }
-#define VECTOR_BITMAP(name, off) \
-	{ name, 8, 0x10, 4, CHIP_READ_LAPIC, 0, 0, off, 0, NULL, vector_set_fields }
+/* A 32-bit register of the page, at byte offset .offset. */
+#define LAPIC_REG(...) { .count = 1, .width = 4, .read = CHIP_READ_LAPIC, __VA_ARGS__ }
+/* 256 bits, one per vector: eight 32-bit registers 0x10 apart. */
+#define LAPIC_VECTOR_BITMAP(...)                                                        \
+	{ .count = 8, .stride = 0x10, .width = 4, .read = CHIP_READ_LAPIC,              \
+	  .fields = vector_set_fields, __VA_ARGS__ }
 
 /* Offsets in the register page; SELF IPI (x2APIC only, write-only) is left out. */
 static const struct chip_register lapic_registers[] = {
-	REG("id", 0x20, 0, NULL, id_fields),
-	REG("lvr", 0x30, CHIP_READ_ONLY, NULL, lvr_fields),
-	REG("tpr", 0x80, 0, NULL, NULL),
-	REG("apr", 0x90, CHIP_READ_ONLY, NULL, NULL),
+	LAPIC_REG(.name = "id", .offset = 0x20, .fields = id_fields),
+	LAPIC_REG(.name = "lvr", .offset = 0x30, .flags = CHIP_READ_ONLY, .fields = lvr_fields),
+	LAPIC_REG(.name = "tpr", .offset = 0x80),
+	LAPIC_REG(.name = "apr", .offset = 0x90, .flags = CHIP_READ_ONLY),
 	/* Derived from TPR and the highest ISR vector. */
-	REG("ppr", 0xa0, CHIP_READ_ONLY, NULL, NULL),
+	LAPIC_REG(.name = "ppr", .offset = 0xa0, .flags = CHIP_READ_ONLY),
 	/* Listed for decoding guest writes; a read means nothing. */
-	REG("eoi", 0xb0, CHIP_WRITE_ONLY, NULL, NULL),
-	REG("ldr", 0xd0, 0, NULL, ldr_fields),
-	REG("dfr", 0xe0, 0, NULL, dfr_fields),
-	REG("spiv", 0xf0, 0, NULL, spiv_fields),
-	VECTOR_BITMAP("isr", 0x100),
-	VECTOR_BITMAP("tmr", 0x180), /* 1: the vector was accepted level-triggered */
-	VECTOR_BITMAP("irr", 0x200),
-	REG("esr", 0x280, CHIP_READ_ONLY, NULL, esr_fields),
-	REG("lvt_cmci", 0x2f0, 0, NULL, lvt_moded_fields),
-	REG("icr_low", 0x300, 0, NULL, icr_low_fields),
-	REG("icr_high", 0x310, 0, NULL, icr_high_fields),
-	REG("lvt_timer", 0x320, 0, NULL, lvt_timer_fields),
-	REG("lvt_thermal", 0x330, 0, NULL, lvt_moded_fields),
-	REG("lvt_pmc", 0x340, 0, NULL, lvt_moded_fields),
-	REG("lvt_lint0", 0x350, 0, NULL, lvt_lint_fields),
-	REG("lvt_lint1", 0x360, 0, NULL, lvt_lint_fields),
-	REG("lvt_error", 0x370, 0, NULL, lvt_error_fields),
-	REG("tmict", 0x380, 0, NULL, count_fields),
-	REG("tmcct", 0x390, CHIP_VOLATILE | CHIP_READ_ONLY,
-	    "computed from the running timer at the moment of KVM_GET_LAPIC", count_fields),
-	REG("tdcr", 0x3e0, 0, NULL, tdcr_fields),
+	LAPIC_REG(.name = "eoi", .offset = 0xb0, .flags = CHIP_WRITE_ONLY),
+	LAPIC_REG(.name = "ldr", .offset = 0xd0, .fields = ldr_fields),
+	LAPIC_REG(.name = "dfr", .offset = 0xe0, .fields = dfr_fields),
+	LAPIC_REG(.name = "spiv", .offset = 0xf0, .fields = spiv_fields),
+	LAPIC_VECTOR_BITMAP(.name = "isr", .offset = 0x100),
+	/* 1: the vector was accepted level-triggered */
+	LAPIC_VECTOR_BITMAP(.name = "tmr", .offset = 0x180),
+	LAPIC_VECTOR_BITMAP(.name = "irr", .offset = 0x200),
+	LAPIC_REG(.name = "esr", .offset = 0x280, .flags = CHIP_READ_ONLY, .fields = esr_fields),
+	LAPIC_REG(.name = "lvt_cmci", .offset = 0x2f0, .fields = lvt_moded_fields),
+	LAPIC_REG(.name = "icr_low", .offset = 0x300, .fields = icr_low_fields),
+	LAPIC_REG(.name = "icr_high", .offset = 0x310, .fields = icr_high_fields),
+	LAPIC_REG(.name = "lvt_timer", .offset = 0x320, .fields = lvt_timer_fields),
+	LAPIC_REG(.name = "lvt_thermal", .offset = 0x330, .fields = lvt_moded_fields),
+	LAPIC_REG(.name = "lvt_pmc", .offset = 0x340, .fields = lvt_moded_fields),
+	LAPIC_REG(.name = "lvt_lint0", .offset = 0x350, .fields = lvt_lint_fields),
+	LAPIC_REG(.name = "lvt_lint1", .offset = 0x360, .fields = lvt_lint_fields),
+	LAPIC_REG(.name = "lvt_error", .offset = 0x370, .fields = lvt_error_fields),
+	LAPIC_REG(.name = "tmict", .offset = 0x380, .fields = count_fields),
+	LAPIC_REG(.name = "tmcct", .offset = 0x390, .flags = CHIP_VOLATILE | CHIP_READ_ONLY,
+		  .why = "computed from the running timer at the moment of KVM_GET_LAPIC",
+		  .fields = count_fields),
+	LAPIC_REG(.name = "tdcr", .offset = 0x3e0, .fields = tdcr_fields),
 };
 
 const struct chip_model chip_model_x86_lapic = {

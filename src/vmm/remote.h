@@ -144,39 +144,16 @@ const char *remote_error(const struct remote *r);
 int remote_close(struct remote *r, struct remote_stats *st, char *err, size_t errlen);
 
 /*
- * ---- Between remote.c and the architecture part (remote_<arch>.c); not for
- * callers. An architecture defines REMOTE_ARCH_SUPPORTED here and provides
- * every remote_arch_ function; remote_open() answers -ENOTSUP elsewhere.
+ * The architecture part this build compiles (src/vmm/remote_<arch>.c): its
+ * REMOTE_ARCH_<ARCH>, and REMOTE_ARCH_SUPPORTED. Without one,
+ * remote_unsupported.c makes remote_open() answer -ENOTSUP.
+ * -DREMOTE_NO_ARCH builds without one anywhere, to test that.
  */
-#if defined(__x86_64__) && !defined(REMOTE_NO_ARCH) /* REMOTE_NO_ARCH: test the fallback */
+#ifndef REMOTE_NO_ARCH
+#if defined(__x86_64__)
+#define REMOTE_ARCH_X86_64 1
 #define REMOTE_ARCH_SUPPORTED 1
 #endif
-
-/* One thread's general registers, in the architecture's ptrace layout. */
-union remote_regs {
-	uint64_t words[64];
-};
-
-/* The syscall instruction looked for in the executable mappings. */
-extern const uint8_t remote_arch_insn[];
-extern const size_t remote_arch_insn_len;
-/* AUDIT_ARCH_* that seccomp filters see. */
-extern const uint32_t remote_arch_audit;
-
-/* PTRACE_GETREGS / SETREGS equivalents. 0 or -errno. */
-int remote_arch_getregs(pid_t tid, union remote_regs *regs);
-int remote_arch_setregs(pid_t tid, const union remote_regs *regs);
-/* 0 if the stopped thread with REGS runs the ABI we inject in, else
- * -ENOTSUP with a message (a 32-bit process on a 64-bit kernel). */
-int remote_arch_check_abi(const union remote_regs *regs, char *err, size_t errlen);
-/* REGS for running syscall NR(ARGS) at the syscall instruction INSN, from
- * BASE (the executor's registers). Marks them as not in a syscall. */
-void remote_arch_prepare(union remote_regs *regs, const union remote_regs *base, uint64_t insn,
-			 long nr, const long args[6]);
-/* At a syscall stop: the syscall number and (exit) the result. */
-long remote_arch_nr(const union remote_regs *regs);
-long remote_arch_result(const union remote_regs *regs);
-/* The program counter. */
-uint64_t remote_arch_pc(const union remote_regs *regs);
+#endif
 
 #endif

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The x86_64 part of the syscall injector: registers, the syscall
- * instruction and the syscall ABI. Compiled to nothing elsewhere.
+ * The x86_64 part of the syscall injector (remote_arch.h): registers, the
+ * syscall instruction and the syscall ABI. Compiled to nothing elsewhere.
  */
-#include "vmm/remote.h"
+#include "vmm/remote_arch.h"
 
-#if defined(__x86_64__) && defined(REMOTE_ARCH_SUPPORTED)
+#ifdef REMOTE_ARCH_X86_64
 
 #include <errno.h>
 #include <linux/audit.h>
@@ -23,6 +23,7 @@ _Static_assert(sizeof(struct user_regs_struct) <= sizeof(union remote_regs),
  * syscall-exit). */
 const uint8_t remote_arch_insn[] = { 0x0f, 0x05 };
 const size_t remote_arch_insn_len = sizeof(remote_arch_insn);
+const size_t remote_arch_insn_align = 1;
 const uint32_t remote_arch_audit = AUDIT_ARCH_X86_64;
 
 /* The 64-bit user code segment (__USER_CS); a 32-bit process runs in 0x23. */
@@ -36,6 +37,13 @@ static struct user_regs_struct *ur(union remote_regs *r)
 static const struct user_regs_struct *cur(const union remote_regs *r)
 {
 	return (const struct user_regs_struct *)r->words;
+}
+
+int remote_arch_supported(char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return 0;
 }
 
 int remote_arch_getregs(pid_t tid, union remote_regs *regs)
@@ -116,4 +124,4 @@ uint64_t remote_arch_pc(const union remote_regs *regs)
 	return cur(regs)->rip;
 }
 
-#endif /* __x86_64__ */
+#endif /* REMOTE_ARCH_X86_64 */
