@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chip_screen.h"
 #include "draw.h"
 #include "panel.h"
-#include "screen.h"
 #include "top/format.h"
 #include "top/vm_detail.h"
 

@@ -12,7 +12,7 @@ int ui_text_cells(const char *text)
 	return n;
 }
 
-void ui_draw_attr(int y, int x, int width, attr_t attr, const char *text)
+static void draw_attr(int y, int x, int width, attr_t attr, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	int cells = 0;
@@ -42,5 +42,5 @@ void ui_draw_attr(int y, int x, int width, attr_t attr, const char *text)
 
 void ui_draw_text(int y, int x, int width, enum ui_role role, const char *text)
 {
-	ui_draw_attr(y, x, width, ui_attr(role), text);
+	draw_attr(y, x, width, ui_attr(role), text);
 }

@@ -7,8 +7,6 @@
 
 /* TEXT at row Y from column X, exactly WIDTH cells (clipped or padded), in ROLE. */
 void ui_draw_text(int y, int x, int width, enum ui_role role, const char *text);
-/* The same with a curses attribute of one's own. */
-void ui_draw_attr(int y, int x, int width, attr_t attr, const char *text);
 /* Cells TEXT takes: UTF-8 sequences count as one. */
 int ui_text_cells(const char *text);
 

@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chip_screen.h"
 #include "draw.h"
 #include "panel.h"
-#include "screen.h"
+#include "vm_detail_screen.h"
 #include "top/vm_detail.h"
 
 struct vm_detail_screen {

@@ -9,8 +9,9 @@
 
 #include "draw.h"
 #include "panel.h"
-#include "screen.h"
 #include "sparkline.h"
+#include "vm_detail_screen.h"
+#include "vm_screen.h"
 #include "top/vm_table.h"
 
 #define SPARK_MIN      6
