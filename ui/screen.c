@@ -19,6 +19,7 @@
 #include "top/format.h"
 #include "top/frame_filter.h"
 #include "util/stop.h"
+#include "util/text_cells.h"
 
 #define MAX_DEPTH    8
 #define KEY_ESCAPE   27
@@ -99,7 +100,7 @@ bool ui_prompt(struct ui *ui, const char *question, char *buf, size_t len)
 
 		snprintf(line, sizeof(line), "%s %s", question, buf);
 		ui_draw_text(LINES - 2, 0, COLS, UI_STATUS, line);
-		move(LINES - 2, ui_text_cells(line) < COLS ? ui_text_cells(line) : COLS - 1);
+		move(LINES - 2, (int)text_cells(line) < COLS ? (int)text_cells(line) : COLS - 1);
 		refresh();
 		key = getch();
 		if (key == '\n' || key == KEY_ENTER || key == '\r')
