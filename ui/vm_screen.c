@@ -10,6 +10,7 @@
 #include "draw.h"
 #include "panel.h"
 #include "sparkline.h"
+#include "top/format.h"
 #include "vm_detail_screen.h"
 #include "vm_screen.h"
 #include "top/vm_table.h"
@@ -99,10 +100,12 @@ static int spark_rate(const struct vm_screen *s)
 	return top_vm_columns[s->sort].rate >= 0 ? top_vm_columns[s->sort].rate : TOP_RATE_LINES;
 }
 
-static void draw_header(const struct vm_screen *s, const struct layout *l, int y)
+static void draw_header(const struct vm_screen *s, const struct top_frame *f,
+			const struct layout *l, int y)
 {
 	int x = 0;
-	char title[80];
+	char title[80], span[16];
+	const char *rate = "";
 
 	for (size_t c = 0; c < top_nr_vm_columns; c++) {
 		const struct top_vm_column *col = &top_vm_columns[c];
@@ -115,11 +118,15 @@ static void draw_header(const struct vm_screen *s, const struct layout *l, int y
 			     title);
 		x += (int)width_of(l, c) + 1;
 	}
-	/* the sparkline's title: its rate and span, as much as fits */
+	/* the sparkline's title: its rate, and the time its points span when that fits */
 	for (size_t c = 0; c < top_nr_vm_columns; c++)
 		if (top_vm_columns[c].rate == spark_rate(s))
-			snprintf(title, sizeof(title), l->spark_width >= 13 ? "%s 1 min" : "%s",
-				 top_vm_columns[c].title);
+			rate = top_vm_columns[c].title;
+	top_format_span(f->history_step_s * l->spark_width, span, sizeof(span));
+	if (f->history_step_s > 0 && strlen(rate) + 1 + strlen(span) <= l->spark_width)
+		snprintf(title, sizeof(title), "%s %s", rate, span);
+	else
+		snprintf(title, sizeof(title), "%s", rate);
 	ui_draw_text(y, x, COLS - x, UI_COLUMNS, title);
 }
 
@@ -174,7 +181,7 @@ static void vm_draw(struct ui_screen *base, struct ui *ui, const struct top_fram
 	struct layout l;
 
 	fit(&l);
-	draw_header(s, &l, top);
+	draw_header(s, f, &l, top);
 	/* the cursor follows its VM when rows move */
 	for (size_t i = 0; i < n; i++)
 		if (f->vms[rows[i]].id == s->selected_vm)

@@ -69,6 +69,24 @@ const char *top_format_age(uint64_t now_ns, uint64_t then_ns, char *buf, size_t 
 	return buf;
 }
 
+const char *top_format_span(double secs, char *buf, size_t len)
+{
+	unsigned long tenths = secs > 0 ? (unsigned long)(secs * 10 + 0.5) : 0;
+	unsigned long whole = (tenths + 5) / 10;
+
+	if (tenths < 100) {
+		snprintf(buf, len, tenths % 10 ? "%lu.%lus" : "%lus", tenths / 10, tenths % 10);
+	} else if (whole < 60) {
+		snprintf(buf, len, "%lus", whole);
+	} else if (whole < 3600) {
+		snprintf(buf, len, whole % 60 ? "%lum%02lus" : "%lum", whole / 60, whole % 60);
+	} else {
+		whole = (unsigned long)(secs / 60 + 0.5); /* minutes */
+		snprintf(buf, len, whole % 60 ? "%luh%02lum" : "%luh", whole / 60, whole % 60);
+	}
+	return buf;
+}
+
 const char *top_format_offset(uint64_t ns, uint64_t start_ns, char *buf, size_t len)
 {
 	snprintf(buf, len, "+%.6fs", ns > start_ns ? (double)(ns - start_ns) / 1e9 : 0.0);
