@@ -16,7 +16,6 @@
 #include "top/vm_table.h"
 
 #define SPARK_MIN      6
-#define NAME_MAX_WIDTH 24
 #define SPARK_MAX      TOP_HISTORY
 
 struct vm_screen {
@@ -50,7 +49,7 @@ static size_t visible(const struct vm_screen *s, const struct top_frame *f, size
 
 /* Which columns fit, and how wide the name and the sparkline are. */
 struct layout {
-	bool shown[32];
+	bool shown[TOP_MAX_VM_COLUMNS];
 	unsigned name_width, spark_width;
 };
 
@@ -79,8 +78,8 @@ static void fit(struct layout *l)
 			unsigned extra =
 				l->spark_width > SPARK_MIN ? l->spark_width - SPARK_MIN : 0;
 
-			extra = extra > NAME_MAX_WIDTH - top_vm_columns[c].width
-					? NAME_MAX_WIDTH - top_vm_columns[c].width
+			extra = extra > top_vm_columns[c].max_width - top_vm_columns[c].width
+					? top_vm_columns[c].max_width - top_vm_columns[c].width
 					: extra;
 			l->name_width = top_vm_columns[c].width + extra;
 			l->spark_width -= extra;
@@ -139,7 +138,7 @@ static void draw_row(const struct vm_screen *s, struct ui *ui, const struct layo
 	for (size_t c = 0; c < top_nr_vm_columns; c++) {
 		if (!l->shown[c])
 			continue;
-		top_vm_cell(v, c, width_of(l, c), cell, sizeof(cell));
+		top_vm_cell(v, c, width_of(l, c), ui_utf8(ui), cell, sizeof(cell));
 		ui_draw_text(y, x, (int)width_of(l, c) + 1,
 			     selected ? UI_SELECTED
 			     : top_vm_columns[c].alarm && top_vm_columns[c].number(v) > 0

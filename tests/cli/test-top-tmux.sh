@@ -76,6 +76,14 @@ quit_top() {
 		bad "$1: exit status '$(cat "$tmp/status" 2>/dev/null)'"; head -20 "$tmp/stderr"; fi
 }
 
+# aligned WHAT: every VM row has its cells under the header's titles
+aligned() {
+	screen >"$tmp/screen"
+	local out
+	out=$(python3 tests/cli/vm-table-aligned.py "$tmp/screen" 2>&1)
+	if [[ $out == ok ]]; then ok; else bad "$1: $out"; fi
+}
+
 start_top "$rec" TERM=xterm-256color
 
 # The VM list: playing at speed 1, the 17 ms recording is over within a refresh.
@@ -164,6 +172,21 @@ colours=$(tm capture-pane -e -p -t top)
 if ! grep -qE $'\e\\[(3[0-7]|4[0-7])m' <<<"$colours" && grep -q $'\e\\[7m' <<<"$colours"; then ok; else
 	bad "NO_COLOR: colours on the screen, or no reverse video"; fi
 quit_top "NO_COLOR run"
+
+# A long process name (demo/x86-testvmm-loader.kvmirq: the loader's command
+# line) elided to NAME's cells, "…" in a UTF-8 locale and "~" otherwise, the
+# row still under the header; wider, the name gets more room.
+start_top demo/x86-testvmm-loader.kvmirq TERM=xterm-256color LC_ALL=C.UTF-8
+check "a long name elided with …" "^ +1 +15237 ld-l…-lin +1 +0 "
+aligned "UTF-8: the VM row under the header"
+tm resize-window -t top -x 157 -y 30
+check "157 columns: the name in 24 cells" "^ +1 +15237 ld-linux-x86…unknown-lin 15237-5 +1 PIC"
+aligned "157 columns: the VM row under the header"
+quit_top "UTF-8 run"
+start_top demo/x86-testvmm-loader.kvmirq TERM=xterm-256color LC_ALL=C
+check "a long name elided with ~" "^ +1 +15237 ld-l~-lin +1 +0 "
+aligned "C locale: the VM row under the header"
+quit_top "C locale run"
 
 echo "$pass passed, $fail failed"
 ((fail == 0))
