@@ -11,8 +11,8 @@
 #include "chip_screen.h"
 #include "draw.h"
 #include "panel.h"
-#include "vm_detail_screen.h"
 #include "top/vm_detail.h"
+#include "vm_detail_screen.h"
 
 struct vm_detail_screen {
 	struct ui_screen base;

@@ -11,9 +11,9 @@
 #include "panel.h"
 #include "sparkline.h"
 #include "top/format.h"
+#include "top/vm_table.h"
 #include "vm_detail_screen.h"
 #include "vm_screen.h"
-#include "top/vm_table.h"
 
 #define SPARK_MIN      6
 #define SPARK_MAX      TOP_HISTORY

@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <string.h>
-
 #include "chips/x86_msi.h"
 #include "top/format.h"
 #include "top/print.h"
