@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chip_screen.h"
 #include "draw.h"
 #include "panel.h"
-#include "screen.h"
 #include "top/format.h"
 #include "top/vm_detail.h"
+#include "util/text_cells.h"
 
 #define LABEL_MAX 20
 
@@ -184,8 +185,8 @@ static bool table_widths(const struct values *vals, size_t first, int label_widt
 	for (size_t i = first; i < vals->n && vals->v[i].reg == reg; i++) {
 		size_t f = (i - first) % nr;
 
-		if (ui_text_cells(vals->v[i].text) > widths[f])
-			widths[f] = ui_text_cells(vals->v[i].text);
+		if ((int)text_cells(vals->v[i].text) > widths[f])
+			widths[f] = (int)text_cells(vals->v[i].text);
 	}
 	for (size_t f = 0; f < nr; f++)
 		total += widths[f] + 1;
@@ -232,14 +233,14 @@ static int lay_out(const struct chip_screen *s, int width, put_fn *put, void *ct
 			} else {
 				snprintf(text, sizeof(text), "%s%s%s", v->field,
 					 v->field[0] ? "=" : "", v->text);
-				if (x + ui_text_cells(text) > width && x > label_width) {
+				if (x + (int)text_cells(text) > width && x > label_width) {
 					line++; /* wrap under the first field */
 					x = label_width;
 				}
 			}
 			if (put)
 				put(ctx, line, x, text, value_role(v));
-			x += ui_text_cells(text) + 1;
+			x += (int)text_cells(text) + 1;
 		}
 		line++;
 	}
@@ -255,7 +256,7 @@ static void put_piece(void *p, int line, int x, const char *text, enum ui_role r
 	const struct draw_ctx *d = p;
 
 	if (line >= d->first && line < d->first + d->height)
-		ui_draw_text(d->top + line - d->first, x, ui_text_cells(text), role, text);
+		ui_draw_text(d->top + line - d->first, x, (int)text_cells(text), role, text);
 }
 
 static void chip_draw(struct ui_screen *base, struct ui *ui, const struct top_frame *f, int top,

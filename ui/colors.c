@@ -38,11 +38,6 @@ void ui_colors_init(void)
 		init_pair(r, roles[r].fg, roles[r].bg);
 }
 
-bool ui_colors_enabled(void)
-{
-	return enabled;
-}
-
 attr_t ui_attr(enum ui_role role)
 {
 	if (!enabled)

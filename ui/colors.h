@@ -28,7 +28,6 @@ enum ui_role {
 
 /* After initscr(): colours if the terminal has them and NO_COLOR is unset. */
 void ui_colors_init(void);
-bool ui_colors_enabled(void);
 attr_t ui_attr(enum ui_role role);
 
 #endif

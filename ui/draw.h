@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Writing text into a cell range: clipped to its width, padded with blanks. */
+/* Writing text into a cell range: clipped to its width (util/text_cells.h), padded with blanks. */
 #ifndef KVMIRQ_UI_DRAW_H
 #define KVMIRQ_UI_DRAW_H
 
@@ -7,9 +7,5 @@
 
 /* TEXT at row Y from column X, exactly WIDTH cells (clipped or padded), in ROLE. */
 void ui_draw_text(int y, int x, int width, enum ui_role role, const char *text);
-/* The same with a curses attribute of one's own. */
-void ui_draw_attr(int y, int x, int width, attr_t attr, const char *text);
-/* Cells TEXT takes: UTF-8 sequences count as one. */
-int ui_text_cells(const char *text);
 
 #endif

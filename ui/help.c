@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "draw.h"
+#include "help.h"
 #include "panel.h"
-#include "screen.h"
 #include "top/vm_table.h"
 
 struct help_screen {

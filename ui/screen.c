@@ -2,7 +2,9 @@
 /*
  * The screen manager: the stack of screens, the frame they all read, the
  * top and bottom lines, the keys every screen shares, and the loop that
- * waits for a key or the next refresh, whichever comes first.
+ * waits for a key or the next refresh, whichever comes first. It knows no
+ * screen by name: the first ones are pushed by whoever opened it, the help
+ * key's comes from its options.
  */
 #include <errno.h>
 #include <langinfo.h>
@@ -16,8 +18,8 @@
 #include "screen.h"
 #include "top/format.h"
 #include "top/frame_filter.h"
-#include "top_ui.h"
 #include "util/stop.h"
+#include "util/text_cells.h"
 
 #define MAX_DEPTH    8
 #define KEY_ESCAPE   27
@@ -26,6 +28,8 @@
 
 struct ui {
 	struct top_source *src;
+	struct ui_screen *(*help_screen_new)(void);
+	SCREEN *term;
 	struct top_frame frame;
 	struct ui_screen *stack[MAX_DEPTH];
 	int depth;
@@ -73,11 +77,6 @@ int ui_snapshot(struct ui *ui, uint32_t vm)
 	return ret;
 }
 
-void ui_refresh_now(struct ui *ui)
-{
-	ui->refresh_now = true;
-}
-
 bool ui_utf8(const struct ui *ui)
 {
 	return ui->utf8;
@@ -101,7 +100,7 @@ bool ui_prompt(struct ui *ui, const char *question, char *buf, size_t len)
 
 		snprintf(line, sizeof(line), "%s %s", question, buf);
 		ui_draw_text(LINES - 2, 0, COLS, UI_STATUS, line);
-		move(LINES - 2, ui_text_cells(line) < COLS ? ui_text_cells(line) : COLS - 1);
+		move(LINES - 2, (int)text_cells(line) < COLS ? (int)text_cells(line) : COLS - 1);
 		refresh();
 		key = getch();
 		if (key == '\n' || key == KEY_ENTER || key == '\r')
@@ -157,7 +156,7 @@ static void key_quit(struct ui *ui)
 
 static void key_help(struct ui *ui)
 {
-	ui_push(ui, help_screen_new());
+	ui_push(ui, ui->help_screen_new());
 }
 
 void ui_key_back(struct ui *ui)
@@ -407,19 +406,26 @@ static int wait_ms(const struct ui *ui)
 	return ui->next_refresh_ms > now ? (int)(ui->next_refresh_ms - now) : 0;
 }
 
-int top_ui_run(struct top_source *src, const struct top_ui_options *o)
+struct ui *ui_open(struct top_source *src, const struct ui_options *o)
 {
-	struct ui ui = { .src = src, .pid = o->pid };
-	SCREEN *term;
+	struct ui *ui = calloc(1, sizeof(*ui));
 
-	ui.delay_ms = o->delay_s > 0 ? (uint64_t)(o->delay_s * 1e3) : 1000;
+	if (!ui) {
+		fprintf(stderr, "kvmirq top: %s\n", strerror(ENOMEM));
+		return NULL;
+	}
+	ui->src = src;
+	ui->pid = o->pid;
+	ui->help_screen_new = o->help_screen_new;
+	ui->delay_ms = o->delay_s > 0 ? (uint64_t)(o->delay_s * 1e3) : 1000;
 	setlocale(LC_ALL, "");
-	ui.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
-	term = newterm(NULL, stdout, stdin);
-	if (!term) {
+	ui->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	ui->term = newterm(NULL, stdout, stdin);
+	if (!ui->term) {
 		fprintf(stderr, "kvmirq top: cannot use the terminal (TERM=%s)\n",
 			getenv("TERM") ? getenv("TERM") : "");
-		return 1;
+		free(ui);
+		return NULL;
 	}
 	cbreak();
 	noecho();
@@ -428,31 +434,37 @@ int top_ui_run(struct top_source *src, const struct top_ui_options *o)
 	set_escdelay(25);
 	ui_colors_init();
 	stop_on_signals();
-	fetch(&ui);
-	ui_push(&ui, vm_screen_new());
-	if (o->vm)
-		ui_push(&ui, vm_detail_screen_new(o->vm));
-	while (!ui.quit && !stop_requested() && ui.depth) {
+	fetch(ui);
+	return ui;
+}
+
+void ui_run(struct ui *ui)
+{
+	while (!ui->quit && !stop_requested() && ui->depth) {
 		int key;
 
-		if (ui.refresh_now || (!still(&ui) && monotonic_ms() >= ui.next_refresh_ms))
-			fetch(&ui);
-		draw(&ui);
-		timeout(wait_ms(&ui));
+		if (ui->refresh_now || (!still(ui) && monotonic_ms() >= ui->next_refresh_ms))
+			fetch(ui);
+		draw(ui);
+		timeout(wait_ms(ui));
 		key = getch();
 		if (key != ERR) {
 			if (key != KEY_RESIZE)
-				ui.message[0] = '\0';
-			handle_key(&ui, key);
+				ui->message[0] = '\0';
+			handle_key(ui, key);
 		}
 	}
+}
+
+void ui_close(struct ui *ui)
+{
 	endwin();
-	delscreen(term);
-	while (ui.depth) {
-		struct ui_screen *s = ui.stack[--ui.depth];
+	delscreen(ui->term);
+	while (ui->depth) {
+		struct ui_screen *s = ui->stack[--ui->depth];
 
 		s->ops->free(s);
 	}
-	top_frame_clear(&ui.frame);
-	return 0;
+	top_frame_clear(&ui->frame);
+	free(ui);
 }

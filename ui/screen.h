@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Screens and the manager that stacks them (htop's ScreenManager): the VM
- * list at the bottom, a VM above it, a controller above that, help on top.
- * The manager owns the frame and the source; a screen draws from the frame
- * and acts through the manager, never through the source's internals.
+ * The screen interface and the manager that stacks screens (htop's
+ * ScreenManager and Panel). The manager knows screens only through their
+ * ops: it owns the frame and the source, draws the top and bottom lines,
+ * and handles the keys every screen shares. A screen draws from the frame
+ * and acts through the manager, never through the source's internals; it
+ * may push the screens it opens (each concrete screen has its own header).
  */
 #ifndef KVMIRQ_UI_SCREEN_H
 #define KVMIRQ_UI_SCREEN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bar.h"
 #include "top/frame.h"
@@ -40,6 +43,22 @@ struct ui_screen {
 	const struct ui_screen_ops *ops;
 };
 
+/* What the manager needs from whoever assembles the viewer (ui/top_ui.c). */
+struct ui_options {
+	double delay_s;	/* between refreshes */
+	uint32_t pid;	/* only this VMM's VMs; 0: all */
+	/* the screen the help keys open */
+	struct ui_screen *(*help_screen_new)(void);
+};
+
+/* Take the terminal and read the first frame; NULL when the terminal cannot
+ * be used (said on stderr). Push the first screens, then run. */
+struct ui *ui_open(struct top_source *src, const struct ui_options *o);
+/* Until the user quits (or a signal stops it). */
+void ui_run(struct ui *ui);
+/* Give the terminal back; free the screens and the frame. */
+void ui_close(struct ui *ui);
+
 /* For screens. */
 void ui_push(struct ui *ui, struct ui_screen *s);
 void __attribute__((format(printf, 3, 4)))
@@ -50,16 +69,8 @@ bool ui_prompt(struct ui *ui, const char *question, char *buf, size_t len);
 int ui_snapshot(struct ui *ui, uint32_t vm);
 /* Close the screen on top (Esc). */
 void ui_key_back(struct ui *ui);
-/* Fetch a new frame before the next draw. */
-void ui_refresh_now(struct ui *ui);
 bool ui_utf8(const struct ui *ui);
 /* Rows the screen area has. */
 int ui_screen_height(void);
-
-/* The screens. */
-struct ui_screen *vm_screen_new(void);
-struct ui_screen *vm_detail_screen_new(uint32_t vm);
-struct ui_screen *chip_screen_new(uint32_t vm, const char *model_name, int32_t index);
-struct ui_screen *help_screen_new(void);
 
 #endif

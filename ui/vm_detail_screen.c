@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chip_screen.h"
 #include "draw.h"
 #include "panel.h"
-#include "screen.h"
 #include "top/vm_detail.h"
+#include "vm_detail_screen.h"
 
 struct vm_detail_screen {
 	struct ui_screen base;

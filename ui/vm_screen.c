@@ -9,12 +9,13 @@
 
 #include "draw.h"
 #include "panel.h"
-#include "screen.h"
 #include "sparkline.h"
+#include "top/format.h"
 #include "top/vm_table.h"
+#include "vm_detail_screen.h"
+#include "vm_screen.h"
 
 #define SPARK_MIN      6
-#define NAME_MAX_WIDTH 24
 #define SPARK_MAX      TOP_HISTORY
 
 struct vm_screen {
@@ -48,7 +49,7 @@ static size_t visible(const struct vm_screen *s, const struct top_frame *f, size
 
 /* Which columns fit, and how wide the name and the sparkline are. */
 struct layout {
-	bool shown[32];
+	bool shown[TOP_MAX_VM_COLUMNS];
 	unsigned name_width, spark_width;
 };
 
@@ -77,8 +78,8 @@ static void fit(struct layout *l)
 			unsigned extra =
 				l->spark_width > SPARK_MIN ? l->spark_width - SPARK_MIN : 0;
 
-			extra = extra > NAME_MAX_WIDTH - top_vm_columns[c].width
-					? NAME_MAX_WIDTH - top_vm_columns[c].width
+			extra = extra > top_vm_columns[c].max_width - top_vm_columns[c].width
+					? top_vm_columns[c].max_width - top_vm_columns[c].width
 					: extra;
 			l->name_width = top_vm_columns[c].width + extra;
 			l->spark_width -= extra;
@@ -98,10 +99,12 @@ static int spark_rate(const struct vm_screen *s)
 	return top_vm_columns[s->sort].rate >= 0 ? top_vm_columns[s->sort].rate : TOP_RATE_LINES;
 }
 
-static void draw_header(const struct vm_screen *s, const struct layout *l, int y)
+static void draw_header(const struct vm_screen *s, const struct top_frame *f,
+			const struct layout *l, int y)
 {
 	int x = 0;
-	char title[80];
+	char title[80], span[16];
+	const char *rate = "";
 
 	for (size_t c = 0; c < top_nr_vm_columns; c++) {
 		const struct top_vm_column *col = &top_vm_columns[c];
@@ -114,11 +117,15 @@ static void draw_header(const struct vm_screen *s, const struct layout *l, int y
 			     title);
 		x += (int)width_of(l, c) + 1;
 	}
-	/* the sparkline's title: its rate and span, as much as fits */
+	/* the sparkline's title: its rate, and the time its points span when that fits */
 	for (size_t c = 0; c < top_nr_vm_columns; c++)
 		if (top_vm_columns[c].rate == spark_rate(s))
-			snprintf(title, sizeof(title), l->spark_width >= 13 ? "%s 1 min" : "%s",
-				 top_vm_columns[c].title);
+			rate = top_vm_columns[c].title;
+	top_format_span(f->history_step_s * l->spark_width, span, sizeof(span));
+	if (f->history_step_s > 0 && strlen(rate) + 1 + strlen(span) <= l->spark_width)
+		snprintf(title, sizeof(title), "%s %s", rate, span);
+	else
+		snprintf(title, sizeof(title), "%s", rate);
 	ui_draw_text(y, x, COLS - x, UI_COLUMNS, title);
 }
 
@@ -131,7 +138,7 @@ static void draw_row(const struct vm_screen *s, struct ui *ui, const struct layo
 	for (size_t c = 0; c < top_nr_vm_columns; c++) {
 		if (!l->shown[c])
 			continue;
-		top_vm_cell(v, c, width_of(l, c), cell, sizeof(cell));
+		top_vm_cell(v, c, width_of(l, c), ui_utf8(ui), cell, sizeof(cell));
 		ui_draw_text(y, x, (int)width_of(l, c) + 1,
 			     selected ? UI_SELECTED
 			     : top_vm_columns[c].alarm && top_vm_columns[c].number(v) > 0
@@ -173,7 +180,7 @@ static void vm_draw(struct ui_screen *base, struct ui *ui, const struct top_fram
 	struct layout l;
 
 	fit(&l);
-	draw_header(s, &l, top);
+	draw_header(s, f, &l, top);
 	/* the cursor follows its VM when rows move */
 	for (size_t i = 0; i < n; i++)
 		if (f->vms[rows[i]].id == s->selected_vm)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "top/format.h"
+#include "util/text_cells.h"
 
 /* Suffixes for large numbers: the first that keeps the number short. */
 static const struct {
@@ -66,6 +67,40 @@ const char *top_format_age(uint64_t now_ns, uint64_t then_ns, char *buf, size_t 
 		snprintf(buf, len, "%lum%02lus", whole / 60, whole % 60);
 	else
 		snprintf(buf, len, "%luh%02lum", whole / 3600, whole / 60 % 60);
+	return buf;
+}
+
+const char *top_format_span(double secs, char *buf, size_t len)
+{
+	unsigned long tenths = secs > 0 ? (unsigned long)(secs * 10 + 0.5) : 0;
+	unsigned long whole = (tenths + 5) / 10;
+
+	if (tenths < 100) {
+		snprintf(buf, len, tenths % 10 ? "%lu.%lus" : "%lus", tenths / 10, tenths % 10);
+	} else if (whole < 60) {
+		snprintf(buf, len, "%lus", whole);
+	} else if (whole < 3600) {
+		snprintf(buf, len, whole % 60 ? "%lum%02lus" : "%lum", whole / 60, whole % 60);
+	} else {
+		whole = (unsigned long)(secs / 60 + 0.5); /* minutes */
+		snprintf(buf, len, whole % 60 ? "%luh%02lum" : "%luh", whole / 60, whole % 60);
+	}
+	return buf;
+}
+
+const char *top_format_elide(const char *text, size_t width, bool utf8, char *buf, size_t len)
+{
+	size_t cells = text_cells(text), head, tail;
+
+	if (cells <= width || !width) {
+		snprintf(buf, len, "%.*s", (int)text_cells_bytes(text, width), text);
+		return buf;
+	}
+	/* the start names the program, the end tells its VMs apart (and says "gone") */
+	tail = (width - 1) / 2;
+	head = width - 1 - tail;
+	snprintf(buf, len, "%.*s%s%s", (int)text_cells_bytes(text, head), text, utf8 ? "…" : "~",
+		 text + text_cells_bytes(text, cells - tail));
 	return buf;
 }
 

@@ -96,6 +96,9 @@ struct top_replay {
 struct top_frame {
 	uint64_t time_ns;     /* CLOCK_MONOTONIC this frame stands for */
 	double interval_s;    /* what the rates are averaged over */
+	/* what one point of a VM's history stands for: a refresh (live), a
+	 * second of recording time (replay); 0 not known yet */
+	double history_step_s;
 	char source[128];     /* "live" or the recording's path */
 	bool is_replay;
 	struct top_replay replay;

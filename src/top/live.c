@@ -242,6 +242,7 @@ static int live_refresh(void *ctx, struct top_frame *f)
 	top_frame_clear(f);
 	f->time_ns = now;
 	f->interval_s = secs;
+	f->history_step_s = secs; /* each refresh adds one point */
 	snprintf(f->source, sizeof(f->source), "live");
 	ret = live_vms_scan(&l->vms, l->opts.pid, capture_vm_info_fd(l->capture));
 	if (!ret)

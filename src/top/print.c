@@ -7,6 +7,7 @@
 #include "top/vm_table.h"
 #include "util/json.h"
 #include "util/kv.h"
+#include "util/text_cells.h"
 
 /* JSON names of the VM columns' rates, by enum top_rate. */
 static const char *const rate_names[TOP_NR_RATES] = {
@@ -38,27 +39,38 @@ static void print_header(const struct top_frame *f, FILE *out)
 		fprintf(out, "%s\n", f->status);
 }
 
+/* Column C as wide as its widest cell in F, up to its max_width: the same for every row. */
+static unsigned column_width(const struct top_frame *f, size_t c)
+{
+	const struct top_vm_column *col = &top_vm_columns[c];
+	unsigned width = col->width;
+	char text[128];
+
+	for (size_t i = 0; i < f->nr_vms; i++) {
+		col->format(&f->vms[i], text, sizeof(text));
+		if (text_cells(text) > width)
+			width = (unsigned)text_cells(text);
+	}
+	return col->max_width && width > col->max_width ? col->max_width : width;
+}
+
 static void print_vm_table(const struct top_frame *f, FILE *out)
 {
+	unsigned widths[TOP_MAX_VM_COLUMNS];
 	char cell[160];
 
 	for (size_t c = 0; c < top_nr_vm_columns; c++) {
 		const struct top_vm_column *col = &top_vm_columns[c];
 
-		fprintf(out, col->left ? "%s%-*s" : "%s%*s", c ? " " : "", (int)col->width,
+		widths[c] = column_width(f, c);
+		fprintf(out, col->left ? "%s%-*s" : "%s%*s", c ? " " : "", (int)widths[c],
 			col->title);
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < f->nr_vms; i++) {
 		for (size_t c = 0; c < top_nr_vm_columns; c++) {
-			const struct top_vm_column *col = &top_vm_columns[c];
-			char text[128];
-
-			/* batch rows never cut a cell: wide text widens the row */
-			col->format(&f->vms[i], text, sizeof(text));
-			top_vm_cell(&f->vms[i], c,
-				    strlen(text) > col->width ? (unsigned)strlen(text) : col->width,
-				    cell, sizeof(cell));
+			/* text for logs and scripts: an ASCII mark where a name is elided */
+			top_vm_cell(&f->vms[i], c, widths[c], false, cell, sizeof(cell));
 			fprintf(out, "%s%s", c ? " " : "", cell);
 		}
 		fputc('\n', out);

@@ -303,6 +303,7 @@ static int replay_refresh(void *ctx, struct top_frame *f)
 	}
 	f->time_ns = r->clock_ns;
 	f->interval_s = RATE_WINDOW_S;
+	f->history_step_s = HISTORY_SLICE_NS / 1e9;
 	/* a long path keeps its end: the file's name */
 	snprintf(f->source, sizeof(f->source), "%s",
 		 r->path + (strlen(r->path) >= sizeof(f->source)

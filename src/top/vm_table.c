@@ -4,6 +4,7 @@
 
 #include "top/format.h"
 #include "top/vm_table.h"
+#include "util/text_cells.h"
 
 static void fmt_id(const struct top_vm *v, char *buf, size_t len)
 {
@@ -91,7 +92,8 @@ static double num_drops(const struct top_vm *v)
 const struct top_vm_column top_vm_columns[] = {
 	{ "VM", "the VM's id in this session (--vm ID)", 3, false, 0, fmt_id, num_id, -1 },
 	{ "PID", "its VMM's process id", 7, false, 0, fmt_pid, num_pid, -1 },
-	{ "NAME", "QEMU's -name guest=, else the command line", 8, true, 0, fmt_name, NULL, -1 },
+	{ "NAME", "QEMU's -name guest=, else the command line", 8, true, 0, fmt_name, NULL, -1,
+	  false, 24 },
 	{ "KVM", "KVM's own name for the VM, PID-FD", 10, true, 3, fmt_kvm, NULL, -1 },
 	{ "VCPU", "vCPUs", 4, false, 0, fmt_vcpus, num_vcpus, -1 },
 	{ "CHIPS", "in-kernel interrupt controllers", 16, true, 2, fmt_chips, NULL, -1 },
@@ -112,6 +114,8 @@ const struct top_vm_column top_vm_columns[] = {
 	  fmt_drops, num_drops, -1, true },
 };
 const size_t top_nr_vm_columns = sizeof(top_vm_columns) / sizeof(top_vm_columns[0]);
+_Static_assert(sizeof(top_vm_columns) / sizeof(top_vm_columns[0]) <= TOP_MAX_VM_COLUMNS,
+	       "TOP_MAX_VM_COLUMNS is too small");
 
 int top_vm_compare(const struct top_vm *a, const struct top_vm *b, size_t column)
 {
@@ -132,11 +136,18 @@ int top_vm_compare(const struct top_vm *a, const struct top_vm *b, size_t column
 	return cmp ? cmp : a->id < b->id ? -1 : a->id > b->id;
 }
 
-void top_vm_cell(const struct top_vm *v, size_t column, unsigned width, char *buf, size_t len)
+void top_vm_cell(const struct top_vm *v, size_t column, unsigned width, bool utf8, char *buf,
+		 size_t len)
 {
 	const struct top_vm_column *c = &top_vm_columns[column];
-	char text[128];
+	char text[128], fit[128];
+	int pad;
 
 	c->format(v, text, sizeof(text));
-	snprintf(buf, len, c->left ? "%-*.*s" : "%*.*s", (int)width, (int)width, text);
+	top_format_elide(text, width, utf8, fit, sizeof(fit));
+	pad = (int)(width - text_cells(fit));
+	if (c->left)
+		snprintf(buf, len, "%s%*s", fit, pad, "");
+	else
+		snprintf(buf, len, "%*s%s", pad, "", fit);
 }

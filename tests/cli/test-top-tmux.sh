@@ -59,14 +59,32 @@ print(len(ev), at, name(ev[at]), name(ev[at - 2]))
 ' < <("$bin" report --json --timeline "$rec") >"$tmp/expect" || { echo "FAIL: report"; echo "0 passed, 1 failed"; exit 1; }
 read -r total at next_name back_name <"$tmp/expect"
 
-start_top() { # start_top ENV...: the program in a fresh 80x24 session
+start_top() { # start_top RECORDING ENV...: the program in a fresh 80x24 session
+	local recording=$1; shift
 	tm kill-session -t top 2>/dev/null
 	rm -f "$tmp/status"
 	tm new-session -d -s top -x 80 -y 24 \
-		"env $* ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 $bin top -i $rec 2>$tmp/stderr; echo \$? >$tmp/status; sleep 60"
+		"env $* ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 $bin top -i $recording 2>$tmp/stderr; echo \$? >$tmp/status; sleep 60"
 }
 
-start_top TERM=xterm-256color
+# quit_top WHAT: q ends the program with status 0 and no sanitizer report
+quit_top() {
+	keys q
+	local deadline=$((SECONDS + 15))
+	while [[ ! -s $tmp/status ]] && ((SECONDS < deadline)); do sleep 0.1; done
+	if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]] && ! grep -q Sanitizer "$tmp/stderr"; then ok; else
+		bad "$1: exit status '$(cat "$tmp/status" 2>/dev/null)'"; head -20 "$tmp/stderr"; fi
+}
+
+# aligned WHAT: every VM row has its cells under the header's titles
+aligned() {
+	screen >"$tmp/screen"
+	local out
+	out=$(python3 tests/cli/vm-table-aligned.py "$tmp/screen" 2>&1)
+	if [[ $out == ok ]]; then ok; else bad "$1: $out"; fi
+}
+
+start_top "$rec" TERM=xterm-256color
 
 # The VM list: playing at speed 1, the 17 ms recording is over within a refresh.
 check "the VM row" "^ +1 +21666 testvmm +1 +36 +6\.0 +0 +0 +35 +29 +0 "
@@ -134,6 +152,9 @@ keys Escape Escape
 check "back to the VM list" "^ +VM +PID NAME"
 tm resize-window -t top -x 120 -y 30
 check "120 columns show the KVM and CHIPS columns" "^ +VM +PID NAME +KVM +VCPU CHIPS"
+# 157 columns leave the sparkline 40 cells: 40 s of a replay's one-second points
+tm resize-window -t top -x 157 -y 30
+check "the sparkline's title says the time it spans" " DROP LINE/s 40s$"
 tm resize-window -t top -x 80 -y 24
 check "80 columns drop them again" "^ +VM +PID NAME +VCPU LINE/s"
 
@@ -145,16 +166,27 @@ if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]]; then ok; else bad "q: exit statu
 if ! grep -q Sanitizer "$tmp/stderr"; then ok; else bad "sanitizer report:"; head -20 "$tmp/stderr"; fi
 
 # NO_COLOR: the same screen without a colour, reverse video instead.
-start_top TERM=xterm-256color NO_COLOR=1
+start_top "$rec" TERM=xterm-256color NO_COLOR=1
 check "monochrome VM row" "^ +1 +21666 testvmm"
 colours=$(tm capture-pane -e -p -t top)
 if ! grep -qE $'\e\\[(3[0-7]|4[0-7])m' <<<"$colours" && grep -q $'\e\\[7m' <<<"$colours"; then ok; else
 	bad "NO_COLOR: colours on the screen, or no reverse video"; fi
-keys q
-deadline=$((SECONDS + 15))
-while [[ ! -s $tmp/status ]] && ((SECONDS < deadline)); do sleep 0.1; done
-if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]] && ! grep -q Sanitizer "$tmp/stderr"; then ok; else
-	bad "NO_COLOR run: exit status '$(cat "$tmp/status" 2>/dev/null)'"; fi
+quit_top "NO_COLOR run"
+
+# A long process name (demo/x86-testvmm-loader.kvmirq: the loader's command
+# line) elided to NAME's cells, "…" in a UTF-8 locale and "~" otherwise, the
+# row still under the header; wider, the name gets more room.
+start_top demo/x86-testvmm-loader.kvmirq TERM=xterm-256color LC_ALL=C.UTF-8
+check "a long name elided with …" "^ +1 +15237 ld-l…-lin +1 +0 "
+aligned "UTF-8: the VM row under the header"
+tm resize-window -t top -x 157 -y 30
+check "157 columns: the name in 24 cells" "^ +1 +15237 ld-linux-x86…unknown-lin 15237-5 +1 PIC"
+aligned "157 columns: the VM row under the header"
+quit_top "UTF-8 run"
+start_top demo/x86-testvmm-loader.kvmirq TERM=xterm-256color LC_ALL=C
+check "a long name elided with ~" "^ +1 +15237 ld-l~-lin +1 +0 "
+aligned "C locale: the VM row under the header"
+quit_top "C locale run"
 
 echo "$pass passed, $fail failed"
 ((fail == 0))

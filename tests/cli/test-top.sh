@@ -190,6 +190,26 @@ for want in 'event 217 of 217' '\[3\] IOAPIC +x86-ioapic' '^ +9 ioapic 9, pic-sl
 	if grep -qE -- "$want" "$tmp/text.out"; then ok; else bad "text --vm 1: no /$want/"; fi
 done
 
+# Long process names keep the VM table in place. The test VMM started through
+# the dynamic loader: its name is the loader's command line (63 characters),
+# elided in the middle to NAME's 24 cells with an ASCII mark; JSON keeps it
+# whole. The state VMM's names (16) widen NAME for every row, header too.
+loader_rec=demo/x86-testvmm-loader.kvmirq
+loader_name="ld-linux-x86-64.so.2 /tmp/vmm-builds/nightly/x86_64-unknown-lin"
+expect loader-text 0 '^ +1 +15237 ld-linux-x86~unknown-lin 15237-5 +1 PIC IOAPIC LAPIC +0 ' -- \
+	"$bin" top -i "$loader_rec" -b -n 1 -d 5
+run loader-json 0 -- "$bin" top -i "$loader_rec" --json -n 1 -d 5
+pycheck "JSON keeps the whole long name" '
+import json, sys
+names = [v["name"] for v in json.loads(open(sys.argv[1]).readline())["vms"]]
+assert names == [sys.argv[2]], names
+print("ok")' "$tmp/loader-json.out" "$loader_name"
+expect state-text 0 '^ +3 +32028 statevmm /tmp/rc 32028-4 ' -- "$bin" top -i "$state_rec" -b -n 1 -d 5
+for frame in text loader-text state-text; do
+	out=$(python3 tests/cli/vm-table-aligned.py "$tmp/$frame.out" 2>&1)
+	if [[ $out == ok ]]; then ok; else bad "$frame: the VM table is out of line: $out"; fi
+done
+
 # --pid keeps one VMM's VMs; the state recording has three VMs of one process.
 run pid 0 -- "$bin" top -i "$state_rec" --json -d 1 --pid 32028
 run otherpid 0 -- "$bin" top -i "$state_rec" --json -d 1 --pid 1
