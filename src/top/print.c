@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <string.h>
-
 #include "top/format.h"
 #include "top/print.h"
 #include "top/vm_detail.h"
