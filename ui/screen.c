@@ -28,7 +28,7 @@
 
 struct ui {
 	struct top_source *src;
-	struct ui_screen *(*help_screen_new)(void);
+	struct ui_screen *(*open_help)(void);
 	SCREEN *term;
 	struct top_frame frame;
 	struct ui_screen *stack[MAX_DEPTH];
@@ -156,7 +156,7 @@ static void key_quit(struct ui *ui)
 
 static void key_help(struct ui *ui)
 {
-	ui_push(ui, ui->help_screen_new());
+	ui_push(ui, ui->open_help());
 }
 
 void ui_key_back(struct ui *ui)
@@ -416,7 +416,7 @@ struct ui *ui_open(struct top_source *src, const struct ui_options *o)
 	}
 	ui->src = src;
 	ui->pid = o->pid;
-	ui->help_screen_new = o->help_screen_new;
+	ui->open_help = o->open_help;
 	ui->delay_ms = o->delay_s > 0 ? (uint64_t)(o->delay_s * 1e3) : 1000;
 	setlocale(LC_ALL, "");
 	ui->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");

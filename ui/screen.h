@@ -48,7 +48,7 @@ struct ui_options {
 	double delay_s;	/* between refreshes */
 	uint32_t pid;	/* only this VMM's VMs; 0: all */
 	/* the screen the help keys open */
-	struct ui_screen *(*help_screen_new)(void);
+	struct ui_screen *(*open_help)(void);
 };
 
 /* Take the terminal and read the first frame; NULL when the terminal cannot

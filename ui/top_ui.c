@@ -15,7 +15,7 @@ int top_ui_run(struct top_source *src, const struct top_ui_options *o)
 	const struct ui_options uo = {
 		.delay_s = o->delay_s,
 		.pid = o->pid,
-		.help_screen_new = help_screen_new,
+		.open_help = help_screen_new,
 	};
 	struct ui *ui = ui_open(src, &uo);
 

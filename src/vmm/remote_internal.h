@@ -4,12 +4,16 @@
  * to its files in src/vmm:
  *
  *   remote_open.c      refusal rules, the executor chosen and prepared
+ *   remote_error.c     the error message, which every part below reports to
  *   remote_threads.c   seizing and stopping every thread, waiting, held signals
  *   remote_seccomp.c   the process's seccomp filters, run here
  *   remote_syscall.c   one syscall run in the executor
  *   remote_memory.c    reading the process, writing its scratch area
  *   remote_close.c     putting everything back
  *   remote_<arch>.c    the architecture's part (remote_arch.h)
+ *
+ * Calls go one way: open -> close -> syscall -> seccomp -> threads, and
+ * every part -> memory, error.
  *
  * The executor's life, in ptrace stops:
  *
@@ -107,7 +111,7 @@ static inline uint64_t deadline_ms(unsigned ms)
 	return now_ns() + (uint64_t)ms * 1000000u;
 }
 
-/* remote_open.c */
+/* remote_error.c */
 /* The message remote_error() returns. */
 __attribute__((format(printf, 2, 3))) void remote_seterr(struct remote *r, const char *fmt, ...);
 

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +18,6 @@
 #include <unistd.h>
 
 #include "vmm/remote_internal.h"
-
-void remote_seterr(struct remote *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
-	va_end(ap);
-}
-
-pid_t remote_executor(const struct remote *r)
-{
-	return r && r->exec < r->nr_threads ? r->threads[r->exec].tid : 0;
-}
-
-const char *remote_error(const struct remote *r)
-{
-	return r ? r->msg : "";
-}
 
 /* Does process PID have a thread that has not exited? */
 static bool has_live_thread(pid_t pid)
