@@ -56,8 +56,13 @@ FUZZ_SECONDS ?= 300
 fuzz:
 	tests/fuzz/run-fuzz.sh $(FUZZ_TARGET) $(FUZZ_SECONDS)
 
-bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor
+bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor $(BUILD)/bench/ioctl_loop
 	tests/bench/run.sh
+
+$(BUILD)/bench/ioctl_loop: tests/bench/ioctl_loop.c
+	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< -o $@
 
 # The benchmarks' BPF object: the delivery programs beside baselines that
 # the shipped object does without.

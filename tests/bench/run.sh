@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: every benchmark, ratios measured within one run each.
 #   1. BPF program cost per event on this kernel (bench_bpf), then the same
-#      inside the rig's 6.1 kernel under emulation;
+#      inside the rig's 6.1 kernel under emulation, and what recording costs
+#      the host's other ioctls (the syscall strategy sees them all);
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
 #   3. bytes per event on disk for a real guest boot, beside trace-cmd;
 #   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes;
@@ -15,6 +16,9 @@ echo "== BPF cost per event, the rig's kernel (TCG emulation)"
 out=$(mktemp -d /var/tmp/kvmirq-bench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 tests/rig/x86/run-in-l1.sh --out "$out" -- build/bench/bench_bpf
+echo
+echo "== the host's non-KVM ioctls while recording (syscall strategy, this kernel)"
+tests/bench/host-ioctl-cost.sh
 echo
 echo "== interrupt storm (rig)"
 tests/bench/storm-rig.sh
