@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The process tests/unit/test_remote.c attaches to with the syscall injector
- * (src/snapshot/remote.c): threads that each sit in a different kind of wait,
+ * (src/vmm/remote_*.c): threads that each sit in a different kind of wait,
  * or in none, and count anything that goes wrong for them.
  *
  *   remote_target MODE

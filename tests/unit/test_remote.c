@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The syscall injector (src/snapshot/remote.c) and the VMM fd scanner, on
+ * The syscall injector (src/vmm/remote_*.c) and the VMM fd scanner, on
  * real processes with real ptrace: tests/snapshot/remote_target.c, whose
  * threads sit in nanosleep, read(), a futex wait, ppoll() or a busy loop,
  * attached to and let go again and again, and checked to carry on as if
