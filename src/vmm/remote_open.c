@@ -203,7 +203,7 @@ static int open_stopped(struct remote *r)
 	ex = &r->threads[r->exec];
 	rc = remote_arch_getregs(ex->tid, &r->saved);
 	if (rc) {
-		remote_seterr(r, "PTRACE_GETREGS of thread %d: %s", (int)ex->tid, strerror(-rc));
+		remote_seterr(r, "reading the registers of thread %d: %s", (int)ex->tid, strerror(-rc));
 		return rc;
 	}
 	rc = remote_arch_check_abi(&r->saved, r->msg, sizeof(r->msg));

@@ -63,7 +63,7 @@ static long run_syscall(struct remote *r, long nr, const long args[6])
 	rc = remote_arch_setregs(tid, &regs);
 	if (rc) {
 		r->dead = rc == -ESRCH;
-		remote_seterr(r, "PTRACE_SETREGS: %s", strerror(-rc));
+		remote_seterr(r, "setting the executor's registers: %s", strerror(-rc));
 		return r->dead ? -ESRCH : rc;
 	}
 	sig = first_resume_sig(r);
@@ -106,7 +106,7 @@ static long run_syscall(struct remote *r, long nr, const long args[6])
 			rc = remote_arch_getregs(tid, &regs);
 			if (rc) {
 				r->broken = true;
-				remote_seterr(r, "PTRACE_GETREGS: %s", strerror(-rc));
+				remote_seterr(r, "reading the executor's registers: %s", strerror(-rc));
 				return rc;
 			}
 			if (entered) {
