@@ -111,22 +111,56 @@ static struct chip_read_result *element_read(const struct chip_state *s,
 				    attr);
 }
 
-const struct chip_register *chip_register_by_attr(const struct chip_model *m, uint32_t group,
-						  uint64_t attr, unsigned *element)
+/* Element of R at ATTR when element 0 is at BASE, or -1. */
+static long element_at(const struct chip_register *r, uint64_t base, uint64_t attr)
+{
+	unsigned count = count_of(r);
+
+	if (attr < base)
+		return -1;
+	if (count == 1)
+		return attr == base ? 0 : -1;
+	if (!r->stride || (attr - base) % r->stride || (attr - base) / r->stride >= count)
+		return -1;
+	return (long)((attr - base) / r->stride);
+}
+
+static const struct chip_register *register_at(const struct chip_model *m, uint32_t group,
+					       uint64_t attr, bool write, unsigned *element)
 {
 	for (size_t i = 0; i < m->nr_registers; i++) {
 		const struct chip_register *r = &m->registers[i];
-		unsigned count = count_of(r);
+		bool moved = write && (r->flags & CHIP_READ_MOVED);
+		long e;
 
-		if (r->read != CHIP_READ_DEVICE_ATTR || r->group != group || attr < r->attr)
+		if (r->read != CHIP_READ_DEVICE_ATTR || r->group != group)
 			continue;
-		if (count == 1 ? attr != r->attr
-			       : (!r->stride || (attr - r->attr) % r->stride ||
-				  (attr - r->attr) / r->stride >= count))
+		e = element_at(r, moved ? r->write_attr : r->attr, attr);
+		if (e < 0)
 			continue;
-		*element = count == 1 ? 0 : (unsigned)((attr - r->attr) / r->stride);
+		*element = (unsigned)e;
 		return r;
 	}
+	return NULL;
+}
+
+const struct chip_register *chip_register_by_attr(const struct chip_model *m, uint32_t group,
+						  uint64_t attr, unsigned *element)
+{
+	return register_at(m, group, attr, false, element);
+}
+
+const struct chip_register *chip_register_written_at(const struct chip_model *m, uint32_t group,
+						     uint64_t attr, unsigned *element)
+{
+	return register_at(m, group, attr, true, element);
+}
+
+const char *chip_group_name(const struct chip_model *m, uint32_t group)
+{
+	for (const struct chip_group *g = m->groups; g && g->name; g++)
+		if (g->group == group)
+			return g->name;
 	return NULL;
 }
 
@@ -174,11 +208,11 @@ const struct chip_register *chip_register_by_name(const struct chip_model *m, co
 	return NULL;
 }
 
-static uint64_t bits_of(uint64_t v, unsigned lo, unsigned bits)
+uint64_t chip_field_value(const struct chip_field *f, uint64_t raw)
 {
-	if (bits >= 64)
-		return v >> lo;
-	return (v >> lo) & ((1ull << bits) - 1);
+	if (f->bits >= 64)
+		return raw >> f->lo;
+	return (raw >> f->lo) & ((1ull << f->bits) - 1);
 }
 
 static void element_name(char *buf, size_t len, const struct chip_register *r, unsigned e,
@@ -192,6 +226,13 @@ static void element_name(char *buf, size_t len, const struct chip_register *r, u
 		snprintf(buf, len, "%s%s.%s", r->name, idx, f->name);
 	else
 		snprintf(buf, len, "%s%s", r->name, idx);
+}
+
+const char *chip_register_element_name(const struct chip_register *r, unsigned e, char *buf,
+				       size_t len)
+{
+	element_name(buf, len, r, e, NULL);
+	return buf;
 }
 
 static bool value_unknown(const struct chip_state *s, size_t i)
@@ -211,7 +252,7 @@ static int emit(const struct chip_state *s, size_t *ordinal, const struct chip_r
 
 	element_name(v.name, sizeof(v.name), r, e, f);
 	v.status = status;
-	v.value = f ? bits_of(raw, f->lo, f->bits) : raw;
+	v.value = f ? chip_field_value(f, raw) : raw;
 	v.flags = r->flags | (f ? f->flags : 0);
 	return fn(ctx, &v);
 }

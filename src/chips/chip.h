@@ -24,6 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct msi_decoder;
+
 /* How a snapshot obtains a register's bytes. */
 enum chip_read_kind {
 	CHIP_READ_NONE = 0,	   /* not readable by a snapshot (side effect, write-only) */
@@ -53,7 +55,12 @@ enum {
 	CHIP_SIDE_EFFECT = 1 << 2, /* reading it changes the chip: never read by a snapshot */
 	CHIP_WRITE_ONLY = 1 << 3,  /* reads are meaningless: never read by a snapshot */
 	CHIP_READ_MOVED = 1 << 4,  /* a SET at this attr writes another register than a
-				    * GET there returns (the MPIC timers in 6.1) */
+				    * GET there returns (the MPIC timers in 6.1): a SET of
+				    * this register goes to write_attr */
+	CHIP_WRITE_COMMAND = 1 << 5, /* a write is a command, not state (EOI, an IPI, an MSI);
+				      * on a field: writing it nonzero is (a reset) */
+	CHIP_MSI_DOORBELL = 1 << 6,  /* a write is an MSI whose data is the value written:
+				      * the model's msi decoder reads it */
 };
 
 struct chip_field {
@@ -63,6 +70,8 @@ struct chip_field {
 	const char *const *names; /* CHIP_FMT_ENUM: names[0 .. 1<<bits), NULL entries allowed */
 	unsigned flags;
 	const char *why; /* CHIP_VOLATILE: why it changes on its own */
+	const char *command; /* CHIP_WRITE_COMMAND: what writing it nonzero does, "reset" */
+	const char *only_on; /* the one model variant that has it, "fsl-mpic-20"; NULL: all */
 };
 
 struct chip_register {
@@ -77,6 +86,16 @@ struct chip_register {
 	unsigned flags;
 	const char *why;		 /* CHIP_VOLATILE/SIDE_EFFECT: the reason */
 	const struct chip_field *fields; /* ends with a NULL name; NULL: one hex value */
+	uint64_t write_attr; /* CHIP_READ_MOVED: the attr a SET of element 0 uses */
+	const char *command; /* SIDE_EFFECT: what a read does ("iack");
+			      * CHIP_WRITE_COMMAND: what a write does ("eoi") */
+	const char *only_on; /* the one model variant that has it, "fsl-mpic-42"; NULL: all */
+};
+
+/* A device attribute group, by the name its uAPI header gives it. */
+struct chip_group {
+	uint32_t group;
+	const char *name; /* "REGISTER" for KVM_DEV_MPIC_GRP_REGISTER; NULL ends a list */
 };
 
 /* Which fd of a VMM a chip's reads go to. */
@@ -102,6 +121,8 @@ struct chip_model {
 	const char *device_name; /* CHIP_FD_DEVICE: the fd's anon-inode name, "kvm-mpic" */
 	const struct chip_register *registers;
 	size_t nr_registers;
+	const struct chip_group *groups;   /* device models: the attribute groups */
+	const struct msi_decoder *msi;	   /* CHIP_MSI_DOORBELL registers' MSIs */
 };
 
 /* The result of one read a snapshot performed. */
@@ -172,6 +193,8 @@ void chip_state_set_known(struct chip_state *state, size_t value, bool known);
 int chip_decode(const struct chip_state *state,
 		int (*fn)(void *ctx, const struct chip_value *v), void *ctx);
 
+/* Field F's bits of a register's RAW value. */
+uint64_t chip_field_value(const struct chip_field *f, uint64_t raw);
 /* The value as text: "0x31", "level", "{0x31,0x3f}"; returns buf. */
 const char *chip_value_format(const struct chip_value *v, char *buf, size_t len);
 /* The reason a volatile value changes on its own, or NULL. */
@@ -188,6 +211,16 @@ bool chip_register_set(struct chip_state *state, const struct chip_register *reg
 /* The register element a device attribute (GROUP, ATTR) names, or NULL. */
 const struct chip_register *chip_register_by_attr(const struct chip_model *model, uint32_t group,
 						  uint64_t attr, unsigned *element);
+/* The register element a SET of (GROUP, ATTR) writes: the GET's, except
+ * where a GET there reads another register (CHIP_READ_MOVED). NULL: none. */
+const struct chip_register *chip_register_written_at(const struct chip_model *model,
+						     uint32_t group, uint64_t attr,
+						     unsigned *element);
+/* "src_ivpr[5]", "gcr": element E of R as values and diff name it; returns buf. */
+const char *chip_register_element_name(const struct chip_register *r, unsigned element,
+				       char *buf, size_t len);
+/* The name of MODEL's attribute group GROUP ("REGISTER"), or NULL. */
+const char *chip_group_name(const struct chip_model *model, uint32_t group);
 /* How wide the value of attribute (GROUP, ATTR) is: its register's width,
  * else that of any register of the group; 0 when the model does not say. */
 unsigned chip_attr_value_width(const struct chip_model *model, uint32_t group, uint64_t attr);

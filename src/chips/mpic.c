@@ -15,15 +15,20 @@
  *    vCPU the calling thread runs; from a VMM thread there is none, so reads
  *    answer 0xffffffff: read the per-CPU blocks instead.
  *
- * One table serves both versions; where they differ the field says so:
- * v2.0 has critical-interrupt bits in IDR and no ILR (its ILR reads
- * 0xffffffff), v4.2 has ILR and a plain destination mask in IDR. BRR1
- * (0x00400200 for v2.0, 0x00400402 for v4.2) tells which one answered.
+ * One table serves both versions; where they differ the row says so
+ * (.only_on, named as KVM_CREATE_DEVICE's decoder names the types): v2.0
+ * has critical-interrupt bits in IDR and no ILR (its ILR reads 0xffffffff,
+ * writes are ignored), v4.2 has ILR and a plain destination mask in IDR.
+ * BRR1 (0x00400200 for v2.0, 0x00400402 for v4.2) tells which one answered.
+ *
+ * Accesses that are commands rather than state say so (.command): a GET of
+ * IACK or an MSIR, a SET of EOI, IPIDR, MSIIR, or of GCR with RESET set.
  *
  * Checked against arch/powerpc/kvm/mpic.c of Linux 6.1.
  */
 #include "chips/chip.h"
 #include "chips/models.h"
+#include "chips/msi.h"
 
 /* arch/powerpc/include/uapi/asm/kvm.h */
 #define MPIC_GRP_MISC 1
@@ -35,6 +40,9 @@
 #define MPIC_CPU_SLOTS 32	/* per-CPU blocks: 0x20000 + 0x1000 * n */
 #define MPIC_TIMERS 4
 #define MPIC_MSI_BANKS 8
+
+#define MPIC_20 "fsl-mpic-20" /* KVM_DEV_TYPE_FSL_MPIC_20 */
+#define MPIC_42 "fsl-mpic-42" /* KVM_DEV_TYPE_FSL_MPIC_42 */
 
 /* A 32-bit register read through GRP_REGISTER, its byte offset as .attr. */
 #define MPIC_REG(...)                                                                   \
@@ -86,9 +94,11 @@ static const struct chip_field special_ivpr_fields[] = {
  */
 static const struct chip_field idr_fields[] = {
 	{ .name = "dest", .lo = 0, .bits = 29, .format = CHIP_FMT_HEX },
-	{ .name = "critical_cpu1", .lo = 29, .bits = 1, .format = CHIP_FMT_BOOL },
-	{ .name = "critical_cpu0", .lo = 30, .bits = 1, .format = CHIP_FMT_BOOL },
-	{ .name = "ep", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "critical_cpu1", .lo = 29, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .only_on = MPIC_20 },
+	{ .name = "critical_cpu0", .lo = 30, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .only_on = MPIC_20 },
+	{ .name = "ep", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL, .only_on = MPIC_20 },
 	{ .name = NULL },
 };
 
@@ -117,7 +127,8 @@ static const struct chip_field brr1_fields[] = {
  * mode bits the version allows are stored (mixed on v2.0, proxy on v4.2). */
 static const struct chip_field gcr_fields[] = {
 	{ .name = "mode", .lo = 29, .bits = 2, .format = CHIP_FMT_ENUM, .names = gcr_modes },
-	{ .name = "reset", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL },
+	{ .name = "reset", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL,
+	  .flags = CHIP_WRITE_COMMAND, .command = "reset" },
 	{ .name = NULL },
 };
 
@@ -185,7 +196,7 @@ static const struct chip_field whoami_fields[] = {
  * This table models what a GET returns: each row is named after the register
  * whose value it holds, at the attr that yields it. A SET must use the
  * documented offset (GTBCR t at 0x1110 + 0x40 t, and so on), which is what a
- * restore has to know. GTCCR 0 comes from 0x11f0, the documented GTDR 3.
+ * restore has to know: each row's .write_attr. GTCCR 0 comes from 0x11f0, the documented GTDR 3.
  */
 #define TMR(t) (0x1100 + 0x40 * (t))
 
@@ -197,15 +208,15 @@ static const struct chip_register mpic_registers[] = {
 	MPIC_REG(.name = "brr1", .count = 1, .attr = 0x0000, .flags = CHIP_READ_ONLY,
 		 .fields = brr1_fields),
 	MPIC_REG(.name = "cur_ipidr", .count = 4, .stride = 0x10, .attr = 0x0040,
-		 .flags = CHIP_WRITE_ONLY, .why = WHY_ALIAS),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .why = WHY_ALIAS, .command = "ipi"),
 	MPIC_REG(.name = "cur_ctpr", .count = 1, .attr = 0x0080, .flags = CHIP_WRITE_ONLY,
 		 .why = WHY_ALIAS, .fields = ctpr_fields),
 	MPIC_REG(.name = "cur_whoami", .count = 1, .attr = 0x0090, .flags = CHIP_WRITE_ONLY,
 		 .why = WHY_ALIAS, .fields = whoami_fields),
 	MPIC_REG(.name = "cur_iack", .count = 1, .attr = 0x00a0, .flags = CHIP_SIDE_EFFECT,
-		 .why = WHY_IACK, .fields = vector_fields),
-	MPIC_REG(.name = "cur_eoi", .count = 1, .attr = 0x00b0, .flags = CHIP_WRITE_ONLY,
-		 .why = WHY_ALIAS),
+		 .why = WHY_IACK, .fields = vector_fields, .command = "iack"),
+	MPIC_REG(.name = "cur_eoi", .count = 1, .attr = 0x00b0,
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .why = WHY_ALIAS, .command = "eoi"),
 	MPIC_REG(.name = "frr", .count = 1, .attr = 0x1000, .flags = CHIP_READ_ONLY,
 		 .fields = frr_fields),
 	MPIC_REG(.name = "gcr", .count = 1, .attr = 0x1020, .fields = gcr_fields),
@@ -219,26 +230,29 @@ static const struct chip_register mpic_registers[] = {
 	/* Timers (see the read quirk above). */
 	MPIC_REG(.name = "tfrr", .count = 1, .attr = 0x10f0, .fields = tfrr_fields),
 	MPIC_REG(.name = "gtbcr", .count = MPIC_TIMERS, .stride = 0x40, .attr = TMR(0),
-		 .flags = CHIP_READ_MOVED, .fields = gtbcr_fields),
+		 .write_attr = TMR(0) + 0x10, .flags = CHIP_READ_MOVED, .fields = gtbcr_fields),
 	MPIC_REG(.name = "gtvpr", .count = MPIC_TIMERS, .stride = 0x40, .attr = TMR(0) + 0x10,
-		 .flags = CHIP_READ_MOVED, .fields = special_ivpr_fields),
+		 .write_attr = TMR(0) + 0x20, .flags = CHIP_READ_MOVED,
+		 .fields = special_ivpr_fields),
 	MPIC_REG(.name = "gtdr", .count = MPIC_TIMERS, .stride = 0x40, .attr = TMR(0) + 0x20,
-		 .flags = CHIP_READ_MOVED, .fields = idr_fields),
-	MPIC_REG(.name = "gtccr[0]", .count = 1, .attr = TMR(3) + 0x30, .why = WHY_GTCCR,
-		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
-	MPIC_REG(.name = "gtccr[1]", .count = 1, .attr = TMR(0) + 0x30, .why = WHY_GTCCR,
-		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
-	MPIC_REG(.name = "gtccr[2]", .count = 1, .attr = TMR(1) + 0x30, .why = WHY_GTCCR,
-		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
-	MPIC_REG(.name = "gtccr[3]", .count = 1, .attr = TMR(2) + 0x30, .why = WHY_GTCCR,
-		 .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
+		 .write_attr = TMR(0) + 0x30, .flags = CHIP_READ_MOVED, .fields = idr_fields),
+	MPIC_REG(.name = "gtccr[0]", .count = 1, .attr = TMR(3) + 0x30, .write_attr = TMR(0),
+		 .why = WHY_GTCCR, .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
+	MPIC_REG(.name = "gtccr[1]", .count = 1, .attr = TMR(0) + 0x30, .write_attr = TMR(1),
+		 .why = WHY_GTCCR, .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
+	MPIC_REG(.name = "gtccr[2]", .count = 1, .attr = TMR(1) + 0x30, .write_attr = TMR(2),
+		 .why = WHY_GTCCR, .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
+	MPIC_REG(.name = "gtccr[3]", .count = 1, .attr = TMR(2) + 0x30, .write_attr = TMR(3),
+		 .why = WHY_GTCCR, .flags = CHIP_VOLATILE | CHIP_READ_MOVED, .fields = gtccr_fields),
 
 	/* Shared message-signalled interrupts: MSIR i feeds source 224 + i. */
 	MPIC_REG(.name = "msir", .count = MPIC_MSI_BANKS, .stride = 0x10, .attr = 0x1600,
-		 .flags = CHIP_SIDE_EFFECT, .why = WHY_MSIR),
+		 .flags = CHIP_SIDE_EFFECT, .why = WHY_MSIR, .command = "clear-msir"),
 	MPIC_REG(.name = "msisr", .count = 1, .attr = 0x1720, .flags = CHIP_READ_ONLY,
 		 .fields = msisr_fields),
-	MPIC_REG(.name = "msiir", .count = 1, .attr = 0x1740, .flags = CHIP_WRITE_ONLY,
+	/* A write is an MSI: KVM_SIGNAL_MSI and MSI routes write their data here. */
+	MPIC_REG(.name = "msiir", .count = 1, .attr = 0x1740,
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND | CHIP_MSI_DOORBELL, .command = "msi",
 		 .fields = msiir_fields),
 
 	/* Sources. ILR exists on v4.2 only; v2.0 reads 0xffffffff there. */
@@ -247,7 +261,7 @@ static const struct chip_register mpic_registers[] = {
 	MPIC_REG(.name = "src_idr", .count = MPIC_SOURCES, .stride = 0x20, .attr = 0x10010,
 		 .fields = idr_fields),
 	MPIC_REG(.name = "src_ilr", .count = MPIC_SOURCES, .stride = 0x20, .attr = 0x10018,
-		 .fields = ilr_fields),
+		 .only_on = MPIC_42, .fields = ilr_fields),
 
 	/*
 	 * Per-CPU blocks, all 32 slots: a VMM picks the MPIC CPU number of each
@@ -256,21 +270,23 @@ static const struct chip_register mpic_registers[] = {
 	 * stored like any other, WHOAMI is the slot number); it costs 64 reads.
 	 */
 	MPIC_REG(.name = "cpu_ipidr0", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20040,
-		 .flags = CHIP_WRITE_ONLY),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
 	MPIC_REG(.name = "cpu_ipidr1", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20050,
-		 .flags = CHIP_WRITE_ONLY),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
 	MPIC_REG(.name = "cpu_ipidr2", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20060,
-		 .flags = CHIP_WRITE_ONLY),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
 	MPIC_REG(.name = "cpu_ipidr3", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20070,
-		 .flags = CHIP_WRITE_ONLY),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
 	MPIC_REG(.name = "cpu_ctpr", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20080,
 		 .fields = ctpr_fields),
 	MPIC_REG(.name = "cpu_whoami", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20090,
 		 .flags = CHIP_READ_ONLY, .fields = whoami_fields),
 	MPIC_REG(.name = "cpu_iack", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x200a0,
-		 .flags = CHIP_SIDE_EFFECT, .why = WHY_IACK, .fields = vector_fields),
+		 .flags = CHIP_SIDE_EFFECT, .why = WHY_IACK, .fields = vector_fields,
+		 .command = "iack"),
+	/* Retires the best in-service interrupt: a command, whatever the value. */
 	MPIC_REG(.name = "cpu_eoi", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x200b0,
-		 .flags = CHIP_WRITE_ONLY),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "eoi"),
 
 	/*
 	 * The input latch of each source: the line level for level sources, and
@@ -284,6 +300,14 @@ static const struct chip_register mpic_registers[] = {
 	  .flags = CHIP_VOLATILE, .why = "the sources' input lines: devices raise and lower them" },
 };
 
+/* arch/powerpc/include/uapi/asm/kvm.h: KVM_DEV_MPIC_GRP_* */
+static const struct chip_group mpic_groups[] = {
+	{ .group = MPIC_GRP_MISC, .name = "MISC" },
+	{ .group = MPIC_GRP_REGISTER, .name = "REGISTER" },
+	{ .group = MPIC_GRP_IRQ_ACTIVE, .name = "IRQ_ACTIVE" },
+	{ .name = NULL },
+};
+
 const struct chip_model chip_model_fsl_mpic = {
 	.name = "fsl-mpic",
 	.arch = CHIP_ARCH_POWERPC,
@@ -292,4 +316,6 @@ const struct chip_model chip_model_fsl_mpic = {
 	.device_name = "kvm-mpic",
 	.registers = mpic_registers,
 	.nr_registers = sizeof(mpic_registers) / sizeof(mpic_registers[0]),
+	.groups = mpic_groups,
+	.msi = &msi_decoder_mpic,
 };

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chips/chip_attr.h"
 #include "chips/models.h"
 #include "chips/payload_format.h"
 #include "codec/ioctl_decode.h"
@@ -145,14 +146,18 @@ static void decode_create_device(const struct payload *p, struct kv_list *l)
 		kv_u64(l, "device_fd", u32(p, p->out, 4));
 }
 
+/* The model of the device an attribute ioctl went to, or NULL. */
+static const struct chip_model *device_model(const struct payload *p)
+{
+	return p->io->fd_kind == KVMIRQ_FD_DEVICE ? chip_model_by_device(p->io->device_name)
+						  : NULL;
+}
+
 /* How many of the HAVE captured value bytes are the value: the width the
  * device's model gives its group, else all 8 (or 4, when a narrow value ended
  * a page). */
-static size_t value_width(const struct payload *p, uint32_t group, uint64_t attr, size_t have)
+static size_t value_width(const struct chip_model *m, uint32_t group, uint64_t attr, size_t have)
 {
-	const struct chip_model *m = p->io->fd_kind == KVMIRQ_FD_DEVICE
-					     ? chip_model_by_device(p->io->device_name)
-					     : NULL;
 	size_t width = m ? chip_attr_value_width(m, group, attr) : 0;
 
 	if (width)
@@ -160,12 +165,26 @@ static size_t value_width(const struct payload *p, uint32_t group, uint64_t attr
 	return have >= 8 ? 8 : have >= 4 ? 4 : 0;
 }
 
-/* struct kvm_device_attr: flags, group, attr (u64), addr (u64); the value at addr follows */
+enum chip_access ioctl_attr_access(uint8_t ioctl_id)
+{
+	switch (ioctl_id) {
+	case KVMIRQ_IOCTL_SET_DEVICE_ATTR: return CHIP_ACCESS_WRITE;
+	case KVMIRQ_IOCTL_GET_DEVICE_ATTR: return CHIP_ACCESS_READ;
+	default: return CHIP_ACCESS_PROBE;
+	}
+}
+
+/* struct kvm_device_attr: flags, group, attr (u64), addr (u64); the value at addr
+ * follows. A device whose model names the group gets the access in its terms:
+ * the written value for a SET, the value read for a GET. */
 static void decode_device_attr(const struct payload *p, struct kv_list *l)
 {
+	const struct chip_model *m = device_model(p);
+	enum chip_access access = ioctl_attr_access(p->io->ioctl_id);
+	uint64_t written = 0, read = 0;
+	size_t in_width, out_width;
 	uint32_t group;
 	uint64_t attr;
-	size_t width;
 
 	if (p->in_len < 24)
 		return;
@@ -175,10 +194,22 @@ static void decode_device_attr(const struct payload *p, struct kv_list *l)
 	kv_u64(l, "group", group);
 	kv_hex(l, "attr", attr);
 	kv_hex(l, "addr", u64(p, p->in, 16));
-	if ((width = value_width(p, group, attr, p->in_len - 24)))
-		kv_hex(l, "value", bytes_load(p->in + 24, (unsigned)width, p->format->big_endian));
-	if ((width = value_width(p, group, attr, p->out_len)))
-		kv_hex(l, "value", bytes_load(p->out, (unsigned)width, p->format->big_endian));
+	in_width = value_width(m, group, attr, p->in_len - 24);
+	out_width = value_width(m, group, attr, p->out_len);
+	if (in_width) {
+		written = bytes_load(p->in + 24, (unsigned)in_width, p->format->big_endian);
+		kv_hex(l, "value", written);
+	}
+	if (out_width) {
+		read = bytes_load(p->out, (unsigned)out_width, p->format->big_endian);
+		kv_hex(l, "value", read);
+	}
+	if (!m)
+		return;
+	if (access == CHIP_ACCESS_WRITE)
+		chip_attr_decode(m, group, attr, access, in_width, written, l);
+	else
+		chip_attr_decode(m, group, attr, access, out_width, read, l);
 }
 
 static void decode_irqchip(const struct payload *p, struct kv_list *l)

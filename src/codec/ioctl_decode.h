@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chips/chip_attr.h"
 #include "kvmirq/event.h"
 
 struct kv_list;
@@ -19,5 +20,8 @@ struct payload_format;
 void ioctl_decode(const struct kvmirq_ev_ioctl *io, const uint8_t *in, size_t in_len,
 		  const uint8_t *out, size_t out_len, const struct payload_format *format,
 		  struct kv_list *l);
+
+/* What a SET, GET or HAS_DEVICE_ATTR (by ioctl id) does to the attribute. */
+enum chip_access ioctl_attr_access(uint8_t ioctl_id);
 
 #endif

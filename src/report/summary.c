@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/models.h"
 #include "chips/x86_msi.h"
+#include "codec/ioctl_decode.h"
 #include "codec/names.h"
 #include "report/summary.h"
 #include "util/byte_order.h"
@@ -152,6 +154,29 @@ static const char *object_label(const struct registry *r, uint64_t id, char *buf
 	return buf;
 }
 
+/* A device attribute tallied as E in its device model's terms: the group's
+ * name, and the register element ("" where none is there). False when the
+ * device has no model or the model does not name the group. */
+static bool attr_names(const struct registry *r, const struct tally_entry *e,
+		       const char **group, char *reg, size_t len)
+{
+	const struct object_entry *o = registry_find_object(r, (uint32_t)(e->key[0] >> 8));
+	const struct chip_model *m = o && o->fd_kind == KVMIRQ_FD_DEVICE
+					     ? chip_model_by_device(o->name)
+					     : NULL;
+	const struct chip_register *reg_at;
+	unsigned element;
+
+	*reg = '\0';
+	if (!m || !(*group = chip_group_name(m, (uint32_t)e->key[1])))
+		return false;
+	reg_at = chip_attr_register(m, (uint32_t)e->key[1], e->key[2],
+				    ioctl_attr_access(e->key[0] & 0xff), &element);
+	if (reg_at)
+		chip_register_element_name(reg_at, element, reg, len);
+	return true;
+}
+
 static void print_vm_text(const struct summary *s, const struct vm_summary *v,
 			  const struct registry *r, double secs, FILE *out)
 {
@@ -218,12 +243,19 @@ static void print_vm_text(const struct summary *s, const struct vm_summary *v,
 	}
 	if (v->attrs.nr && (es = tally_sorted(&v->attrs))) {
 		fprintf(out, "  device attributes:\n");
-		for (unsigned int i = 0; i < v->attrs.nr; i++)
-			fprintf(out, "    %-16s %-20s group %-3llu attr 0x%-10llx %6llu (%llu errors)\n",
+		for (unsigned int i = 0; i < v->attrs.nr; i++) {
+			const char *group;
+			char reg[64];
+
+			fprintf(out, "    %-16s %-20s group %-3llu attr 0x%-10llx %6llu (%llu errors)",
 				object_label(r, es[i]->key[0] >> 8, label, sizeof(label)),
 				ioctl_name(es[i]->key[0] & 0xff), (unsigned long long)es[i]->key[1],
 				(unsigned long long)es[i]->key[2], (unsigned long long)es[i]->count,
 				(unsigned long long)es[i]->extra[0]);
+			if (attr_names(r, es[i], &group, reg, sizeof(reg)))
+				fprintf(out, "  %s%s%s", group, reg[0] ? " " : "", reg);
+			fputc('\n', out);
+		}
 		free(es);
 	}
 	if (v->ioctls.nr && (es = tally_sorted(&v->ioctls))) {
@@ -264,8 +296,25 @@ void summary_print_text(const struct summary *s, const struct registry *r, FILE 
 	}
 }
 
+/* Adds an entry's names, where its keys have any. */
+typedef void (*tally_json_names)(struct json *j, const struct tally_entry *e,
+				 const struct registry *r);
+
+static void attr_json_names(struct json *j, const struct tally_entry *e, const struct registry *r)
+{
+	const char *group;
+	char reg[64];
+
+	if (!attr_names(r, e, &group, reg, sizeof(reg)))
+		return;
+	json_kv_string(j, "group_name", group);
+	if (reg[0])
+		json_kv_string(j, "register", reg);
+}
+
 static void tally_json(struct json *j, const char *name, const struct tally *t,
-		       const char *const keys[3])
+		       const char *const keys[3], tally_json_names names,
+		       const struct registry *r)
 {
 	struct tally_entry **es = tally_sorted(t);
 
@@ -276,6 +325,8 @@ static void tally_json(struct json *j, const char *name, const struct tally *t,
 		for (int k = 0; k < 3; k++)
 			if (keys[k])
 				json_kv_uint(j, keys[k], es[i]->key[k]);
+		if (names)
+			names(j, es[i], r);
 		json_kv_uint(j, "count", es[i]->count);
 		json_object_end(j);
 	}
@@ -318,13 +369,13 @@ void summary_print_json(const struct summary *s, const struct registry *r, FILE 
 				json_double(&j, rate(v->kinds[k], secs));
 			}
 		json_object_end(&j);
-		tally_json(&j, "gsis", &v->gsis, gsi_keys);
-		tally_json(&j, "ioapic_pins", &v->ioapic, pin_keys);
-		tally_json(&j, "pic_pins", &v->pic, pic_keys);
-		tally_json(&j, "msis", &v->msis, msi_keys);
-		tally_json(&j, "vectors", &v->vectors, vec_keys);
-		tally_json(&j, "attributes", &v->attrs, attr_keys);
-		tally_json(&j, "ioctls", &v->ioctls, ioctl_keys);
+		tally_json(&j, "gsis", &v->gsis, gsi_keys, NULL, r);
+		tally_json(&j, "ioapic_pins", &v->ioapic, pin_keys, NULL, r);
+		tally_json(&j, "pic_pins", &v->pic, pic_keys, NULL, r);
+		tally_json(&j, "msis", &v->msis, msi_keys, NULL, r);
+		tally_json(&j, "vectors", &v->vectors, vec_keys, NULL, r);
+		tally_json(&j, "attributes", &v->attrs, attr_keys, attr_json_names, r);
+		tally_json(&j, "ioctls", &v->ioctls, ioctl_keys, NULL, r);
 		json_object_end(&j);
 		json_newline(&j);
 	}
