@@ -45,5 +45,20 @@ out=$($bin report "$tmp/flip" 2>&1); status=$?
 if [[ $status == 1 ]] && ! grep -q Sanitizer <<<"$out"; then pass=$((pass + 1)); else
 	fail=$((fail + 1)); echo "FAIL flipped byte: status $status"; echo "$out" | head -5; fi
 
+# An e500 recording's MPIC attributes in the MPIC's terms (the unit test
+# test_mpic_decode writes it; it checks every decoded field).
+if build/asan/tests/test_mpic_decode --write "$tmp/mpic.kvmirq" >/dev/null; then
+	expect 0 "register=src_ivpr\[7\] decoded=\{vector=0x41 priority=5 " -- \
+		$bin report --timeline "$tmp/mpic.kvmirq"
+	expect 0 "register=cpu_iack\[0\] command=iack" -- $bin report --timeline "$tmp/mpic.kvmirq"
+	expect 0 "register=msiir command=msi decoded=\{ibs=5 srs=2\} msir=2 bit=5 source=226" -- \
+		$bin report --timeline "$tmp/mpic.kvmirq"
+	expect 0 '"group_name":"IRQ_ACTIVE","register":"irq_active\[7\]"' -- \
+		$bin report --json --timeline "$tmp/mpic.kvmirq"
+	expect 0 "attr 0x1150 .*REGISTER gtbcr\[1\]" -- $bin report "$tmp/mpic.kvmirq"
+else
+	fail=$((fail + 1)); echo "FAIL test_mpic_decode --write"
+fi
+
 echo "$pass passed, $fail failed"
 ((fail == 0))

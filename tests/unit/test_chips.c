@@ -578,6 +578,8 @@ static bool lint_field(const struct chip_model *m, const struct chip_register *r
 		ok = ok && f->lo == 0 && f->bits == 32;
 	if (f->flags & CHIP_VOLATILE)
 		ok = ok && f->why;
+	if (f->flags & CHIP_WRITE_COMMAND)
+		ok = ok && f->command;
 	if (!ok)
 		fprintf(stderr, "lint: %s %s.%s\n", m->name, r->name, f->name);
 	return ok;
@@ -608,6 +610,20 @@ static bool lint_register(const struct chip_model *m, const struct chip_register
 		ok = ok && m->fd_kind == CHIP_FD_DEVICE;
 	if (r->flags & (CHIP_VOLATILE | CHIP_SIDE_EFFECT))
 		ok = ok && r->why;
+	/* A command says what it does; a doorbell has a decoder for its MSIs. */
+	if (r->flags & (CHIP_SIDE_EFFECT | CHIP_WRITE_COMMAND))
+		ok = ok && r->command;
+	if (r->flags & CHIP_MSI_DOORBELL)
+		ok = ok && m->msi && (r->flags & CHIP_WRITE_COMMAND);
+	/* A device's groups are named, and a SET of a moved register finds it. */
+	if (r->read == CHIP_READ_DEVICE_ATTR && m->groups)
+		ok = ok && chip_group_name(m, r->group);
+	for (unsigned e = 0; ok && (r->flags & CHIP_READ_MOVED) && e < count; e++) {
+		unsigned element = ~0u;
+
+		ok = chip_register_written_at(m, r->group, r->write_attr + (uint64_t)e * r->stride,
+					      &element) == r && element == e;
+	}
 	if (!ok)
 		fprintf(stderr, "lint: %s %s\n", m->name, r->name ? r->name : "(null)");
 	for (const struct chip_field *f = r->fields; ok && f && f->name; f++)
