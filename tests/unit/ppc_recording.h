@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "report/event_print.h"
+#include "report/summary.h"
+#include "trace/trace_in.h"
 #include "trace/trace_out.h"
 #include "util/byte_order.h"
 
@@ -106,6 +109,43 @@ static inline void strip_raw(char *s)
 			if (end)
 				memmove(v, end, strlen(end) + 1);
 		}
+}
+
+/* What report makes of a recording: its timeline and summary, as text and
+ * JSON (the JSON timeline without its raw hex). free() each. */
+struct report_text {
+	char *timeline, *json, *summary, *summary_json;
+};
+
+static inline void report_text_read(const char *path, struct report_text *r)
+{
+	struct trace_in t;
+	struct summary s;
+	struct event_printer text, json;
+	struct text tt, tj, ts, tsj;
+	const void *rec;
+	size_t len;
+
+	CHECK_EQ(trace_in_open(&t, path), 0);
+	CHECK_EQ(summary_init(&s, t.registry.nr_vms, &t.format), 0);
+	event_printer_init(&text, text_open(&tt), false, 0, &t.registry, &t.format);
+	event_printer_init(&json, text_open(&tj), true, 0, &t.registry, &t.format);
+	while (trace_in_next(&t, &rec, &len) == 1) {
+		summary_add(&s, rec);
+		event_printer_add(&text, rec, len);
+		event_printer_add(&json, rec, len);
+	}
+	event_printer_free(&text);
+	event_printer_free(&json);
+	summary_print_text(&s, &t.registry, text_open(&ts));
+	summary_print_json(&s, &t.registry, text_open(&tsj));
+	r->timeline = text_close(&tt);
+	r->json = text_close(&tj);
+	strip_raw(r->json);
+	r->summary = text_close(&ts);
+	r->summary_json = text_close(&tsj);
+	summary_free(&s);
+	trace_in_close(&t);
 }
 
 #define CHECK_HAS(text, what)                                                          \

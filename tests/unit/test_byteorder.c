@@ -159,46 +159,23 @@ struct decoded {
 
 static void decode(const char *path, struct decoded *d)
 {
-	struct trace_in t;
-	struct summary s;
-	struct event_printer text, json;
-	struct text tt, tj, ts, tsj, tst, ttop;
+	struct report_text r;
+	struct text tst, ttop;
 	struct state_time end = { .kind = STATE_AT_END };
 	struct state_print_options po = { 0 };
 	struct top_print_options to = { .vm = 1 };
 	struct top_source src;
 	struct top_frame f = { 0 };
-	const void *rec;
-	size_t len;
-	char err[256];
+	char err[256], warning[256] = "";
 
 	memset(d, 0, sizeof(*d));
-	CHECK_EQ(trace_in_open(&t, path), 0);
-	CHECK_EQ(summary_init(&s, t.registry.nr_vms, &t.format), 0);
-	event_printer_init(&text, text_open(&tt), false, 0, &t.registry, &t.format);
-	event_printer_init(&json, text_open(&tj), true, 0, &t.registry, &t.format);
-	while (trace_in_next(&t, &rec, &len) == 1) {
-		summary_add(&s, rec);
-		event_printer_add(&text, rec, len);
-		event_printer_add(&json, rec, len);
-	}
-	event_printer_free(&text);
-	event_printer_free(&json);
-	summary_print_text(&s, &t.registry, text_open(&ts));
-	summary_print_json(&s, &t.registry, text_open(&tsj));
-	d->timeline = text_close(&tt);
-	d->json = text_close(&tj);
-	strip_raw(d->json);
-	d->summary = text_close(&ts);
-	d->summary_json = text_close(&tsj);
-	summary_free(&s);
-	trace_in_close(&t);
+	report_text_read(path, &r);
+	d->timeline = r.timeline, d->json = r.json;
+	d->summary = r.summary, d->summary_json = r.summary_json;
 
 	CHECK_EQ(state_load(path, &end, &d->snap, err, sizeof(err)), 0);
 	state_print(&d->snap, &po, text_open(&tst));
 	d->state = text_close(&tst);
-
-	char warning[256] = "";
 
 	CHECK_EQ(top_replay_open(&src, path, warning, sizeof(warning), err, sizeof(err)), 0);
 	CHECK(!warning[0]); /* a whole file: nothing it could not read */

@@ -21,9 +21,6 @@
 #include "chips/payload_format.h"
 #include "kvmirq/tracefile.h"
 #include "ppc_recording.h"
-#include "report/event_print.h"
-#include "report/summary.h"
-#include "trace/trace_in.h"
 
 #define GRP_MISC 1
 #define GRP_REGISTER 2
@@ -126,33 +123,11 @@ struct decoded {
 
 static void decode(const char *path, struct decoded *d)
 {
-	struct trace_in t;
-	struct summary s;
-	struct event_printer text, json;
-	struct text tt, tj, ts, tsj;
-	const void *rec;
-	size_t len;
+	struct report_text r;
 
-	CHECK_EQ(trace_in_open(&t, path), 0);
-	CHECK_EQ(summary_init(&s, t.registry.nr_vms, &t.format), 0);
-	event_printer_init(&text, text_open(&tt), false, 0, &t.registry, &t.format);
-	event_printer_init(&json, text_open(&tj), true, 0, &t.registry, &t.format);
-	while (trace_in_next(&t, &rec, &len) == 1) {
-		summary_add(&s, rec);
-		event_printer_add(&text, rec, len);
-		event_printer_add(&json, rec, len);
-	}
-	event_printer_free(&text);
-	event_printer_free(&json);
-	summary_print_text(&s, &t.registry, text_open(&ts));
-	summary_print_json(&s, &t.registry, text_open(&tsj));
-	d->timeline = text_close(&tt);
-	d->json = text_close(&tj);
-	strip_raw(d->json);
-	d->summary = text_close(&ts);
-	d->summary_json = text_close(&tsj);
-	summary_free(&s);
-	trace_in_close(&t);
+	report_text_read(path, &r);
+	d->timeline = r.timeline, d->json = r.json;
+	d->summary = r.summary, d->summary_json = r.summary_json;
 }
 
 static void decoded_free(struct decoded *d)
