@@ -282,8 +282,8 @@ build_kvmirq() {
 	lib="-L$bdir/lib -L$edir/lib -L$zdir/lib -L$ndir/lib"
 	say "cross-building kvmirq into build/ppc"
 	make -C "$repo" -s -j2 CC=${CROSS}gcc ARCH=powerpc BPF_TARGET=bpfeb BUILD=build/ppc \
-		CFLAGS="-O2 -g0 $inc" LDFLAGS="-static $lib" build/ppc/kvmirq >&2 ||
-		rig_die "cross-building kvmirq failed"
+		CFLAGS="-O2 -g0 $inc" LDFLAGS="-static $lib" build/ppc/kvmirq >"$cache/.kvmirq-make.log" 2>&1 ||
+		{ tail -n 30 "$cache/.kvmirq-make.log" >&2; rig_die "cross-building kvmirq failed"; }
 	kvmirq_ppc=$repo/build/ppc/kvmirq
 }
 
