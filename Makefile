@@ -13,12 +13,23 @@
 #   make V=1        show the commands
 #
 # The test build (build/asan/) adds ASan and UBSan.
+#
+# Cross builds name the compiler, the kernel architecture, the BPF byte
+# order and a build directory of their own, e.g. for the e500 rig
+# (tests/rig/e500/build.sh passes the cross-built libraries):
+#
+#   make CC=powerpc-linux-gnu-gcc ARCH=powerpc BPF_TARGET=bpfeb BUILD=build/ppc \
+#        CFLAGS='-O2 -I<libs>/include' LDFLAGS='-static -L<libs>/lib'
 
 ARCH ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc.*/powerpc/')
 MULTIARCH ?= $(shell $(CC) -print-multiarch 2>/dev/null)
 CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
+# bpf is the build machine's byte order; bpfeb or bpfel for a target of another.
+BPF_TARGET ?= bpf
+# The C library's kernel headers (asm/) of the target, for the BPF build.
+BPF_ASM_INCLUDE ?= $(if $(MULTIARCH),$(firstword $(wildcard /usr/include/$(MULTIARCH) /usr/$(MULTIARCH)/include)))
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 BUILD := build
@@ -38,8 +49,8 @@ CFLAGS ?= -O2 -g
 SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LIBS := -lbpf -lelf -lz -lncursesw -lm
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf \
-	$(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH)) -Wall -Werror
+BPF_CFLAGS := -g -O2 -D__TARGET_ARCH_$(ARCH) -Iinclude -Ibpf \
+	$(if $(BPF_ASM_INCLUDE),-idirafter $(BPF_ASM_INCLUDE)) -Wall -Werror
 
 # Every user-space source except the program's main() goes into a library
 # that the tests link too.
@@ -63,11 +74,29 @@ all: $(BUILD)/kvmirq
 $(BPF_OBJ): $(BPF_SRCS)
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c bpf/kvmirq.bpf.c -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target $(BPF_TARGET) -c bpf/kvmirq.bpf.c -o $@
 
+ifeq ($(BPF_TARGET),bpf)
 $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name kvmirq_bpf > $@
+else
+# bpftool opens only objects of its own byte order: the skeleton's code comes
+# from a twin object in that order (same source, same layout), its embedded
+# object is the target's.
+BPF_TWIN := $(BUILD)/bpf/kvmirq.twin.bpf.o
+
+$(BPF_TWIN): $(BPF_SRCS)
+	$(call msg,BPF,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -c bpf/kvmirq.bpf.c -o $@
+
+$(SKEL): $(BPF_TWIN) $(BPF_OBJ) scripts/skel-embed.py
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $(BPF_TWIN) name kvmirq_bpf > $@.twin
+	$(Q)python3 scripts/skel-embed.py $@.twin $(BPF_OBJ) > $@
+	@rm -f $@.twin
+endif
 
 $(BUILD)/obj/%.o: %.c $(SKEL) $(wildcard include/kvmirq/*.h src/*/*.h ui/*.h)
 	$(call msg,CC,$@)
@@ -81,7 +110,7 @@ $(SAN)/obj/%.o: %.c $(SKEL) $(wildcard include/kvmirq/*.h src/*/*.h ui/*.h)
 
 $(BUILD)/kvmirq: $(BUILD)/obj/src/main.o $(LIB_OBJS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LIBS)
 
 # The sanitizer build of the tool itself, used by the rig and BPF tests.
 $(SAN)/kvmirq: $(SAN)/obj/src/main.o $(SAN_LIB_OBJS)

@@ -10,10 +10,38 @@
 
 #include "ioctl.bpf.h"
 
+/*
+ * A long of the tracepoint's record, at the running kernel's size: 4 bytes
+ * on a 32-bit kernel (ppc32), where an 8-byte read would take two arguments
+ * at once and, big-endian, the wrong half. SIGNED widens a 4-byte value as
+ * the long it is (libbpf cannot shift-relocate an array element, so the
+ * bitfield readers do not serve here).
+ */
+static __always_inline __u64 read_long(const void *at, __u32 size, bool is_signed)
+{
+	__u64 v = 0;
+
+	if (size == 4) {
+		__u32 w = 0;
+
+		bpf_probe_read_kernel(&w, 4, at);
+		return is_signed ? (__u64)(__s64)(__s32)w : w;
+	}
+	bpf_probe_read_kernel(&v, 8, at);
+	return v;
+}
+
+#define SYSCALL_ARG(ctx, n)                                                             \
+	read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->args[n]),          \
+		  bpf_core_field_size((ctx)->args[n]), false)
+#define SYSCALL_RET(ctx)                                                                \
+	((long)read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->ret),       \
+			 bpf_core_field_size((ctx)->ret), true))
+
 SEC("tracepoint/syscalls/sys_enter_ioctl")
 int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 {
-	__u32 cmd = (__u32)BPF_CORE_READ(ctx, args[1]);
+	__u32 cmd = (__u32)SYSCALL_ARG(ctx, 1);
 	struct file *file;
 	__u64 arg;
 	__u8 kind;
@@ -21,12 +49,12 @@ int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 
 	if (((cmd >> 8) & 0xff) != KVMIRQ_KVMIO)
 		return 0;
-	fd = (int)BPF_CORE_READ(ctx, args[0]);
+	fd = (int)SYSCALL_ARG(ctx, 0);
 	file = fd_to_file(fd);
 	kind = file_kind(file);
 	if (kind == KVMIRQ_FD_UNKNOWN)
 		return 0;
-	arg = BPF_CORE_READ(ctx, args[2]);
+	arg = SYSCALL_ARG(ctx, 2);
 	ioctl_enter(kind, file, fd, cmd, arg, KVMIRQ_STRATEGY_SYSCALL);
 	return 0;
 }
@@ -34,7 +62,7 @@ int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_ioctl")
 int sys_exit_ioctl(struct syscall_trace_exit *ctx)
 {
-	ioctl_exit(BPF_CORE_READ(ctx, ret));
+	ioctl_exit(SYSCALL_RET(ctx));
 	return 0;
 }
 

@@ -20,6 +20,7 @@
  *
  * Output on stdout (the rig's serial console), one item per line:
  *   KVMIRQ-FILE-BEGIN <name> / base64 lines / KVMIRQ-FILE-END <name> <bytes> <crc32>
+ *     (console_file.h)
  *   KVMIRQ-EXPECT <json>
  *   KVMIRQ-DONE <exit status>
  * As PID 1 it mounts devtmpfs and powers the machine off at the end.
@@ -39,9 +40,9 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "chips/models.h"
+#include "console_file.h"
 #include "snapshot/snapshot.h"
 
 #define MPIC_BASE 0xfe0040000ull /* where QEMU's ppce500 board puts it */
@@ -192,53 +193,13 @@ static void irq_line(const struct vm *v, unsigned gsi, unsigned level)
 
 /* --- snapshots --------------------------------------------------------------- */
 
-static void print_base64(const uint8_t *p, size_t n)
-{
-	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char line[80];
-	size_t col = 0;
-
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t w = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-			     (i + 2 < n ? p[i + 2] : 0);
-
-		line[col++] = tab[w >> 18 & 63];
-		line[col++] = tab[w >> 12 & 63];
-		line[col++] = i + 1 < n ? tab[w >> 6 & 63] : '=';
-		line[col++] = i + 2 < n ? tab[w & 63] : '=';
-		if (col == 76) {
-			fwrite(line, 1, col, stdout);
-			fputc('\n', stdout);
-			col = 0;
-		}
-	}
-	if (col) {
-		fwrite(line, 1, col, stdout);
-		fputc('\n', stdout);
-	}
-}
-
 static void print_file(const char *dir, const char *name)
 {
 	char path[4096];
-	uint8_t *buf;
-	struct stat st;
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (console_print_file(path, name) < 0)
 		die("%s: %s", path, strerror(errno));
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf || read(fd, buf, (size_t)st.st_size) != st.st_size)
-		die("reading %s", path);
-	close(fd);
-	printf("KVMIRQ-FILE-BEGIN %s\n", name);
-	print_base64(buf, (size_t)st.st_size);
-	printf("KVMIRQ-FILE-END %s %lld %08lx\n", name, (long long)st.st_size,
-	       crc32(0, buf, (uInt)st.st_size));
-	fflush(stdout);
-	free(buf);
 }
 
 /* Snapshot VM V in-process into DIR/NAME; returns the number of failed reads. */

@@ -1,30 +1,40 @@
 #!/bin/bash
 # Build (or find in the cache) what the e500v2 rig boots: a 32-bit PowerPC
-# e500v2 kernel with KVM and the in-kernel MPIC, and an initramfs whose /init
-# is the static MPIC test VMM (tests/vmm/mpicvmm.c).
+# e500v2 kernel with KVM, the in-kernel MPIC, BPF and BTF; an initramfs whose
+# /init is the static MPIC test VMM (tests/vmm/mpicvmm.c); and the tool
+# image, whose /init (rig-init.c) runs commands with kvmirq itself,
+# cross-built static for 32-bit big-endian PowerPC.
 #
 # Usage: build.sh [-q]
 #   Prints shell assignments on stdout (safe for eval):
 #     RIG_E500_KERNEL=...  RIG_E500_INITRD=...  RIG_E500_VMM=...
+#     RIG_E500_KVMIRQ=...  RIG_E500_TOOL_INITRD=...  RIG_E500_CPIO=...
 #   -q  no progress messages
 #
 # Every part comes from Debian: the kernel from linux-source-6.1 (allnoconfig
-# plus the option fragment), built with gcc-powerpc-linux-gnu; zlib for the
-# VMM from Debian's zlib source package (apt-get source through a private,
-# temporary deb-src list: nothing under /etc/apt changes).
+# plus the option fragment), built with gcc-powerpc-linux-gnu and pahole;
+# zlib, libelf (elfutils), libbpf and ncurses from Debian's source packages
+# (apt-get source through a private, temporary deb-src list: nothing under
+# /etc/apt changes), cross-built static.
 #
 # Cache: ${KVMIRQ_CACHE:-/var/tmp/kvmirq-cache}/e500/
-#   kernel-<key>/   vmlinux, gen_init_cpio   key: option lines of the fragment,
-#                                            linux-source version, compiler
-#   zlib-<key>/     include/, lib/libz.a     key: zlib source version, compiler
-#   vmm-<key>/      mpicvmm                  key: its sources, zlib, compiler
-#   initrd-<key>.cpio.gz                     key: the VMM
+#   kernel-<key>/   vmlinux (no DWARF), gen_init_cpio
+#                                 key: option lines of the fragment,
+#                                      linux-source version, compiler
+#   zlib-<key>/ libelf-<key>/ libbpf-<key>/ ncurses-<key>/
+#                   include/, lib/*.a     key: source version, compiler, the
+#                                              libraries it is built against
+#   vmm-<key>/      mpicvmm, rig-init     key: their sources, zlib, compiler
+#   initrd-<key>.cpio.gz                  key: the VMM
+#   tool-initrd-<key>.cpio.gz             key: rig-init, the VMM, kvmirq
+# kvmirq itself is built by the project's Makefile into build/ppc/ of the
+# repository (make's own dependencies decide what to rebuild).
 # Each part is built under a temporary name and renamed when complete; a run
-# with everything cached takes a second or two and touches no network.
+# with everything cached takes a few seconds and touches no network.
 #
 # Environment:
 #   KVMIRQ_E500_CONFIG  the option fragment (default: the shared rig's copy
-#                       if it is there, else kvm-mpic.config beside this file)
+#                       if it is there, else kvm-mpic-bpf.config beside this file)
 #   KVMIRQ_E500_JOBS    make -j for the kernel (default 2)
 set -euo pipefail
 
@@ -35,10 +45,14 @@ RIG_PROG=build.sh
 
 CROSS=powerpc-linux-gnu-
 # Bump when a stage's output changes in a way its key cannot see.
-KERNEL_LAYOUT=1
+KERNEL_LAYOUT=2
 ZLIB_LAYOUT=1
-VMM_LAYOUT=1
+LIBELF_LAYOUT=1
+LIBBPF_LAYOUT=1
+NCURSES_LAYOUT=1
+VMM_LAYOUT=2
 INITRD_LAYOUT=1
+TOOL_INITRD_LAYOUT=1
 
 quiet=0
 case "${1:-}" in
@@ -49,19 +63,22 @@ esac
 say() { [ "$quiet" = 1 ] || rig_log "$@"; }
 
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
+# The source package version of an installed binary package: what apt-get source fetches.
+source_version() { dpkg-query -W -f='${source:Version}' "$1" 2>/dev/null; }
 short_hash() { sha256sum | cut -c1-16; }
 
 pick_config() {
-	local shared=$repo/../shared/rig/e500v2-kvm-mpic.config
+	local shared=$repo/../shared/rig/e500v2-kvm-mpic-bpf.config
 	if [ -n "${KVMIRQ_E500_CONFIG:-}" ]; then
 		config=$KVMIRQ_E500_CONFIG
 	elif [ -f "$shared" ]; then
 		config=$shared
 	else
-		config=$here/kvm-mpic.config
+		config=$here/kvm-mpic-bpf.config
 	fi
 	[ -f "$config" ] || rig_die "kernel option fragment $config not found"
 	grep -q '^CONFIG_KVM_MPIC=y' "$config" || rig_die "$config does not enable CONFIG_KVM_MPIC"
+	grep -q '^CONFIG_DEBUG_INFO_BTF=y' "$config" || rig_die "$config does not enable CONFIG_DEBUG_INFO_BTF"
 }
 
 # Stage 1: the kernel. Only the option lines count for the key, so the
@@ -85,14 +102,15 @@ build_kernel() {
 		grep -qx "$opt" "$tree/.config" || missing+=("$opt")
 	done < <(grep -E '^CONFIG_[A-Z0-9_]+=y' "$config")
 	[ ${#missing[@]} -eq 0 ] || rig_die "options lost by allnoconfig: ${missing[*]}"
-	say "building vmlinux with -j${KVMIRQ_E500_JOBS:-2} (about 5-10 minutes on 2 cores)"
+	say "building vmlinux with -j${KVMIRQ_E500_JOBS:-2} (about 5-15 minutes on 2 cores)"
 	if ! make -C "$tree" ARCH=powerpc CROSS_COMPILE=$CROSS -j"${KVMIRQ_E500_JOBS:-2}" \
 		vmlinux >"$tmp/build.log" 2>&1; then
 		tail -n 40 "$tmp/build.log" >&2
 		rig_die "kernel build failed (log: $tmp/build.log)"
 	fi
 	mkdir -p "$tmp/out"
-	cp "$tree/vmlinux" "$tmp/out/vmlinux"
+	# The DWARF is 65 MB of the 77 and only pahole needed it; .BTF stays.
+	${CROSS}objcopy --strip-debug "$tree/vmlinux" "$tmp/out/vmlinux"
 	cp "$tree/usr/gen_init_cpio" "$tmp/out/gen_init_cpio"
 	cp "$tree/.config" "$tmp/out/config"
 	printf 'linux-source-6.1 %s\nbuilt in %s s\n' "$src_version" $((SECONDS - start)) >"$tmp/out/INFO"
@@ -130,58 +148,146 @@ debian_deb_src_list() {
 	return 1
 }
 
-# Stage 2: zlib for 32-bit big-endian PowerPC, from Debian's source package.
-build_zlib() {
-	local out=$1 tmp srcdir
-	tmp=$(mktemp -d "$cache/.tmp.zlib.XXXXXX")
+# Fetch and unpack Debian's source package PKG=VERSION into TMP/src; prints
+# the unpacked directory.
+fetch_source() {
+	local tmp=$1 pkg=$2 version=$3 srcdir
 	mkdir -p "$tmp/apt/lists/partial" "$tmp/apt/cache/archives/partial" "$tmp/src"
 	debian_deb_src_list >"$tmp/apt/src.sources" || rig_die "no Debian apt source to derive a deb-src list from"
-	say "fetching Debian's zlib source package (private deb-src list)"
+	say "fetching Debian's $pkg source package (private deb-src list)"
 	apt_src "$tmp/apt" update >"$tmp/apt.log" 2>&1 || { cat "$tmp/apt.log" >&2; rig_die "apt-get update (deb-src) failed"; }
-	(cd "$tmp/src" && apt_src "$tmp/apt" source "zlib=$zlib_version") >>"$tmp/apt.log" 2>&1 ||
-		{ cat "$tmp/apt.log" >&2; rig_die "apt-get source zlib=$zlib_version failed"; }
-	srcdir=$(find "$tmp/src" -mindepth 1 -maxdepth 1 -type d -name 'zlib-*' | head -n 1)
-	[ -n "$srcdir" ] || rig_die "apt-get source zlib unpacked nothing"
+	(cd "$tmp/src" && apt_src "$tmp/apt" source "$pkg=$version") >>"$tmp/apt.log" 2>&1 ||
+		{ cat "$tmp/apt.log" >&2; rig_die "apt-get source $pkg=$version failed"; }
+	srcdir=$(find "$tmp/src" -mindepth 1 -maxdepth 1 -type d -name "$pkg-*" | head -n 1)
+	[ -n "$srcdir" ] || rig_die "apt-get source $pkg unpacked nothing"
+	printf '%s\n' "$srcdir"
+}
+
+# Move a finished stage from TMP/out to OUT, with its build time.
+finish_stage() {
+	local tmp=$1 out=$2 what=$3 start=$4
+	printf '%s\nbuilt in %s s\n' "$what" $((SECONDS - start)) >"$tmp/out/INFO"
+	rm -rf "$out"
+	mv -T "$tmp/out" "$out"
+	rm -rf "$tmp"
+	say "$what built in $((SECONDS - start)) s"
+}
+
+# Stage 2: zlib for 32-bit big-endian PowerPC, from Debian's source package.
+build_zlib() {
+	local out=$1 tmp srcdir start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.zlib.XXXXXX")
+	srcdir=$(fetch_source "$tmp" zlib "$zlib_version")
 	say "cross-building zlib $zlib_version"
 	(cd "$srcdir" && CHOST=powerpc-linux-gnu CC=${CROSS}gcc AR=${CROSS}ar RANLIB=${CROSS}ranlib \
 		CFLAGS="-O2" ./configure --static --prefix="$tmp/out" &&
 		make -j2 libz.a && make install) >"$tmp/zlib.log" 2>&1 ||
 		{ tail -n 30 "$tmp/zlib.log" >&2; rig_die "zlib cross build failed"; }
 	[ -f "$tmp/out/lib/libz.a" ] || rig_die "zlib build left no libz.a"
-	rm -rf "$out"
-	mv -T "$tmp/out" "$out"
-	rm -rf "$tmp"
+	finish_stage "$tmp" "$out" "zlib $zlib_version" "$start"
+}
+
+# Stage 3: libelf alone (libbpf's only use of elfutils), configured for the
+# cross compiler but built only in lib/ and libelf/.
+build_libelf() {
+	local out=$1 tmp srcdir start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.libelf.XXXXXX")
+	srcdir=$(fetch_source "$tmp" elfutils "$elfutils_version")
+	say "cross-building libelf from elfutils $elfutils_version"
+	(cd "$srcdir" && ./configure --host=powerpc-linux-gnu CC=${CROSS}gcc CFLAGS="-O2" \
+		--disable-debuginfod --disable-libdebuginfod --without-bzlib --without-lzma \
+		--without-zstd --disable-nls CPPFLAGS="-I$zdir/include" LDFLAGS="-L$zdir/lib" &&
+		make -C lib -j2 && make -C libelf -j2 libelf.a) >"$tmp/libelf.log" 2>&1 ||
+		{ tail -n 30 "$tmp/libelf.log" >&2; rig_die "libelf cross build failed"; }
+	mkdir -p "$tmp/out/include" "$tmp/out/lib"
+	cp "$srcdir"/libelf/{libelf.h,gelf.h,nlist.h} "$tmp/out/include/"
+	cp "$srcdir/libelf/libelf.a" "$tmp/out/lib/"
+	finish_stage "$tmp" "$out" "libelf $elfutils_version" "$start"
+}
+
+# Stage 4: libbpf, against the cross libelf and zlib.
+build_libbpf() {
+	local out=$1 tmp srcdir start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.libbpf.XXXXXX")
+	srcdir=$(fetch_source "$tmp" libbpf "$libbpf_version")
+	say "cross-building libbpf $libbpf_version"
+	mkdir -p "$tmp/obj" # its Makefile races to create it under -j
+	make -C "$srcdir/src" -j2 BUILD_STATIC_ONLY=1 NO_PKG_CONFIG=1 CC=${CROSS}gcc AR=${CROSS}ar \
+		OBJDIR="$tmp/obj" DESTDIR="$tmp/out" PREFIX= LIBDIR=/lib \
+		EXTRA_CFLAGS="-O2 -I$edir/include -I$zdir/include" install >"$tmp/libbpf.log" 2>&1 ||
+		{ tail -n 30 "$tmp/libbpf.log" >&2; rig_die "libbpf cross build failed"; }
+	[ -f "$tmp/out/lib/libbpf.a" ] || rig_die "libbpf build left no libbpf.a"
+	finish_stage "$tmp" "$out" "libbpf $libbpf_version" "$start"
+}
+
+# Stage 5: ncursesw, static, no programs; the terminal database is the
+# guest's /usr/share/terminfo.
+build_ncurses() {
+	local out=$1 tmp srcdir start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.ncurses.XXXXXX")
+	srcdir=$(fetch_source "$tmp" ncurses "$ncurses_version")
+	say "cross-building ncurses $ncurses_version"
+	(cd "$srcdir" && ./configure --host=powerpc-linux-gnu CC=${CROSS}gcc CFLAGS="-O2" \
+		--prefix="$tmp/out" --enable-widec --without-shared --without-cxx \
+		--without-cxx-binding --without-ada --without-progs --without-tests \
+		--without-manpages --without-debug --disable-db-install --enable-pc-files=no \
+		--with-default-terminfo-dir=/usr/share/terminfo &&
+		make -j2 libs && make install.libs install.includes) >"$tmp/ncurses.log" 2>&1 ||
+		{ tail -n 30 "$tmp/ncurses.log" >&2; rig_die "ncurses cross build failed"; }
+	[ -f "$tmp/out/lib/libncursesw.a" ] || rig_die "ncurses build left no libncursesw.a"
+	rm -rf "$tmp/out/bin"
+	finish_stage "$tmp" "$out" "ncurses $ncurses_version" "$start"
 }
 
 # The project sources the VMM links: the snapshot code and what it needs.
 vmm_sources() {
-	printf '%s\n' "$repo/tests/vmm/mpicvmm.c" "$repo"/src/snapshot/snapshot.c \
+	printf '%s\n' "$repo/tests/vmm/mpicvmm.c" "$repo/tests/vmm/console_file.c" "$repo"/src/snapshot/snapshot.c \
 		"$repo"/src/snapshot/snapshot_file.c "$repo"/src/snapshot/routing.c "$repo"/src/chips/*.c "$repo"/src/tracefile/*.c \
 		"$repo"/src/util/host.c "$repo"/src/util/json.c "$repo"/src/util/kv.c "$repo"/src/util/varint.c
 }
 
 VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers -D_GNU_SOURCE -ffunction-sections -fdata-sections"
 
-# Stage 3: the static test VMM.
+# The tool image's /init.
+init_sources() {
+	printf '%s\n' "$here/rig-init.c" "$repo/tests/vmm/console_file.c"
+}
+
+# Stage 6: the static test VMM and the tool image's /init.
 build_vmm() {
 	local out=$1 tmp
 	tmp=$(mktemp -d "$cache/.tmp.vmm.XXXXXX")
-	say "cross-building the MPIC test VMM"
+	say "cross-building the MPIC test VMM and rig-init"
+	mkdir -p "$tmp/out"
 	# shellcheck disable=SC2086,SC2046
-	if ! ${CROSS}gcc $VMM_CFLAGS -DKVMIRQ_VERSION="\"$(cat "$repo/VERSION")\"" -I"$repo/src" -I"$repo/include" -I"$zdir/include" \
-		-static -Wl,--gc-sections -o "$tmp/mpicvmm" $(vmm_sources) -L"$zdir/lib" -lz \
-		>"$tmp/cc.log" 2>&1; then
+	if ! ${CROSS}gcc $VMM_CFLAGS -DKVMIRQ_VERSION="\"$(cat "$repo/VERSION")\"" -I"$repo/src" -I"$repo/include" \
+		-I"$repo/tests/vmm" -I"$zdir/include" -static -Wl,--gc-sections -o "$tmp/out/mpicvmm" \
+		$(vmm_sources) -L"$zdir/lib" -lz >"$tmp/cc.log" 2>&1 ||
+		! ${CROSS}gcc $VMM_CFLAGS -I"$repo/tests/vmm" -I"$zdir/include" -static -Wl,--gc-sections \
+		-o "$tmp/out/rig-init" $(init_sources) -L"$zdir/lib" -lz >>"$tmp/cc.log" 2>&1; then
 		cat "$tmp/cc.log" >&2
-		rig_die "cross-building the test VMM failed"
+		rig_die "cross-building the test VMM or rig-init failed"
 	fi
 	rm -rf "$out"
-	mkdir -p "$tmp/out"
-	mv "$tmp/mpicvmm" "$tmp/out/mpicvmm"
 	mv -T "$tmp/out" "$out"
 	rm -rf "$tmp"
 }
 
-# Stage 4: the initramfs, with the kernel's own gen_init_cpio (no root or
+# Stage 7: kvmirq for the guest, by the project's Makefile into build/ppc/:
+# the BPF object big-endian for powerpc, everything linked static against
+# the cross-built libraries.
+build_kvmirq() {
+	local inc lib
+	inc="-I$bdir/include -I$edir/include -I$zdir/include -I$ndir/include/ncursesw -I$ndir/include"
+	lib="-L$bdir/lib -L$edir/lib -L$zdir/lib -L$ndir/lib"
+	say "cross-building kvmirq into build/ppc"
+	make -C "$repo" -s -j2 CC=${CROSS}gcc ARCH=powerpc BPF_TARGET=bpfeb BUILD=build/ppc \
+		CFLAGS="-O2 -g0 $inc" LDFLAGS="-static $lib" build/ppc/kvmirq >"$cache/.kvmirq-make.log" 2>&1 ||
+		{ tail -n 30 "$cache/.kvmirq-make.log" >&2; rig_die "cross-building kvmirq failed"; }
+	kvmirq_ppc=$repo/build/ppc/kvmirq
+}
+
+# Stage 8: the initramfs, with the kernel's own gen_init_cpio (no root or
 # device nodes on the host needed). /init is the VMM; it mounts what it needs.
 build_initrd() {
 	local out=$1 list
@@ -199,18 +305,60 @@ EOF
 	rm -f "$list"
 }
 
+# Stage 9: the tool image: /init is rig-init, which runs /rig-commands (run.sh
+# appends them as a second archive); kvmirq (stripped) and the VMM in /bin.
+build_tool_initrd() {
+	local out=$1 list
+	list=$(mktemp "$cache/.tmp.tool-initrd.XXXXXX")
+	${CROSS}strip -o "$list.kvmirq" "$kvmirq_ppc"
+	cat >"$list" <<EOF
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /tmp 1777 0 0
+dir /bin 0755 0 0
+file /init $vdir/rig-init 0755 0 0
+file /bin/mpicvmm $vdir/mpicvmm 0755 0 0
+file /bin/kvmirq $list.kvmirq 0755 0 0
+EOF
+	"$kdir/gen_init_cpio" "$list" | gzip -n -1 >"$out.tmp.$$"
+	mv -f "$out.tmp.$$" "$out"
+	rm -f "$list" "$list.kvmirq"
+}
+
+# Find stage NAME-KEY in the cache, or build it with BUILDER when FILE (a
+# path inside it) is missing, deleting the stage's other keys; prints its path.
+stage() {
+	local name=$1 key=$2 file=$3 builder=$4 dir
+	dir=$cache/$name-$key
+	if [ ! -e "$dir/$file" ]; then
+		"$builder" "$dir" >&2
+		find "$cache" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
+	fi
+	printf '%s\n' "$dir"
+}
+
+hash_files() { sha256sum "$@" | cut -d' ' -f1; }
+
 main() {
-	local key initrd
+	local key initrd tool_initrd
 	rig_ensure_packages linux-source-6.1 gcc-powerpc-linux-gnu libc6-dev-powerpc-cross \
-		qemu-system-ppc make gcc libc6-dev bc bison flex xz-utils gzip dpkg-dev
+		qemu-system-ppc make gcc libc6-dev bc bison flex xz-utils gzip dpkg-dev dwarves \
+		clang llvm bpftool libbpf-dev python3
 	pick_config
 	cache=$(rig_cache_root)/e500
 	mkdir -p "$cache"
 	src_version=$(pkg_version linux-source-6.1)
 	gcc_version=$(${CROSS}gcc -dumpfullversion)-$(pkg_version gcc-powerpc-linux-gnu)
-	# The zlib version apt would fetch: the one Debian ships for this release.
-	zlib_version=$(pkg_version zlib1g)
-	[ -n "$zlib_version" ] || rig_die "zlib1g is not installed: cannot tell Debian's zlib version"
+	# The versions apt would fetch: the ones Debian ships for this release.
+	zlib_version=$(source_version zlib1g)
+	elfutils_version=$(source_version libelf1)
+	libbpf_version=$(source_version libbpf1)
+	ncurses_version=$(source_version libncursesw6)
+	[ -n "$zlib_version" ] && [ -n "$elfutils_version" ] && [ -n "$libbpf_version" ] &&
+		[ -n "$ncurses_version" ] ||
+		rig_die "zlib1g, libelf1, libbpf1 or libncursesw6 is not installed: cannot tell Debian's source versions"
 
 	# One builder at a time per cache; others wait, then find it done.
 	exec 9>"$cache/.lock"
@@ -218,30 +366,22 @@ main() {
 	rm -rf "$cache"/.tmp.* "$cache"/*.tmp.*
 
 	key=$( { echo "layout $KERNEL_LAYOUT $src_version $gcc_version"; grep '^CONFIG_' "$config" | sort; } | short_hash)
-	kdir=$cache/kernel-$key
-	if [ ! -f "$kdir/vmlinux" ]; then
-		build_kernel "$kdir"
-		find "$cache" -maxdepth 1 -name 'kernel-*' ! -path "$kdir" -exec rm -rf {} +
-	fi
+	kdir=$(stage kernel "$key" vmlinux build_kernel)
+	zdir=$(stage zlib "$(echo "layout $ZLIB_LAYOUT $zlib_version $gcc_version" | short_hash)" lib/libz.a build_zlib)
+	edir=$(stage libelf "$(echo "layout $LIBELF_LAYOUT $elfutils_version $gcc_version $zdir" | short_hash)" \
+		lib/libelf.a build_libelf)
+	bdir=$(stage libbpf "$(echo "layout $LIBBPF_LAYOUT $libbpf_version $gcc_version $edir $zdir" | short_hash)" \
+		lib/libbpf.a build_libbpf)
+	ndir=$(stage ncurses "$(echo "layout $NCURSES_LAYOUT $ncurses_version $gcc_version" | short_hash)" \
+		lib/libncursesw.a build_ncurses)
 
-	key=$(echo "layout $ZLIB_LAYOUT $zlib_version $gcc_version" | short_hash)
-	zdir=$cache/zlib-$key
-	if [ ! -f "$zdir/lib/libz.a" ]; then
-		build_zlib "$zdir"
-		find "$cache" -maxdepth 1 -name 'zlib-*' ! -path "$zdir" -exec rm -rf {} +
-	fi
-
+	# shellcheck disable=SC2046
 	key=$( {
 		echo "layout $VMM_LAYOUT $gcc_version $zdir $VMM_CFLAGS"
-		# shellcheck disable=SC2046
-		sha256sum $(vmm_sources) "$repo"/src/*/*.h "$repo"/include/kvmirq/*.h "$repo/VERSION" |
-			cut -d' ' -f1
+		hash_files $(vmm_sources) $(init_sources) "$repo"/tests/vmm/*.h "$repo"/src/*/*.h \
+			"$repo"/include/kvmirq/*.h "$repo/VERSION"
 	} | short_hash)
-	vdir=$cache/vmm-$key
-	if [ ! -x "$vdir/mpicvmm" ]; then
-		build_vmm "$vdir"
-		find "$cache" -maxdepth 1 -name 'vmm-*' ! -path "$vdir" -exec rm -rf {} +
-	fi
+	vdir=$(stage vmm "$key" rig-init build_vmm)
 
 	key=$(echo "layout $INITRD_LAYOUT $vdir" | short_hash)
 	initrd=$cache/initrd-$key.cpio.gz
@@ -249,11 +389,22 @@ main() {
 		build_initrd "$initrd"
 		find "$cache" -maxdepth 1 -name 'initrd-*.cpio.gz' ! -path "$initrd" -delete
 	fi
+
+	build_kvmirq
+	key=$( { echo "layout $TOOL_INITRD_LAYOUT $vdir"; hash_files "$kvmirq_ppc"; } | short_hash)
+	tool_initrd=$cache/tool-initrd-$key.cpio.gz
+	if [ ! -f "$tool_initrd" ]; then
+		build_tool_initrd "$tool_initrd"
+		find "$cache" -maxdepth 1 -name 'tool-initrd-*.cpio.gz' ! -path "$tool_initrd" -delete
+	fi
 	exec 9>&-
 
 	echo "RIG_E500_KERNEL=$(rig_shell_quote "$kdir/vmlinux")"
 	echo "RIG_E500_INITRD=$(rig_shell_quote "$initrd")"
 	echo "RIG_E500_VMM=$(rig_shell_quote "$vdir/mpicvmm")"
+	echo "RIG_E500_KVMIRQ=$(rig_shell_quote "$kvmirq_ppc")"
+	echo "RIG_E500_TOOL_INITRD=$(rig_shell_quote "$tool_initrd")"
+	echo "RIG_E500_CPIO=$(rig_shell_quote "$kdir/gen_init_cpio")"
 }
 
 main

@@ -4,14 +4,24 @@
 # prints its snapshot files base64-encoded on the serial console. This
 # script cuts them out of the console log into files.
 #
-# Usage: run.sh [--out DIR] [--timeout SECONDS]
+# With --commands FILE the tool image boots instead: /init is rig-init.c,
+# which runs FILE's commands (kvmirq, the VMM; see rig-init.c) and prints
+# their output and files on the console.
+#
+# Usage: run.sh [--out DIR] [--timeout SECONDS] [--commands FILE]
 #   DIR (default: a new temporary directory, printed) receives
 #     console.log         everything the guest printed
 #     first.kvmsnap       VM A's snapshot          (each file checked against
 #     second.kvmsnap      VM B's, after restore     the size and CRC-32 printed
 #     expect.json         what the VMM programmed   with it)
-# Exit status: 0 when the VMM finished with status 0, 1 when it reported a
-# failure, 125 when the rig itself failed (no boot, timeout, garbled files).
+#   and with --commands:
+#     run-N.log, run-N.status   the output and exit status of FILE's line N
+#                               (from 0) when it is a run command
+#     wait-NAME.status          the status of background command NAME
+#     every file a `file` command printed
+# Exit status: 0 when the VMM (or every command) finished with status 0, 1
+# when one reported a failure, 125 when the rig itself failed (no boot,
+# timeout, garbled files).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -19,12 +29,13 @@ RIG_PROG=run.sh
 RIG_DIE_STATUS=125
 . "$here/../lib.sh"
 
-out= timeout_s=${KVMIRQ_E500_TIMEOUT:-120}
+out= timeout_s=${KVMIRQ_E500_TIMEOUT:-120} commands=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
-	-h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+	--commands) commands=$2; shift 2 ;;
+	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) rig_die "unknown argument $1 (see --help)" ;;
 	esac
 done
@@ -33,15 +44,26 @@ if [ -z "$out" ]; then
 	rig_log "output in $out"
 fi
 mkdir -p "$out"
-rm -f "$out"/console.log "$out"/*.kvmsnap "$out"/expect.json
+rm -f "$out"/console.log "$out"/*.kvmsnap "$out"/expect.json "$out"/run-* "$out"/wait-*
+[ -z "$commands" ] || [ -f "$commands" ] || rig_die "no command file $commands"
 
 eval "$("$here/build.sh" -q)" || rig_die "build.sh failed"
 command -v qemu-system-ppc >/dev/null || rig_die "qemu-system-ppc not installed"
 
+initrd=$RIG_E500_INITRD
+if [ -n "$commands" ]; then
+	# The kernel unpacks concatenated archives in turn: the tool image,
+	# then one holding only /rig-commands.
+	initrd=$out/initrd.cpio.gz
+	cp "$RIG_E500_TOOL_INITRD" "$initrd"
+	printf 'file /rig-commands %s 0644 0 0\n' "$(realpath "$commands")" |
+		"$RIG_E500_CPIO" /dev/stdin | gzip -n -1 >>"$initrd"
+fi
+
 start=$(date +%s.%N)
 set +e
 timeout --kill-after=5 "$timeout_s" qemu-system-ppc -M ppce500 -cpu e500v2 -m 256 \
-	-nographic -no-reboot -kernel "$RIG_E500_KERNEL" -initrd "$RIG_E500_INITRD" \
+	-nographic -no-reboot -kernel "$RIG_E500_KERNEL" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet" </dev/null >"$out/console.log" 2>&1
 qemu_status=$?
 set -e
@@ -53,15 +75,26 @@ tail_console() { tail -n 25 "$out/console.log" | tr -d '\r' >&2; }
 	{ tail_console; rig_die "the guest ran past ${timeout_s} s (console: $out/console.log)"; }
 done_line=$(tr -d '\r' <"$out/console.log" | grep -a '^KVMIRQ-DONE ' | tail -n 1 || true)
 [ -n "$done_line" ] ||
-	{ tail_console; rig_die "the VMM never finished (qemu exit $qemu_status; console: $out/console.log)"; }
+	{ tail_console; rig_die "the guest never finished (qemu exit $qemu_status; console: $out/console.log)"; }
 
 # Cut the files out of the log and check each against its size and CRC.
-python3 - "$out" <<'EOF' || rig_die "the files on the console are garbled"
+python3 - "$out" "$commands" <<'EOF' || rig_die "the files on the console are garbled"
 import base64, sys, zlib
-out = sys.argv[1]
+out, commands = sys.argv[1], sys.argv[2]
 lines = open(out + "/console.log", "rb").read().decode("latin-1").replace("\r", "").split("\n")
-name, chunks, files = None, [], 0
+name, chunks, files, run, run_lines = None, [], 0, None, []
 for line in lines:
+    if line.startswith("KVMIRQ-RUN-BEGIN "):
+        run, run_lines = line.split()[1], []
+    elif line.startswith("KVMIRQ-RUN-END ") and run == line.split()[1]:
+        open(f"{out}/run-{run}.log", "w").write("\n".join(run_lines) + "\n")
+        open(f"{out}/run-{run}.status", "w").write(line.split()[2] + "\n")
+        run = None
+    elif line.startswith("KVMIRQ-WAIT "):
+        _, job, status = line.split()
+        open(f"{out}/wait-{job}.status", "w").write(status + "\n")
+    elif run is not None and name is None and not line.startswith("KVMIRQ-FILE-BEGIN "):
+        run_lines.append(line)
     if line.startswith("KVMIRQ-FILE-BEGIN "):
         name, chunks = line.split()[1], []
     elif line.startswith("KVMIRQ-FILE-END ") and name:
@@ -75,10 +108,10 @@ for line in lines:
         chunks.append(line.strip())
     elif line.startswith("KVMIRQ-EXPECT "):
         open(out + "/expect.json", "w").write(line[len("KVMIRQ-EXPECT "):] + "\n")
-if files == 0:
+if files == 0 and not commands:
     sys.exit("no file on the console")
 EOF
 
 status=${done_line#KVMIRQ-DONE }
-[ "$status" = 0 ] || { tr -d '\r' <"$out/console.log" | grep -a '^mpicvmm:' >&2 || true; exit 1; }
+[ "$status" = 0 ] || { tr -d '\r' <"$out/console.log" | grep -a '^mpicvmm:\|^rig-init:' >&2 || true; exit 1; }
 exit 0

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /init of the e500 rig's tool image: there is no shell for 32-bit PowerPC
+ * here (no busybox), so this static program mounts what kvmirq needs, runs
+ * the commands of /rig-commands one line at a time, and powers off.
+ *
+ * Commands (words separated by blanks; no quoting):
+ *   run ARGV...          run and wait; its output goes to the console
+ *   start NAME ARGV...   run in the background, output into /tmp/NAME.log
+ *   wait NAME            wait for a background command
+ *   sleep SECONDS
+ *   file PATH            print the file on the console (console_file.h)
+ *
+ * Console output, one marker per line, for tests/rig/e500/run.sh:
+ *   KVMIRQ-RUN-BEGIN <n> <argv...>   ... output ...   KVMIRQ-RUN-END <n> <status>
+ *     (n: the line of /rig-commands, from 0)
+ *   KVMIRQ-WAIT <name> <status>
+ *   KVMIRQ-DONE <number of commands that failed>
+ * A status is the exit code, or 128 + the signal that ended the command.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "console_file.h"
+
+#define MAX_WORDS 32
+#define MAX_JOBS 8
+
+struct job {
+	char name[32];
+	pid_t pid;
+};
+
+static struct job jobs[MAX_JOBS];
+static int failed;
+
+static const struct {
+	const char *source, *target, *type;
+} mounts[] = {
+	{ "proc", "/proc", "proc" },
+	{ "sysfs", "/sys", "sysfs" },
+	{ "devtmpfs", "/dev", "devtmpfs" },
+	{ "tracefs", "/sys/kernel/tracing", "tracefs" },
+	{ "debugfs", "/sys/kernel/debug", "debugfs" },
+	{ "bpffs", "/sys/fs/bpf", "bpf" },
+};
+
+static void mount_all(void)
+{
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
+		mkdir(mounts[i].target, 0755);
+		if (mount(mounts[i].source, mounts[i].target, mounts[i].type, 0, NULL) < 0 &&
+		    errno != EBUSY)
+			printf("rig-init: mount %s: %s\n", mounts[i].target, strerror(errno));
+	}
+}
+
+static int exit_status(int ws)
+{
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Fork and exec ARGV; with LOG, its stdout and stderr go there. */
+static pid_t spawn(char **argv, const char *log)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	if (log) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		close(fd);
+	}
+	execv(argv[0], argv);
+	fprintf(stderr, "rig-init: %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static int wait_for(pid_t pid)
+{
+	int ws;
+
+	if (pid < 0 || waitpid(pid, &ws, 0) < 0)
+		return 127;
+	return exit_status(ws);
+}
+
+static void cmd_run(char **argv, int n)
+{
+	int status;
+
+	printf("KVMIRQ-RUN-BEGIN %d", n);
+	for (char **a = argv; *a; a++)
+		printf(" %s", *a);
+	printf("\n");
+	status = wait_for(spawn(argv, NULL));
+	printf("\nKVMIRQ-RUN-END %d %d\n", n, status);
+	failed += status != 0;
+}
+
+static void cmd_start(char **argv)
+{
+	char log[64];
+
+	for (int i = 0; i < MAX_JOBS; i++) {
+		if (jobs[i].pid)
+			continue;
+		snprintf(jobs[i].name, sizeof(jobs[i].name), "%s", argv[0]);
+		snprintf(log, sizeof(log), "/tmp/%s.log", jobs[i].name);
+		jobs[i].pid = spawn(argv + 1, log);
+		return;
+	}
+	printf("rig-init: more than %d background commands\n", MAX_JOBS);
+	failed++;
+}
+
+static void cmd_wait(const char *name)
+{
+	for (int i = 0; i < MAX_JOBS; i++) {
+		if (jobs[i].pid && !strcmp(jobs[i].name, name)) {
+			int status = wait_for(jobs[i].pid);
+
+			printf("KVMIRQ-WAIT %s %d\n", name, status);
+			failed += status != 0;
+			jobs[i].pid = 0;
+			return;
+		}
+	}
+	printf("rig-init: no background command %s\n", name);
+	failed++;
+}
+
+static void cmd_file(const char *path)
+{
+	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (console_print_file(path, name) < 0) {
+		printf("rig-init: %s: %s\n", path, strerror(errno));
+		failed++;
+	}
+}
+
+/* Line N (from 0) of /rig-commands. */
+static void command(char *line, int n)
+{
+	char *argv[MAX_WORDS + 1];
+	int argc = 0;
+
+	for (char *w = strtok(line, " \t\n"); w && argc < MAX_WORDS; w = strtok(NULL, " \t\n"))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	if (argc == 0 || argv[0][0] == '#')
+		return;
+	if (!strcmp(argv[0], "run") && argc > 1)
+		cmd_run(argv + 1, n);
+	else if (!strcmp(argv[0], "start") && argc > 2)
+		cmd_start(argv + 1);
+	else if (!strcmp(argv[0], "wait") && argc == 2)
+		cmd_wait(argv[1]);
+	else if (!strcmp(argv[0], "sleep") && argc == 2)
+		sleep((unsigned int)atoi(argv[1]));
+	else if (!strcmp(argv[0], "file") && argc == 2)
+		cmd_file(argv[1]);
+	else {
+		printf("rig-init: bad command: %s\n", argv[0]);
+		failed++;
+	}
+	fflush(stdout);
+}
+
+int main(void)
+{
+	char line[1024];
+	FILE *f;
+	int n = 0;
+
+	setenv("PATH", "/bin", 1);
+	setenv("HOME", "/", 1);
+	setenv("TERM", "vt100", 1);
+	mount_all();
+	f = fopen("/rig-commands", "r");
+	if (!f) {
+		printf("rig-init: /rig-commands: %s\n", strerror(errno));
+		failed++;
+	}
+	while (f && fgets(line, sizeof(line), f))
+		command(line, n++);
+	printf("KVMIRQ-DONE %d\n", failed);
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
