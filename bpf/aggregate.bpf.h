@@ -71,10 +71,10 @@ static __always_inline void aggregate_note_vm(__u64 kvm)
 	if (!kvm || bpf_map_lookup_elem(&vm_info, &kvm))
 		return;
 	if (bpf_core_field_exists(((struct kvm *)0)->debugfs_dentry)) {
-		d = BPF_CORE_READ((struct kvm *)kvm, debugfs_dentry);
+		d = (struct dentry *)KREAD((struct kvm *)kvm, debugfs_dentry);
 		if (d)
 			bpf_probe_read_kernel_str(info.name, sizeof(info.name),
-						  BPF_CORE_READ(d, d_name.name));
+						  (const void *)KREAD(d, d_name.name));
 	}
 	bpf_map_update_elem(&vm_info, &kvm, &info, BPF_NOEXIST);
 }

@@ -55,8 +55,7 @@ static __always_inline void inject_end(void)
 
 /* The VM of the object that embeds WORK as its FIELD, found with CO-RE offsets. */
 #define KVM_OF_WORK(work, TYPE, FIELD)                                           \
-	((__u64)BPF_CORE_READ((TYPE *)((void *)(work) -                          \
-				       bpf_core_field_offset(TYPE, FIELD)), kvm))
+	KREAD((TYPE *)((void *)(work) - bpf_core_field_offset(TYPE, FIELD)), kvm)
 
 SEC("fentry/irqfd_inject")
 int BPF_PROG(inject_enter_irqfd, struct work_struct *work)

@@ -165,6 +165,31 @@ static __always_inline bool tgid_selected(__u32 tgid)
 }
 
 /*
+ * A kernel pointer or long, at the running kernel's size: 4 bytes on a
+ * 32-bit kernel (ppc32), where BPF's 8-byte pointers would read two fields
+ * at once and, big-endian, the wrong half. SIGNED widens a 4-byte value as
+ * the long it is. (BPF_CORE_READ relocates a field's offset, not its size.)
+ */
+static __always_inline __u64 read_long(const void *at, __u32 size, bool is_signed)
+{
+	__u64 v = 0;
+
+	if (size == 4) {
+		__u32 w = 0;
+
+		bpf_probe_read_kernel(&w, 4, at);
+		return is_signed ? (__u64)(__s64)(__s32)w : w;
+	}
+	bpf_probe_read_kernel(&v, 8, at);
+	return v;
+}
+
+/* SRC->FIELD, a pointer or unsigned long of a kernel struct, at its size. */
+#define KREAD(src, field)                                                                 \
+	read_long((const void *)(src) + bpf_core_field_offset((src)->field),              \
+		  bpf_core_field_size((src)->field), false)
+
+/*
  * The VM an event of the current thread (state ST, or NULL) is for: the VM
  * of the injection it is inside, else of the KVM ioctl it is inside; 0 when
  * neither (the event is unattributed). Also its vCPU, and the header flags

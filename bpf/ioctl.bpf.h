@@ -73,14 +73,17 @@ struct {
 static __always_inline struct file *fd_to_file(int fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct files_struct *files = (struct files_struct *)KREAD(task, files);
+	struct fdtable *fdt = files ? (struct fdtable *)KREAD(files, fdt) : NULL;
 	struct file **fds;
 	struct file *file = NULL;
 
 	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	fds = (struct file **)KREAD(fdt, fd);
+	/* fds[fd], an array of the kernel's pointers */
+	file = (struct file *)read_long((const void *)fds + fd * bpf_core_field_size(fdt->fd),
+					bpf_core_field_size(fdt->fd), false);
 	return file;
 }
 
@@ -91,7 +94,11 @@ static __always_inline __u8 file_kind(struct file *file)
 
 	if (!file)
 		return KVMIRQ_FD_UNKNOWN;
-	handler = (__u64)BPF_CORE_READ(file, f_op, unlocked_ioctl);
+	{
+		const struct file_operations *fops = (const void *)KREAD(file, f_op);
+
+		handler = fops ? KREAD(fops, unlocked_ioctl) : 0;
+	}
 	if (!handler)
 		return KVMIRQ_FD_UNKNOWN;
 	if (handler == (__u64)&kvm_vm_ioctl)
@@ -109,7 +116,7 @@ static __always_inline __u8 file_kind(struct file *file)
 static __always_inline void file_identity(struct file *file, __u8 kind, __u64 *kvm,
 					  __u64 *object, __s32 *vcpu_id, char *name)
 {
-	void *priv = BPF_CORE_READ(file, private_data);
+	void *priv = (void *)KREAD(file, private_data);
 
 	*vcpu_id = KVMIRQ_NO_VCPU;
 	*object = (__u64)priv;
@@ -118,14 +125,19 @@ static __always_inline void file_identity(struct file *file, __u8 kind, __u64 *k
 		*kvm = (__u64)priv;
 		break;
 	case KVMIRQ_FD_VCPU:
-		*kvm = (__u64)BPF_CORE_READ((struct kvm_vcpu *)priv, kvm);
+		*kvm = KREAD((struct kvm_vcpu *)priv, kvm);
 		*vcpu_id = BPF_CORE_READ((struct kvm_vcpu *)priv, vcpu_id);
 		break;
 	case KVMIRQ_FD_DEVICE:
-		*kvm = (__u64)BPF_CORE_READ((struct kvm_device *)priv, kvm);
-		if (name)
-			bpf_probe_read_kernel_str(name, KVMIRQ_DEVICE_NAME_LEN,
-						  BPF_CORE_READ((struct kvm_device *)priv, ops, name));
+		*kvm = KREAD((struct kvm_device *)priv, kvm);
+		if (name) {
+			const struct kvm_device_ops *ops =
+				(const void *)KREAD((struct kvm_device *)priv, ops);
+
+			if (ops)
+				bpf_probe_read_kernel_str(name, KVMIRQ_DEVICE_NAME_LEN,
+							  (const void *)KREAD(ops, name));
+		}
 		break;
 	default:
 		*kvm = 0;
@@ -141,8 +153,8 @@ static __always_inline bool kvm_is_filtered_vm(__u64 kvm)
 
 	if (!kvm || !bpf_core_field_exists(((struct kvm *)0)->debugfs_dentry))
 		return false;
-	d = BPF_CORE_READ((struct kvm *)kvm, debugfs_dentry);
-	if (!d || bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(d, d_name.name)) < 0)
+	d = (struct dentry *)KREAD((struct kvm *)kvm, debugfs_dentry);
+	if (!d || bpf_probe_read_kernel_str(name, sizeof(name), (const void *)KREAD(d, d_name.name)) < 0)
 		return false;
 	for (int i = 0; i < KVMIRQ_VM_NAME_LEN; i++) {
 		if (name[i] != filter_vm_name[i])

@@ -10,27 +10,7 @@
 
 #include "ioctl.bpf.h"
 
-/*
- * A long of the tracepoint's record, at the running kernel's size: 4 bytes
- * on a 32-bit kernel (ppc32), where an 8-byte read would take two arguments
- * at once and, big-endian, the wrong half. SIGNED widens a 4-byte value as
- * the long it is (libbpf cannot shift-relocate an array element, so the
- * bitfield readers do not serve here).
- */
-static __always_inline __u64 read_long(const void *at, __u32 size, bool is_signed)
-{
-	__u64 v = 0;
-
-	if (size == 4) {
-		__u32 w = 0;
-
-		bpf_probe_read_kernel(&w, 4, at);
-		return is_signed ? (__u64)(__s64)(__s32)w : w;
-	}
-	bpf_probe_read_kernel(&v, 8, at);
-	return v;
-}
-
+/* The tracepoint's arguments and result are longs: read_long() (common.bpf.h). */
 #define SYSCALL_ARG(ctx, n)                                                             \
 	read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->args[n]),          \
 		  bpf_core_field_size((ctx)->args[n]), false)
