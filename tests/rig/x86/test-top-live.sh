@@ -51,9 +51,10 @@ if [[ ${1:-} == --inside ]]; then
 	sleep 4 # a few refreshes: the rates on the screen must have moved
 	screen >"$out/screen-vms.txt" || true
 	tm send-keys -t top Enter
-	sleep 2
+	wait_for "^Controllers" 20 || true
 	tm send-keys -t top r
-	sleep 3
+	# reading stops the VMM (ptrace): under emulation it can take seconds
+	wait_for "controllers read" 30 || true
 	screen >"$out/screen-vm.txt" || true
 	tm send-keys -t top 3
 	wait_for "IOAPIC|ioapic" 20 || true
