@@ -11,8 +11,8 @@
 
 #include "aggregate.bpf.h"
 
-#define ROUTING_ENTRY_SIZE 48
-#define ROUTING_MAX_ENTRIES 4096
+#define ROUTING_ENTRY_SIZE KVMIRQ_SIZEOF_IRQ_ROUTING_ENTRY
+#define ROUTING_MAX_ENTRIES KVMIRQ_MAX_IRQ_ROUTES
 #define ATTR_VALUE_SIZE 8 /* widest attribute value; user space trims by group */
 
 /* The ioctl functions, resolved by libbpf from kallsyms; 0 when KVM is absent. */

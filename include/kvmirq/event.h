@@ -156,7 +156,8 @@ struct kvmirq_ev_vgic_update_pending {
  * that follow on the same CPU.
  */
 #define KVMIRQ_PAYLOAD_MAX 2048
-#define KVMIRQ_PAYLOAD_TOTAL_MAX (8 + 4096 * 48) /* kvm_irq_routing, full */
+#define KVMIRQ_PAYLOAD_TOTAL_MAX /* kvm_irq_routing, full */                       \
+	(KVMIRQ_SIZEOF_IRQ_ROUTING + KVMIRQ_MAX_IRQ_ROUTES * KVMIRQ_SIZEOF_IRQ_ROUTING_ENTRY)
 
 struct kvmirq_ev_ioctl {
 	__u32 cmd;	/* raw ioctl number as the VMM passed it */

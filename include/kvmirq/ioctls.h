@@ -53,6 +53,8 @@ enum kvmirq_fd_kind {
 #define KVMIRQ_SIZEOF_MSI 32		/* struct kvm_msi */
 #define KVMIRQ_SIZEOF_IRQFD 32		/* struct kvm_irqfd */
 #define KVMIRQ_SIZEOF_IRQ_ROUTING 8	/* struct kvm_irq_routing; its entries follow */
+#define KVMIRQ_SIZEOF_IRQ_ROUTING_ENTRY 48 /* struct kvm_irq_routing_entry */
+#define KVMIRQ_MAX_IRQ_ROUTES 4096	/* KVM_MAX_IRQ_ROUTES: a larger table is refused */
 #define KVMIRQ_SIZEOF_CREATE_DEVICE 12	/* struct kvm_create_device */
 #define KVMIRQ_SIZEOF_DEVICE_ATTR 24	/* struct kvm_device_attr */
 #define KVMIRQ_SIZEOF_ENABLE_CAP 104	/* struct kvm_enable_cap */

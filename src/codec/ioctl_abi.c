@@ -13,6 +13,8 @@ _Static_assert(KVMIRQ_SIZEOF_IRQ_LEVEL == sizeof(struct kvm_irq_level), "kvm_irq
 _Static_assert(KVMIRQ_SIZEOF_MSI == sizeof(struct kvm_msi), "kvm_msi");
 _Static_assert(KVMIRQ_SIZEOF_IRQFD == sizeof(struct kvm_irqfd), "kvm_irqfd");
 _Static_assert(KVMIRQ_SIZEOF_IRQ_ROUTING == sizeof(struct kvm_irq_routing), "kvm_irq_routing");
+_Static_assert(KVMIRQ_SIZEOF_IRQ_ROUTING_ENTRY == sizeof(struct kvm_irq_routing_entry),
+	       "kvm_irq_routing_entry");
 _Static_assert(KVMIRQ_SIZEOF_CREATE_DEVICE == sizeof(struct kvm_create_device),
 	       "kvm_create_device");
 _Static_assert(KVMIRQ_SIZEOF_DEVICE_ATTR == sizeof(struct kvm_device_attr), "kvm_device_attr");

@@ -11,6 +11,7 @@
 #include "chips/models.h"
 #include "chips/payload_format.h"
 #include "codec/ioctl_decode.h"
+#include "codec/routing_entry.h"
 #include "util/byte_order.h"
 #include "util/kv.h"
 
@@ -81,47 +82,50 @@ static void decode_irqfd(const struct payload *p, struct kv_list *l)
 
 static void decode_routing_entry(const struct payload *p, const uint8_t *e, struct kv_list *l)
 {
-	uint32_t type = u32(p, e, 4);
+	struct route_view v;
 
+	routing_entry_view(e, p->format->big_endian, &v);
 	kv_object(l, NULL);
-	kv_u64(l, "gsi", u32(p, e, 0));
-	switch (type) {
-	case 1:
+	kv_u64(l, "gsi", v.gsi);
+	switch (v.type) {
+	case ROUTE_TYPE_IRQCHIP:
 		kv_str(l, "type", "irqchip");
-		kv_u64(l, "irqchip", u32(p, e, 16));
-		kv_u64(l, "pin", u32(p, e, 20));
+		kv_u64(l, "irqchip", v.irqchip);
+		kv_u64(l, "pin", v.pin);
 		break;
-	case 2:
+	case ROUTE_TYPE_MSI:
 		kv_str(l, "type", "msi");
-		kv_hex(l, "address_lo", u32(p, e, 16));
-		kv_hex(l, "address_hi", u32(p, e, 20));
-		kv_hex(l, "data", u32(p, e, 24));
-		if (u32(p, e, 8) & 1)
-			kv_u64(l, "devid", u32(p, e, 28));
+		kv_hex(l, "address_lo", v.address_lo);
+		kv_hex(l, "address_hi", v.address_hi);
+		kv_hex(l, "data", v.data);
+		if (v.flags & MSI_VALID_DEVID)
+			kv_u64(l, "devid", v.devid);
 		break;
 	default:
-		kv_u64(l, "type", type);
+		kv_u64(l, "type", v.type);
 	}
-	if (u32(p, e, 8))
-		kv_hex(l, "flags", u32(p, e, 8));
+	if (v.flags)
+		kv_hex(l, "flags", v.flags);
 	kv_end(l);
 }
 
+/* struct kvm_irq_routing: nr, flags, then nr entries */
 static void decode_routing(const struct payload *p, struct kv_list *l)
 {
+	const size_t HEAD = KVMIRQ_SIZEOF_IRQ_ROUTING, ENTRY = KVMIRQ_SIZEOF_IRQ_ROUTING_ENTRY;
 	uint32_t nr;
 
-	if (p->in_len < 8)
+	if (p->in_len < HEAD)
 		return;
 	nr = u32(p, p->in, 0);
 	kv_u64(l, "nr", nr);
 	kv_hex(l, "flags", u32(p, p->in, 4));
 	kv_array(l, "entries");
-	for (uint32_t i = 0; i < nr && 8 + (size_t)(i + 1) * 48 <= p->in_len; i++)
-		decode_routing_entry(p, p->in + 8 + (size_t)i * 48, l);
+	for (uint32_t i = 0; i < nr && HEAD + (size_t)(i + 1) * ENTRY <= p->in_len; i++)
+		decode_routing_entry(p, p->in + HEAD + (size_t)i * ENTRY, l);
 	kv_end(l);
-	if (8 + (size_t)nr * 48 > p->in_len)
-		kv_u64(l, "entries_missing", nr - (uint32_t)((p->in_len - 8) / 48));
+	if (HEAD + (size_t)nr * ENTRY > p->in_len)
+		kv_u64(l, "entries_missing", nr - (uint32_t)((p->in_len - HEAD) / ENTRY));
 }
 
 static const char *device_type_name(uint32_t type)

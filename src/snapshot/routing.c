@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "snapshot/routing.h"
-#include "util/byte_order.h"
 
 #define IRQFD_DEASSIGN 1u
 #define IRQFD_RESAMPLE 2u
@@ -69,20 +68,6 @@ int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t 
 }
 
 /* struct kvm_irq_routing_entry: gsi, type, flags, pad, then the union at 16. */
-void routing_entry_view(const uint8_t *e, bool big_endian, struct route_view *v)
-{
-	memset(v, 0, sizeof(*v));
-	v->gsi = load_u32(e, big_endian);
-	v->type = load_u32(e + 4, big_endian);
-	v->flags = load_u32(e + 8, big_endian);
-	v->irqchip = load_u32(e + 16, big_endian);
-	v->pin = load_u32(e + 20, big_endian);
-	v->address_lo = load_u32(e + 16, big_endian);
-	v->address_hi = load_u32(e + 20, big_endian);
-	v->data = load_u32(e + 24, big_endian);
-	v->devid = load_u32(e + 28, big_endian);
-}
-
 static struct msi_message entry_msi(const struct route_view *v)
 {
 	return (struct msi_message){
@@ -106,7 +91,7 @@ void routing_entry_text(const struct route_view *v, const struct platform *p, ch
 			size_t len)
 {
 	switch (v->type) {
-	case 1:
+	case ROUTE_TYPE_IRQCHIP:
 		if (p->arch == CHIP_ARCH_X86 && v->irqchip < 3) /* KVM_IRQCHIP_PIC_MASTER, _PIC_SLAVE, _IOAPIC */
 			snprintf(buf, len, "%s pin %u",
 				 (const char *const[]){ "pic-master", "pic-slave", "ioapic" }[v->irqchip],
@@ -114,7 +99,7 @@ void routing_entry_text(const struct route_view *v, const struct platform *p, ch
 		else
 			snprintf(buf, len, "irqchip %u pin %u", v->irqchip, v->pin);
 		break;
-	case 2:
+	case ROUTE_TYPE_MSI:
 		msi_text(v, p, buf, len);
 		break;
 	case 4:

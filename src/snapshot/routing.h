@@ -14,9 +14,10 @@
 #include <stdint.h>
 
 #include "chips/platform.h"
+#include "codec/routing_entry.h"
 
-#define ROUTE_ENTRY_SIZE 48 /* struct kvm_irq_routing_entry */
-#define ROUTING_MAX_ENTRIES 4096 /* KVM_MAX_IRQ_ROUTES */
+#define ROUTE_ENTRY_SIZE KVMIRQ_SIZEOF_IRQ_ROUTING_ENTRY
+#define ROUTING_MAX_ENTRIES KVMIRQ_MAX_IRQ_ROUTES
 
 struct irqfd_binding {
 	int32_t eventfd;    /* the VMM's fd number */
@@ -46,13 +47,6 @@ int routing_set_table(struct vm_routing *r, const uint8_t *entries, size_t nr, u
 int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t flags,
 		  int32_t resamplefd, uint64_t ns);
 
-/* One entry's fields, from its raw bytes (host order of BIG_ENDIAN). */
-struct route_view {
-	uint32_t gsi, type, flags;
-	uint32_t irqchip, pin;			/* type 1 */
-	uint32_t address_lo, address_hi, data, devid; /* type 2 */
-};
-void routing_entry_view(const uint8_t *e, bool big_endian, struct route_view *v);
 /* "ioapic pin 4", "msi dest=0x1 vector=0x41 ...": the irqchips and MSIs as P has them. */
 void routing_entry_text(const struct route_view *v, const struct platform *p, char *buf,
 			size_t len);

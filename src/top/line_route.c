@@ -21,11 +21,11 @@ static void entry_target(const struct route_view *v, bool x86, char *buf, size_t
 {
 	static const char *const x86_chips[] = { "pic", "pic-slave", "ioapic" };
 
-	if (v->type == 1 && x86 && v->irqchip <= IRQCHIP_IOAPIC)
+	if (v->type == ROUTE_TYPE_IRQCHIP && x86 && v->irqchip <= IRQCHIP_IOAPIC)
 		snprintf(buf, len, "%s %u", x86_chips[v->irqchip], v->pin);
-	else if (v->type == 1)
+	else if (v->type == ROUTE_TYPE_IRQCHIP)
 		snprintf(buf, len, "chip%u %u", v->irqchip, v->pin);
-	else if (v->type == 2)
+	else if (v->type == ROUTE_TYPE_MSI)
 		snprintf(buf, len, "msi");
 	else if (v->type == 4)
 		snprintf(buf, len, "hv-sint");
@@ -51,7 +51,7 @@ static int route_text(const struct snapshot *s, bool default_routing, struct top
 				continue;
 			entry_target(&v, x86, target, sizeof(target));
 			append(l->route, sizeof(l->route), target);
-			if (x86 && v.type == 1 && v.irqchip == IRQCHIP_IOAPIC)
+			if (x86 && v.type == ROUTE_TYPE_IRQCHIP && v.irqchip == IRQCHIP_IOAPIC)
 				pin = (int)v.pin;
 		}
 		if (!l->route[0])

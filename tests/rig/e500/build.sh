@@ -242,7 +242,7 @@ build_ncurses() {
 # The project sources the VMM links: the snapshot code and what it needs.
 vmm_sources() {
 	printf '%s\n' "$repo/tests/vmm/mpicvmm.c" "$repo/tests/vmm/console_file.c" "$repo"/src/snapshot/snapshot.c \
-		"$repo"/src/snapshot/snapshot_file.c "$repo"/src/snapshot/routing.c "$repo"/src/chips/*.c "$repo"/src/tracefile/*.c \
+		"$repo"/src/snapshot/snapshot_file.c "$repo"/src/snapshot/routing.c "$repo"/src/codec/routing_entry.c "$repo"/src/chips/*.c "$repo"/src/tracefile/*.c \
 		"$repo"/src/util/host.c "$repo"/src/util/json.c "$repo"/src/util/kv.c "$repo"/src/util/varint.c
 }
 
