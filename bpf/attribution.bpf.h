@@ -60,6 +60,7 @@ static __always_inline void inject_end(void)
 SEC("fentry/irqfd_inject")
 int BPF_PROG(inject_enter_irqfd, struct work_struct *work)
 {
+	JIT_SIZE_STABLE();
 	inject_begin(KVM_OF_WORK(work, struct kvm_kernel_irqfd, inject));
 	return 0;
 }
@@ -67,6 +68,7 @@ int BPF_PROG(inject_enter_irqfd, struct work_struct *work)
 SEC("fexit/irqfd_inject")
 int BPF_PROG(inject_exit_irqfd, struct work_struct *work)
 {
+	JIT_SIZE_STABLE();
 	inject_end();
 	return 0;
 }
@@ -74,6 +76,7 @@ int BPF_PROG(inject_exit_irqfd, struct work_struct *work)
 SEC("fentry/irqfd_shutdown")
 int BPF_PROG(inject_enter_shutdown, struct work_struct *work)
 {
+	JIT_SIZE_STABLE();
 	inject_begin(KVM_OF_WORK(work, struct kvm_kernel_irqfd, shutdown));
 	return 0;
 }
@@ -81,6 +84,7 @@ int BPF_PROG(inject_enter_shutdown, struct work_struct *work)
 SEC("fexit/irqfd_shutdown")
 int BPF_PROG(inject_exit_shutdown, struct work_struct *work)
 {
+	JIT_SIZE_STABLE();
 	inject_end();
 	return 0;
 }
@@ -88,6 +92,7 @@ int BPF_PROG(inject_exit_shutdown, struct work_struct *work)
 SEC("fentry/pit_do_work")
 int BPF_PROG(inject_enter_pit, struct kthread_work *work)
 {
+	JIT_SIZE_STABLE();
 	inject_begin(KVM_OF_WORK(work, struct kvm_pit, expired));
 	return 0;
 }
@@ -95,6 +100,7 @@ int BPF_PROG(inject_enter_pit, struct kthread_work *work)
 SEC("fexit/pit_do_work")
 int BPF_PROG(inject_exit_pit, struct kthread_work *work)
 {
+	JIT_SIZE_STABLE();
 	inject_end();
 	return 0;
 }
@@ -102,6 +108,7 @@ int BPF_PROG(inject_exit_pit, struct kthread_work *work)
 SEC("fentry/kvm_arch_set_irq_inatomic")
 int BPF_PROG(inject_enter_inatomic, void *entry, struct kvm *kvm)
 {
+	JIT_SIZE_STABLE();
 	inject_begin((__u64)kvm);
 	return 0;
 }
@@ -109,6 +116,7 @@ int BPF_PROG(inject_enter_inatomic, void *entry, struct kvm *kvm)
 SEC("fexit/kvm_arch_set_irq_inatomic")
 int BPF_PROG(inject_exit_inatomic, void *entry, struct kvm *kvm)
 {
+	JIT_SIZE_STABLE();
 	inject_end();
 	return 0;
 }

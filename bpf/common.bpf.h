@@ -16,6 +16,18 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/*
+ * The first statement of every program and callback that can load on a
+ * 32-bit PowerPC kernel. Linux 6.1's ppc32 JIT sizes a program in a first
+ * pass that counts BPF r5 as used only from where it first appears, so a
+ * helper call before that point is sized without the two stores that save
+ * r5, which the later passes do emit: the program outgrows its image, and
+ * when the image ends at a page boundary the kernel oopses in
+ * bpf_jit_emit_common_epilogue. Writing r5 first gives every pass the same
+ * size. One instruction on other JITs; r5 is scratch at entry.
+ */
+#define JIT_SIZE_STABLE() asm volatile("r5 = 0" ::: "r5")
+
 /* Filters, set by user space between open and load. */
 const volatile __u32 filter_tgid = 0;		  /* 0: every process */
 const volatile __u64 filter_kinds = ~0ULL;	  /* bit per enum kvmirq_event_kind */

@@ -14,6 +14,7 @@
 SEC("raw_tp/kvm_set_irq")
 int BPF_PROG(on_set_irq, unsigned int gsi, int level, int irq_source_id)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_SET_IRQ, -1, gsi, level);
 	struct kvmirq_ev_set_irq b = {
@@ -26,6 +27,7 @@ int BPF_PROG(on_set_irq, unsigned int gsi, int level, int irq_source_id)
 SEC("raw_tp/kvm_msi_set_irq")
 int BPF_PROG(on_msi_set_irq, __u64 address, __u64 data)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_MSI_SET_IRQ, -1,
 				       (address & 0xffffffffULL) << 32 | (__u32)data, address >> 32);
@@ -37,6 +39,7 @@ int BPF_PROG(on_msi_set_irq, __u64 address, __u64 data)
 SEC("raw_tp/kvm_ioapic_set_irq")
 int BPF_PROG(on_ioapic_set_irq, __u64 entry, int pin, bool coalesced)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_IOAPIC_SET_IRQ, -1, pin, entry);
 	struct kvmirq_ev_ioapic_set_irq b = {
@@ -49,6 +52,7 @@ int BPF_PROG(on_ioapic_set_irq, __u64 entry, int pin, bool coalesced)
 SEC("raw_tp/kvm_pic_set_irq")
 int BPF_PROG(on_pic_set_irq, __u8 chip, __u8 pin, __u8 elcr, __u8 imr, bool coalesced)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_PIC_SET_IRQ, -1, (__u32)chip << 8 | pin,
 				       (__u32)imr << 8 | elcr);
@@ -62,6 +66,7 @@ int BPF_PROG(on_pic_set_irq, __u8 chip, __u8 pin, __u8 elcr, __u8 imr, bool coal
 SEC("raw_tp/kvm_apic_accept_irq")
 int BPF_PROG(on_apic_accept_irq, __u32 apicid, __u16 dm, __u16 tm, __u8 vec)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_APIC_ACCEPT_IRQ, apicid, vec, (__u32)dm << 16 | tm);
 	struct kvmirq_ev_apic_accept_irq b = {
@@ -80,6 +85,7 @@ static __always_inline __u32 lapic_vcpu_id(struct kvm_lapic *apic)
 SEC("raw_tp/kvm_eoi")
 int BPF_PROG(on_eoi, struct kvm_lapic *apic, int vector)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_EOI, lapic_vcpu_id(apic), vector, 0);
 	struct kvmirq_ev_eoi b = { .apicid = lapic_vcpu_id(apic), .vector = vector };
@@ -90,6 +96,7 @@ int BPF_PROG(on_eoi, struct kvm_lapic *apic, int vector)
 SEC("raw_tp/kvm_pv_eoi")
 int BPF_PROG(on_pv_eoi, struct kvm_lapic *apic, int vector)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_PV_EOI, lapic_vcpu_id(apic), vector, 0);
 	struct kvmirq_ev_eoi b = { .apicid = lapic_vcpu_id(apic), .vector = vector };
@@ -100,6 +107,7 @@ int BPF_PROG(on_pv_eoi, struct kvm_lapic *apic, int vector)
 SEC("raw_tp/kvm_ack_irq")
 int BPF_PROG(on_ack_irq, unsigned int irqchip, unsigned int pin)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_ACK_IRQ, -1, irqchip << 16 | pin, 0);
 	struct kvmirq_ev_ack_irq b = { .irqchip = irqchip, .pin = pin };
@@ -110,6 +118,7 @@ int BPF_PROG(on_ack_irq, unsigned int irqchip, unsigned int pin)
 SEC("raw_tp/kvm_apic_ipi")
 int BPF_PROG(on_apic_ipi, __u32 icr_low, __u32 dest_id)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_APIC_IPI, -1, dest_id, icr_low);
 	struct kvmirq_ev_apic_ipi b = { .icr_low = icr_low, .dest_id = dest_id };
@@ -125,6 +134,7 @@ int BPF_PROG(on_apic_ipi, __u32 icr_low, __u32 dest_id)
 SEC("raw_tp/kvm_inj_virq")
 int BPF_PROG(on_inj_virq, unsigned int vector)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_INJ_VIRQ, -1, vector, 0);
 	struct kvmirq_ev_inj_virq b = { .vector = vector };
@@ -141,6 +151,7 @@ int BPF_PROG(on_inj_virq, unsigned int vector)
 SEC("raw_tp/kvm_ioapic_delayed_eoi_inj")
 int BPF_PROG(on_ioapic_delayed_eoi, __u64 entry)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_IOAPIC_DELAYED_EOI, -1, entry & 0xff, entry);
 	struct kvmirq_ev_ioapic_delayed_eoi b = { .entry = entry };
@@ -151,6 +162,7 @@ int BPF_PROG(on_ioapic_delayed_eoi, __u64 entry)
 SEC("raw_tp/kvm_irq_line")
 int BPF_PROG(on_arm_irq_line, unsigned int type, int vcpu_idx, int irq_num, int level)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_ARM_IRQ_LINE, vcpu_idx, (__u32)irq_num, level);
 	struct kvmirq_ev_arm_irq_line b = {
@@ -163,6 +175,7 @@ int BPF_PROG(on_arm_irq_line, unsigned int type, int vcpu_idx, int irq_num, int 
 SEC("raw_tp/vgic_update_irq_pending")
 int BPF_PROG(on_vgic_update_pending, unsigned long vcpu_id, __u32 irq, bool level)
 {
+	JIT_SIZE_STABLE();
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_VGIC_UPDATE_PENDING, (__s32)vcpu_id, irq, level);
 	struct kvmirq_ev_vgic_update_pending b = {

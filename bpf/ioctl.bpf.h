@@ -256,6 +256,7 @@ struct continuation_ctx {
 
 static long emit_continuation(__u32 index, struct continuation_ctx *c)
 {
+	JIT_SIZE_STABLE();
 	__u32 zero = 0, n;
 	struct ioctl_scratch *s;
 	struct kvmirq_ev_ioctl_payload *p;

@@ -23,6 +23,7 @@ static __always_inline int syscall_fd(void)
 	int BPF_PROG(enter_##FUNC, struct file *filp, unsigned int ioctl,        \
 		     unsigned long arg)                                          \
 	{                                                                        \
+		JIT_SIZE_STABLE();                                               \
 		ioctl_enter(KIND, filp, syscall_fd(), ioctl, arg,                \
 			    KVMIRQ_STRATEGY_FENTRY);                             \
 		return 0;                                                        \
@@ -31,6 +32,7 @@ static __always_inline int syscall_fd(void)
 	int BPF_PROG(exit_##FUNC, struct file *filp, unsigned int ioctl,         \
 		     unsigned long arg, long ret)                                \
 	{                                                                        \
+		JIT_SIZE_STABLE();                                               \
 		ioctl_exit(ret);                                                 \
 		return 0;                                                        \
 	}

@@ -21,6 +21,7 @@
 SEC("tracepoint/syscalls/sys_enter_ioctl")
 int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 {
+	JIT_SIZE_STABLE();
 	__u32 cmd = (__u32)SYSCALL_ARG(ctx, 1);
 	struct file *file;
 	__u64 arg;
@@ -42,6 +43,7 @@ int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 SEC("tracepoint/syscalls/sys_exit_ioctl")
 int sys_exit_ioctl(struct syscall_trace_exit *ctx)
 {
+	JIT_SIZE_STABLE();
 	ioctl_exit(SYSCALL_RET(ctx));
 	return 0;
 }

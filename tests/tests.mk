@@ -20,6 +20,15 @@ $(TRACEFILE_TEST): tests/unit/tracefile/test_tracefile.c tests/unit/tracefile/tf
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Isrc/tracefile $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
+# The BPF tests without sanitizers, so that a cross build links them too:
+# the e500 rig runs them on its own kernel's verifier and JIT.
+PLAIN_BPF_TESTS := $(BUILD)/tests/test_bpf $(BUILD)/tests/jit_stress
+
+$(PLAIN_BPF_TESTS): $(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) $(SKEL) tests/unit/check.h
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) -Itests/unit $< $(LIB_OBJS) -o $@ $(LDFLAGS) $(LIBS)
+
 # The syscall injector alone, built as on an architecture it has no part for.
 REMOTE_NOARCH_TEST := $(SAN)/tests/test_remote_unsupported
 REMOTE_SRCS := $(filter-out src/vmm/remote_io.c,$(wildcard src/vmm/remote_*.c))
@@ -30,7 +39,7 @@ $(REMOTE_NOARCH_TEST): tests/unit/vmm/test_remote_unsupported.c $(REMOTE_SRCS) \
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DREMOTE_NO_ARCH -Itests/unit $< $(REMOTE_SRCS) -o $@
 
-TEST_BINS := $(UNIT_BINS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
+TEST_BINS := $(UNIT_BINS) $(PLAIN_BPF_TESTS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM)
 
 tests: $(TEST_BINS)
 

@@ -16,13 +16,16 @@
 #include <bpf/libbpf.h>
 
 #include "capture/capture.h"
+#include "capture/programs.h"
 #include "check.h"
 #include "codec/layout.h"
+#include "util/tracefs.h"
 #include "kvmirq.skel.h"
 
 static unsigned char last[KVMIRQ_RECORD_MAX];
 static size_t last_len;
 static int records;
+static int ran_cases;
 
 static int on_record(void *ctx, void *data, size_t len)
 {
@@ -31,6 +34,20 @@ static int on_record(void *ctx, void *data, size_t len)
 	last_len = len;
 	records++;
 	return 0;
+}
+
+/*
+ * Does this kernel have the tracepoint of delivery program NAME? Those of
+ * another architecture (kvm_pic_set_irq on e500, say) cannot load: their
+ * CO-RE relocations name structs the kernel does not have.
+ */
+static bool kernel_has_tracepoint_of(const char *name)
+{
+	for (unsigned int i = 0; i < KVMIRQ_PROGRAM_COUNT; i++)
+		if (!strcmp(program_table[i].prog_name, name))
+			return program_table[i].group == PROGRAM_DELIVERY &&
+			       tracefs_event_exists(program_table[i].hook);
+	return false;
 }
 
 static struct kvmirq_bpf *open_delivery_only(unsigned long long kinds)
@@ -44,7 +61,8 @@ static struct kvmirq_bpf *open_delivery_only(unsigned long long kinds)
 	bpf_map__set_max_entries(skel->maps.events, 1 << 20);
 	/* Only the raw tracepoint programs: the ioctl ones need attach targets. */
 	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT);
+		bpf_program__set_autoload(prog, bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT &&
+						kernel_has_tracepoint_of(bpf_program__name(prog)));
 	if (kvmirq_bpf__load(skel)) {
 		kvmirq_bpf__destroy(skel);
 		return NULL;
@@ -185,16 +203,23 @@ int main(void)
 		memcpy(args, cases[i].args, sizeof(args));
 		records = 0;
 		CHECK(prog != NULL);
-		if (!prog)
+		if (!prog || !bpf_program__autoload(prog)) {
+			printf("%s: tracepoint not in this kernel\n", cases[i].prog);
 			continue;
+		}
+		ran_cases++;
 		CHECK_EQ(run(prog, args, (size_t)cases[i].nargs), 0);
 		ring_buffer__consume(ring);
 		CHECK_EQ(records, 1);
 		if (records == 1)
 			check_fields(&cases[i]);
 	}
+	/* KVM's generic tracepoints exist on every architecture. */
+	CHECK(bpf_program__autoload(skel->progs.on_set_irq));
+	CHECK(bpf_program__autoload(skel->progs.on_ack_irq));
+	printf("%d of %zu delivery programs run\n", ran_cases, sizeof(cases) / sizeof(cases[0]));
 	/* kvm_inj_virq's extra arguments follow this kernel's prototype (5.19+). */
-	{
+	if (bpf_program__autoload(skel->progs.on_inj_virq)) {
 		const struct kvmirq_ev_inj_virq *b;
 
 		records = 0;
@@ -215,8 +240,8 @@ int main(void)
 	if (skel) {
 		ring = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, NULL, NULL);
 		records = 0;
-		run(skel->progs.on_msi_set_irq, (unsigned long long[]){ 1, 2 }, 2);
-		run(skel->progs.on_set_irq, (unsigned long long[]){ 3, 1, 0 }, 3);
+		CHECK_EQ(run(skel->progs.on_ack_irq, (unsigned long long[]){ 1, 2 }, 2), 0);
+		CHECK_EQ(run(skel->progs.on_set_irq, (unsigned long long[]){ 3, 1, 0 }, 3), 0);
 		ring_buffer__consume(ring);
 		CHECK_EQ(records, 1);
 		CHECK_EQ(((const struct kvmirq_event_header *)last)->kind, KVMIRQ_EV_SET_IRQ);

@@ -5,7 +5,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -37,33 +36,54 @@ static void print_base64(const uint8_t *p, size_t n)
 	}
 }
 
+/*
+ * The whole of FD, read to its end: tracefs and procfs files say size 0.
+ * Returns a malloc'd buffer and its length in *LEN, or NULL (errno set).
+ */
+static uint8_t *read_all(int fd, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	uint8_t *buf = malloc(cap), *bigger;
+	ssize_t got;
+
+	while (buf && (got = read(fd, buf + n, cap - n)) != 0) {
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		n += (size_t)got;
+		if (n == cap) {
+			bigger = realloc(buf, cap *= 2);
+			if (!bigger)
+				free(buf);
+			buf = bigger;
+		}
+	}
+	*len = n;
+	return buf;
+}
+
 int console_print_file(const char *path, const char *name)
 {
 	uint8_t *buf;
-	struct stat st;
+	size_t len;
 	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !(buf = malloc((size_t)st.st_size + 1))) {
-		err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	if (read(fd, buf, (size_t)st.st_size) != st.st_size) {
-		err = errno ? errno : EIO;
-		free(buf);
-		close(fd);
-		errno = err;
-		return -1;
-	}
+	buf = read_all(fd, &len);
+	err = errno;
 	close(fd);
+	if (!buf) {
+		errno = err;
+		return -1;
+	}
 	printf("KVMIRQ-FILE-BEGIN %s\n", name);
-	print_base64(buf, (size_t)st.st_size);
-	printf("KVMIRQ-FILE-END %s %lld %08lx\n", name, (long long)st.st_size,
-	       crc32(0, buf, (uInt)st.st_size));
+	print_base64(buf, len);
+	printf("KVMIRQ-FILE-END %s %zu %08lx\n", name, len, crc32(0, buf, (uInt)len));
 	fflush(stdout);
 	free(buf);
 	return 0;

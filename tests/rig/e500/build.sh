@@ -12,21 +12,24 @@
 #   -q  no progress messages
 #
 # Every part comes from Debian: the kernel from linux-source-6.1 (allnoconfig
-# plus the option fragment), built with gcc-powerpc-linux-gnu and pahole;
+# plus the option fragment and userland.config), built with
+# gcc-powerpc-linux-gnu and pahole;
 # zlib, libelf (elfutils), libbpf and ncurses from Debian's source packages
 # (apt-get source through a private, temporary deb-src list: nothing under
 # /etc/apt changes), cross-built static.
 #
 # Cache: ${KVMIRQ_CACHE:-/var/tmp/kvmirq-cache}/e500/
 #   kernel-<key>/   vmlinux (no DWARF), gen_init_cpio
-#                                 key: option lines of the fragment,
+#                                 key: option lines of the fragment and
+#                                      userland.config,
 #                                      linux-source version, compiler
 #   zlib-<key>/ libelf-<key>/ libbpf-<key>/ ncurses-<key>/
 #                   include/, lib/*.a     key: source version, compiler, the
 #                                              libraries it is built against
 #   vmm-<key>/      mpicvmm, rig-init     key: their sources, zlib, compiler
 #   initrd-<key>.cpio.gz                  key: the VMM
-#   tool-initrd-<key>.cpio.gz             key: rig-init, the VMM, kvmirq
+#   tool-initrd-<key>.cpio.gz             key: rig-init, the VMM, kvmirq,
+#                                              test_bpf, jit_stress
 # kvmirq itself is built by the project's Makefile into build/ppc/ of the
 # repository (make's own dependencies decide what to rebuild).
 # Each part is built under a temporary name and renamed when complete; a run
@@ -92,15 +95,16 @@ build_kernel() {
 	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tmp"
 	tree=$tmp/linux-source-6.1
 	[ -f "$tree/Makefile" ] || rig_die "linux-source-6.1.tar.xz has no linux-source-6.1/"
-	say "configuring (allnoconfig + $config)"
-	make -C "$tree" -s ARCH=powerpc CROSS_COMPILE=$CROSS KCONFIG_ALLCONFIG="$config" \
+	say "configuring (allnoconfig + $config + userland.config)"
+	cat "$config" "$here/userland.config" >"$tmp/fragment.config"
+	make -C "$tree" -s ARCH=powerpc CROSS_COMPILE=$CROSS KCONFIG_ALLCONFIG="$tmp/fragment.config" \
 		allnoconfig >"$tmp/config.log" 2>&1 || { cat "$tmp/config.log" >&2; rig_die "allnoconfig failed"; }
 	# allnoconfig silently drops what the fragment asks for when a dependency
 	# is missing: every requested =y must have survived.
 	local opt missing=()
 	while read -r opt; do
 		grep -qx "$opt" "$tree/.config" || missing+=("$opt")
-	done < <(grep -E '^CONFIG_[A-Z0-9_]+=y' "$config")
+	done < <(grep -E '^CONFIG_[A-Z0-9_]+=y' "$tmp/fragment.config")
 	[ ${#missing[@]} -eq 0 ] || rig_die "options lost by allnoconfig: ${missing[*]}"
 	say "building vmlinux with -j${KVMIRQ_E500_JOBS:-2} (about 5-15 minutes on 2 cores)"
 	if ! make -C "$tree" ARCH=powerpc CROSS_COMPILE=$CROSS -j"${KVMIRQ_E500_JOBS:-2}" \
@@ -282,7 +286,8 @@ build_kvmirq() {
 	lib="-L$bdir/lib -L$edir/lib -L$zdir/lib -L$ndir/lib"
 	say "cross-building kvmirq into build/ppc"
 	make -C "$repo" -s -j2 CC=${CROSS}gcc ARCH=powerpc BPF_TARGET=bpfeb BUILD=build/ppc \
-		CFLAGS="-O2 -g0 $inc" LDFLAGS="-static $lib" build/ppc/kvmirq >"$cache/.kvmirq-make.log" 2>&1 ||
+		CFLAGS="-O2 -g0 $inc" LDFLAGS="-static $lib" build/ppc/kvmirq \
+		build/ppc/tests/test_bpf build/ppc/tests/jit_stress >"$cache/.kvmirq-make.log" 2>&1 ||
 		{ tail -n 30 "$cache/.kvmirq-make.log" >&2; rig_die "cross-building kvmirq failed"; }
 	kvmirq_ppc=$repo/build/ppc/kvmirq
 }
@@ -311,6 +316,8 @@ build_tool_initrd() {
 	local out=$1 list
 	list=$(mktemp "$cache/.tmp.tool-initrd.XXXXXX")
 	${CROSS}strip -o "$list.kvmirq" "$kvmirq_ppc"
+	${CROSS}strip -o "$list.test_bpf" "$repo/build/ppc/tests/test_bpf"
+	${CROSS}strip -o "$list.jit_stress" "$repo/build/ppc/tests/jit_stress"
 	cat >"$list" <<EOF
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
@@ -321,10 +328,12 @@ dir /bin 0755 0 0
 file /init $vdir/rig-init 0755 0 0
 file /bin/mpicvmm $vdir/mpicvmm 0755 0 0
 file /bin/kvmirq $list.kvmirq 0755 0 0
+file /bin/test_bpf $list.test_bpf 0755 0 0
+file /bin/jit_stress $list.jit_stress 0755 0 0
 EOF
 	"$kdir/gen_init_cpio" "$list" | gzip -n -1 >"$out.tmp.$$"
 	mv -f "$out.tmp.$$" "$out"
-	rm -f "$list" "$list.kvmirq"
+	rm -f "$list" "$list.kvmirq" "$list.test_bpf" "$list.jit_stress"
 }
 
 # Find stage NAME-KEY in the cache, or build it with BUILDER when FILE (a
@@ -365,7 +374,8 @@ main() {
 	flock 9
 	rm -rf "$cache"/.tmp.* "$cache"/*.tmp.*
 
-	key=$( { echo "layout $KERNEL_LAYOUT $src_version $gcc_version"; grep '^CONFIG_' "$config" | sort; } | short_hash)
+	key=$( { echo "layout $KERNEL_LAYOUT $src_version $gcc_version"
+		grep -h '^CONFIG_' "$config" "$here/userland.config" | sort; } | short_hash)
 	kdir=$(stage kernel "$key" vmlinux build_kernel)
 	zdir=$(stage zlib "$(echo "layout $ZLIB_LAYOUT $zlib_version $gcc_version" | short_hash)" lib/libz.a build_zlib)
 	edir=$(stage libelf "$(echo "layout $LIBELF_LAYOUT $elfutils_version $gcc_version $zdir" | short_hash)" \
@@ -391,7 +401,8 @@ main() {
 	fi
 
 	build_kvmirq
-	key=$( { echo "layout $TOOL_INITRD_LAYOUT $vdir"; hash_files "$kvmirq_ppc"; } | short_hash)
+	key=$( { echo "layout $TOOL_INITRD_LAYOUT $vdir"
+		hash_files "$kvmirq_ppc" "$repo"/build/ppc/tests/{test_bpf,jit_stress}; } | short_hash)
 	tool_initrd=$cache/tool-initrd-$key.cpio.gz
 	if [ ! -f "$tool_initrd" ]; then
 		build_tool_initrd "$tool_initrd"

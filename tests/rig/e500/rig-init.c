@@ -10,6 +10,7 @@
  *   wait NAME            wait for a background command
  *   sleep SECONDS
  *   file PATH            print the file on the console (console_file.h)
+ *   write PATH TEXT      write TEXT to PATH (a sysctl, a tracefs switch)
  *
  * Console output, one marker per line, for tests/rig/e500/run.sh:
  *   KVMIRQ-RUN-BEGIN <n> <argv...>   ... output ...   KVMIRQ-RUN-END <n> <status>
@@ -153,6 +154,17 @@ static void cmd_file(const char *path)
 	}
 }
 
+/* Write TEXT (one word) to PATH: a sysctl, a tracefs switch. */
+static void cmd_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+		printf("rig-init: write %s: %s\n", path, strerror(errno));
+		failed++;
+	}
+}
+
 /* Line N (from 0) of /rig-commands. */
 static void command(char *line, int n)
 {
@@ -174,6 +186,8 @@ static void command(char *line, int n)
 		sleep((unsigned int)atoi(argv[1]));
 	else if (!strcmp(argv[0], "file") && argc == 2)
 		cmd_file(argv[1]);
+	else if (!strcmp(argv[0], "write") && argc == 3)
+		cmd_write(argv[1], argv[2]);
 	else {
 		printf("rig-init: bad command: %s\n", argv[0]);
 		failed++;

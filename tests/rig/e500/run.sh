@@ -8,7 +8,8 @@
 # which runs FILE's commands (kvmirq, the VMM; see rig-init.c) and prints
 # their output and files on the console.
 #
-# Usage: run.sh [--out DIR] [--timeout SECONDS] [--commands FILE]
+# Usage: run.sh [--out DIR] [--timeout SECONDS] [--commands FILE [--bin PROGRAM]...]
+#   --bin adds PROGRAM (built for the guest) to the tool image's /bin.
 #   DIR (default: a new temporary directory, printed) receives
 #     console.log         everything the guest printed
 #     first.kvmsnap       VM A's snapshot          (each file checked against
@@ -29,13 +30,14 @@ RIG_PROG=run.sh
 RIG_DIE_STATUS=125
 . "$here/../lib.sh"
 
-out= timeout_s=${KVMIRQ_E500_TIMEOUT:-120} commands=
+out= timeout_s=${KVMIRQ_E500_TIMEOUT:-120} commands= extra_bins=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--commands) commands=$2; shift 2 ;;
-	-h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+	--bin) extra_bins+=("$2"); shift 2 ;;
+	-h | --help) sed -n '2,28p' "$0"; exit 0 ;;
 	*) rig_die "unknown argument $1 (see --help)" ;;
 	esac
 done
@@ -56,8 +58,13 @@ if [ -n "$commands" ]; then
 	# then one holding only /rig-commands.
 	initrd=$out/initrd.cpio.gz
 	cp "$RIG_E500_TOOL_INITRD" "$initrd"
-	printf 'file /rig-commands %s 0644 0 0\n' "$(realpath "$commands")" |
-		"$RIG_E500_CPIO" /dev/stdin | gzip -n -1 >>"$initrd"
+	{
+		printf 'file /rig-commands %s 0644 0 0\n' "$(realpath "$commands")"
+		for bin in "${extra_bins[@]}"; do
+			[ -f "$bin" ] || rig_die "no program $bin (--bin)"
+			printf 'file /bin/%s %s 0755 0 0\n' "$(basename "$bin")" "$(realpath "$bin")"
+		done
+	} | "$RIG_E500_CPIO" /dev/stdin | gzip -n -1 >>"$initrd"
 fi
 
 start=$(date +%s.%N)
