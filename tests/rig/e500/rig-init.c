@@ -8,6 +8,11 @@
  *   run ARGV...          run and wait; its output goes to the console
  *   start NAME ARGV...   run in the background, output into /tmp/NAME.log
  *   wait NAME            wait for a background command
+ *   await NAME SECONDS TEXT...
+ *                        wait until /tmp/NAME.log holds TEXT (the words
+ *                        joined by one blank): a background command is
+ *                        ready. Fails when NAME ends first or time runs out.
+ *   signal NAME SIGNO    send a signal to a background command (2: Ctrl-C)
  *   sleep SECONDS
  *   file PATH            print the file on the console (console_file.h)
  *   write PATH TEXT      write TEXT to PATH (a sysctl, a tracefs switch)
@@ -16,10 +21,13 @@
  *   KVMIRQ-RUN-BEGIN <n> <argv...>   ... output ...   KVMIRQ-RUN-END <n> <status>
  *     (n: the line of /rig-commands, from 0)
  *   KVMIRQ-WAIT <name> <status>
+ *   KVMIRQ-AWAIT <name> <seconds it took>
  *   KVMIRQ-DONE <number of commands that failed>
  * A status is the exit code, or 128 + the signal that ended the command.
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +36,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "console_file.h"
@@ -128,20 +137,94 @@ static void cmd_start(char **argv)
 	failed++;
 }
 
+static struct job *find_job(const char *name);
+
 static void cmd_wait(const char *name)
 {
-	for (int i = 0; i < MAX_JOBS; i++) {
-		if (jobs[i].pid && !strcmp(jobs[i].name, name)) {
-			int status = wait_for(jobs[i].pid);
+	struct job *job = find_job(name);
+	int status;
 
-			printf("KVMIRQ-WAIT %s %d\n", name, status);
-			failed += status != 0;
-			jobs[i].pid = 0;
-			return;
-		}
-	}
+	if (!job)
+		return;
+	status = wait_for(job->pid);
+	printf("KVMIRQ-WAIT %s %d\n", name, status);
+	failed += status != 0;
+	job->pid = 0;
+}
+
+static struct job *find_job(const char *name)
+{
+	for (int i = 0; i < MAX_JOBS; i++)
+		if (jobs[i].pid && !strcmp(jobs[i].name, name))
+			return &jobs[i];
 	printf("rig-init: no background command %s\n", name);
 	failed++;
+	return NULL;
+}
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Does FILE hold TEXT? */
+static bool file_holds(const char *file, const char *text)
+{
+	char buf[16384];
+	size_t n;
+	FILE *f = fopen(file, "r");
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+static void cmd_await(const char *name, double seconds, char **words)
+{
+	struct job *job = find_job(name);
+	char text[256] = "", log[64];
+	double deadline = now() + seconds;
+	int ws;
+
+	if (!job)
+		return;
+	for (char **w = words; *w; w++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s%s",
+			 w == words ? "" : " ", *w);
+	snprintf(log, sizeof(log), "/tmp/%s.log", name);
+	while (!file_holds(log, text)) {
+		if (waitpid(job->pid, &ws, WNOHANG) == job->pid) {
+			printf("rig-init: %s ended (status %d) before printing \"%s\"\n", name,
+			       exit_status(ws), text);
+			job->pid = 0;
+			failed++;
+			return;
+		}
+		if (now() > deadline) {
+			printf("rig-init: %s did not print \"%s\" within %.0f s\n", name, text,
+			       seconds);
+			failed++;
+			return;
+		}
+		usleep(20000);
+	}
+	printf("KVMIRQ-AWAIT %s %.2f\n", name, now() - (deadline - seconds));
+}
+
+static void cmd_signal(const char *name, int signo)
+{
+	struct job *job = find_job(name);
+
+	if (job && kill(job->pid, signo) < 0) {
+		printf("rig-init: signal %s: %s\n", name, strerror(errno));
+		failed++;
+	}
 }
 
 static void cmd_file(const char *path)
@@ -186,6 +269,10 @@ static void command(char *line, int n)
 		sleep((unsigned int)atoi(argv[1]));
 	else if (!strcmp(argv[0], "file") && argc == 2)
 		cmd_file(argv[1]);
+	else if (!strcmp(argv[0], "await") && argc > 3)
+		cmd_await(argv[1], atof(argv[2]), argv + 3);
+	else if (!strcmp(argv[0], "signal") && argc == 3)
+		cmd_signal(argv[1], atoi(argv[2]));
 	else if (!strcmp(argv[0], "write") && argc == 3)
 		cmd_write(argv[1], argv[2]);
 	else {
