@@ -254,6 +254,16 @@ struct continuation_ctx {
 	struct kvmirq_event_header h;
 };
 
+/*
+ * bpf_loop's flags, always 0, but not a constant the verifier can see: with a
+ * constant 0 it inlines the loop into a bpf-to-bpf call, and Linux 6.1's
+ * 32-bit PowerPC JIT rewrites such a call in its last pass over the two
+ * instructions before it that save r5 (which JIT_SIZE_STABLE makes every
+ * call have), leaving a call that loops on itself: the kernel hangs. Called
+ * through the helper, the callback is reached by a function pointer instead.
+ */
+volatile __u64 loop_flags = 0;
+
 static long emit_continuation(__u32 index, struct continuation_ctx *c)
 {
 	JIT_SIZE_STABLE();
@@ -520,7 +530,7 @@ static __always_inline void ioctl_exit(long ret)
 			};
 
 			bpf_loop(ROUTING_MAX_ENTRIES * ROUTING_ENTRY_SIZE / KVMIRQ_PAYLOAD_MAX + 1,
-				 emit_continuation, &c, 0);
+				 emit_continuation, &c, loop_flags);
 		}
 	}
 done:

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# kvmirq itself on the real e500 KVM (e500v2 rig): the tool, its BPF test and
+# the JIT stress, cross-built for 32-bit big-endian PowerPC (build/ppc/, BPF
+# object bpfeb), boot in the tool image. There:
+#   - jit_stress loads every program alone ten times: the 6.1 ppc32 JIT
+#     oopsed past its image before JIT_SIZE_STABLE (bpf/common.bpf.h);
+#   - test_bpf runs the delivery programs on this kernel's verifier and JIT;
+#   - kvmirq probe must refuse fentry (no BPF trampoline on ppc32) and pick
+#     the syscall tracepoints;
+#   - kvmirq record, started and awaited, records the MPIC test VMM with
+#     ftrace's kvm_set_irq and kvm_ack_irq events on beside it.
+# Here the recording (big-endian) is decoded and checked against ftrace's
+# counts and what the VMM did (tests/e2e/check_e500_kvmirq.py).
+# A rig that cannot be built or booted fails.
+#
+# Environment: KVMIRQ_BUILD  the build directory of the host tool (default build)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd -P)
+root=$(cd "$here/../../.." && pwd -P)
+cd "$root"
+build=${KVMIRQ_BUILD:-build}
+
+fail_rig() {
+	echo "FAIL $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+make -s BUILD="$build" "$build/kvmirq" >/dev/null || fail_rig "cannot build $build/kvmirq"
+out=$(mktemp -d /var/tmp/kvmirq-e500-kvmirq.XXXXXX)
+# Kept when anything failed, for the console log.
+trap 'if [ $? -eq 0 ]; then rm -rf "$out"; else echo "outputs kept in $out" >&2; fi' EXIT
+
+start=$SECONDS
+"$here/build.sh" >"$out/build.env" || fail_rig "the e500 rig cannot be built (tests/rig/e500/build.sh)"
+built=$((SECONDS - start))
+# Line numbers matter: run-N.log is the output of line N (from 0).
+cat >"$out/commands" <<'COMMANDS'
+run /bin/jit_stress 10
+run /bin/test_bpf
+run /bin/kvmirq probe --json
+run /bin/kvmirq probe
+write /sys/kernel/tracing/events/kvm/kvm_set_irq/enable 1
+write /sys/kernel/tracing/events/kvm/kvm_ack_irq/enable 1
+start rec /bin/kvmirq record -o /tmp/mpic.kvmirq
+await rec 300 recording to
+run /bin/mpicvmm
+signal rec 2
+wait rec
+write /sys/kernel/tracing/tracing_on 0
+file /tmp/rec.log
+file /sys/kernel/tracing/trace
+file /tmp/mpic.kvmirq
+COMMANDS
+rc=0
+"$here/run.sh" --out "$out" --commands "$out/commands" --timeout 600 || rc=$?
+[ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
+echo "rig: build/cache $built s, $(cat "$out/timing" 2>/dev/null)" >&2
+
+python3 tests/e2e/check_e500_kvmirq.py --kvmirq "$build/kvmirq" "$out"
