@@ -25,12 +25,13 @@
  *
  * Safety rules kept here:
  *  - refused: ourselves (or a process that traces us), a pid that does not
- *    exist, a zombie, a process already traced (a debugger), a 32-bit
- *    process, one whose seccomp filter would not allow the syscalls we
+ *    exist, a zombie, a process already traced (a debugger), a process of
+ *    another word size than ours (a 32-bit one on x86_64), one whose seccomp filter would not allow the syscalls we
  *    inject (the filter is read with PTRACE_SECCOMP_GET_FILTER and run here
  *    on each syscall before it is injected: a filter that kills the process
  *    on a syscall it does not expect must never see one), and any
- *    architecture but x86_64 (-ENOTSUP);
+ *    architecture without a part here: x86_64 and 32-bit PowerPC have
+ *    one (-ENOTSUP);
  *  - remote_write() writes only inside the scratch area we mapped;
  *  - any failure in remote_open() undoes everything done so far;
  *  - the calling thread blocks SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP,
@@ -95,7 +96,7 @@ struct remote_stats {
  * Returns 0 and *RP, or -errno with a message in ERR and nothing left behind:
  * -EINVAL (ourselves, our tracer, not a process id but a thread id), -ESRCH
  * (no such process, a zombie), -EBUSY (already traced), -EPERM (no right to
- * ptrace it, or its seccomp filter), -ENOTSUP (not x86_64, a 32-bit process),
+ * ptrace it, or its seccomp filter), -ENOTSUP (no architecture part, another word size),
  * -EAGAIN (a thread in an uninterruptible sleep: try again), -ETIMEDOUT (a
  * thread that does not stop).
  */
@@ -152,6 +153,9 @@ int remote_close(struct remote *r, struct remote_stats *st, char *err, size_t er
 #ifndef REMOTE_NO_ARCH
 #if defined(__x86_64__)
 #define REMOTE_ARCH_X86_64 1
+#define REMOTE_ARCH_SUPPORTED 1
+#elif defined(__powerpc__) && !defined(__powerpc64__)
+#define REMOTE_ARCH_PPC32 1
 #define REMOTE_ARCH_SUPPORTED 1
 #endif
 #endif

@@ -39,7 +39,7 @@ int remote_arch_supported(char *err, size_t errlen);
 int remote_arch_getregs(pid_t tid, union remote_regs *regs);
 int remote_arch_setregs(pid_t tid, const union remote_regs *regs);
 /* 0 if the stopped thread with REGS runs the ABI we inject in, else
- * -ENOTSUP with a message (a 32-bit process on a 64-bit kernel). */
+ * -ENOTSUP with a message (a process of another word size than ours). */
 int remote_arch_check_abi(const union remote_regs *regs, char *err, size_t errlen);
 /* REGS for running syscall NR(ARGS) at the syscall instruction INSN, from
  * BASE (the executor's registers). Marks them as not in a syscall, so that

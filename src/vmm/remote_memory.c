@@ -3,6 +3,9 @@
  * The stopped process's memory, through /proc/PID/mem: read anywhere, write
  * only inside the scratch area remote_open() mapped (remote.h).
  */
+/* 64-bit offsets: a 32-bit process's addresses reach past 2 GiB. */
+#define _FILE_OFFSET_BITS 64
+
 #include <errno.h>
 #include <unistd.h>
 

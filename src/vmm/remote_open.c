@@ -241,7 +241,7 @@ static int open_stopped(struct remote *r)
 				      strerror((int)-ret));
 		return (int)ret;
 	}
-	r->scratch = (uint64_t)ret;
+	r->scratch = (uint64_t)(unsigned long)ret; /* a 32-bit address may be "negative" */
 	r->scratch_len = REMOTE_SCRATCH_SIZE;
 
 	/* The signal mask. A thread stopped in ppoll/pselect/sigsuspend runs

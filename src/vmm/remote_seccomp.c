@@ -140,8 +140,9 @@ bool remote_seccomp_allows(const struct remote *r, long nr, const long args[6])
 	d.arch = remote_arch_audit;
 	/* the kernel reports the pc after the syscall instruction */
 	d.instruction_pointer = r->insn + remote_arch_insn_len;
+	/* as the kernel's: a 32-bit argument is not sign-extended */
 	for (i = 0; i < 6; i++)
-		d.args[i] = (uint64_t)args[i];
+		d.args[i] = (uint64_t)(unsigned long)args[i];
 	for (i = 0; i < r->nr_filters; i++) {
 		uint32_t v = bpf_run(r->filters[i], r->filter_lens[i], &d);
 

@@ -25,11 +25,24 @@
  *   KVMIRQ-DONE <exit status>
  * As PID 1 it mounts devtmpfs and powers the machine off at the end.
  *
- * Usage: mpicvmm [DIR]   (snapshot files go to DIR, default /tmp)
+ * With --hold SECONDS, for kvmirq snapshot --pid (test-snapshot-pid.sh):
+ *  4. VM B closed; VM A snapshotted in-process again (held.kvmsnap: the
+ *     state a snapshot from outside must find), then held: the process
+ *     waits in sigtimedwait() for SIGINT or SIGTERM, or SECONDS, and prints
+ *     "mpicvmm: holding pid N" first. Each stop by ptrace ends that wait
+ *     with EINTR (sigtimedwait is never restarted), counted; then VM A is
+ *     snapshotted in-process once more (after.kvmsnap: the VM as the
+ *     stops left it), "mpicvmm: held, ended by ..., N interruptions" and
+ *     KVMIRQ-DONE come last. The process has one thread: vCPU 0 is
+ *     never run (no KVM_RUN), so no thread sits in it.
+ *
+ * Usage: mpicvmm [--hold SECONDS] [DIR]   (snapshot files go to DIR, default /tmp)
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <linux/kvm.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +52,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chips/models.h"
@@ -181,6 +195,12 @@ static void create_vm(struct vm *v)
 		die("KVM_SET_GSI_ROUTING: %s", strerror(errno));
 	free(r);
 	snprintf(v->name, sizeof(v->name), "%d-%d", (int)getpid(), v->fd);
+}
+
+static void close_vm(const struct vm *v)
+{
+	if (close(v->mpic) < 0 || close(v->vcpu) < 0 || close(v->fd) < 0)
+		die("closing VM %s: %s", v->name, strerror(errno));
 }
 
 static void irq_line(const struct vm *v, unsigned gsi, unsigned level)
@@ -496,7 +516,8 @@ static void restore(const struct vm *b, const struct chip_state *c, struct resto
 	}
 }
 
-static void migrate(const char *dir, const char *from)
+/* Migrate into VM B; B is closed after its snapshot, when HOLD (A stays alone). */
+static void migrate(const char *dir, const char *from, bool hold)
 {
 	struct snapshot s;
 	struct restore_stats st = { 0 };
@@ -516,12 +537,77 @@ static void migrate(const char *dir, const char *from)
 	snapshot_free(&s);
 	if (snapshot_vm(&b, dir, "second.kvmsnap"))
 		status = 1;
+	if (hold)
+		close_vm(&b);
+}
+
+/* --- hold: VM A kept for kvmirq snapshot --pid --------------------------------- */
+
+static long ms_until(const struct timespec *end)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (end->tv_sec - now.tv_sec) * 1000 + (end->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+static void hold(const struct vm *a, const char *dir, unsigned seconds)
+{
+	struct timespec end, wait;
+	unsigned interruptions = 0;
+	sigset_t set;
+	long left;
+	int sig = 0;
+
+	if (snapshot_vm(a, dir, "held.kvmsnap"))
+		status = 1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += seconds;
+	printf("mpicvmm: holding pid %d\n", (int)getpid());
+	while (!sig && (left = ms_until(&end)) > 0) {
+		wait.tv_sec = left / 1000;
+		wait.tv_nsec = left % 1000 * 1000000;
+		sig = sigtimedwait(&set, NULL, &wait);
+		if (sig < 0 && errno == EINTR)
+			interruptions++;
+		else if (sig < 0 && errno != EAGAIN)
+			die("sigtimedwait: %s", strerror(errno));
+		if (sig < 0)
+			sig = 0;
+	}
+	if (snapshot_vm(a, dir, "after.kvmsnap"))
+		status = 1;
+	if (sig)
+		printf("mpicvmm: held, ended by signal %d, %u interruptions\n", sig, interruptions);
+	else
+		printf("mpicvmm: held, ended after %u s, %u interruptions\n", seconds, interruptions);
 }
 
 int main(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : "/tmp";
+	static const struct option longopts[] = {
+		{ "hold", required_argument, NULL, 'H' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = "/tmp";
+	long hold_s = -1;
+	char *end;
 	struct vm a;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		hold_s = c == 'H' ? strtol(optarg, &end, 10) : -1;
+		if (c != 'H' || end == optarg || *end || hold_s < 0 || hold_s > 86400)
+			die("usage: mpicvmm [--hold SECONDS] [DIR]");
+	}
+	if (optind < argc)
+		dir = argv[optind++];
+	if (optind != argc)
+		die("usage: mpicvmm [--hold SECONDS] [DIR]");
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getpid() == 1) {
@@ -542,12 +628,14 @@ int main(int argc, char **argv)
 		status = 1;
 	expect_values();
 	live_checks(&a);
-	migrate(dir, "first.kvmsnap");
+	migrate(dir, "first.kvmsnap", hold_s >= 0);
 	add("\"left_out_source\":%u}", LEFT_OUT_SOURCE);
 
 	print_file(dir, "first.kvmsnap");
 	print_file(dir, "second.kvmsnap");
 	printf("KVMIRQ-EXPECT %s\n", expect);
+	if (hold_s >= 0)
+		hold(&a, dir, (unsigned)hold_s);
 	printf("KVMIRQ-DONE %d\n", status);
 	fflush(stdout);
 	if (getpid() == 1) {

@@ -5,7 +5,9 @@
  * the commands of /rig-commands one line at a time, and powers off.
  *
  * Commands (words separated by blanks; no quoting):
- *   run ARGV...          run and wait; its output goes to the console
+ *   run ARGV...          run and wait; its output goes to the console. A
+ *                        word %NAME stands for the pid of background
+ *                        command NAME (kvmirq snapshot --pid %vmm)
  *   start NAME ARGV...   run in the background, output into /tmp/NAME.log
  *   wait NAME            wait for a background command
  *   await NAME SECONDS TEXT...
@@ -108,10 +110,23 @@ static int wait_for(pid_t pid)
 	return exit_status(ws);
 }
 
+static struct job *find_job(const char *name);
+
 static void cmd_run(char **argv, int n)
 {
+	char pids[MAX_WORDS][16];
 	int status;
 
+	for (int i = 0; argv[i]; i++) {
+		struct job *job = argv[i][0] == '%' ? find_job(argv[i] + 1) : NULL;
+
+		if (argv[i][0] == '%' && !job)
+			return;
+		if (job) {
+			snprintf(pids[i], sizeof(pids[i]), "%d", (int)job->pid);
+			argv[i] = pids[i];
+		}
+	}
 	printf("KVMIRQ-RUN-BEGIN %d", n);
 	for (char **a = argv; *a; a++)
 		printf(" %s", *a);
@@ -136,8 +151,6 @@ static void cmd_start(char **argv)
 	printf("rig-init: more than %d background commands\n", MAX_JOBS);
 	failed++;
 }
-
-static struct job *find_job(const char *name);
 
 static void cmd_wait(const char *name)
 {
@@ -170,19 +183,29 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* Does FILE hold TEXT? */
+/* Does FILE hold TEXT (anywhere: a log can start with a long output)? */
 static bool file_holds(const char *file, const char *text)
 {
+	size_t len = strlen(text), n, keep = 0;
 	char buf[16384];
-	size_t n;
+	bool found = false;
 	FILE *f = fopen(file, "r");
 
-	if (!f)
+	if (!f || len >= sizeof(buf) / 2) {
+		if (f)
+			fclose(f);
 		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
+	}
+	/* each read keeps the last LEN - 1 bytes of the one before */
+	while (!found && (n = fread(buf + keep, 1, sizeof(buf) - 1 - keep, f)) > 0) {
+		n += keep;
+		buf[n] = '\0';
+		found = memmem(buf, n, text, len) != NULL;
+		keep = n < len - 1 ? n : len - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
 	fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
+	return found;
 }
 
 static void cmd_await(const char *name, double seconds, char **words)

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# kvmirq snapshot --pid on the real e500 KVM (e500v2 rig): the ppc32 part of
+# the syscall injector (src/vmm/remote_ppc32.c) stops the MPIC test VMM
+# with ptrace and reads its MPIC from inside it. In the tool image the VMM
+# runs with --hold: after its own run it snapshots VM A in-process
+# (held.kvmsnap) and waits. Then one `kvmirq snapshot --pid`, which must
+# equal the in-process snapshot field for field (`kvmirq show --json`, and
+# `kvmirq diff` exiting 0), and 50 more in a row: each exits 0 with every
+# read done, the last one still equal; the VMM, ended by SIGTERM, exits 0,
+# counted one EINTR of its sigtimedwait() per snapshot, and its own last
+# in-process snapshot (after.kvmsnap) equals the first: the VM is as it was.
+# Prints each snapshot's "VMM stopped" time. A rig that cannot be built or
+# booted fails.
+#
+# Environment: KVMIRQ_BUILD  the build directory of the host tool (default build)
+#              KVMIRQ_E500_PID_LOOP  snapshots in a row after the first (default 50)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd -P)
+root=$(cd "$here/../../.." && pwd -P)
+cd "$root"
+build=${KVMIRQ_BUILD:-build}
+loop=${KVMIRQ_E500_PID_LOOP:-50}
+
+fail_rig() {
+	echo "FAIL $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+make -s BUILD="$build" "$build/kvmirq" >/dev/null || fail_rig "cannot build $build/kvmirq"
+out=$(mktemp -d /var/tmp/kvmirq-e500-pid.XXXXXX)
+# Kept when anything failed, for the console log and the snapshots.
+trap 'if [ $? -eq 0 ]; then rm -rf "$out"; else echo "outputs kept in $out" >&2; fi' EXIT
+
+start=$SECONDS
+"$here/build.sh" >/dev/null || fail_rig "the e500 rig cannot be built (tests/rig/e500/build.sh)"
+built=$((SECONDS - start))
+# Line numbers matter: run-2 is the first snapshot, run-5 ... the loop.
+{
+	echo "start vmm /bin/mpicvmm --hold 3600 /tmp"
+	echo "await vmm 120 mpicvmm: holding pid"
+	echo "run /bin/kvmirq snapshot --pid %vmm -o /tmp/pid.kvmsnap"
+	echo "file /tmp/held.kvmsnap"
+	echo "file /tmp/pid.kvmsnap"
+	for ((i = 0; i < loop; i++)); do
+		echo "run /bin/kvmirq snapshot --pid %vmm -o /tmp/again.kvmsnap"
+	done
+	echo "file /tmp/again.kvmsnap"
+	echo "signal vmm 15"
+	echo "wait vmm"
+	echo "file /tmp/after.kvmsnap"
+	echo "file /tmp/vmm.log"
+} >"$out/commands"
+rc=0
+"$here/run.sh" --out "$out" --timeout 900 --commands "$out/commands" || rc=$?
+[ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
+echo "rig: build/cache $built s, $(cat "$out/timing" 2>/dev/null)" >&2
+
+python3 - "$out" "$build/kvmirq" "$loop" <<'EOF'
+import json, re, statistics, subprocess, sys
+
+out, kvmirq, loop = sys.argv[1], sys.argv[2], int(sys.argv[3])
+passed = failed = 0
+FIRST, LOOP_FROM = 2, 5
+
+
+def check(ok, what):
+    global passed, failed
+    print(("PASS " if ok else "FAIL ") + what)
+    passed, failed = passed + bool(ok), failed + (not ok)
+    return ok
+
+
+def read(name):
+    try:
+        return open(f"{out}/{name}", errors="replace").read()
+    except OSError:
+        return ""
+
+
+def chips(path):
+    p = subprocess.run([kvmirq, "show", "--json", path], capture_output=True, text=True)
+    if p.returncode:
+        print(f"  kvmirq show --json {path}: exit {p.returncode}: {p.stderr.strip()}")
+        return []
+    return [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+
+
+def same_state(a, b, what):
+    """B's controllers equal A's field for field; the read times apart."""
+    ca, cb = chips(f"{out}/{a}"), chips(f"{out}/{b}")
+    if not check(len(ca) == 1 and ca[0].get("chip") == "fsl-mpic" and len(cb) == len(ca),
+                 f"{what}: one fsl-mpic each ({len(ca)}, {len(cb)} controllers)"):
+        return
+    x, y = ca[0], cb[0]
+    head = ("vm", "vm_name", "chip", "title", "index")
+    check(all(x.get(k) == y.get(k) for k in head),
+          f"{what}: same VM and controller ({[(x.get(k), y.get(k)) for k in head]})")
+    fa, fb = x["fields"], y["fields"]
+    check(fa.keys() == fb.keys() and len(fa) > 3000, f"{what}: the same {len(fa)} fields")
+    vol = sorted(n for n in fa if "volatile" in fa[n] or "volatile" in fb.get(n, {}))
+    differ = [n for n in fa if n in fb and n not in vol and fa[n].get("value") != fb[n].get("value")]
+    unread = [n for n in fb if fb[n].get("value") is None]
+    check(not differ, f"{what}: every field equal ({len(differ)} differ: {differ[:5]})")
+    check(not unread, f"{what}: every field read ({len(unread)} not: {unread[:5]})")
+    vdiff = [n for n in vol if fa[n].get("value") != fb.get(n, {}).get("value")]
+    print(f"  {what}: volatile fields, apart: {len(vol)} ({len(vdiff)} differ: {vdiff[:5]});"
+          f" read times {x.get('time_ns')} / {y.get('time_ns')} ns")
+    p = subprocess.run([kvmirq, "diff", "--json", f"{out}/{a}", f"{out}/{b}"],
+                       capture_output=True, text=True)
+    totals = [json.loads(l) for l in p.stdout.splitlines() if '"totals"' in l]
+    check(p.returncode == 0 and totals and totals[0].get("changed") == 0
+          and totals[0].get("compared", 0) > 3000,
+          f"{what}: kvmirq diff exits 0 ({p.returncode}, {totals[:1]}, {p.stderr.strip()})")
+
+
+console = read("console.log")
+check("Oops" not in console, "no kernel oops")
+log = read("vmm.log")
+m = re.search(r"mpicvmm: holding pid (\d+)", log)
+check("KVMIRQ-AWAIT vmm" in console and m, "the VMM holds its VM (mpicvmm --hold ready)")
+vmm_pid = m.group(1) if m else "?"
+
+# The first snapshot from outside, against the VMM's own of the same moment.
+first = read(f"run-{FIRST}.log")
+check(read(f"run-{FIRST}.status").strip() == "0",
+      f"kvmirq snapshot --pid {vmm_pid} exited 0 ({first.strip()[-300:]})")
+check(re.search(rf"pid {vmm_pid} \(mpicvmm[^)]*\): 1 controllers, 1117 reads \(0 failed\)", first),
+      "it read 1117 registers of one controller of mpicvmm, none failed")
+same_state("held.kvmsnap", "pid.kvmsnap", "--pid vs in-process")
+
+# In a row.
+stops = []
+bad = []
+for i in range(LOOP_FROM, LOOP_FROM + loop):
+    text = read(f"run-{i}.log")
+    s = re.search(r"1117 reads \(0 failed\); VMM stopped ([0-9.]+) ms", text)
+    if read(f"run-{i}.status").strip() != "0" or not s:
+        bad.append((i, read(f"run-{i}.status").strip(), text.strip()[-200:]))
+    else:
+        stops.append(float(s.group(1)))
+s = re.search(r"VMM stopped ([0-9.]+) ms", first)
+if s:
+    stops.insert(0, float(s.group(1)))
+check(not bad, f"{loop} more snapshots --pid in a row, each 1117 reads, none failed ({bad[:3]})")
+if stops:
+    print(f"  VMM stopped per snapshot --pid: min {min(stops):.1f} ms, median "
+          f"{statistics.median(stops):.1f} ms, max {max(stops):.1f} ms ({len(stops)} snapshots)")
+same_state("held.kvmsnap", "again.kvmsnap", "the last --pid vs in-process")
+
+# The VMM afterwards: still there, answering, its VM unchanged.
+check(read("wait-vmm.status").strip() == "0", f"the VMM exited 0 after SIGTERM ({read('wait-vmm.status').strip()})")
+e = re.search(r"mpicvmm: held, ended by signal (\d+), (\d+) interruptions", log)
+check(e and e.group(1) == "15", f"its hold ended by our SIGTERM ({e.group(0) if e else 'no end line'})")
+check(e and int(e.group(2)) == loop + 1,
+      f"one EINTR of its sigtimedwait() per snapshot --pid ({e.group(2) if e else '?'}, want {loop + 1})")
+check("KVMIRQ-DONE 0" in log, "the VMM's own checks passed (KVMIRQ-DONE 0)")
+same_state("held.kvmsnap", "after.kvmsnap", "its VM after the snapshots vs before")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+EOF
