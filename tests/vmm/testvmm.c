@@ -34,24 +34,29 @@
  *           ioctls (KVM_CREATE_VM type, KVM_CREATE_VCPU id, KVM_CHECK_EXTENSION
  *           cap), else the address of the payload in this process
  *   in      the payload bytes the kernel reads, taken just before the call,
- *           exactly as in memory (little-endian on x86), lowercase hex, no
- *           separators; "" when the ioctl reads no payload (integer argument,
- *           or an _IOR ioctl such as KVM_GET_LAPIC). Lengths: kvm_irq_level 8,
- *           kvm_msi 32, kvm_irqfd 32, kvm_create_device 12, kvm_device_attr 24,
- *           kvm_irqchip 520, kvm_lapic_state 1024, kvm_interrupt 4,
+ *           exactly as in memory (little-endian on x86, big-endian on e500),
+ *           lowercase hex, no separators; "" when the ioctl reads no payload
+ *           (integer argument, or an _IOR ioctl such as KVM_GET_LAPIC).
+ *           Lengths: kvm_irq_level 8, kvm_msi 32, kvm_irqfd 32,
+ *           kvm_create_device 12, kvm_device_attr 24, kvm_irqchip 520,
+ *           kvm_lapic_state 1024, kvm_interrupt 4, kvm_enable_cap 104,
  *           kvm_irq_routing 8 + nr*48 (header and the nr entries, even when the
  *           kernel rejects the header before reading the entries)
  *   out     the payload bytes after the call for ioctls that write back
  *           (KVM_IRQ_LINE_STATUS 8, KVM_CREATE_DEVICE 12, KVM_GET_IRQCHIP 520,
  *           KVM_GET_LAPIC 1024), and for KVM_GET_DEVICE_ATTR the value bytes at
- *           attr.addr (its width: 8 for the u64 attributes); "" when the call
- *           failed or writes nothing back
+ *           attr.addr (its width: 8 for the u64 attributes, 4 for the MPIC's
+ *           registers and IRQ_ACTIVE); "" when the call failed or writes
+ *           nothing back
  *   value   only for KVM_SET_DEVICE_ATTR: the value bytes at attr.addr that
- *           the kernel reads (e.g. 4 for a VFIO group fd, 8 for a u64)
+ *           the kernel reads (e.g. 4 for a VFIO group fd or an MPIC register,
+ *           8 for a u64)
  *   note    what the step is about, for humans; not part of the ABI
  * HAS_DEVICE_ATTR passes addr = 0 (the kernel ignores it).
  *
- * The architecture-specific sequence lives in testvmm_<arch>.c (arch_*).
+ * The architecture-specific sequence lives in testvmm_<arch>.c (arch_*):
+ * testvmm_x86.c (PIC, IOAPIC, LAPIC), testvmm_powerpc.c (the e500 MPIC, v2.0
+ * and v4.2, through device attributes; its header lists the sequence).
  */
 #define _GNU_SOURCE
 #include "testvmm.h"
@@ -373,9 +378,8 @@ long step_gsi_routing(struct vmm *v, const struct kvm_irq_routing_entry *e,
 	return ret;
 }
 
-/* KVM_CREATE_DEVICE; returns the new fd (or -1). */
-static int create_device(struct vmm *v, __u32 type, __u32 flags, struct expect expect,
-			 const char *note)
+int step_create_device(struct vmm *v, __u32 type, __u32 flags, struct expect expect,
+		       const char *note)
 {
 	struct kvm_create_device cd = { .type = type, .fd = 0, .flags = flags };
 	struct kcall c = { .kind = FD_VM, .fd = v->vm_fd, KC(KVM_CREATE_DEVICE), .buf = &cd,
@@ -446,12 +450,12 @@ void step_vfio_device(struct vmm *v)
 {
 	int efd = new_eventfd();
 
-	create_device(v, KVM_DEV_TYPE_VFIO, KVM_CREATE_DEVICE_TEST, SUCCEEDS,
-		      "VFIO, TEST: probe only, no fd");
-	v->dev_fd = create_device(v, KVM_DEV_TYPE_VFIO, 0, SUCCEEDS, "VFIO");
-	create_device(v, KVM_DEV_TYPE_VFIO, 0, FAILS(EBUSY), "second VFIO device");
-	create_device(v, 0xffff, 0, FAILS(ENODEV), "type >= KVM_DEV_TYPE_MAX");
-	create_device(v, 0xffff, KVM_CREATE_DEVICE_TEST, FAILS(ENODEV), "TEST, bad type");
+	step_create_device(v, KVM_DEV_TYPE_VFIO, KVM_CREATE_DEVICE_TEST, SUCCEEDS,
+			   "VFIO, TEST: probe only, no fd");
+	v->dev_fd = step_create_device(v, KVM_DEV_TYPE_VFIO, 0, SUCCEEDS, "VFIO");
+	step_create_device(v, KVM_DEV_TYPE_VFIO, 0, FAILS(EBUSY), "second VFIO device");
+	step_create_device(v, 0xffff, 0, FAILS(ENODEV), "type >= KVM_DEV_TYPE_MAX");
+	step_create_device(v, 0xffff, KVM_CREATE_DEVICE_TEST, FAILS(ENODEV), "TEST, bad type");
 	if (v->dev_fd < 0)
 		return;
 

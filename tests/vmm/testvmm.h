@@ -97,6 +97,10 @@ void step_irqfd(struct vmm *v, __u32 edge_gsi, __u32 level_gsi);
 long step_gsi_routing(struct vmm *v, const struct kvm_irq_routing_entry *e,
 		      __u32 nr, __u32 flags, struct expect expect, const char *note);
 
+/* KVM_CREATE_DEVICE on the VM fd; returns the new fd (-1: failed, or TEST). */
+int step_create_device(struct vmm *v, __u32 type, __u32 flags, struct expect expect,
+		       const char *note);
+
 /* The KVM-VFIO pseudo device: create (real, TEST, errors) and its attrs. */
 void step_vfio_device(struct vmm *v);
 
@@ -114,7 +118,7 @@ struct attr_case {
 	__u64 below;        /* GET check: also accept .value - below ... .value */
 };
 void step_device_attrs(struct vmm *v, const struct attr_case *cases, size_t n);
-/* attr_case initialisers: HAS (addr 0), GET of a u64, SET of a u32 / u64. */
+/* attr_case initialisers: HAS (addr 0), GET of a u64 / u32, SET of a u32 / u64. */
 #define ATTR_HAS(kind, g, a, exp, note) \
 	{ kind, "KVM_HAS_DEVICE_ATTR", KVM_HAS_DEVICE_ATTR, g, a, 0, 0, false, exp, note, 0 }
 #define ATTR_GET64(kind, g, a, exp, note) \
@@ -123,6 +127,10 @@ void step_device_attrs(struct vmm *v, const struct attr_case *cases, size_t n);
 	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, val, 8, true, SUCCEEDS, note, 0 }
 #define ATTR_GET64_NEAR(kind, g, a, val, below_, note) \
 	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, val, 8, true, SUCCEEDS, note, below_ }
+#define ATTR_GET32(kind, g, a, exp, note) \
+	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, 0, 4, false, exp, note, 0 }
+#define ATTR_GET32_IS(kind, g, a, val, note) \
+	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, (__u32)(val), 4, true, SUCCEEDS, note, 0 }
 #define ATTR_SET32(kind, g, a, val, exp, note) \
 	{ kind, "KVM_SET_DEVICE_ATTR", KVM_SET_DEVICE_ATTR, g, a, (__u32)(val), 4, false, exp, note, 0 }
 #define ATTR_SET64(kind, g, a, val, exp, note) \

@@ -26,7 +26,8 @@
 #   zlib-<key>/ libelf-<key>/ libbpf-<key>/ ncurses-<key>/
 #                   include/, lib/*.a     key: source version, compiler, the
 #                                              libraries it is built against
-#   vmm-<key>/      mpicvmm, rig-init     key: their sources, zlib, compiler
+#   vmm-<key>/      mpicvmm, rig-init,    key: their sources, zlib, compiler
+#                   testvmm
 #   initrd-<key>.cpio.gz                  key: the VMM
 #   tool-initrd-<key>.cpio.gz             key: rig-init, the VMM, kvmirq,
 #                                              test_bpf, jit_stress
@@ -53,9 +54,9 @@ ZLIB_LAYOUT=1
 LIBELF_LAYOUT=1
 LIBBPF_LAYOUT=1
 NCURSES_LAYOUT=1
-VMM_LAYOUT=2
+VMM_LAYOUT=3
 INITRD_LAYOUT=1
-TOOL_INITRD_LAYOUT=1
+TOOL_INITRD_LAYOUT=2
 
 quiet=0
 case "${1:-}" in
@@ -257,7 +258,13 @@ init_sources() {
 	printf '%s\n' "$here/rig-init.c" "$repo/tests/vmm/console_file.c"
 }
 
-# Stage 6: the static test VMM and the tool image's /init.
+# The scripted interrupt-ioctl VMM (tests/vmm/vmm.mk), for the tool image's /bin.
+testvmm_sources() {
+	printf '%s\n' "$repo/tests/vmm/testvmm.c" "$repo/tests/vmm/testvmm_powerpc.c"
+}
+TESTVMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror"
+
+# Stage 6: the static test VMMs and the tool image's /init.
 build_vmm() {
 	local out=$1 tmp
 	tmp=$(mktemp -d "$cache/.tmp.vmm.XXXXXX")
@@ -268,9 +275,11 @@ build_vmm() {
 		-I"$repo/tests/vmm" -I"$zdir/include" -static -Wl,--gc-sections -o "$tmp/out/mpicvmm" \
 		$(vmm_sources) -L"$zdir/lib" -lz >"$tmp/cc.log" 2>&1 ||
 		! ${CROSS}gcc $VMM_CFLAGS -I"$repo/tests/vmm" -I"$zdir/include" -static -Wl,--gc-sections \
-		-o "$tmp/out/rig-init" $(init_sources) -L"$zdir/lib" -lz >>"$tmp/cc.log" 2>&1; then
+		-o "$tmp/out/rig-init" $(init_sources) -L"$zdir/lib" -lz >>"$tmp/cc.log" 2>&1 ||
+		! ${CROSS}gcc $TESTVMM_CFLAGS -static -o "$tmp/out/testvmm" $(testvmm_sources) \
+		>>"$tmp/cc.log" 2>&1; then
 		cat "$tmp/cc.log" >&2
-		rig_die "cross-building the test VMM or rig-init failed"
+		rig_die "cross-building the test VMMs or rig-init failed"
 	fi
 	rm -rf "$out"
 	mv -T "$tmp/out" "$out"
@@ -311,7 +320,7 @@ EOF
 }
 
 # Stage 9: the tool image: /init is rig-init, which runs /rig-commands (run.sh
-# appends them as a second archive); kvmirq (stripped) and the VMM in /bin.
+# appends them as a second archive); kvmirq (stripped) and the VMMs in /bin.
 build_tool_initrd() {
 	local out=$1 list
 	list=$(mktemp "$cache/.tmp.tool-initrd.XXXXXX")
@@ -327,6 +336,7 @@ dir /tmp 1777 0 0
 dir /bin 0755 0 0
 file /init $vdir/rig-init 0755 0 0
 file /bin/mpicvmm $vdir/mpicvmm 0755 0 0
+file /bin/testvmm $vdir/testvmm 0755 0 0
 file /bin/kvmirq $list.kvmirq 0755 0 0
 file /bin/test_bpf $list.test_bpf 0755 0 0
 file /bin/jit_stress $list.jit_stress 0755 0 0
@@ -387,8 +397,8 @@ main() {
 
 	# shellcheck disable=SC2046
 	key=$( {
-		echo "layout $VMM_LAYOUT $gcc_version $zdir $VMM_CFLAGS"
-		hash_files $(vmm_sources) $(init_sources) "$repo"/tests/vmm/*.h "$repo"/src/*/*.h \
+		echo "layout $VMM_LAYOUT $gcc_version $zdir $VMM_CFLAGS $TESTVMM_CFLAGS"
+		hash_files $(vmm_sources) $(init_sources) $(testvmm_sources) "$repo"/tests/vmm/*.h "$repo"/src/*/*.h \
 			"$repo"/include/kvmirq/*.h "$repo/VERSION"
 	} | short_hash)
 	vdir=$(stage vmm "$key" rig-init build_vmm)
