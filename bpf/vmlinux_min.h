@@ -167,6 +167,8 @@ struct pt_regs {
 	unsigned long nip;
 	unsigned long msr;
 	unsigned long orig_gpr3;
+	unsigned long ccr;  /* CR0.SO: the syscall failed (sc_syscall_result()) */
+	unsigned long trap; /* 0xc00 for sc, 0x3000 for scv */
 };
 #endif
 

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 
 # The lines of test-kvmirq.sh's command file whose output is checked.
-RUN_JIT_STRESS, RUN_TEST_BPF, RUN_PROBE_JSON, RUN_PROBE, RUN_VMM = 0, 1, 2, 3, 8
+RUN_JIT_STRESS, RUN_TEST_BPF, RUN_PROBE_JSON, RUN_PROBE, RUN_VMM, RUN_TESTVMM = 0, 1, 2, 3, 8, 9
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--kvmirq", default="build/kvmirq")
@@ -118,16 +118,21 @@ check(any((e.get("fields") or {}).get("type_name") == "fsl-mpic-20" for e in cre
 named = [e for e in events if e.get("ioctl") == "KVM_SET_DEVICE_ATTR"
          and str((e.get("fields") or {}).get("register", "")).startswith("src_ivpr[")]
 check(named, f"SET_DEVICE_ATTR of source IVPRs named by register ({len(named)})")
-lines_up = [e for e in events if e.get("ioctl") == "KVM_IRQ_LINE" and e.get("ret") == 0]
-set_irq = [e for e in events if e.get("kind") == "set_irq"]
+# mpicvmm (the first VMM) raises lines only with KVM_IRQ_LINE; testvmm also
+# through irqfds, MSIs and LINE_STATUS.
+first_vmm = next((e["pid"] for e in events if e.get("ioctl") == "KVM_CREATE_VM"), None)
+lines_up = [e for e in events if e.get("ioctl") == "KVM_IRQ_LINE" and e.get("ret") == 0
+            and e["pid"] == first_vmm]
+set_irq = [e for e in events if e.get("kind") == "set_irq" and e["pid"] == first_vmm]
 check(lines_up and len(set_irq) == len(lines_up),
-      f"one kvm_set_irq per successful KVM_IRQ_LINE ({len(set_irq)}, {len(lines_up)})")
+      f"mpicvmm: one kvm_set_irq per successful KVM_IRQ_LINE ({len(set_irq)}, {len(lines_up)})")
 check(all(e.get("vm", 0) > 0 for e in events if e.get("kind") == "ioctl" and e.get("fd_kind") != "system"),
       "every ioctl on a VM, vCPU or device fd names its VM")
 
 
 # ftrace beside kvmirq: every kvm_set_irq and kvm_ack_irq the VMM raised.
 vmm_pids = {e["pid"] for e in events if e.get("ioctl") == "KVM_CREATE_VM"}
+check(len(vmm_pids) == 2, f"both VMMs recorded ({len(vmm_pids)})")
 ftrace = Counter()
 for m in re.finditer(r"-(\d+)\s+\[\d+\].*?\s(kvm_set_irq|kvm_ack_irq):", read("trace")):
     if int(m.group(1)) in vmm_pids:
@@ -137,6 +142,7 @@ check(ftrace["kvm_set_irq"] > 0, f"ftrace saw the VMM's kvm_set_irq ({ftrace['kv
 for kind, tp in (("set_irq", "kvm_set_irq"), ("ack_irq", "kvm_ack_irq")):
     check(recorded[kind] == ftrace[tp], f"{tp}: ftrace {ftrace[tp]}, kvmirq {recorded[kind]}")
 check(read(f"run-{RUN_VMM}.status").strip() == "0", "the MPIC test VMM exited 0")
+check(read(f"run-{RUN_TESTVMM}.status").strip() == "0", "testvmm exited 0 (every kernel answer as expected)")
 m = re.search(r"(\d+) events in ([\d.]+) s .*?([\d.]+) bytes/event", read("rec.log"))
 print("record: " + (m.group(0) if m else read("rec.log").strip()[-200:]))
 

@@ -7,10 +7,12 @@
 #   - test_bpf runs the delivery programs on this kernel's verifier and JIT;
 #   - kvmirq probe must refuse fentry (no BPF trampoline on ppc32) and pick
 #     the syscall tracepoints;
-#   - kvmirq record, started and awaited, records the MPIC test VMM with
+#   - kvmirq record, started and awaited, records the MPIC test VMM
+#     (mpicvmm) and the scripted one (testvmm, both MPIC versions) with
 #     ftrace's kvm_set_irq and kvm_ack_irq events on beside it.
 # Here the recording (big-endian) is decoded and checked against ftrace's
-# counts and what the VMM did (tests/e2e/check_e500_kvmirq.py).
+# counts (tests/e2e/check_e500_kvmirq.py), and its ioctls against testvmm's
+# own log, field by field (tests/e2e/compare_ioctls.py).
 # A rig that cannot be built or booted fails.
 #
 # Environment: KVMIRQ_BUILD  the build directory of the host tool (default build)
@@ -45,10 +47,12 @@ write /sys/kernel/tracing/events/kvm/kvm_ack_irq/enable 1
 start rec /bin/kvmirq record -o /tmp/mpic.kvmirq
 await rec 300 recording to
 run /bin/mpicvmm
+run /bin/testvmm --log /tmp/vmm.jsonl
 signal rec 2
 wait rec
 write /sys/kernel/tracing/tracing_on 0
 file /tmp/rec.log
+file /tmp/vmm.jsonl
 file /sys/kernel/tracing/trace
 file /tmp/mpic.kvmirq
 COMMANDS
@@ -57,4 +61,17 @@ rc=0
 [ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
 echo "rig: build/cache $built s, $(cat "$out/timing" 2>/dev/null)" >&2
 
-python3 tests/e2e/check_e500_kvmirq.py --kvmirq "$build/kvmirq" "$out"
+status=0
+line=$(python3 tests/e2e/check_e500_kvmirq.py --kvmirq "$build/kvmirq" "$out" | tee /dev/stderr | tail -n 1) || status=1
+p=${line%% passed*} f=${line#*, }
+f=${f%% failed*}
+[[ $p =~ ^[0-9]+$ && $f =~ ^[0-9]+$ ]] || fail_rig "check_e500_kvmirq.py printed no result"
+"$build/kvmirq" report --json --timeline "$out/mpic.kvmirq" >"$out/report.jsonl" ||
+	fail_rig "kvmirq report --timeline failed on the e500 recording"
+line=$(python3 tests/e2e/compare_ioctls.py "$out/vmm.jsonl" "$out/report.jsonl" \
+	--strategy syscall-tracepoint | tee /dev/stderr | tail -n 1) || status=1
+p2=${line%% passed*} f2=${line#*, }
+f2=${f2%% failed*}
+[[ $p2 =~ ^[0-9]+$ && $f2 =~ ^[0-9]+$ ]] || fail_rig "compare_ioctls.py printed no result"
+echo "$((p + p2)) passed, $((f + f2)) failed"
+((f + f2 == 0))
