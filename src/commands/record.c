@@ -16,6 +16,7 @@
 #include "codec/names.h"
 #include "commands/commands.h"
 #include "commands/options.h"
+#include "commands/record_key_frames.h"
 #include "kvmirq/tracefile.h"
 #include "trace/normalize.h"
 #include "trace/trace_out.h"
@@ -55,9 +56,19 @@ void cmd_record_usage(void)
 	       "                        (default) or ns\n"
 	       "  -b, --buffer MIB      ring buffer size in MiB (default 64)\n"
 	       "  -n, --note TEXT       store TEXT in the file's header: how and why it was made\n"
+	       "  -k, --key-frames TIME besides at the start, read every controller of the\n"
+	       "                        traced VMMs again every TIME (e.g. 10s)\n"
+	       "      --no-key-frames   do not read the VMMs' controllers at all\n"
 	       "  -q, --quiet           print nothing but errors and drops\n"
 	       "  -v, --verbose         show libbpf's messages\n"
 	       "  -h, --help            show this help\n"
+	       "\n"
+	       "Key frames: when it starts, record reads every register of every in-kernel\n"
+	       "interrupt controller of the traced VMMs, stopping each for a moment with\n"
+	       "ptrace as snapshot --pid does, so that show, diff and top -i know every\n"
+	       "field from the start. The reads are in the recording as the VMM's GET\n"
+	       "ioctls, marked as key frames; a VMM that cannot be read is named on\n"
+	       "stderr and the recording goes on.\n"
 	       "\n"
 	       "Exit status: 0 when the recording is complete, 1 on error, 3 when events\n"
 	       "were dropped.\n");
@@ -155,11 +166,13 @@ struct record_args {
 	unsigned long long time_unit_ns;
 	const char *note;
 	bool quiet;
+	bool no_key_frames;
+	unsigned long long key_frame_ms; /* 0: at the start only */
 };
 
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
-	enum { OPT_VM = 256 };
+	enum { OPT_VM = 256, OPT_NO_KEY_FRAMES };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "vm", required_argument, NULL, OPT_VM },
@@ -170,6 +183,8 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "time-unit", required_argument, NULL, 't' },
 		{ "buffer", required_argument, NULL, 'b' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "key-frames", required_argument, NULL, 'k' },
+		{ "no-key-frames", no_argument, NULL, OPT_NO_KEY_FRAMES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -178,7 +193,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	int c;
 
 	a->time_unit_ns = 1000;
-	while ((c = getopt_long(argc, argv, "o:p:e:d:s:t:b:n:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:p:e:d:s:t:b:n:k:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'p': a->capture.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
@@ -210,6 +225,11 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			break;
 		case 'b': a->capture.ringbuf_mib = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'n': a->note = optarg; break;
+		case 'k':
+			if (parse_duration_ms(optarg, &a->key_frame_ms))
+				return 2;
+			break;
+		case OPT_NO_KEY_FRAMES: a->no_key_frames = true; break;
 		case 'q': a->quiet = true; break;
 		case 'v': a->capture.verbose = true; break;
 		case 'h': cmd_record_usage(); exit(0);
@@ -254,6 +274,16 @@ static int describe_recording(struct tracefile_meta *h, const struct record_args
 	return ret;
 }
 
+/* The traced VMMs: --pid's, --vm's ("PID-FD"), or every one. */
+static void take_key_frames(struct recorder *r, const struct record_args *a)
+{
+	pid_t only = a->capture.pid ? (pid_t)a->capture.pid : (pid_t)atoi(a->capture.vm);
+	int ret = record_key_frames(&r->out, only, a->time_unit_ns, a->quiet);
+
+	if (ret < 0 && !r->write_error)
+		r->write_error = ret;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct record_args a = { 0 };
@@ -261,7 +291,7 @@ int cmd_record(int argc, char **argv)
 	struct recorder *r = calloc(1, sizeof(*r));
 	struct tracefile_meta *header = NULL, *final = NULL;
 	struct capture *cap = NULL;
-	uint64_t start, last_flush, dropped = 0;
+	uint64_t start, last_flush, last_key_frame, dropped = 0;
 	char err[512];
 	int ret, status = 1;
 
@@ -295,7 +325,9 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "kvmirq: recording to %s (ioctl strategy %s); Ctrl-C to stop\n",
 			a.output, strategy_name(capture_get_status(cap)->strategy));
 
-	start = last_flush = monotonic_ms();
+	if (!a.no_key_frames)
+		take_key_frames(r, &a);
+	start = last_flush = last_key_frame = monotonic_ms();
 	while (!stop_requested() && !r->write_error) {
 		uint64_t now;
 
@@ -307,6 +339,10 @@ int cmd_record(int argc, char **argv)
 		now = monotonic_ms();
 		if (a.duration_ms && now - start >= a.duration_ms)
 			break;
+		if (!a.no_key_frames && a.key_frame_ms && now - last_key_frame >= a.key_frame_ms) {
+			take_key_frames(r, &a);
+			last_key_frame = now = monotonic_ms();
+		}
 		if (now - last_flush >= 1000) {
 			r->write_error = trace_out_flush(&r->out);
 			last_flush = now;

@@ -18,6 +18,7 @@
 #include "report/state_print.h"
 #include "report/event_print.h"
 #include "report/summary.h"
+#include "trace/key_frames.h"
 #include "trace/trace_in.h"
 #include "util/json.h"
 
@@ -87,8 +88,51 @@ static const char *meta_str(const struct tracefile_meta *m, const char *key)
 	return s ? s : "?";
 }
 
+#define KEY_FRAMES_LISTED 8
+
+/* The key frames (trace/key_frames.h): when, of which VMM, how long it stopped. */
+static void print_key_frames_text(const struct key_frame *k, size_t n, uint64_t base_ns)
+{
+	if (!n)
+		return;
+	printf("  key frames: %zu (the VMMs' controllers read by kvmirq; marked in the timeline)\n", n);
+	for (size_t i = 0; i < n && i < KEY_FRAMES_LISTED; i++) {
+		double t = (double)(int64_t)(k[i].begin_ns - base_ns) / 1e9;
+
+		if (k[i].error[0])
+			printf("    %10.6f s  pid %u: not read: %s\n", t, k[i].pid, k[i].error);
+		else
+			printf("    %10.6f s  pid %u: %llu controllers, %llu reads (%llu failed), "
+			       "VMM stopped %.3f ms\n",
+			       t, k[i].pid, (unsigned long long)k[i].controllers,
+			       (unsigned long long)k[i].reads, (unsigned long long)k[i].failed_reads,
+			       (double)k[i].stopped_ns / 1e6);
+	}
+	if (n > KEY_FRAMES_LISTED)
+		printf("    ... %zu more\n", n - KEY_FRAMES_LISTED);
+}
+
+static void print_key_frames_json(struct json *j, const struct key_frame *k, size_t n)
+{
+	json_key(j, "key_frames");
+	json_array_begin(j);
+	for (size_t i = 0; i < n; i++) {
+		json_object_begin(j);
+		json_kv_uint(j, "pid", k[i].pid);
+		json_kv_uint(j, "begin_ns", k[i].begin_ns);
+		json_kv_uint(j, "end_ns", k[i].end_ns);
+		json_kv_uint(j, "stopped_ns", k[i].stopped_ns);
+		json_kv_uint(j, "controllers", k[i].controllers);
+		json_kv_uint(j, "reads", k[i].reads);
+		json_kv_uint(j, "failed_reads", k[i].failed_reads);
+		json_kv_string(j, "error", k[i].error[0] ? k[i].error : NULL);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 static void print_header(const struct trace_in *t, const char *path, const struct summary *s,
-			 bool json)
+			 const struct event_printer *p, bool json)
 {
 	const struct tracefile_meta *m = trace_in_meta(t);
 	double secs = (double)(s->last_ns - s->first_ns) / 1e9;
@@ -111,6 +155,7 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 			       (unsigned long long)dropped);
 		if (warning)
 			printf("  WARNING: %s\n", warning);
+		print_key_frames_text(p->key_frames, p->nr_key_frames, s->first_ns);
 		return;
 	}
 	json_init(&j, stdout);
@@ -130,6 +175,7 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 	json_double(&j, secs);
 	json_kv_uint(&j, "dropped", dropped);
 	json_kv_string(&j, "warning", warning);
+	print_key_frames_json(&j, p->key_frames, p->nr_key_frames);
 	json_object_end(&j);
 	json_newline(&j);
 }
@@ -201,6 +247,7 @@ int cmd_report(int argc, char **argv)
 	struct report_filter f = { .vm = -1, .to = 1e300, .limit = ~0ULL };
 	struct trace_in *t = calloc(1, sizeof(*t));
 	struct event_printer printer;
+	struct key_frame *key_frames = NULL;
 	struct summary s;
 	bool json = false, timeline = false, state = false;
 	const char *path = NULL;
@@ -229,6 +276,8 @@ int cmd_report(int argc, char **argv)
 	}
 	/* The first event's time is the origin of relative times. */
 	event_printer_init(&printer, stdout, json, 0, &t->registry, &t->format);
+	printer.nr_key_frames = key_frames_from_meta(trace_in_meta(t), &key_frames);
+	printer.key_frames = key_frames;
 	if (timeline && !json)
 		printf("%12s %-6s %-7s %13s event\n", "time (s)", "vm", "vcpu", "pid/tid");
 	while ((ret = trace_in_next(t, &rec, &len)) > 0) {
@@ -252,7 +301,7 @@ int cmd_report(int argc, char **argv)
 	}
 	if (timeline && !json)
 		putchar('\n');
-	print_header(t, path, &s, json);
+	print_header(t, path, &s, &printer, json);
 	if (json)
 		summary_print_json(&s, &t->registry, stdout);
 	else
@@ -262,6 +311,7 @@ int cmd_report(int argc, char **argv)
 	status = state ? print_state(path, &f, json) : 0;
 out:
 	event_printer_free(&printer);
+	free(key_frames);
 	summary_free(&s);
 	trace_in_close(t);
 	free(t);

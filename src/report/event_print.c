@@ -85,6 +85,8 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 	const uint8_t *out = NULL;
 	size_t out_len = 0;
 	double t = (double)(int64_t)(h->timestamp_ns - p->base_ns) / 1e9;
+	bool key_frame = h->kind == KVMIRQ_EV_IOCTL &&
+			 key_frames_cover(p->key_frames, p->nr_key_frames, h->pid, h->timestamp_ns);
 	struct json j;
 
 	kv_reset(&p->kv);
@@ -125,6 +127,8 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 								 : " [VM unknown]", p->out);
 		if (!in_complete || (h->flags & KVMIRQ_F_PAYLOAD_FAULT))
 			fputs(" [payload incomplete]", p->out);
+		if (key_frame)
+			fputs(" [key frame]", p->out);
 		fputc('\n', p->out);
 		return;
 	}
@@ -166,6 +170,7 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 		json_hex_bytes(&j, out, out_len);
 		json_kv_bool(&j, "payload_complete",
 			     in_complete && !(h->flags & KVMIRQ_F_PAYLOAD_FAULT));
+		json_kv_bool(&j, "key_frame", key_frame);
 	}
 	json_key(&j, "fields");
 	json_object_begin(&j);

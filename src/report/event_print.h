@@ -13,6 +13,7 @@
 
 #include "chips/payload_format.h"
 #include "registry/registry.h"
+#include "trace/key_frames.h"
 #include "util/kv.h"
 
 struct event_printer {
@@ -22,6 +23,9 @@ struct event_printer {
 	const struct registry *registry;
 	struct payload_format format; /* of the ioctl payloads, and whose MSIs */
 	struct kv_list kv;
+	/* the recording's key frames: their reads are marked as such */
+	const struct key_frame *key_frames;
+	size_t nr_key_frames;
 	/* an ioctl waiting for its continuation records */
 	uint8_t *pending;
 	size_t pending_len;

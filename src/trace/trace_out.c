@@ -89,6 +89,13 @@ static int write_registry(struct trace_out *t, const struct tracefile_meta *extr
 	return ret;
 }
 
+int trace_out_write_meta(struct trace_out *t, const struct tracefile_meta *extra)
+{
+	int ret = write_batch(t);
+
+	return ret ? ret : write_registry(t, extra);
+}
+
 int trace_out_flush(struct trace_out *t)
 {
 	int ret = write_batch(t);

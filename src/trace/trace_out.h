@@ -32,6 +32,8 @@ int trace_out_open(struct trace_out *t, const char *path, const struct tracefile
 		   struct registry *registry, uint64_t time_unit_ns);
 /* Add one normalized event. */
 int trace_out_add(struct trace_out *t, const void *rec, size_t len);
+/* Write what is buffered, the tables, and EXTRA (rows to append, say) now. */
+int trace_out_write_meta(struct trace_out *t, const struct tracefile_meta *extra);
 /* Write what is buffered, and the tables when they changed: bounds what a crash loses. */
 int trace_out_flush(struct trace_out *t);
 /* Final tables and counters in META, then the trailer. */

@@ -9,7 +9,8 @@
       exactly the fields listed (none: no difference at all)
   check_state.py recon DIFF.jsonl EXIT_STATUS MIN_KNOWN
       a snapshot against a recording's reconstruction at the same moment:
-      no difference, and at least MIN_KNOWN fields known and equal
+      no difference, and at least MIN_KNOWN fields known and equal (N, or
+      N% of the fields compared)
 
 Prints one line per failure and ends with "N passed, M failed".
 """
@@ -62,15 +63,18 @@ def check_recon(diff_path, status, min_known):
     check_diff(diff_path, status, 0, [])
     totals = [e for e in load_jsonl(diff_path) if e.get("class") == "totals"]
     if totals:
-        known = totals[0]["compared"] - totals[0]["not_known"]
-        check(known >= min_known, f"the reconstruction knew {known} fields, expected >= {min_known}")
+        compared = totals[0]["compared"]
+        known = compared - totals[0]["not_known"]
+        want = compared * int(min_known[:-1]) / 100 if min_known.endswith("%") else int(min_known)
+        check(compared > 0 and known >= want,
+              f"the reconstruction knew {known} of {compared} fields, expected >= {min_known}")
 
 
 def main(argv):
     if len(argv) >= 4 and argv[1] == "fields":
         check_fields(argv[2], argv[3], argv[4] if len(argv) > 4 else argv[3])
     elif len(argv) == 5 and argv[1] == "recon":
-        check_recon(argv[2], int(argv[3]), int(argv[4]))
+        check_recon(argv[2], int(argv[3]), argv[4])
     elif len(argv) >= 5 and argv[1] == "diff":
         check_diff(argv[2], int(argv[3]), int(argv[4]), argv[5:])
     else:

@@ -46,6 +46,9 @@ built=$((SECONDS - start))
 		echo "run /bin/kvmirq snapshot --pid %vmm -o /tmp/again.kvmsnap"
 	done
 	echo "file /tmp/again.kvmsnap"
+	# A recording started while the VMM holds: its key frame (ptrace too).
+	echo "run /bin/kvmirq record -d 2s -o /tmp/kf.kvmirq"
+	echo "file /tmp/kf.kvmirq"
 	echo "signal vmm 15"
 	echo "wait vmm"
 	echo "file /tmp/after.kvmsnap"
@@ -148,12 +151,44 @@ if stops:
           f"{statistics.median(stops):.1f} ms, max {max(stops):.1f} ms ({len(stops)} snapshots)")
 same_state("held.kvmsnap", "again.kvmsnap", "the last --pid vs in-process")
 
+# A recording's key frame: the same reads by record, marked, and the
+# reconstruction from it equal to the VMM's own snapshot in every field.
+KEY_FRAME = LOOP_FROM + loop + 1
+text = read(f"run-{KEY_FRAME}.log")
+check(read(f"run-{KEY_FRAME}.status").strip() == "0", f"kvmirq record exited 0 ({text.strip()[-200:]})")
+k = re.search(rf"key frame of pid {vmm_pid}: 1 controllers, 1117 reads \(0 failed\); "
+              r"VMM stopped ([0-9.]+) ms", text)
+check(k, "record took a key frame of the VMM: 1117 reads, none failed")
+p = subprocess.run([kvmirq, "report", "--json", f"{out}/kf.kvmirq"], capture_output=True, text=True)
+head = json.loads(p.stdout.splitlines()[0]) if p.returncode == 0 and p.stdout else {}
+frames = head.get("key_frames") or []
+check(len(frames) == 1 and str(frames[0].get("pid")) == vmm_pid and frames[0].get("reads") == 1117,
+      f"the recording lists that key frame ({frames})")
+p = subprocess.run([kvmirq, "report", "--json", "--timeline", f"{out}/kf.kvmirq"],
+                   capture_output=True, text=True)
+evs = [json.loads(l) for l in p.stdout.splitlines() if '"type":"event"' in l]
+marked = [e for e in evs if e.get("key_frame")]
+check(len(marked) == 1117 and len(marked) == len(evs),
+      f"its 1117 GET_DEVICE_ATTR events are marked key_frame ({len(marked)} of {len(evs)})")
+p = subprocess.run([kvmirq, "diff", "--json", f"{out}/held.kvmsnap", f"{out}/kf.kvmirq"],
+                   capture_output=True, text=True)
+totals = [json.loads(l) for l in p.stdout.splitlines() if '"totals"' in l]
+t = totals[0] if totals else {}
+known = t.get("compared", 0) - t.get("not_known", 0)
+check(p.returncode == 0 and t.get("changed") == 0 and t.get("compared", 0) > 3000
+      and known >= 0.95 * t["compared"],
+      f"the recording's reconstruction equals the VMM's snapshot, {known} of "
+      f"{t.get('compared')} fields known ({p.returncode}, {p.stderr.strip()[:200]})")
+if k:
+    print(f"  key frame: VMM stopped {k.group(1)} ms for 1117 reads")
+
 # The VMM afterwards: still there, answering, its VM unchanged.
 check(read("wait-vmm.status").strip() == "0", f"the VMM exited 0 after SIGTERM ({read('wait-vmm.status').strip()})")
 e = re.search(r"mpicvmm: held, ended by signal (\d+), (\d+) interruptions", log)
 check(e and e.group(1) == "15", f"its hold ended by our SIGTERM ({e.group(0) if e else 'no end line'})")
-check(e and int(e.group(2)) == loop + 1,
-      f"one EINTR of its sigtimedwait() per snapshot --pid ({e.group(2) if e else '?'}, want {loop + 1})")
+check(e and int(e.group(2)) == loop + 2,
+      f"one EINTR of its sigtimedwait() per snapshot --pid and key frame "
+      f"({e.group(2) if e else '?'}, want {loop + 2})")
 check("KVMIRQ-DONE 0" in log, "the VMM's own checks passed (KVMIRQ-DONE 0)")
 same_state("held.kvmsnap", "after.kvmsnap", "its VM after the snapshots vs before")
 

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands/record_key_frames.h"
+#include "kvmirq/tracefile.h"
+#include "snapshot/snapshot.h"
+#include "trace/key_frames.h"
+#include "trace/trace_out.h"
+#include "vmm/take_pid.h"
+#include "vmm/vmm_list.h"
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+/* Read PID's controllers; K says when, how long and how it went. */
+static void take_one(pid_t pid, uint64_t unit, struct key_frame *k)
+{
+	struct snapshot s;
+	char err[160] = "";
+
+	memset(k, 0, sizeof(*k));
+	k->pid = (uint32_t)pid;
+	/* The events are stored in UNITs (rounded down): so is the window's start. */
+	k->begin_ns = monotonic_ns() / unit * unit;
+	if (snapshot_take_pid(&s, pid, err, sizeof(err)))
+		snprintf(k->error, sizeof(k->error), "%s", err[0] ? err : "cannot read the VMM");
+	k->end_ns = monotonic_ns();
+	k->stopped_ns = s.stopped_ns;
+	k->controllers = s.nr_chips;
+	k->reads = s.reads;
+	k->failed_reads = s.failed_reads;
+	snapshot_free(&s);
+}
+
+int record_key_frames(struct trace_out *out, pid_t only, uint64_t time_unit_ns, bool quiet)
+{
+	uint64_t unit = time_unit_ns ? time_unit_ns : 1;
+	pid_t *pids;
+	long n = vmm_list_pids(only, &pids);
+	int taken = 0, ret = 0;
+
+	if (n < 0) {
+		fprintf(stderr, "kvmirq record: key frames: cannot list the VMMs: %s\n",
+			strerror((int)-n));
+		return 0;
+	}
+	for (long i = 0; i < n && !ret; i++) {
+		struct tracefile_meta *m = tracefile_meta_new();
+		struct key_frame k;
+
+		if (!m) {
+			ret = -ENOMEM;
+			break;
+		}
+		take_one(pids[i], unit, &k);
+		if (k.error[0])
+			fprintf(stderr, "kvmirq record: no key frame of pid %d: %s\n", (int)pids[i],
+				k.error);
+		else if (!quiet)
+			fprintf(stderr, "kvmirq: key frame of pid %d: %llu controllers, %llu reads "
+					"(%llu failed); VMM stopped %.1f ms\n",
+				(int)pids[i], (unsigned long long)k.controllers,
+				(unsigned long long)k.reads, (unsigned long long)k.failed_reads,
+				(double)k.stopped_ns / 1e6);
+		taken += !k.error[0];
+		ret = key_frame_to_meta(&k, m);
+		if (!ret)
+			ret = trace_out_write_meta(out, m);
+		tracefile_meta_free(m);
+	}
+	free(pids);
+	return ret ? ret : taken;
+}
