@@ -63,6 +63,13 @@ enum {
 				      * the model's msi decoder reads it */
 };
 
+/*
+ * CHIP_FORGETS: a NULL-ended list of what an access changes that no traced
+ * event shows, so that a reconstruction (model/reconstruct.c) marks it
+ * unknown instead of keeping a value that may be stale: "REG" (every element
+ * and field), "REG.FIELD" (that field of every element), or "*" (the whole
+ * controller).
+ */
 struct chip_field {
 	const char *name; /* "vector", "masked" */
 	uint8_t lo, bits; /* bit position and width within the register */
@@ -71,6 +78,7 @@ struct chip_field {
 	unsigned flags;
 	const char *why; /* CHIP_VOLATILE: why it changes on its own */
 	const char *command; /* CHIP_WRITE_COMMAND: what writing it nonzero does, "reset" */
+	const char *const *forgets; /* what that command changes unseen (CHIP_FORGETS) */
 	const char *only_on; /* the one model variant that has it, "fsl-mpic-20"; NULL: all */
 };
 
@@ -89,6 +97,7 @@ struct chip_register {
 	uint64_t write_attr; /* CHIP_READ_MOVED: the attr a SET of element 0 uses */
 	const char *command; /* SIDE_EFFECT: what a read does ("iack");
 			      * CHIP_WRITE_COMMAND: what a write does ("eoi") */
+	const char *const *forgets; /* what that command changes unseen (CHIP_FORGETS) */
 	const char *only_on; /* the one model variant that has it, "fsl-mpic-42"; NULL: all */
 };
 
@@ -123,6 +132,7 @@ struct chip_model {
 	size_t nr_registers;
 	const struct chip_group *groups;   /* device models: the attribute groups */
 	const struct msi_decoder *msi;	   /* CHIP_MSI_DOORBELL registers' MSIs */
+	const char *const *line_forgets;   /* what a line change or an ack moves (CHIP_FORGETS) */
 };
 
 /* The result of one read a snapshot performed. */

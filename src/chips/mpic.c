@@ -84,6 +84,25 @@ static const struct chip_field special_ivpr_fields[] = {
 };
 
 /*
+ * What moves when an interrupt is raised, taken (IACK), retired (EOI) or
+ * sent (IPI, MSI), none of which a snapshot or event shows bit by bit: the
+ * activity bits and the input latches (CHIP_FORGETS).
+ */
+static const char *const delivery_state[] = {
+	"src_ivpr.activity", "ipivpr.activity", "gtvpr.activity", "irq_active", NULL,
+};
+/* An MSIIR write also sets an MSIR bit, and so its MSISR bit. */
+static const char *const msi_state[] = {
+	"msisr", "src_ivpr.activity", "irq_active", NULL,
+};
+/* Reading an MSIR clears it, and its bank's MSISR bit. */
+static const char *const msir_read_state[] = { "msisr", "src_ivpr.activity", "irq_active", NULL };
+/* A source's input line set by the VMM (IRQ_ACTIVE): its activity follows. */
+static const char *const line_state[] = { "src_ivpr.activity", NULL };
+/* GCR's RESET: every register to its reset value. */
+static const char *const everything[] = { "*", NULL };
+
+/*
  * IDR: bit i sends the source to CPU i. v2.0 adds EP (bit 31, stored,
  * unused) and critical-interrupt bits, CPU i at bit 30 - i; any critical
  * bit turns the source into a critical interrupt that never reaches a vCPU.
@@ -128,7 +147,7 @@ static const struct chip_field brr1_fields[] = {
 static const struct chip_field gcr_fields[] = {
 	{ .name = "mode", .lo = 29, .bits = 2, .format = CHIP_FMT_ENUM, .names = gcr_modes },
 	{ .name = "reset", .lo = 31, .bits = 1, .format = CHIP_FMT_BOOL,
-	  .flags = CHIP_WRITE_COMMAND, .command = "reset" },
+	  .flags = CHIP_WRITE_COMMAND, .command = "reset", .forgets = everything },
 	{ .name = NULL },
 };
 
@@ -208,15 +227,18 @@ static const struct chip_register mpic_registers[] = {
 	MPIC_REG(.name = "brr1", .count = 1, .attr = 0x0000, .flags = CHIP_READ_ONLY,
 		 .fields = brr1_fields),
 	MPIC_REG(.name = "cur_ipidr", .count = 4, .stride = 0x10, .attr = 0x0040,
-		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .why = WHY_ALIAS, .command = "ipi"),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .why = WHY_ALIAS, .command = "ipi",
+		 .forgets = delivery_state),
 	MPIC_REG(.name = "cur_ctpr", .count = 1, .attr = 0x0080, .flags = CHIP_WRITE_ONLY,
 		 .why = WHY_ALIAS, .fields = ctpr_fields),
 	MPIC_REG(.name = "cur_whoami", .count = 1, .attr = 0x0090, .flags = CHIP_WRITE_ONLY,
 		 .why = WHY_ALIAS, .fields = whoami_fields),
 	MPIC_REG(.name = "cur_iack", .count = 1, .attr = 0x00a0, .flags = CHIP_SIDE_EFFECT,
-		 .why = WHY_IACK, .fields = vector_fields, .command = "iack"),
+		 .why = WHY_IACK, .fields = vector_fields, .command = "iack",
+		 .forgets = delivery_state),
 	MPIC_REG(.name = "cur_eoi", .count = 1, .attr = 0x00b0,
-		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .why = WHY_ALIAS, .command = "eoi"),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .why = WHY_ALIAS, .command = "eoi",
+		 .forgets = delivery_state),
 	MPIC_REG(.name = "frr", .count = 1, .attr = 0x1000, .flags = CHIP_READ_ONLY,
 		 .fields = frr_fields),
 	MPIC_REG(.name = "gcr", .count = 1, .attr = 0x1020, .fields = gcr_fields),
@@ -247,12 +269,14 @@ static const struct chip_register mpic_registers[] = {
 
 	/* Shared message-signalled interrupts: MSIR i feeds source 224 + i. */
 	MPIC_REG(.name = "msir", .count = MPIC_MSI_BANKS, .stride = 0x10, .attr = 0x1600,
-		 .flags = CHIP_SIDE_EFFECT, .why = WHY_MSIR, .command = "clear-msir"),
+		 .flags = CHIP_SIDE_EFFECT, .why = WHY_MSIR, .command = "clear-msir",
+		 .forgets = msir_read_state),
 	MPIC_REG(.name = "msisr", .count = 1, .attr = 0x1720, .flags = CHIP_READ_ONLY,
 		 .fields = msisr_fields),
 	/* A write is an MSI: KVM_SIGNAL_MSI and MSI routes write their data here. */
 	MPIC_REG(.name = "msiir", .count = 1, .attr = 0x1740,
 		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND | CHIP_MSI_DOORBELL, .command = "msi",
+		 .forgets = msi_state,
 		 .fields = msiir_fields),
 
 	/* Sources. ILR exists on v4.2 only; v2.0 reads 0xffffffff there. */
@@ -270,23 +294,28 @@ static const struct chip_register mpic_registers[] = {
 	 * stored like any other, WHOAMI is the slot number); it costs 64 reads.
 	 */
 	MPIC_REG(.name = "cpu_ipidr0", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20040,
-		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi",
+		 .forgets = delivery_state),
 	MPIC_REG(.name = "cpu_ipidr1", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20050,
-		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi",
+		 .forgets = delivery_state),
 	MPIC_REG(.name = "cpu_ipidr2", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20060,
-		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi",
+		 .forgets = delivery_state),
 	MPIC_REG(.name = "cpu_ipidr3", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20070,
-		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi"),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "ipi",
+		 .forgets = delivery_state),
 	MPIC_REG(.name = "cpu_ctpr", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20080,
 		 .fields = ctpr_fields),
 	MPIC_REG(.name = "cpu_whoami", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x20090,
 		 .flags = CHIP_READ_ONLY, .fields = whoami_fields),
 	MPIC_REG(.name = "cpu_iack", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x200a0,
 		 .flags = CHIP_SIDE_EFFECT, .why = WHY_IACK, .fields = vector_fields,
-		 .command = "iack"),
+		 .command = "iack", .forgets = delivery_state),
 	/* Retires the best in-service interrupt: a command, whatever the value. */
 	MPIC_REG(.name = "cpu_eoi", .count = MPIC_CPU_SLOTS, .stride = 0x1000, .attr = 0x200b0,
-		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "eoi"),
+		 .flags = CHIP_WRITE_ONLY | CHIP_WRITE_COMMAND, .command = "eoi",
+		 .forgets = delivery_state),
 
 	/*
 	 * The input latch of each source: the line level for level sources, and
@@ -297,7 +326,8 @@ static const struct chip_register mpic_registers[] = {
 	 */
 	{ .name = "irq_active", .count = MPIC_SOURCES, .stride = 1, .width = 4,
 	  .read = CHIP_READ_DEVICE_ATTR, .group = MPIC_GRP_IRQ_ACTIVE, .attr = 0,
-	  .flags = CHIP_VOLATILE, .why = "the sources' input lines: devices raise and lower them" },
+	  .flags = CHIP_VOLATILE, .why = "the sources' input lines: devices raise and lower them",
+	  .forgets = line_state },
 };
 
 /* arch/powerpc/include/uapi/asm/kvm.h: KVM_DEV_MPIC_GRP_* */
@@ -318,4 +348,5 @@ const struct chip_model chip_model_fsl_mpic = {
 	.nr_registers = sizeof(mpic_registers) / sizeof(mpic_registers[0]),
 	.groups = mpic_groups,
 	.msi = &msi_decoder_mpic,
+	.line_forgets = delivery_state,
 };

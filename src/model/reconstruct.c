@@ -71,6 +71,32 @@ static void mark(struct chip_state *s, const char *reg, int element, const char 
 	chip_decode(s, mark_value, &m);
 }
 
+/* Mark unknown what a command or a line change moved (CHIP_FORGETS, chip.h). */
+static void forget(struct chip_state *c, const char *const *list)
+{
+	for (; list && *list; list++) {
+		const char *dot = strchr(*list, '.');
+		char reg[64];
+
+		if (!strcmp(*list, "*")) {
+			mark(c, NULL, -1, NULL, MARK_UNKNOWN);
+			continue;
+		}
+		snprintf(reg, sizeof(reg), "%.*s", dot ? (int)(dot - *list) : (int)strlen(*list),
+			 *list);
+		mark(c, reg, -1, dot ? dot + 1 : NULL, MARK_UNKNOWN);
+	}
+}
+
+/* A write of VALUE to REG: what its command fields (GCR's RESET) moved. */
+static void forget_field_commands(struct chip_state *c, const struct chip_register *reg,
+				  uint64_t value)
+{
+	for (const struct chip_field *f = reg->fields; f && f->name; f++)
+		if (f->forgets && ((value >> f->lo) & ((1ull << f->bits) - 1)))
+			forget(c, f->forgets);
+}
+
 static int find_value(void *ctx, const struct chip_value *v)
 {
 	struct mark_ctx *m = ctx;
@@ -184,6 +210,21 @@ static void guest_ran(struct reconstruction *r, uint32_t vm)
 			mark(&r->snap.chips[i], NULL, -1, NULL, MARK_UNKNOWN);
 }
 
+/*
+ * An MSI reached the VM: a controller that takes MSIs as a doorbell write
+ * (the MPIC's MSIIR) moved what that write moves (its CHIP_FORGETS).
+ */
+static void apply_msi(struct reconstruction *r, uint32_t vm)
+{
+	for (size_t i = 0; i < r->snap.nr_chips; i++) {
+		struct chip_state *c = &r->snap.chips[i];
+
+		for (size_t k = 0; c->vm == vm && c->model && k < c->model->nr_registers; k++)
+			if (c->model->registers[k].flags & CHIP_MSI_DOORBELL)
+				forget(c, c->model->registers[k].forgets);
+	}
+}
+
 /* ---- ioctls: the VMM's own reads and writes of whole state ---- */
 
 static void apply_irqchip(struct reconstruction *r, uint32_t vm, const uint8_t *chip, size_t len,
@@ -229,7 +270,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	struct chip_state *c;
 	unsigned element;
 	uint32_t group;
-	uint64_t attr;
+	uint64_t attr, value;
 
 	if (!o || o->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
 		return;
@@ -247,10 +288,16 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 				mark(c, m->registers[i].name, -1, NULL, MARK_UNKNOWN);
 		return;
 	}
-	if (!c || !chip_register_set(c, reg, element,
-				     bytes_load(p + value_at, reg->width, r->snap.byte_order_big)))
+	if (!c)
 		return;
-	mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
+	value = bytes_load(p + value_at, reg->width, r->snap.byte_order_big);
+	/* a register a snapshot never reads (IACK, EOI) has no value to keep */
+	if (chip_register_set(c, reg, element, value))
+		mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
+	/* a command (IACK, EOI, an MSI, a reset) moved what no event shows */
+	forget(c, reg->forgets);
+	if (set)
+		forget_field_commands(c, reg, value);
 }
 
 /* ---- routing and irqfds: only the VMM's own calls show them ---- */
@@ -353,6 +400,9 @@ static void apply_ioctl(struct reconstruction *r, const struct kvmirq_event_head
 	switch (io->ioctl_id) {
 	case KVMIRQ_IOCTL_IRQFD:
 		apply_irqfd(r, h, io);
+		break;
+	case KVMIRQ_IOCTL_SIGNAL_MSI:
+		apply_msi(r, vm);
 		break;
 	case KVMIRQ_IOCTL_SET_IRQCHIP:
 		apply_irqchip(r, vm, io->payload, io->in_len, MARK_AFTER_SET);
@@ -503,6 +553,10 @@ static void apply_pic(struct reconstruction *r, uint32_t vm, const struct kvmirq
 static void apply_line(struct reconstruction *r, uint32_t vm)
 {
 	struct chip_state *c = existing(r, &chip_model_x86_ioapic, vm, 0);
+
+	for (size_t i = 0; i < r->snap.nr_chips; i++)
+		if (r->snap.chips[i].vm == vm && r->snap.chips[i].model)
+			forget(&r->snap.chips[i], r->snap.chips[i].model->line_forgets);
 
 	if (c)
 		mark(c, "irr", -1, NULL, MARK_UNKNOWN);

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reconstructing an MPIC from a recording (model/reconstruct.c), around the
+ * accesses that are commands: after the VMM read two sources' IVPR and IDR
+ * (as a key frame does), a GET of IACK, a SET of EOI, an MSI (MSIIR write
+ * or KVM_SIGNAL_MSI), a line change (kvm_set_irq) or a source's IRQ_ACTIVE
+ * must leave the activity bits unknown, never the stale value, and keep the
+ * rest of the IVPR (vector, priority, mask) and the IDR known; a GCR write
+ * with RESET must leave nothing known; a GCR write without it changes only
+ * GCR. The recording is written big-endian, as an e500 host would.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "chips/models.h"
+#include "kvmirq/tracefile.h"
+#include "model/reconstruct.h"
+#include "ppc_recording.h"
+
+#define GRP_REGISTER 2
+#define GRP_IRQ_ACTIVE 3
+#define SRC_IVPR(n) (0x10000 + 0x20 * (n))
+#define SRC_IDR(n) (0x10010 + 0x20 * (n))
+#define CPU0_IACK 0x200a0
+#define CPU0_EOI 0x200b0
+#define GCR 0x1020
+#define MSIIR 0x1740
+
+static void attr(struct recorder *r, uint8_t id, uint32_t group, uint64_t at, uint64_t value)
+{
+	struct payload in = { .big = r->big }, out = { .big = r->big };
+
+	put(&in, 4, 0), put(&in, 4, group), put(&in, 8, at), put(&in, 8, 0x1000);
+	if (id == KVMIRQ_IOCTL_SET_DEVICE_ATTR)
+		put(&in, 4, value);
+	else
+		put(&out, 4, value);
+	add_ioctl(r, id, KVMIRQ_FD_DEVICE, r->device, "kvm-mpic", 0, &in,
+		  id == KVMIRQ_IOCTL_GET_DEVICE_ATTR ? &out : NULL);
+}
+
+/* The VMM reads sources 3 and 5 (a key frame would read them all). */
+static void read_sources(struct recorder *r)
+{
+	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, SRC_IVPR(3), 0x40c50041); /* active */
+	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, SRC_IDR(3), 1);
+	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, SRC_IVPR(5), 0x80030022);
+	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, GCR, 0x20000000);
+}
+
+static void set_irq(struct recorder *r, uint32_t gsi, int level)
+{
+	struct {
+		struct kvmirq_event_header h;
+		struct kvmirq_ev_set_irq b;
+	} rec = { .h = { .timestamp_ns = r->ns += 1000, .kind = KVMIRQ_EV_SET_IRQ,
+			 .size = sizeof(rec), .pid = 4242, .tid = 4242, .vm = r->vm,
+			 .vcpu_id = KVMIRQ_NO_VCPU },
+		  .b = { .gsi = gsi, .level = level } };
+
+	CHECK_EQ(trace_out_add(&r->out, &rec, sizeof(rec)), 0);
+}
+
+static void signal_msi(struct recorder *r)
+{
+	struct payload in = { .big = r->big };
+
+	put(&in, 4, 0xe0041740), put(&in, 4, 0), put(&in, 4, 0x45000000), put(&in, 4, 0);
+	put(&in, 4, 0), put_junk(&in, 12);
+	add_ioctl(r, KVMIRQ_IOCTL_SIGNAL_MSI, KVMIRQ_FD_VM, r->vm_obj, "", 0, &in, NULL);
+}
+
+enum step { IACK, EOI, MSIIR_WRITE, SIGNAL_MSI, LINE, IRQ_ACTIVE, GCR_MODE, GCR_RESET, NONE };
+static const char *const step_names[] = { "IACK", "EOI", "MSIIR", "KVM_SIGNAL_MSI", "kvm_set_irq",
+					   "IRQ_ACTIVE", "GCR mode", "GCR RESET", "nothing" };
+
+/* A recording: the reads, then STEP. */
+static void record(const char *path, enum step step)
+{
+	struct tracefile_meta *m = tracefile_meta_new();
+	struct recorder r = { .big = true };
+
+	CHECK_EQ(trace_header_describe_host(m), 0);
+	tracefile_meta_set_string(m, "machine", "ppc");
+	tracefile_meta_set_string(m, "byte_order", "big");
+	tracefile_meta_set_u64(m, "word_size", 4);
+	registry_init(&r.reg);
+	r.vm = registry_vm_id(&r.reg, 0x1000, 4242, 1);
+	r.vm_obj = registry_object_id(&r.reg, 0x1000, r.vm, KVMIRQ_FD_VM, KVMIRQ_NO_VCPU, "");
+	r.device = registry_object_id(&r.reg, 0x2000, r.vm, KVMIRQ_FD_DEVICE, KVMIRQ_NO_VCPU,
+				      "kvm-mpic");
+	CHECK_EQ(trace_out_open(&r.out, path, m, &r.reg, 1), 0);
+	read_sources(&r);
+	switch (step) {
+	case IACK: attr(&r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, CPU0_IACK, 0x41); break;
+	case EOI: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, CPU0_EOI, 0); break;
+	case MSIIR_WRITE: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, MSIIR, 0x45000000); break;
+	case SIGNAL_MSI: signal_msi(&r); break;
+	case LINE: set_irq(&r, 3, 0); break;
+	case IRQ_ACTIVE: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_IRQ_ACTIVE, 3, 0); break;
+	case GCR_MODE: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, GCR, 0x20000000); break;
+	case GCR_RESET: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, GCR, 0x80000000); break;
+	case NONE: break;
+	}
+	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
+	trace_out_free(&r.out);
+	registry_free(&r.reg);
+	tracefile_meta_free(m);
+}
+
+struct lookup {
+	const char *name;
+	bool found, known;
+	uint64_t value;
+};
+
+static int find(void *ctx, const struct chip_value *v)
+{
+	struct lookup *l = ctx;
+
+	if (strcmp(v->name, l->name))
+		return 0;
+	l->found = true;
+	l->known = v->known;
+	l->value = v->value;
+	return 1;
+}
+
+/* Is NAME known in the reconstruction R, and with which value? */
+static struct lookup value_of(const struct reconstruction *r, const char *name)
+{
+	struct lookup l = { .name = name };
+
+	for (size_t i = 0; i < r->snap.nr_chips && !l.found; i++)
+		if (r->snap.chips[i].model == &chip_model_fsl_mpic)
+			chip_decode(&r->snap.chips[i], find, &l);
+	return l;
+}
+
+static void reconstruct(const char *path, struct reconstruction *r)
+{
+	struct trace_in *t = calloc(1, sizeof(*t));
+	const void *rec;
+	size_t len;
+
+	CHECK(t && trace_in_open(t, path) == 0);
+	recon_init(r, &t->registry, &t->format);
+	while (trace_in_next(t, &rec, &len) > 0)
+		recon_apply(r, rec, len);
+	/* the registry is the reader's: done with it before the reader goes */
+	r->registry = NULL;
+	trace_in_close(t);
+	free(t);
+}
+
+static void expect(const struct reconstruction *r, enum step step, const char *name, bool known,
+		   uint64_t value)
+{
+	struct lookup l = value_of(r, name);
+
+	if (!l.found || l.known != known || (known && l.value != value))
+		fprintf(stderr, "after %s: %s found %d known %d value 0x%llx\n", step_names[step],
+			name, l.found, l.known, (unsigned long long)l.value);
+	CHECK(l.found);
+	CHECK_EQ(l.known, known);
+	if (known)
+		CHECK_EQ(l.value, value);
+}
+
+int main(void)
+{
+	char path[] = "/tmp/kvmirq-mpic-recon-XXXXXX";
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	close(fd);
+	for (enum step step = IACK; step <= NONE; step++) {
+		bool moved = step <= IRQ_ACTIVE, reset = step == GCR_RESET;
+		struct reconstruction r;
+
+		record(path, step);
+		reconstruct(path, &r);
+		/* the activity bits: known only when nothing could have moved them */
+		expect(&r, step, "src_ivpr[3].activity", !moved && !reset, 1);
+		expect(&r, step, "src_ivpr[5].activity", !moved && !reset, 0);
+		/* the rest of what the VMM read stays, but for a reset */
+		expect(&r, step, "src_ivpr[3].vector", !reset, 0x41);
+		expect(&r, step, "src_ivpr[3].priority", !reset, 5);
+		expect(&r, step, "src_ivpr[5].masked", !reset, 1);
+		expect(&r, step, "src_idr[3].dest", !reset, 1);
+		expect(&r, step, "gcr.mode", !reset, 1);
+		recon_free(&r);
+	}
+	unlink(path);
+	return check_done();
+}
