@@ -185,4 +185,21 @@ int BPF_PROG(on_vgic_update_pending, unsigned long vcpu_id, __u32 irq, bool leve
 	return EMIT_FIXED(KVMIRQ_EV_VGIC_UPDATE_PENDING, b);
 }
 
+/* PowerPC BookE: an exception queued for a vCPU (the MPIC raising its output). */
+SEC("raw_tp/kvm_booke_queue_irqprio")
+int BPF_PROG(on_booke_queue_irqprio, struct kvm_vcpu *vcpu, unsigned int priority)
+{
+	JIT_SIZE_STABLE();
+	__u32 vcpu_id = BPF_CORE_READ(vcpu, vcpu_id);
+
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO, vcpu_id, priority, 0);
+	struct kvmirq_ev_booke_queue_irqprio b = {
+		.vcpu_id = vcpu_id, .priority = priority,
+		.pending = KREAD(&vcpu->arch, pending_exceptions),
+	};
+
+	return EMIT_FIXED(KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO, b);
+}
+
 #endif /* KVMIRQ_DELIVERY_BPF_H */

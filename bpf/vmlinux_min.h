@@ -76,10 +76,16 @@ struct kvm {
 	struct dentry *debugfs_dentry; /* named "PID-FD" by KVM_CREATE_VM */
 };
 
+/* Only PowerPC's has pending_exceptions (kvm_booke_queue_irqprio reads it). */
+struct kvm_vcpu_arch {
+	unsigned long pending_exceptions;
+};
+
 struct kvm_vcpu {
 	struct kvm *kvm;
 	int vcpu_id;
 	int vcpu_idx;
+	struct kvm_vcpu_arch arch;
 };
 
 struct kvm_device_ops {

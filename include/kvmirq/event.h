@@ -37,6 +37,8 @@ enum kvmirq_event_kind {
 	/* arm64 */
 	KVMIRQ_EV_ARM_IRQ_LINE = 12,	     /* kvm_irq_line */
 	KVMIRQ_EV_VGIC_UPDATE_PENDING = 13, /* vgic_update_irq_pending */
+	/* PowerPC BookE (e500) */
+	KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO = 14, /* kvm_booke_queue_irqprio */
 
 	/* ioctl paths */
 	KVMIRQ_EV_IOCTL = 32,	      /* one KVM ioctl, entry to exit */
@@ -148,6 +150,17 @@ struct kvmirq_ev_vgic_update_pending {
 	__u64 vcpu_id;
 	__u32 irq;
 	__u32 level;
+};
+
+/*
+ * An exception queued for a BookE vCPU: an MPIC output raised to a vCPU
+ * queues EXTERNAL_LEVEL (20), KVM_INTERRUPT EXTERNAL (16); the other
+ * priorities are the guest's own exceptions (arch/powerpc/kvm/booke.h).
+ */
+struct kvmirq_ev_booke_queue_irqprio {
+	__u32 vcpu_id;
+	__u32 priority;
+	__u64 pending; /* the vCPU's pending exceptions before this one: bit per priority */
 };
 
 /*

@@ -71,6 +71,11 @@ static const struct event_field vgic_fields[] = {
 	F(struct kvmirq_ev_vgic_update_pending, irq, false, false),
 	F(struct kvmirq_ev_vgic_update_pending, level, false, false),
 };
+static const struct event_field booke_irqprio_fields[] = {
+	F(struct kvmirq_ev_booke_queue_irqprio, vcpu_id, false, false),
+	F(struct kvmirq_ev_booke_queue_irqprio, priority, false, false),
+	F(struct kvmirq_ev_booke_queue_irqprio, pending, false, true),
+};
 /* device_name and the payload follow these in the encoding. */
 static const struct event_field ioctl_fields[] = {
 	F(struct kvmirq_ev_ioctl, cmd, false, true),
@@ -107,6 +112,8 @@ static const struct event_layout layouts[KVMIRQ_EV_KIND_MAX] = {
 	[KVMIRQ_EV_ARM_IRQ_LINE] = LAYOUT(struct kvmirq_ev_arm_irq_line, arm_irq_line_fields),
 	[KVMIRQ_EV_VGIC_UPDATE_PENDING] = LAYOUT(struct kvmirq_ev_vgic_update_pending,
 						 vgic_fields),
+	[KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO] = LAYOUT(struct kvmirq_ev_booke_queue_irqprio,
+						 booke_irqprio_fields),
 	[KVMIRQ_EV_IOCTL] = LAYOUT(struct kvmirq_ev_ioctl, ioctl_fields),
 	[KVMIRQ_EV_IOCTL_PAYLOAD] = LAYOUT(struct kvmirq_ev_ioctl_payload, payload_fields),
 };

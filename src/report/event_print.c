@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/booke.h"
 #include "chips/x86_msi.h"
 #include "codec/ioctl_decode.h"
 #include "codec/layout.h"
@@ -49,6 +50,12 @@ static void decode_delivery(const struct event_printer *p, const struct kvmirq_e
 
 		kv_str(l, "delivery", x86_delivery_mode_name(a->delivery_mode >> 8));
 		kv_str(l, "trigger", a->trig_mode ? "level" : "edge");
+	} else if (h->kind == KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO) {
+		const char *name =
+			booke_irqprio_name(((const struct kvmirq_ev_booke_queue_irqprio *)body)->priority);
+
+		if (name)
+			kv_str(l, "exception", name);
 	}
 }
 

@@ -105,6 +105,7 @@ static enum top_rate rate_of(uint16_t kind, uint64_t detail)
 		return TOP_RATE_MSIS;
 	case KVMIRQ_EV_INJ_VIRQ:
 	case KVMIRQ_EV_VGIC_UPDATE_PENDING:
+	case KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO:
 		return TOP_RATE_INJECTIONS;
 	case KVMIRQ_EV_EOI:
 	case KVMIRQ_EV_PV_EOI:

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 
 # The lines of test-kvmirq.sh's command file whose output is checked.
-RUN_JIT_STRESS, RUN_TEST_BPF, RUN_PROBE_JSON, RUN_PROBE, RUN_VMM, RUN_TESTVMM = 0, 1, 2, 3, 8, 9
+RUN_JIT_STRESS, RUN_TEST_BPF, RUN_PROBE_JSON, RUN_PROBE, RUN_VMM, RUN_TESTVMM = 0, 1, 2, 3, 9, 10
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--kvmirq", default="build/kvmirq")
@@ -72,7 +72,8 @@ check("524" in refused or "not supported" in refused.lower(), f"fentry refused w
 check(probe.get("inject_hooks") is False, "no injection hooks (they need fentry)")
 
 state = {p["name"]: p for p in probe.get("programs", [])}
-for name in ("on_set_irq", "on_ack_irq", "sys_enter_ioctl", "sys_exit_ioctl"):
+for name in ("on_set_irq", "on_ack_irq", "on_booke_queue_irqprio", "sys_enter_ioctl",
+             "sys_exit_ioctl"):
     check(state.get(name, {}).get("state") == "attached", f"{name} attached")
 for name in ("on_ioapic_set_irq", "on_pic_set_irq", "on_apic_accept_irq", "on_inj_virq",
              "on_msi_set_irq", "on_arm_irq_line", "on_vgic_update_pending"):
@@ -134,12 +135,17 @@ check(all(e.get("vm", 0) > 0 for e in events if e.get("kind") == "ioctl" and e.g
 vmm_pids = {e["pid"] for e in events if e.get("ioctl") == "KVM_CREATE_VM"}
 check(len(vmm_pids) == 2, f"both VMMs recorded ({len(vmm_pids)})")
 ftrace = Counter()
-for m in re.finditer(r"-(\d+)\s+\[\d+\].*?\s(kvm_set_irq|kvm_ack_irq):", read("trace")):
+TRACEPOINTS = (("set_irq", "kvm_set_irq"), ("ack_irq", "kvm_ack_irq"),
+               ("booke_queue_irqprio", "kvm_booke_queue_irqprio"))
+for m in re.finditer(r"-(\d+)\s+\[\d+\].*?\s(kvm_set_irq|kvm_ack_irq|kvm_booke_queue_irqprio):",
+                     read("trace")):
     if int(m.group(1)) in vmm_pids:
         ftrace[m.group(2)] += 1
 recorded = Counter(e["kind"] for e in events if e.get("pid") in vmm_pids)
 check(ftrace["kvm_set_irq"] > 0, f"ftrace saw the VMM's kvm_set_irq ({ftrace['kvm_set_irq']})")
-for kind, tp in (("set_irq", "kvm_set_irq"), ("ack_irq", "kvm_ack_irq")):
+check(ftrace["kvm_booke_queue_irqprio"] > 0,
+      f"ftrace saw the MPIC raise its output to the vCPU ({ftrace['kvm_booke_queue_irqprio']})")
+for kind, tp in TRACEPOINTS:
     check(recorded[kind] == ftrace[tp], f"{tp}: ftrace {ftrace[tp]}, kvmirq {recorded[kind]}")
 check(read(f"run-{RUN_VMM}.status").strip() == "0", "the MPIC test VMM exited 0")
 check(read(f"run-{RUN_TESTVMM}.status").strip() == "0", "testvmm exited 0 (every kernel answer as expected)")

@@ -44,6 +44,7 @@ run /bin/kvmirq probe --json
 run /bin/kvmirq probe
 write /sys/kernel/tracing/events/kvm/kvm_set_irq/enable 1
 write /sys/kernel/tracing/events/kvm/kvm_ack_irq/enable 1
+write /sys/kernel/tracing/events/kvm_booke/kvm_booke_queue_irqprio/enable 1
 start rec /bin/kvmirq record -o /tmp/mpic.kvmirq
 await rec 300 recording to
 run /bin/mpicvmm
