@@ -13,26 +13,12 @@
 #include "chip_screen.h"
 #include "draw.h"
 #include "panel.h"
+#include "top/chip_values.h"
 #include "top/format.h"
 #include "top/vm_detail.h"
 #include "util/text_cells.h"
 
 #define LABEL_MAX 20
-
-struct shown_value {
-	const struct chip_register *reg;
-	unsigned element;
-	char label[64]; /* the register element: "redir[9]" */
-	char field[40]; /* "vector"; "" for a register without fields */
-	bool known, changed;
-	uint64_t value;
-	char text[72];
-};
-
-struct values {
-	struct shown_value *v;
-	size_t n, cap;
-};
 
 struct chip_screen {
 	struct ui_screen base;
@@ -43,8 +29,7 @@ struct chip_screen {
 	bool found;		  /* the frame's state has it */
 	uint64_t time_ns, now_ns; /* when it was read; the frame's time */
 	bool replay;
-	size_t unknown, changed;
-	struct values values;
+	struct top_chip_values values;
 	bool skip_zero;
 	struct ui_panel scroll; /* selected = the first line shown */
 };
@@ -60,46 +45,11 @@ static const struct chip_state *find(const struct chip_screen *s, const struct t
 	return NULL;
 }
 
-static int keep_value(void *ctx, const struct chip_value *v)
-{
-	struct values *vals = ctx;
-	struct shown_value *out;
-	const char *field = v->field ? v->field->name : NULL;
-
-	if (vals->n == vals->cap) {
-		size_t cap = vals->cap ? vals->cap * 2 : 256;
-		struct shown_value *p = realloc(vals->v, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		vals->v = p;
-		vals->cap = cap;
-	}
-	out = &vals->v[vals->n++];
-	memset(out, 0, sizeof(*out));
-	out->reg = v->reg;
-	out->element = v->element;
-	snprintf(out->label, sizeof(out->label), "%s", v->name);
-	if (field) { /* the name up to the field: "redir[3]" */
-		out->label[strlen(v->name) - strlen(field) - 1] = '\0';
-		snprintf(out->field, sizeof(out->field), "%s", field);
-	}
-	out->known = v->known;
-	out->value = v->value;
-	if (v->known)
-		chip_value_format(v, out->text, sizeof(out->text));
-	else
-		snprintf(out->text, sizeof(out->text), "?");
-	return 0;
-}
-
 /* A new frame: decode again, and mark what differs from the previous one. */
 static void chip_frame(struct ui_screen *base, const struct top_frame *f)
 {
 	struct chip_screen *s = (struct chip_screen *)base;
 	const struct chip_state *c = find(s, f);
-	struct values fresh = { 0 };
-	bool comparable;
 
 	s->found = c != NULL;
 	s->now_ns = f->time_ns;
@@ -108,23 +58,11 @@ static void chip_frame(struct ui_screen *base, const struct top_frame *f)
 		return;
 	top_chip_title(c, s->title, sizeof(s->title));
 	s->time_ns = c->time_ns;
-	chip_decode(c, keep_value, &fresh);
-	comparable = fresh.n == s->values.n;
-	s->unknown = s->changed = 0;
-	for (size_t i = 0; i < fresh.n; i++) {
-		const struct shown_value *old = comparable ? &s->values.v[i] : NULL;
-
-		fresh.v[i].changed =
-			old && (old->known != fresh.v[i].known || old->value != fresh.v[i].value);
-		s->changed += fresh.v[i].changed;
-		s->unknown += !fresh.v[i].known;
-	}
-	free(s->values.v);
-	s->values = fresh;
+	top_chip_values_update(&s->values, c); /* out of memory: the last values stay */
 }
 
 /* Register elements all of whose values are known zeros (hidden by z). */
-static bool all_zero(const struct values *vals, size_t first, size_t end)
+static bool all_zero(const struct top_chip_values *vals, size_t first, size_t end)
 {
 	for (size_t i = first; i < end; i++)
 		if (!vals->v[i].known || vals->v[i].value)
@@ -132,7 +70,7 @@ static bool all_zero(const struct values *vals, size_t first, size_t end)
 	return true;
 }
 
-static size_t group_end(const struct values *vals, size_t first)
+static size_t group_end(const struct top_chip_values *vals, size_t first)
 {
 	size_t i = first + 1;
 
@@ -162,7 +100,7 @@ static const char *column_title(const char *field)
 /* The pieces of the layout, line by line; PUT NULL only counts the lines. */
 typedef void put_fn(void *ctx, int line, int x, const char *text, enum ui_role role);
 
-static enum ui_role value_role(const struct shown_value *v)
+static enum ui_role value_role(const struct top_chip_value *v)
 {
 	return v->changed ? UI_CHANGED : !v->known ? UI_UNKNOWN : UI_NORMAL;
 }
@@ -171,7 +109,7 @@ static enum ui_role value_role(const struct shown_value *v)
 
 /* An array register whose fields fit side by side: one header, then one row per
  * element. Column widths in WIDTHS; false when it does not fit. */
-static bool table_widths(const struct values *vals, size_t first, int label_width, int width,
+static bool table_widths(const struct top_chip_values *vals, size_t first, int label_width, int width,
 			 int *widths)
 {
 	const struct chip_register *reg = vals->v[first].reg;
@@ -226,7 +164,7 @@ static int lay_out(const struct chip_screen *s, int width, put_fn *put, void *ct
 		if (put)
 			put(ctx, line, 0, s->values.v[first].label, UI_SECTION);
 		for (size_t i = first; i < end; i++) {
-			const struct shown_value *v = &s->values.v[i];
+			const struct top_chip_value *v = &s->values.v[i];
 
 			if (reg == table) {
 				snprintf(text, sizeof(text), "%-*s", widths[i - first], v->text);
@@ -283,8 +221,8 @@ static void chip_draw(struct ui_screen *base, struct ui *ui, const struct top_fr
 	ui_draw_text(top, 0, COLS, UI_SECTION, line);
 	snprintf(line, sizeof(line),
 		 "%zu values, %zu unknown (?), %zu changed since the last frame%s", s->values.n,
-		 s->unknown, s->changed, s->skip_zero ? "; zero registers hidden" : "");
-	ui_draw_text(top + 1, 0, COLS, s->changed ? UI_CHANGED : UI_NORMAL, line);
+		 s->values.unknown, s->values.changed, s->skip_zero ? "; zero registers hidden" : "");
+	ui_draw_text(top + 1, 0, COLS, s->values.changed ? UI_CHANGED : UI_NORMAL, line);
 	ui_panel_fit(&s->scroll, lay_out(s, COLS, NULL, NULL), 1);
 	d.first = s->scroll.selected;
 	lay_out(s, COLS, put_piece, &d);
@@ -336,7 +274,7 @@ static void chip_free(struct ui_screen *base)
 {
 	struct chip_screen *s = (struct chip_screen *)base;
 
-	free(s->values.v);
+	top_chip_values_free(&s->values);
 	free(s);
 }
 

@@ -40,7 +40,10 @@ void cmd_top_usage(void)
 	       "                        recording time per frame, so its frames are repeatable\n"
 	       "  -j, --json            print frames as JSON Lines (implies --batch)\n"
 	       "      --vm ID           also this VM in detail (JSON: only its rows); on screen,\n"
-	       "                        start on it\n"
+	       "                        start on it; live, batch: its controllers are read\n"
+	       "                        by ptrace before each frame (the VMM stops meanwhile)\n"
+	       "      --chip N          batch, with --vm: also that VM's controller [N],\n"
+	       "                        every register decoded, changes marked with *\n"
 	       "  -p, --pid PID         only the VMs of this process\n"
 	       "      --speed X         replay at X times real time (default 1; 0: start paused)\n"
 	       "  -h, --help            show this help\n"
@@ -58,6 +61,7 @@ struct top_options {
 	unsigned long iterations; /* 0: until the end or Ctrl-C */
 	double delay_s, speed;
 	uint32_t vm, pid;
+	unsigned chip;
 };
 
 static int parse_number(const char *what, const char *s, double min, double *out)
@@ -74,7 +78,7 @@ static int parse_number(const char *what, const char *s, double min, double *out
 
 static int parse_args(int argc, char **argv, struct top_options *o)
 {
-	enum { OPT_VM = 256, OPT_SPEED };
+	enum { OPT_VM = 256, OPT_CHIP, OPT_SPEED };
 	static const struct option longopts[] = {
 		{ "input", required_argument, NULL, 'i' },
 		{ "batch", no_argument, NULL, 'b' },
@@ -82,6 +86,7 @@ static int parse_args(int argc, char **argv, struct top_options *o)
 		{ "delay", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "vm", required_argument, NULL, OPT_VM },
+		{ "chip", required_argument, NULL, OPT_CHIP },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "speed", required_argument, NULL, OPT_SPEED },
 		{ "help", no_argument, NULL, 'h' },
@@ -114,6 +119,12 @@ static int parse_args(int argc, char **argv, struct top_options *o)
 				return 2;
 			o->vm = (uint32_t)v;
 			break;
+		case OPT_CHIP:
+			if (parse_number("controller number", optarg, 1, &v) || v != floor(v) ||
+			    v > 1000)
+				return 2;
+			o->chip = (unsigned)v;
+			break;
 		case 'p':
 			if (parse_number("pid", optarg, 1, &v) || v != floor(v))
 				return 2;
@@ -134,6 +145,11 @@ static int parse_args(int argc, char **argv, struct top_options *o)
 			argv[optind]);
 		return 2;
 	}
+	if (o->chip && (!o->vm || !o->batch)) {
+		fprintf(stderr, "kvmirq top: --chip prints a controller of the --vm in batch "
+				"(-b, -j); on screen its number opens it\n");
+		return 2;
+	}
 	return 0;
 }
 
@@ -146,9 +162,12 @@ static void sleep_s(double s)
 }
 
 /* One frame from the source, filtered and printed. */
-static int print_one(struct top_source *src, struct top_frame *f, const struct top_options *o)
+static int print_one(struct top_source *src, struct top_frame *f, const struct top_options *o,
+		     struct top_chip_values *chip)
 {
-	struct top_print_options po = { .json = o->json, .vm = o->vm };
+	struct top_print_options po = {
+		.json = o->json, .vm = o->vm, .chip = o->chip, .chip_values = chip,
+	};
 	int ret = src->ops->refresh(src->ctx, f);
 
 	top_frame_keep_pid(f, o->pid);
@@ -163,6 +182,7 @@ static int print_one(struct top_source *src, struct top_frame *f, const struct t
 static int batch_replay(struct top_source *src, const struct top_options *o)
 {
 	struct top_frame f = { 0 };
+	struct top_chip_values chip = { 0 };
 	uint64_t step_ns = (uint64_t)llround(o->delay_s * 1e9), start;
 	int ret = src->ops->refresh(src->ctx, &f); /* where the recording starts */
 
@@ -171,25 +191,34 @@ static int batch_replay(struct top_source *src, const struct top_options *o)
 	     !ret && !stop_requested() && (!o->iterations || i <= o->iterations); i++) {
 		ret = src->ops->seek(src->ctx, start + i * step_ns);
 		if (!ret)
-			ret = print_one(src, &f, o);
+			ret = print_one(src, &f, o, &chip);
 		if (f.replay.event >= f.replay.nr_events && f.replay.clock_ns >= f.replay.end_ns)
 			break; /* the recording's end ends the batch */
 	}
+	top_chip_values_free(&chip);
 	top_frame_clear(&f);
 	return ret ? 1 : 0;
 }
 
-/* Live frames: the first read only starts the rates. */
+/* Live frames: the first read only starts the rates (and finds the VMs). With
+ * --vm, that VM's controllers are read before each frame: batch has no key
+ * that would ask for them. */
 static int batch_live(struct top_source *src, const struct top_options *o)
 {
 	struct top_frame f = { 0 };
-	int ret = src->ops->refresh(src->ctx, &f);
+	struct top_chip_values chip = { 0 };
+	int ret = src->ops->refresh(src->ctx, &f), err;
 
 	for (unsigned long i = 1;
 	     !ret && !stop_requested() && (!o->iterations || i <= o->iterations); i++) {
 		sleep_s(o->delay_s);
-		ret = print_one(src, &f, o);
+		err = o->vm ? src->ops->snapshot(src->ctx, o->vm) : 0;
+		if (err)
+			fprintf(stderr, "kvmirq top: reading the controllers of VM %u: %s\n", o->vm,
+				err == -ENOENT ? "no such VM" : strerror(-err));
+		ret = print_one(src, &f, o, &chip);
 	}
+	top_chip_values_free(&chip);
 	if (ret && !f.status[0])
 		fprintf(stderr, "kvmirq top: %s\n", strerror(-ret));
 	top_frame_clear(&f);
@@ -199,7 +228,7 @@ static int batch_live(struct top_source *src, const struct top_options *o)
 static int open_source(struct top_source *src, const struct top_options *o, char *warning,
 		       size_t warnlen)
 {
-	struct top_live_options lo = { .pid = (pid_t)o->pid, .snapshots = !o->batch };
+	struct top_live_options lo = { .pid = (pid_t)o->pid, .snapshots = !o->batch || o->vm };
 	char err[512] = "";
 	int ret;
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include "top/chip_print.h"
 #include "top/format.h"
 #include "top/print.h"
 #include "top/vm_detail.h"
@@ -244,7 +245,8 @@ static void json_replay(struct json *j, const struct top_frame *f)
 		json_array_end(j);                                                                 \
 	} while (0)
 
-static void print_json(const struct top_frame *f, const struct top_print_options *o, FILE *out)
+static void print_json(const struct top_frame *f, const struct top_print_options *o,
+		       const struct chip_state *chip, FILE *out)
 {
 	struct json j;
 
@@ -268,14 +270,20 @@ static void print_json(const struct top_frame *f, const struct top_print_options
 	JSON_ARRAY(&j, "vcpus", f->vcpus, f->nr_vcpus, vm, json_vcpu);
 	JSON_ARRAY(&j, "controllers", f->state ? f->state->chips : NULL,
 		   f->state ? f->state->nr_chips : 0, vm, json_chip);
+	if (o->chip)
+		top_chip_print_json(&j, chip, o->chip, o->chip_values);
 	json_object_end(&j);
 	json_newline(&j);
 }
 
 void top_print_frame(const struct top_frame *f, const struct top_print_options *o, FILE *out)
 {
+	const struct chip_state *chip = o->chip ? top_chip_by_number(f, o->vm, o->chip) : NULL;
+
+	if (chip && top_chip_values_update(o->chip_values, chip))
+		chip = NULL; /* out of memory: shown as not there */
 	if (o->json) {
-		print_json(f, o, out);
+		print_json(f, o, chip, out);
 		return;
 	}
 	print_header(f, out);
@@ -283,6 +291,10 @@ void top_print_frame(const struct top_frame *f, const struct top_print_options *
 	if (o->vm) {
 		fputc('\n', out);
 		top_vm_detail_rows(f, o->vm, print_row, out);
+	}
+	if (o->chip) {
+		fputc('\n', out);
+		top_chip_print_text(f, chip, o->chip, o->chip_values, out);
 	}
 	fputc('\n', out);
 }

@@ -190,6 +190,41 @@ for want in 'event 217 of 217' '\[3\] IOAPIC +x86-ioapic' '^ +9 ioapic 9, pic-sl
 	if grep -qE -- "$want" "$tmp/text.out"; then ok; else bad "text --vm 1: no /$want/"; fi
 done
 
+# --chip: a controller's register screen. The IOAPIC of the test VMM, frame by
+# frame: a value is marked changed exactly when it differs from the previous
+# frame's, and the last frame's fields are the reconstruction kvmirq show makes.
+run chip-json 0 -- "$bin" top -i "$rec" --json -d 0.0005 --vm 1 --chip 3
+run chip-show 0 -- "$bin" show --json "$rec"
+pycheck "--chip 3: the IOAPIC, changes marked against the previous frame" '
+import json, sys
+frames = [json.loads(l) for l in open(sys.argv[1])]
+regs = [f["registers"] for f in frames if f["registers"]]
+assert regs and all(r["model"] == "x86-ioapic" and r["number"] == 3 for r in regs), regs[:1]
+marked = 0
+for a, b in zip(regs, regs[1:]):
+    for n, x in b["fields"].items():
+        differs = (x["value"], x["text"]) != (a["fields"][n]["value"], a["fields"][n]["text"])
+        assert x["changed"] == differs, (n, a["fields"][n], x)
+        marked += x["changed"]
+    assert b["changed"] == sum(x["changed"] for x in b["fields"].values())
+assert marked > 0, "nothing ever changed"
+shown = [c for c in map(json.loads, open(sys.argv[2])) if c["chip"] == "x86-ioapic"][0]["fields"]
+last = regs[-1]["fields"]
+assert last.keys() == shown.keys()
+assert all((last[n]["value"], last[n]["text"]) == (x.get("value"), x.get("text", "?")) for n, x in shown.items()), \
+    [(n, last[n], x) for n, x in shown.items() if (last[n]["value"], last[n]["text"]) != (x.get("value"), x.get("text", "?"))][:3]
+print("ok")' "$tmp/chip-json.out" "$tmp/chip-show.out"
+run chip-text 0 -- "$bin" top -i "$rec" -b -d 0.0005 --vm 1 --chip 3
+for want in '^Controller \[3\] IOAPIC \(x86-ioapic\) of VM 1: reconstructed on a read' \
+	    '^[0-9]+ values, [0-9]+ unknown \(\?\), [1-9][0-9]* changed since the last frame' \
+	    '^  redir\[9\] +vector=0x[0-9a-f]+\*? .*trigger=level' '=[^ ]+\*( |$)'; do
+	if grep -qE -- "$want" "$tmp/chip-text.out"; then ok; else bad "text --chip 3: no /$want/"; fi
+done
+expect chip-no-vm 2 '--chip prints a controller of the --vm' -- "$bin" top -i "$rec" -b --chip 1
+expect chip-no-batch 2 '--chip prints a controller of the --vm' -- "$bin" top -i "$rec" --vm 1 --chip 1
+expect chip-none 0 '^Controller \[9\]: not in the state at this moment' -- \
+	"$bin" top -i "$rec" -b -n 1 -d 5 --vm 1 --chip 9
+
 # Long process names keep the VM table in place. The test VMM started through
 # the dynamic loader: its name is the loader's command line (63 characters),
 # elided in the middle to NAME's 24 cells with an ASCII mark; JSON keeps it

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "top/chip_values.h"
+
+const struct chip_state *top_chip_by_number(const struct top_frame *f, uint32_t vm,
+					    unsigned number)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; f->state && i < f->state->nr_chips; i++)
+		if (f->state->chips[i].vm == vm && ++n == number)
+			return &f->state->chips[i];
+	return NULL;
+}
+
+static int keep_value(void *ctx, const struct chip_value *v)
+{
+	struct top_chip_values *vals = ctx;
+	struct top_chip_value *out;
+	const char *field = v->field ? v->field->name : NULL;
+
+	if (vals->n == vals->cap) {
+		size_t cap = vals->cap ? vals->cap * 2 : 256;
+		struct top_chip_value *p = realloc(vals->v, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		vals->v = p;
+		vals->cap = cap;
+	}
+	out = &vals->v[vals->n++];
+	memset(out, 0, sizeof(*out));
+	out->reg = v->reg;
+	out->element = v->element;
+	snprintf(out->name, sizeof(out->name), "%s", v->name);
+	snprintf(out->label, sizeof(out->label), "%s", v->name);
+	if (field) { /* the name up to the field: "src_ivpr[3]" */
+		out->label[strlen(v->name) - strlen(field) - 1] = '\0';
+		snprintf(out->field, sizeof(out->field), "%s", field);
+	}
+	out->known = v->known;
+	out->value = v->value;
+	if (v->known)
+		chip_value_format(v, out->text, sizeof(out->text));
+	else
+		snprintf(out->text, sizeof(out->text), "?");
+	return 0;
+}
+
+int top_chip_values_update(struct top_chip_values *vals, const struct chip_state *c)
+{
+	struct top_chip_values fresh = { .decoded = true };
+	bool comparable;
+	int ret = chip_decode(c, keep_value, &fresh);
+
+	if (ret) {
+		free(fresh.v);
+		return ret;
+	}
+	comparable = vals->decoded && fresh.n == vals->n;
+	for (size_t i = 0; i < fresh.n; i++) {
+		struct top_chip_value *now = &fresh.v[i];
+		const struct top_chip_value *old = comparable ? &vals->v[i] : NULL;
+
+		now->changed = old && (old->known != now->known || old->value != now->value);
+		fresh.changed += now->changed;
+		fresh.unknown += !now->known;
+	}
+	free(vals->v);
+	*vals = fresh;
+	return 0;
+}
+
+void top_chip_values_reset(struct top_chip_values *vals)
+{
+	vals->decoded = false;
+}
+
+void top_chip_values_free(struct top_chip_values *vals)
+{
+	free(vals->v);
+	memset(vals, 0, sizeof(*vals));
+}
