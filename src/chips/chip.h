@@ -64,8 +64,8 @@ enum {
 };
 
 /*
- * CHIP_FORGETS: a NULL-ended list of what an access changes that no traced
- * event shows, so that a reconstruction (model/reconstruct.c) marks it
+ * CHIP_FORGETS: a NULL-ended list of what a write (or the read of a
+ * CHIP_SIDE_EFFECT register) changes that no traced event shows, so that a reconstruction (model/reconstruct.c) marks it
  * unknown instead of keeping a value that may be stale: "REG" (every element
  * and field), "REG.FIELD" (that field of every element), or "*" (the whole
  * controller).

@@ -294,8 +294,10 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	/* a register a snapshot never reads (IACK, EOI) has no value to keep */
 	if (chip_register_set(c, reg, element, value))
 		mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
-	/* a command (IACK, EOI, an MSI, a reset) moved what no event shows */
-	forget(c, reg->forgets);
+	/* a command (IACK, EOI, an MSI, a reset) moved what no event shows; a
+	 * plain read moves nothing */
+	if (set || (reg->flags & CHIP_SIDE_EFFECT))
+		forget(c, reg->forgets);
 	if (set)
 		forget_field_commands(c, reg, value);
 }

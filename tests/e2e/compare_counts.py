@@ -49,4 +49,23 @@ for ours, tp in names.items():
     print(f"{tp:28} {ftrace[tp]:>10} {recorded[ours]:>10}")
     check(ftrace[tp] == recorded[ours], f"{tp}: ftrace {ftrace[tp]}, kvmirq {recorded[ours]}")
 check(ftrace["kvm_set_irq"] > 1000, "too little traffic for a meaningful comparison")
+
+# Key frames of QEMU (record -k 3s): each read every controller, none failed.
+head = json.loads(read("report.jsonl").splitlines()[0]) if read("report.jsonl") else {}
+frames = head.get("key_frames") or []
+bad = [k for k in frames if k["error"] or k["failed_reads"] or not k["reads"]]
+check(frames and not bad, f"key frames of QEMU: {len(frames)}, failed {bad[:2]}")
+if frames:
+    stops = sorted(k["stopped_ns"] / 1e6 for k in frames if not k["error"])
+    print(f"key frames: {len(frames)}, {frames[0]['reads']} reads each, QEMU stopped "
+          f"{stops[0]:.1f} / {stops[len(stops) // 2]:.1f} / {stops[-1]:.1f} ms (min/median/max)")
+# Right after the first one, the reconstruction knows (nearly) every field.
+state = [json.loads(l) for l in read("key-frame-state.jsonl").splitlines() if l.strip()]
+check({c["chip"] for c in state} >= {"x86-pic-master", "x86-pic-slave", "x86-ioapic", "x86-lapic"},
+      f"the reconstruction after a key frame has every controller ({[c['chip'] for c in state]})")
+for c in state:
+    fields = c["fields"].values()
+    known = sum(1 for f in fields if f.get("value") is not None)
+    check(known >= 0.95 * len(fields),
+          f"{c['chip']} {c['index']}: {known} of {len(fields)} fields known after the key frame")
 sys.exit(check.finish())

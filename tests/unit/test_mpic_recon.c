@@ -4,7 +4,7 @@
  * accesses that are commands: after the VMM read two sources' IVPR and IDR
  * (as a key frame does), a GET of IACK, a SET of EOI, an MSI (MSIIR write
  * or KVM_SIGNAL_MSI), a line change (kvm_set_irq) or a source's IRQ_ACTIVE
- * must leave the activity bits unknown, never the stale value, and keep the
+ * must leave the activity bits unknown (a GET of IRQ_ACTIVE must not), never the stale value, and keep the
  * rest of the IVPR (vector, priority, mask) and the IDR known; a GCR write
  * with RESET must leave nothing known; a GCR write without it changes only
  * GCR. The recording is written big-endian, as an e500 host would.
@@ -47,6 +47,8 @@ static void read_sources(struct recorder *r)
 	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, SRC_IDR(3), 1);
 	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, SRC_IVPR(5), 0x80030022);
 	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, GCR, 0x20000000);
+	/* reading a line's latch moves nothing (a key frame reads all 256) */
+	attr(r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_IRQ_ACTIVE, 3, 1);
 }
 
 static void set_irq(struct recorder *r, uint32_t gsi, int level)

@@ -4,7 +4,7 @@
  * here (no busybox), so this static program mounts what kvmirq needs, runs
  * the commands of /rig-commands one line at a time, and powers off.
  *
- * Commands (words separated by blanks; no quoting):
+ * Commands (words separated by blanks; "a quoted word" keeps its blanks):
  *   run ARGV...          run and wait; its output goes to the console. A
  *                        word %NAME stands for the pid of background
  *                        command NAME (kvmirq snapshot --pid %vmm)
@@ -271,14 +271,37 @@ static void cmd_write(const char *path, const char *text)
 	}
 }
 
+/* Split LINE in place into at most MAX words: blanks separate them, and a
+ * word in double quotes keeps its blanks. Returns the count. */
+static int split_words(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *p = line;
+
+	while (argc < max) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		if (*p == '"') {
+			argv[argc++] = ++p;
+			p += strcspn(p, "\"");
+		} else {
+			argv[argc++] = p;
+			p += strcspn(p, " \t\n");
+		}
+		if (*p)
+			*p++ = '\0';
+	}
+	return argc;
+}
+
 /* Line N (from 0) of /rig-commands. */
 static void command(char *line, int n)
 {
 	char *argv[MAX_WORDS + 1];
-	int argc = 0;
+	int argc = split_words(line, argv, MAX_WORDS);
 
-	for (char *w = strtok(line, " \t\n"); w && argc < MAX_WORDS; w = strtok(NULL, " \t\n"))
-		argv[argc++] = w;
 	argv[argc] = NULL;
 	if (argc == 0 || argv[0][0] == '#')
 		return;
