@@ -21,6 +21,20 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
+/* The first read of S that failed, for the table: "GET of x86-pic-master: EINVAL". */
+static void first_failure(const struct snapshot *s, char *buf, size_t len)
+{
+	for (size_t i = 0; i < s->nr_chips; i++)
+		for (size_t j = 0; j < s->chips[i].nr_reads; j++)
+			if (s->chips[i].reads[j].status < 0) {
+				snprintf(buf, len, "%llu of %llu reads failed, the first of %s: %s",
+					 (unsigned long long)s->failed_reads,
+					 (unsigned long long)s->reads, s->chips[i].model_name,
+					 strerror(-s->chips[i].reads[j].status));
+				return;
+			}
+}
+
 /* Read PID's controllers; K says when, how long and how it went. */
 static void take_one(pid_t pid, uint64_t unit, struct key_frame *k)
 {
@@ -38,6 +52,8 @@ static void take_one(pid_t pid, uint64_t unit, struct key_frame *k)
 	k->controllers = s.nr_chips;
 	k->reads = s.reads;
 	k->failed_reads = s.failed_reads;
+	if (!k->error[0] && s.failed_reads)
+		first_failure(&s, k->error, sizeof(k->error));
 	snapshot_free(&s);
 }
 
@@ -63,8 +79,8 @@ int record_key_frames(struct trace_out *out, pid_t only, uint64_t time_unit_ns, 
 		}
 		take_one(pids[i], unit, &k);
 		if (k.error[0])
-			fprintf(stderr, "kvmirq record: no key frame of pid %d: %s\n", (int)pids[i],
-				k.error);
+			fprintf(stderr, "kvmirq record: %s key frame of pid %d: %s\n",
+				k.reads > k.failed_reads ? "an incomplete" : "no", (int)pids[i], k.error);
 		else if (!quiet)
 			fprintf(stderr, "kvmirq: key frame of pid %d: %llu controllers, %llu reads "
 					"(%llu failed); VMM stopped %.1f ms\n",

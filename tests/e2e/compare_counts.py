@@ -50,22 +50,32 @@ for ours, tp in names.items():
     check(ftrace[tp] == recorded[ours], f"{tp}: ftrace {ftrace[tp]}, kvmirq {recorded[ours]}")
 check(ftrace["kvm_set_irq"] > 1000, "too little traffic for a meaningful comparison")
 
-# Key frames of QEMU (record -k 3s): each read every controller, none failed.
+# Key frames of QEMU (record -k 3s). Before QEMU has created its irqchip
+# there is nothing to read (GET_IRQCHIP: ENXIO); from the first complete
+# one on, every one reads every controller.
 head = json.loads(read("report.jsonl").splitlines()[0]) if read("report.jsonl") else {}
 frames = head.get("key_frames") or []
-bad = [k for k in frames if k["error"] or k["failed_reads"] or not k["reads"]]
-check(frames and not bad, f"key frames of QEMU: {len(frames)}, failed {bad[:2]}")
+complete = [not k["error"] and k["reads"] > 0 and not k["failed_reads"] for k in frames]
+first = complete.index(True) if True in complete else len(frames)
+bad = [k for k, ok in zip(frames[first:], complete[first:]) if not ok]
+check(first < len(frames) and not bad,
+      f"key frames of QEMU: {len(frames)}, the first complete #{first}, incomplete after it: {bad[:2]}")
 if frames:
     stops = sorted(k["stopped_ns"] / 1e6 for k in frames if not k["error"])
     print(f"key frames: {len(frames)}, {frames[0]['reads']} reads each, QEMU stopped "
           f"{stops[0]:.1f} / {stops[len(stops) // 2]:.1f} / {stops[-1]:.1f} ms (min/median/max)")
-# Right after the first one, the reconstruction knows (nearly) every field.
+# Right after the first complete one, the reconstruction knows (nearly)
+# every field that does not change on its own: line levels (PIC and IOAPIC
+# IRR) move with every timer tick, even while QEMU is stopped.
 state = [json.loads(l) for l in read("key-frame-state.jsonl").splitlines() if l.strip()]
+state = [c for c in state if "fields" in c]
 check({c["chip"] for c in state} >= {"x86-pic-master", "x86-pic-slave", "x86-ioapic", "x86-lapic"},
       f"the reconstruction after a key frame has every controller ({[c['chip'] for c in state]})")
-for c in state:
-    fields = c["fields"].values()
-    known = sum(1 for f in fields if f.get("value") is not None)
-    check(known >= 0.95 * len(fields),
-          f"{c['chip']} {c['index']}: {known} of {len(fields)} fields known after the key frame")
+stable = [f for c in state for f in c["fields"].values() if "volatile" not in f]
+known = sum(1 for f in stable if f.get("value") is not None)
+volatile = [f for c in state for f in c["fields"].values() if "volatile" in f]
+print(f"after the key frame: {known} of {len(stable)} fields known, and "
+      f"{sum(1 for f in volatile if f.get('value') is not None)} of {len(volatile)} volatile ones")
+check(stable and known >= 0.95 * len(stable),
+      f"{known} of {len(stable)} stable fields known after the key frame")
 sys.exit(check.finish())

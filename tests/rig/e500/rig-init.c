@@ -112,7 +112,8 @@ static int wait_for(pid_t pid)
 
 static struct job *find_job(const char *name);
 
-static void cmd_run(char **argv, int n)
+/* Run ARGV and wait; its output goes to the console, or into LOG. */
+static void cmd_run(char **argv, int n, const char *log)
 {
 	char pids[MAX_WORDS][16];
 	int status;
@@ -131,7 +132,7 @@ static void cmd_run(char **argv, int n)
 	for (char **a = argv; *a; a++)
 		printf(" %s", *a);
 	printf("\n");
-	status = wait_for(spawn(argv, NULL));
+	status = wait_for(spawn(argv, log));
 	printf("\nKVMIRQ-RUN-END %d %d\n", n, status);
 	failed += status != 0;
 }
@@ -306,7 +307,9 @@ static void command(char *line, int n)
 	if (argc == 0 || argv[0][0] == '#')
 		return;
 	if (!strcmp(argv[0], "run") && argc > 1)
-		cmd_run(argv + 1, n);
+		cmd_run(argv + 1, n, NULL);
+	else if (!strcmp(argv[0], "runout") && argc > 2)
+		cmd_run(argv + 2, n, argv[1]);
 	else if (!strcmp(argv[0], "start") && argc > 2)
 		cmd_start(argv + 1);
 	else if (!strcmp(argv[0], "wait") && argc == 2)

@@ -45,7 +45,8 @@ if [[ ${1:-} == --inside ]]; then
 	# the state right after the first key frame of QEMU
 	end=$(python3 -c 'import json,sys
 h = json.loads(open(sys.argv[1]).readline())
-print(next((k["end_ns"] for k in h.get("key_frames") or [] if not k["error"]), ""))' "$out/report.jsonl" || true)
+print(next((k["end_ns"] for k in h.get("key_frames") or []
+            if not k["error"] and k["reads"] and not k["failed_reads"]), ""))' "$out/report.jsonl" || true)
 	if [[ -n $end ]]; then
 		build/kvmirq show --json --at "@$end" "$out/trace.kvmirq" >"$out/key-frame-state.jsonl" \
 			2>"$out/show.err" || true
