@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include "mpicvmm.h"
@@ -44,6 +46,17 @@ extern const uint32_t mpicvmm_guest_regs[];
 #define MAX_EXITS 200	 /* the guest makes about 60 */
 #define MAX_LOG 32
 #define LATE_DELAY_MS 50
+#define WATCHDOG_S 60	 /* a guest stuck in the kernel (no exits) ends KVM_RUN */
+
+/* The guest TLB (KVM_CAP_SW_TLB), e500v2's geometry: TLB0 512 entries in
+ * 4 ways, TLB1 16, fully associative. */
+#define TLB0_ENTRIES 512
+#define TLB0_WAYS 4
+#define TLB1_ENTRIES 16
+#define MAS1_VALID 0x80000000u
+#define MAS1_IPROT 0x40000000u
+#define MAS1_TSIZE_256M (18u << 7) /* 2^18 KB */
+#define MAS3_SUPER_RWX 0x15u	   /* SX, SW, SR */
 
 enum raise_how { EDGE_PULSE, LEVEL_HIGH, MSI_ROUTE, MSI_MSIIR };
 
@@ -151,9 +164,16 @@ static void device_write(const struct vm *g, uint64_t off, uint32_t value)
 		} else if (value == 2) {
 			if (late.started)
 				die("guest: phase 2 twice");
+			sigset_t alarm_only, old;
+
+			/* The watchdog's SIGALRM must end KVM_RUN: not for this thread. */
+			sigemptyset(&alarm_only);
+			sigaddset(&alarm_only, SIGALRM);
+			pthread_sigmask(SIG_BLOCK, &alarm_only, &old);
 			late.vm = g;
 			if (pthread_create(&late.thread, NULL, late_raiser, NULL))
 				die("pthread_create failed");
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			late.started = true;
 		} else {
 			seen.done = true;
@@ -187,6 +207,45 @@ static void device_write(const struct vm *g, uint64_t off, uint32_t value)
 	}
 }
 
+/*
+ * The guest's TLB in VMM memory, as QEMU sets up an e500 guest: TLB1 entry
+ * 0 maps 256 MB at 0 (the RAM and GUEST_DEVICE). KVM's own initial entry
+ * (e500.c kvmppc_e500_tlb_setup) is not enough on 6.1: it is written
+ * without updating the TLB1 address range that every lookup checks first
+ * (tlb1_min_eaddr/tlb1_max_eaddr, both 0), so only address 0 is found and
+ * the second instruction is an endless ITLB miss. KVM_CAP_SW_TLB computes
+ * that range from the array.
+ */
+static void setup_tlb(const struct vm *g)
+{
+	static struct kvm_book3e_206_tlb_params params = {
+		.tlb_sizes = { TLB0_ENTRIES, TLB1_ENTRIES },
+		.tlb_ways = { TLB0_WAYS, TLB1_ENTRIES },
+	};
+	size_t len = (TLB0_ENTRIES + TLB1_ENTRIES) * sizeof(struct kvm_book3e_206_tlb_entry);
+	struct kvm_book3e_206_tlb_entry *tlb;
+	struct kvm_config_tlb cfg;
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_SW_TLB };
+
+	tlb = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (tlb == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	tlb[TLB0_ENTRIES] = (struct kvm_book3e_206_tlb_entry){
+		.mas1 = MAS1_VALID | MAS1_IPROT | MAS1_TSIZE_256M,
+		.mas2 = 0,
+		.mas7_3 = MAS3_SUPER_RWX,
+	};
+	cfg = (struct kvm_config_tlb){
+		.params = (uintptr_t)&params,
+		.array = (uintptr_t)tlb,
+		.mmu_type = KVM_MMU_FSL_BOOKE_NOHV,
+		.array_len = (uint32_t)len,
+	};
+	cap.args[0] = (uintptr_t)&cfg;
+	if (ioctl(g->vcpu, KVM_ENABLE_CAP, &cap) < 0)
+		die("KVM_ENABLE_CAP(SW_TLB): %s", strerror(errno));
+}
+
 static void setup_vcpu(const struct vm *g, void *ram)
 {
 	struct kvm_userspace_memory_region mem = {
@@ -207,6 +266,7 @@ static void setup_vcpu(const struct vm *g, void *ram)
 	if (ioctl(g->fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0)
 		die("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
 	route_gsis(g, &msi, 1);
+	setup_tlb(g);
 	mpic_set_attr(g, KVM_DEV_MPIC_GRP_MISC, KVM_DEV_MPIC_BASE_ADDR, GUEST_MPIC_BASE);
 	/* IVPR 0 and every IVOR at the fatal handler; the guest sets IVOR4. */
 	if (ioctl(g->vcpu, KVM_GET_SREGS, &sregs) < 0)
@@ -227,10 +287,33 @@ static void setup_vcpu(const struct vm *g, void *ram)
 		die("KVM_SET_REGS: %s", strerror(errno));
 }
 
+static volatile sig_atomic_t watchdog_fired;
+
+static void on_watchdog(int sig)
+{
+	watchdog_fired = sig;
+}
+
 static void run_guest(const struct vm *g, struct kvm_run *run)
 {
+	struct sigaction sa = { .sa_handler = on_watchdog }; /* no SA_RESTART: KVM_RUN ends */
+	/* Then every second, in case one lands between the check and KVM_RUN. */
+	struct itimerval watchdog = { .it_value = { WATCHDOG_S, 0 }, .it_interval = { 1, 0 } };
+	static const struct itimerval off;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &watchdog, NULL);
 	while (!seen.done && !seen.fatal) {
 		int r;
+
+		if (watchdog_fired) {
+			struct kvm_regs regs;
+
+			if (ioctl(g->vcpu, KVM_GET_REGS, &regs) < 0)
+				die("KVM_GET_REGS: %s", strerror(errno));
+			die("guest: no end after %d s, %u exits, pc 0x%llx", WATCHDOG_S, seen.exits,
+			    (unsigned long long)regs.pc);
+		}
 
 		if (seen.exits >= MAX_EXITS)
 			die("guest: %u exits and not done", seen.exits);
@@ -254,6 +337,7 @@ static void run_guest(const struct vm *g, struct kvm_run *run)
 			    run->mmio.len, (unsigned long long)run->mmio.phys_addr);
 		device_write(g, run->mmio.phys_addr - GUEST_DEVICE, be32(run->mmio.data));
 	}
+	setitimer(ITIMER_REAL, &off, NULL);
 	if (late.started)
 		pthread_join(late.thread, NULL);
 }
