@@ -4,8 +4,8 @@
  * the guest-physical map, the guest's device registers and the MPIC
  * sources it programs. Only #defines: the assembler includes it too.
  *
- * Guest-physical map (KVM's e500 vCPU starts with TLB1 entry 0 mapping
- * 256 MB at 0, e500.c kvmppc_e500_tlb_setup):
+ * Guest-physical map (the VMM's TLB1 entry 0 maps 256 MB at 0, as KVM's
+ * own initial entry would if 6.1 could find it: see mpicvmm_guest.c):
  *   0 .. GUEST_RAM_SIZE      RAM (one memory slot), the program at 0
  *   GUEST_DEVICE             no RAM, no device: each access exits to the
  *                            VMM as KVM_EXIT_MMIO, the guest's reports
