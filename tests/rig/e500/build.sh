@@ -12,7 +12,8 @@
 #   -q  no progress messages
 #
 # Every part comes from Debian: the kernel from linux-source-6.1 (allnoconfig
-# plus the option fragment and userland.config), built with
+# plus the option fragment and userland.config, with kernel-patches/*.patch
+# applied), built with
 # gcc-powerpc-linux-gnu and pahole;
 # zlib, libelf (elfutils), libbpf and ncurses from Debian's source packages
 # (apt-get source through a private, temporary deb-src list: nothing under
@@ -21,7 +22,7 @@
 # Cache: ${KVMIRQ_CACHE:-/var/tmp/kvmirq-cache}/e500/
 #   kernel-<key>/   vmlinux (no DWARF), gen_init_cpio
 #                                 key: option lines of the fragment and
-#                                      userland.config,
+#                                      userland.config, the patches,
 #                                      linux-source version, compiler
 #   zlib-<key>/ libelf-<key>/ libbpf-<key>/ ncurses-<key>/
 #                   include/, lib/*.a     key: source version, compiler, the
@@ -54,7 +55,7 @@ ZLIB_LAYOUT=1
 LIBELF_LAYOUT=1
 LIBBPF_LAYOUT=1
 NCURSES_LAYOUT=1
-VMM_LAYOUT=3
+VMM_LAYOUT=4
 INITRD_LAYOUT=1
 TOOL_INITRD_LAYOUT=2
 
@@ -96,6 +97,11 @@ build_kernel() {
 	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tmp"
 	tree=$tmp/linux-source-6.1
 	[ -f "$tree/Makefile" ] || rig_die "linux-source-6.1.tar.xz has no linux-source-6.1/"
+	local patch
+	for patch in "$here"/kernel-patches/*.patch; do
+		say "applying kernel-patches/$(basename "$patch")"
+		patch -s -p1 -d "$tree" <"$patch" || rig_die "$patch does not apply"
+	done
 	say "configuring (allnoconfig + $config + userland.config)"
 	cat "$config" "$here/userland.config" >"$tmp/fragment.config"
 	make -C "$tree" -s ARCH=powerpc CROSS_COMPILE=$CROSS KCONFIG_ALLCONFIG="$tmp/fragment.config" \
@@ -244,14 +250,17 @@ build_ncurses() {
 	finish_stage "$tmp" "$out" "ncurses $ncurses_version" "$start"
 }
 
-# The project sources the VMM links: the snapshot code and what it needs.
+# The project sources the VMM links: its guest program, the snapshot code
+# and what it needs.
 vmm_sources() {
-	printf '%s\n' "$repo/tests/vmm/mpicvmm.c" "$repo/tests/vmm/console_file.c" "$repo"/src/snapshot/snapshot.c \
+	printf '%s\n' "$repo/tests/vmm/mpicvmm.c" "$repo/tests/vmm/mpicvmm_guest.c" "$repo/tests/vmm/mpicvmm_guest.S" \
+		"$repo/tests/vmm/console_file.c" "$repo"/src/snapshot/snapshot.c \
 		"$repo"/src/snapshot/snapshot_file.c "$repo"/src/snapshot/routing.c "$repo"/src/codec/routing_entry.c "$repo"/src/chips/*.c "$repo"/src/tracefile/*.c \
 		"$repo"/src/util/host.c "$repo"/src/util/json.c "$repo"/src/util/kv.c "$repo"/src/util/varint.c
 }
 
-VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers -D_GNU_SOURCE -ffunction-sections -fdata-sections"
+# -mregnames: the guest program (mpicvmm_guest.S) names its registers.
+VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers -D_GNU_SOURCE -ffunction-sections -fdata-sections -Wa,-mregnames"
 
 # The tool image's /init.
 init_sources() {
@@ -363,7 +372,7 @@ hash_files() { sha256sum "$@" | cut -d' ' -f1; }
 main() {
 	local key initrd tool_initrd
 	rig_ensure_packages linux-source-6.1 gcc-powerpc-linux-gnu libc6-dev-powerpc-cross \
-		qemu-system-ppc make gcc libc6-dev bc bison flex xz-utils gzip dpkg-dev dwarves \
+		qemu-system-ppc make gcc libc6-dev bc bison flex xz-utils gzip dpkg-dev dwarves patch \
 		clang llvm bpftool libbpf-dev python3
 	pick_config
 	cache=$(rig_cache_root)/e500
@@ -385,7 +394,8 @@ main() {
 	rm -rf "$cache"/.tmp.* "$cache"/*.tmp.*
 
 	key=$( { echo "layout $KERNEL_LAYOUT $src_version $gcc_version"
-		grep -h '^CONFIG_' "$config" "$here/userland.config" | sort; } | short_hash)
+		grep -h '^CONFIG_' "$config" "$here/userland.config" | sort
+		cat "$here"/kernel-patches/*.patch; } | short_hash)
 	kdir=$(stage kernel "$key" vmlinux build_kernel)
 	zdir=$(stage zlib "$(echo "layout $ZLIB_LAYOUT $zlib_version $gcc_version" | short_hash)" lib/libz.a build_zlib)
 	edir=$(stage libelf "$(echo "layout $LIBELF_LAYOUT $elfutils_version $gcc_version $zdir" | short_hash)" \
