@@ -21,9 +21,33 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
-/* The first read of S that failed, for the table: "GET of x86-pic-master: EINVAL". */
+/*
+ * Did every read of S fail as reads of a VM without an in-kernel irqchip
+ * (yet) do? KVM answers ENXIO for its irqchip and device reads and EINVAL
+ * for a LAPIC that is not in the kernel; at least one ENXIO.
+ */
+static bool no_irqchip(const struct snapshot *s)
+{
+	bool enxio = false;
+
+	for (size_t i = 0; i < s->nr_chips; i++)
+		for (size_t j = 0; j < s->chips[i].nr_reads; j++) {
+			int32_t st = s->chips[i].reads[j].status;
+
+			if (st != -ENXIO && st != -EINVAL)
+				return false;
+			enxio |= st == -ENXIO;
+		}
+	return enxio && s->reads && s->failed_reads == s->reads;
+}
+
+/* Why reads of S failed, for the table: the first failure and its errno. */
 static void first_failure(const struct snapshot *s, char *buf, size_t len)
 {
+	if (no_irqchip(s)) {
+		snprintf(buf, len, "no in-kernel interrupt controller (every read: ENXIO or EINVAL)");
+		return;
+	}
 	for (size_t i = 0; i < s->nr_chips; i++)
 		for (size_t j = 0; j < s->chips[i].nr_reads; j++)
 			if (s->chips[i].reads[j].status < 0) {
@@ -80,7 +104,8 @@ int record_key_frames(struct trace_out *out, pid_t only, uint64_t time_unit_ns, 
 		take_one(pids[i], unit, &k);
 		if (k.error[0])
 			fprintf(stderr, "kvmirq record: %s key frame of pid %d: %s\n",
-				k.reads > k.failed_reads ? "an incomplete" : "no", (int)pids[i], k.error);
+				k.reads > k.failed_reads ? "an incomplete" : "no", (int)pids[i],
+				k.error);
 		else if (!quiet)
 			fprintf(stderr, "kvmirq: key frame of pid %d: %llu controllers, %llu reads "
 					"(%llu failed); VMM stopped %.1f ms\n",

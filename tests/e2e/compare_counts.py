@@ -50,16 +50,26 @@ for ours, tp in names.items():
     check(ftrace[tp] == recorded[ours], f"{tp}: ftrace {ftrace[tp]}, kvmirq {recorded[ours]}")
 check(ftrace["kvm_set_irq"] > 1000, "too little traffic for a meaningful comparison")
 
-# Key frames of QEMU (record -k 3s). Before QEMU has created its irqchip
-# there is nothing to read (GET_IRQCHIP: ENXIO); from the first complete
-# one on, every one reads every controller.
+# Key frames of QEMU (record -k 3s). The rig's keeper VM (keeper.py) has
+# no in-kernel irqchip: its key frames must say so. Before QEMU has created
+# its irqchip there is nothing to read either; from QEMU's first complete
+# key frame on, every one reads every controller.
 head = json.loads(read("report.jsonl").splitlines()[0]) if read("report.jsonl") else {}
-frames = head.get("key_frames") or []
+every = head.get("key_frames") or []
+qemu = {k["pid"] for k in every if not k["error"] and k["reads"] and not k["failed_reads"]}
+others = [k for k in every if k["pid"] not in qemu]
+check(all(k["error"] == "no in-kernel interrupt controller (every read: ENXIO or EINVAL)"
+         for k in others),
+      f"the keeper VM's key frames say it has no in-kernel irqchip ({others[:1]})")
+frames = [k for k in every if k["pid"] in qemu]
 complete = [not k["error"] and k["reads"] > 0 and not k["failed_reads"] for k in frames]
 first = complete.index(True) if True in complete else len(frames)
 bad = [k for k, ok in zip(frames[first:], complete[first:]) if not ok]
 check(first < len(frames) and not bad,
       f"key frames of QEMU: {len(frames)}, the first complete #{first}, incomplete after it: {bad[:2]}")
+if read("qemu.start"):
+    print(f"QEMU ran from {read('qemu.start').strip()} s to {read('qemu.end').strip()} s; key frames:",
+          " ".join(f"{k['begin_ns'] / 1e9:.1f}{'' if ok else '!'}" for k, ok in zip(frames, complete)))
 if frames:
     stops = sorted(k["stopped_ns"] / 1e6 for k in frames if not k["error"])
     print(f"key frames: {len(frames)}, {frames[0]['reads']} reads each, QEMU stopped "

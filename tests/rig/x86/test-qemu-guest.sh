@@ -29,10 +29,12 @@ if [[ ${1:-} == --inside ]]; then
 	done
 	echo 1 >$T/tracing_on
 	rc=0
+	cut -d' ' -f1 /proc/uptime >"$out/qemu.start"
 	timeout 240 qemu-system-x86_64 -accel kvm -m 256 -display none -monitor none \
 		-no-reboot -serial file:"$out/l2.log" -kernel "$kernel" \
 		-append "console=ttyS0 panic=-1" >"$out/qemu.out" 2>&1 || rc=$?
 	echo "$rc" >"$out/qemu.rc"
+	cut -d' ' -f1 /proc/uptime >"$out/qemu.end"
 	echo 0 >$T/tracing_on
 	kill -TERM "$rec"
 	rc=0
