@@ -6,7 +6,9 @@
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
 #   3. bytes per event on disk for a real guest boot, beside trace-cmd;
 #   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes;
-#   5. what a live viewer costs: kvmirq top, kvm_stat, perf kvm stat live.
+#   5. what a live viewer costs: kvmirq top, kvm_stat, perf kvm stat live;
+#   6. the e500 rig (32-bit big-endian PowerPC): a storm on the real MPIC
+#      alone, recorded and counted; bytes per event; key-frame stop times.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 echo "== BPF cost per event, this kernel ($(uname -r))"
@@ -31,3 +33,6 @@ tests/bench/snapshot-rig.sh
 echo
 echo "== viewers: kvmirq top beside kvm_stat and perf kvm stat live (rig)"
 tests/bench/viewer-rig.sh
+echo
+echo "== e500 rig: storm on the MPIC, bytes per event, key frames"
+tests/bench/e500-rig.sh
