@@ -303,7 +303,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	const struct chip_model *m;
 	struct chip_state *c;
 	unsigned element;
-	uint32_t group;
+	uint32_t group, vm;
 	uint64_t attr;
 
 	if (!o || o->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
@@ -314,10 +314,13 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	if (!m || !(reg = chip_register_by_attr(m, group, attr, &element)) ||
 	    have < value_at + reg->width)
 		return;
-	c = chip_for(r, m, h->vm ? (uint32_t)h->vm : o->vm, device_index(r->registry, o));
-	if (c)
-		apply_register(c, reg, element,
-			       bytes_load(p + value_at, reg->width, r->snap.byte_order_big), set);
+	vm = h->vm ? (uint32_t)h->vm : o->vm;
+	c = chip_for(r, m, vm, device_index(r->registry, o));
+	if (!c)
+		return;
+	apply_register(c, reg, element, bytes_load(p + value_at, reg->width, r->snap.byte_order_big),
+		       set);
+	set_fresh(r, vm);
 }
 
 /*
