@@ -195,7 +195,15 @@ for v in g["acks"]:
         want_mmio.append((0, msir_of[v], next(msirs, None)))
     if v != const["GUEST_SPURIOUS"]:
         want_mmio.append((1, EOI, 0))
-mmio = [e for e in events if e.get("kind") == "mpic_mmio"]
+
+
+def num(v):
+    return int(v, 16) if isinstance(v, str) and v.startswith("0x") else v
+
+
+# the raw and decoded fields, numbers as numbers
+mmio = [dict(e, **{k: num(v) for k, v in e.get("fields", {}).items() if k != "decoded"})
+        for e in events if e.get("kind") == "mpic_mmio"]
 got_mmio = [(e.get("write"), e.get("offset"), e.get("value")) for e in mmio]
 first_bad = next((i for i, (a, b) in enumerate(zip(got_mmio, want_mmio)) if a != b), None)
 check(got_mmio == want_mmio,
