@@ -5,6 +5,7 @@
  * User space loads only the programs that fit the running kernel.
  */
 #include "delivery.bpf.h"
+#include "mpic_mmio.bpf.h"
 #include "ioctl_fentry.bpf.h"
 #include "ioctl_syscall.bpf.h"
 #include "attribution.bpf.h"

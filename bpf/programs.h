@@ -10,6 +10,8 @@
  *          FENTRY    ioctl strategy 1 (fentry/fexit on KVM's ioctl handlers)
  *          SYSCALL   ioctl strategy 2 (the ioctl syscall tracepoints)
  *          INJECT    attribution of injections (fentry only)
+ *          KPROBE    a kernel function without a tracepoint (kprobe and
+ *                    kretprobe), attached where kallsyms has it
  *   HOOK   the tracepoint "system/event", or the kernel function
  *
  * A row without its program fails the BPF build (kvmirq.bpf.c refers to
@@ -50,7 +52,23 @@
 	PROGRAM(inject_enter_pit, INJECT, "pit_do_work")                                  \
 	PROGRAM(inject_exit_pit, INJECT, "pit_do_work")                                   \
 	PROGRAM(inject_enter_inatomic, INJECT, "kvm_arch_set_irq_inatomic")               \
-	PROGRAM(inject_exit_inatomic, INJECT, "kvm_arch_set_irq_inatomic")
+	PROGRAM(inject_exit_inatomic, INJECT, "kvm_arch_set_irq_inatomic")               \
+	KVMIRQ_PROGRAMS_POWERPC(PROGRAM)
+
+/*
+ * PowerPC's only: the in-kernel MPIC's MMIO handlers (bpf/mpic_mmio.bpf.h read
+ * the argument registers of a PowerPC kernel). Built where the BPF object
+ * and kvmirq are built for powerpc.
+ */
+#if defined(__TARGET_ARCH_powerpc) || (!defined(__bpf__) && defined(__powerpc__))
+#define KVMIRQ_PROGRAMS_POWERPC(PROGRAM)                                                  \
+	PROGRAM(mpic_read_enter, KPROBE, "kvm_mpic_read")                                 \
+	PROGRAM(mpic_read_exit, KPROBE, "kvm_mpic_read")                                  \
+	PROGRAM(mpic_write_enter, KPROBE, "kvm_mpic_write")                               \
+	PROGRAM(mpic_write_exit, KPROBE, "kvm_mpic_write")
+#else
+#define KVMIRQ_PROGRAMS_POWERPC(PROGRAM)
+#endif
 
 #define KVMIRQ_PROGRAM_ONE(...) +1
 /* How many rows: a constant for arrays. */

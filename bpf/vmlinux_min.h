@@ -97,6 +97,16 @@ struct kvm_device {
 	struct kvm *kvm;
 };
 
+/* PowerPC's in-kernel MPIC (arch/powerpc/kvm/mpic.c): its MMIO device and base. */
+struct kvm_io_device {
+	const void *ops;
+};
+
+struct openpic {
+	struct kvm_io_device mmio;
+	__u64 reg_base; /* gpa_t */
+};
+
 struct kvm_lapic {
 	struct kvm_vcpu *vcpu;
 };

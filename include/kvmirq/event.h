@@ -39,6 +39,7 @@ enum kvmirq_event_kind {
 	KVMIRQ_EV_VGIC_UPDATE_PENDING = 13, /* vgic_update_irq_pending */
 	/* PowerPC BookE (e500) */
 	KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO = 14, /* kvm_booke_queue_irqprio */
+	KVMIRQ_EV_MPIC_MMIO = 15,	     /* kprobes: kvm_mpic_read, kvm_mpic_write */
 
 	/* ioctl paths */
 	KVMIRQ_EV_IOCTL = 32,	      /* one KVM ioctl, entry to exit */
@@ -164,6 +165,22 @@ struct kvmirq_ev_booke_queue_irqprio {
 };
 
 /*
+ * A guest's own access to an in-kernel MPIC's registers (kvm_mpic_read or
+ * kvm_mpic_write, the MPIC's MMIO handlers: no tracepoint, so kprobes).
+ * OFFSET is from the MPIC's base as the kernel computes it, which is the
+ * register's KVM_DEV_MPIC_GRP_REGISTER attr (0x200a0: CPU 0's IACK). The
+ * VM and the vCPU thread are the header's (the vCPU is inside KVM_RUN).
+ */
+struct kvmirq_ev_mpic_mmio {
+	__u32 offset;
+	__u32 value;	/* written; or read, as the handler stored it */
+	__s32 vcpu_id;	/* the accessing vCPU (the handler's argument) */
+	__s16 result;	/* the handler's return: 0 or a negative errno */
+	__u8 len;	/* bytes: 4, or 1 for a byte read */
+	__u8 write;	/* 1: a write, 0: a read */
+};
+
+/*
  * Payload limits. A record carries at most KVMIRQ_PAYLOAD_MAX bytes; longer
  * inputs (a routing table of many entries) continue in IOCTL_PAYLOAD records
  * that follow on the same CPU.
@@ -230,7 +247,8 @@ struct kvmirq_kind_counters {
  * address_hi); IOAPIC_SET_IRQ pin (last: the entry); PIC_SET_IRQ chip << 8 |
  * pin (last: imr << 8 | elcr); APIC_ACCEPT_IRQ, EOI, PV_EOI, INJ_VIRQ vector
  * (vcpu: the target vCPU); ACK_IRQ irqchip << 16 | pin; APIC_IPI dest_id
- * (last: icr_low); IOCTL ioctl_id | KVMIRQ_AGG_IOCTL_FAILED when it failed.
+ * (last: icr_low); MPIC_MMIO write << 32 | offset (last: the value); IOCTL
+ * ioctl_id | KVMIRQ_AGG_IOCTL_FAILED when it failed.
  * SET_IRQ's last is the level.
  */
 #define KVMIRQ_AGG_MAX_ENTRIES 16384

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "capture/capture.h"
+#include "util/kallsyms.h"
 #include "util/tracefs.h"
 #include "kvmirq.skel.h"
 
@@ -159,6 +160,12 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bo
 						 ? "the kernel refused them: see inject_refused"
 						 : "needs fentry");
 			break;
+		case PROGRAM_KPROBE:
+			wanted = kallsyms_has_function(info->hook);
+			if (!wanted)
+				snprintf(st->why, sizeof(st->why), "no function %s in this kernel",
+					 info->hook);
+			break;
 		}
 		st->wanted = wanted;
 		bpf_program__set_autoload(program_of(c->skel, info), wanted);
@@ -174,8 +181,8 @@ static void detach_all(struct capture *c)
 }
 
 /*
- * Attach every wanted program. A delivery program that fails is reported
- * and skipped; an ioctl program that fails fails the strategy.
+ * Attach every wanted program. A delivery or kprobe program that fails is
+ * reported and skipped; an ioctl program that fails fails the strategy.
  */
 static int attach_programs(struct capture *c, char *err, size_t errlen)
 {
@@ -191,7 +198,7 @@ static int attach_programs(struct capture *c, char *err, size_t errlen)
 			int e = errno;
 
 			snprintf(st->why, sizeof(st->why), "attach failed: %s", strerror(e));
-			if (st->info->group != PROGRAM_DELIVERY) {
+			if (st->info->group != PROGRAM_DELIVERY && st->info->group != PROGRAM_KPROBE) {
 				snprintf(err, errlen, "cannot attach %s to %s: %s",
 					 st->info->prog_name, st->info->hook, strerror(e));
 				return -e;

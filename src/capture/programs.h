@@ -15,6 +15,7 @@ enum program_group {
 	PROGRAM_FENTRY,	  /* ioctl strategy 1 */
 	PROGRAM_SYSCALL,  /* ioctl strategy 2 */
 	PROGRAM_INJECT,	  /* attribution of injections (fentry only) */
+	PROGRAM_KPROBE,	  /* a kernel function without a tracepoint */
 };
 
 struct program_info {

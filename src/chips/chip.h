@@ -133,6 +133,10 @@ struct chip_model {
 	const struct chip_group *groups;   /* device models: the attribute groups */
 	const struct msi_decoder *msi;	   /* CHIP_MSI_DOORBELL registers' MSIs */
 	const char *const *line_forgets;   /* what a line change or an ack moves (CHIP_FORGETS) */
+	/* The attribute group whose attr is a register's offset from the
+	 * chip's base (the MPIC's REGISTER): a guest's recorded MMIO access
+	 * reads or writes as a GET or SET of it does. 0: no such recording. */
+	uint32_t mmio_group;
 };
 
 /* The result of one read a snapshot performed. */

@@ -349,4 +349,5 @@ const struct chip_model chip_model_fsl_mpic = {
 	.groups = mpic_groups,
 	.msi = &msi_decoder_mpic,
 	.line_forgets = delivery_state,
+	.mmio_group = MPIC_GRP_REGISTER,
 };

@@ -76,6 +76,14 @@ static const struct event_field booke_irqprio_fields[] = {
 	F(struct kvmirq_ev_booke_queue_irqprio, priority, false, false),
 	F(struct kvmirq_ev_booke_queue_irqprio, pending, false, true),
 };
+static const struct event_field mpic_mmio_fields[] = {
+	F(struct kvmirq_ev_mpic_mmio, offset, false, true),
+	F(struct kvmirq_ev_mpic_mmio, value, false, true),
+	F(struct kvmirq_ev_mpic_mmio, vcpu_id, true, false),
+	F(struct kvmirq_ev_mpic_mmio, result, true, false),
+	F(struct kvmirq_ev_mpic_mmio, len, false, false),
+	F(struct kvmirq_ev_mpic_mmio, write, false, false),
+};
 /* device_name and the payload follow these in the encoding. */
 static const struct event_field ioctl_fields[] = {
 	F(struct kvmirq_ev_ioctl, cmd, false, true),
@@ -114,6 +122,7 @@ static const struct event_layout layouts[KVMIRQ_EV_KIND_MAX] = {
 						 vgic_fields),
 	[KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO] = LAYOUT(struct kvmirq_ev_booke_queue_irqprio,
 						 booke_irqprio_fields),
+	[KVMIRQ_EV_MPIC_MMIO] = LAYOUT(struct kvmirq_ev_mpic_mmio, mpic_mmio_fields),
 	[KVMIRQ_EV_IOCTL] = LAYOUT(struct kvmirq_ev_ioctl, ioctl_fields),
 	[KVMIRQ_EV_IOCTL_PAYLOAD] = LAYOUT(struct kvmirq_ev_ioctl_payload, payload_fields),
 };

@@ -199,15 +199,22 @@ static void set_fresh(struct reconstruction *r, uint32_t vm)
 	r->fresh[vm] = 1;
 }
 
-/* The guest ran: anything it can program without a trace may have changed. */
+/*
+ * The guest ran: anything it can program without a trace may have changed.
+ * A chip whose guest register accesses the recording holds (the MPIC, with
+ * its kprobes attached) keeps what it knows: each access is applied.
+ */
 static void guest_ran(struct reconstruction *r, uint32_t vm)
 {
 	if (vm >= r->nr_fresh || !r->fresh[vm])
 		return;
 	r->fresh[vm] = 0;
-	for (size_t i = 0; i < r->snap.nr_chips; i++)
-		if (r->snap.chips[i].vm == vm && r->snap.chips[i].model->fd_kind != CHIP_FD_DEVICE)
-			mark(&r->snap.chips[i], NULL, -1, NULL, MARK_UNKNOWN);
+	for (size_t i = 0; i < r->snap.nr_chips; i++) {
+		struct chip_state *c = &r->snap.chips[i];
+
+		if (c->vm == vm && !(c->model && c->model->mmio_group && r->guest_mmio_recorded))
+			mark(c, NULL, -1, NULL, MARK_UNKNOWN);
+	}
 }
 
 /*
@@ -259,6 +266,33 @@ static void apply_lapic(struct reconstruction *r, uint32_t vm, int32_t vcpu, con
 	}
 }
 
+/*
+ * A read (GET) or write (SET) of register element ELEMENT of C with VALUE,
+ * by the VMM's device attribute or the guest's MMIO alike.
+ */
+static void apply_register(struct chip_state *c, const struct chip_register *reg,
+			   unsigned element, uint64_t value, bool set)
+{
+	const struct chip_model *m = c->model;
+
+	if (set && (reg->flags & CHIP_READ_MOVED)) {
+		/* it wrote a register a GET finds elsewhere: forget them all */
+		for (size_t i = 0; i < m->nr_registers; i++)
+			if (m->registers[i].flags & CHIP_READ_MOVED)
+				mark(c, m->registers[i].name, -1, NULL, MARK_UNKNOWN);
+		return;
+	}
+	/* a register a snapshot never reads (IACK, EOI) has no value to keep */
+	if (chip_register_set(c, reg, element, value))
+		mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
+	/* a command (IACK, EOI, an MSI, a reset) moved what no event shows; a
+	 * plain read moves nothing */
+	if (set || (reg->flags & CHIP_SIDE_EFFECT))
+		forget(c, reg->forgets);
+	if (set)
+		forget_field_commands(c, reg, value);
+}
+
 static void apply_device_attr(struct reconstruction *r, const struct kvmirq_event_header *h,
 			      const struct kvmirq_ev_ioctl *io, bool set)
 {
@@ -269,8 +303,8 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	const struct chip_model *m;
 	struct chip_state *c;
 	unsigned element;
-	uint32_t group;
-	uint64_t attr, value;
+	uint32_t group, vm;
+	uint64_t attr;
 
 	if (!o || o->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
 		return;
@@ -280,26 +314,36 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	if (!m || !(reg = chip_register_by_attr(m, group, attr, &element)) ||
 	    have < value_at + reg->width)
 		return;
-	c = chip_for(r, m, h->vm ? (uint32_t)h->vm : o->vm, device_index(r->registry, o));
-	if (c && set && (reg->flags & CHIP_READ_MOVED)) {
-		/* it wrote a register a GET finds elsewhere: forget them all */
-		for (size_t i = 0; i < m->nr_registers; i++)
-			if (m->registers[i].flags & CHIP_READ_MOVED)
-				mark(c, m->registers[i].name, -1, NULL, MARK_UNKNOWN);
-		return;
-	}
+	vm = h->vm ? (uint32_t)h->vm : o->vm;
+	c = chip_for(r, m, vm, device_index(r->registry, o));
 	if (!c)
 		return;
-	value = bytes_load(p + value_at, reg->width, r->snap.byte_order_big);
-	/* a register a snapshot never reads (IACK, EOI) has no value to keep */
-	if (chip_register_set(c, reg, element, value))
-		mark(c, reg->name, (int)element, NULL, set ? MARK_AFTER_SET : MARK_KNOWN);
-	/* a command (IACK, EOI, an MSI, a reset) moved what no event shows; a
-	 * plain read moves nothing */
-	if (set || (reg->flags & CHIP_SIDE_EFFECT))
+	apply_register(c, reg, element, bytes_load(p + value_at, reg->width, r->snap.byte_order_big),
+		       set);
+	set_fresh(r, vm);
+}
+
+/*
+ * The guest read or wrote one of the MPIC's registers: as the VMM's GET or
+ * SET of that offset does. A VM has at most one MPIC (KVM refuses a second),
+ * instance 0. A failed access moved nothing; a byte read has no whole value
+ * but does what a read does.
+ */
+static void apply_mpic_mmio(struct reconstruction *r, uint32_t vm,
+			    const struct kvmirq_ev_mpic_mmio *e)
+{
+	const struct chip_model *m = &chip_model_fsl_mpic;
+	const struct chip_register *reg;
+	struct chip_state *c;
+	unsigned element;
+
+	if (e->result || !(reg = chip_register_by_attr(m, m->mmio_group, e->offset, &element)) ||
+	    !(c = chip_for(r, m, vm, 0)))
+		return;
+	if (e->write || e->len == reg->width)
+		apply_register(c, reg, element, e->value, e->write);
+	else if (reg->flags & CHIP_SIDE_EFFECT)
 		forget(c, reg->forgets);
-	if (set)
-		forget_field_commands(c, reg, value);
 }
 
 /* ---- routing and irqfds: only the VMM's own calls show them ---- */
@@ -595,6 +639,7 @@ void recon_apply(struct reconstruction *r, const void *rec, size_t len)
 	case KVMIRQ_EV_PV_EOI:
 	case KVMIRQ_EV_APIC_IPI:
 	case KVMIRQ_EV_ACK_IRQ:
+	case KVMIRQ_EV_MPIC_MMIO:
 		guest_ran(r, vm);
 		break;
 	default:
@@ -624,6 +669,9 @@ void recon_apply(struct reconstruction *r, const void *rec, size_t len)
 	case KVMIRQ_EV_SET_IRQ:
 	case KVMIRQ_EV_ACK_IRQ:
 		apply_line(r, vm);
+		break;
+	case KVMIRQ_EV_MPIC_MMIO:
+		apply_mpic_mmio(r, vm, body);
 		break;
 	default:
 		return;

@@ -11,12 +11,17 @@
  * the trace does not show; otherwise it is marked unknown rather than
  * guessed. What the guest programs by MMIO (LAPIC LVTs, IOAPIC entries) is
  * not traced: once a VM's guest shows it has run (it took an interrupt, did
- * an EOI, sent an IPI) after the VMM's last GET or SET, what that call
- * established is forgotten, and only what later events show is known.
+ * an EOI, sent an IPI, touched a register) after the VMM's last GET or SET,
+ * what that call established is forgotten, and only what later events show
+ * is known. The exception is a chip whose guest accesses the recording
+ * holds (the MPIC's, recorded by kprobes: GUEST_MMIO_RECORDED): each is
+ * applied as the VMM's GET or SET of that register is, and nothing else is
+ * forgotten.
  */
 #ifndef KVMIRQ_RECONSTRUCT_H
 #define KVMIRQ_RECONSTRUCT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "chips/payload_format.h"
@@ -32,6 +37,9 @@ struct reconstruction {
 	/* per VM id: its state came from a GET/SET and its guest has not run since */
 	uint8_t *fresh;
 	size_t nr_fresh;
+	/* the recording holds every guest access to the chips that have an
+	 * mmio_group (trace_in_guest_mmio_recorded()): set after recon_init() */
+	bool guest_mmio_recorded;
 	/* a KVM_SET_GSI_ROUTING whose table continues in IOCTL_PAYLOAD events */
 	struct {
 		uint32_t tid, vm;

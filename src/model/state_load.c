@@ -79,6 +79,7 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 	}
 	m = trace_in_meta(&t);
 	recon_init(&r, &t.registry, &t.format);
+	r.guest_mmio_recorded = trace_in_guest_mmio_recorded(&t);
 	while ((ret = trace_in_next(&t, &rec, &len)) == 1) {
 		uint64_t ts = ((const struct kvmirq_event_header *)rec)->timestamp_ns;
 

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "chips/booke.h"
+#include "chips/chip_attr.h"
+#include "chips/models.h"
 #include "chips/x86_msi.h"
 #include "codec/ioctl_decode.h"
 #include "codec/layout.h"
@@ -56,6 +58,14 @@ static void decode_delivery(const struct event_printer *p, const struct kvmirq_e
 
 		if (name)
 			kv_str(l, "exception", name);
+	} else if (h->kind == KVMIRQ_EV_MPIC_MMIO) {
+		const struct kvmirq_ev_mpic_mmio *m = body;
+		const struct chip_model *mpic = &chip_model_fsl_mpic;
+
+		/* in the MPIC's terms, as a device attribute of its REGISTER group */
+		chip_attr_decode(mpic, mpic->mmio_group, m->offset,
+				 m->write ? CHIP_ACCESS_WRITE : CHIP_ACCESS_READ, m->result == 0,
+				 m->value, l);
 	}
 }
 

@@ -27,7 +27,7 @@ void summary_free(struct summary *s)
 
 		tally_free(&v->gsis), tally_free(&v->ioapic), tally_free(&v->pic);
 		tally_free(&v->msis), tally_free(&v->vectors), tally_free(&v->eois);
-		tally_free(&v->attrs), tally_free(&v->ioctls);
+		tally_free(&v->attrs), tally_free(&v->ioctls), tally_free(&v->mmio);
 	}
 	free(s->vms);
 	memset(s, 0, sizeof(*s));
@@ -107,6 +107,14 @@ void summary_add(struct summary *s, const void *rec)
 		count(&v->eois, x->apicid, x->vector, 0, h->timestamp_ns);
 		break;
 	}
+	case KVMIRQ_EV_MPIC_MMIO: {
+		const struct kvmirq_ev_mpic_mmio *x = b;
+
+		e = count(&v->mmio, x->write, x->offset, 0, h->timestamp_ns);
+		if (e && x->result)
+			e->extra[0]++;
+		break;
+	}
 	case KVMIRQ_EV_IOCTL: {
 		const struct kvmirq_ev_ioctl *io = b;
 		const uint8_t *in = (const uint8_t *)(io + 1);
@@ -175,6 +183,20 @@ static bool attr_names(const struct registry *r, const struct tally_entry *e,
 	if (reg_at)
 		chip_register_element_name(reg_at, element, reg, len);
 	return true;
+}
+
+/* The MPIC register a guest access tallied as E reaches ("" where none). */
+static void mmio_register(const struct tally_entry *e, char *reg, size_t len)
+{
+	const struct chip_model *m = &chip_model_fsl_mpic;
+	const struct chip_register *at;
+	unsigned element;
+
+	*reg = '\0';
+	at = chip_attr_register(m, m->mmio_group, e->key[1],
+				e->key[0] ? CHIP_ACCESS_WRITE : CHIP_ACCESS_READ, &element);
+	if (at)
+		chip_register_element_name(at, element, reg, len);
 }
 
 static void print_vm_text(const struct summary *s, const struct vm_summary *v,
@@ -258,6 +280,19 @@ static void print_vm_text(const struct summary *s, const struct vm_summary *v,
 		}
 		free(es);
 	}
+	if (v->mmio.nr && (es = tally_sorted(&v->mmio))) {
+		fprintf(out, "  guest MPIC accesses (MMIO):\n");
+		for (unsigned int i = 0; i < v->mmio.nr; i++) {
+			char reg[64];
+
+			mmio_register(es[i], reg, sizeof(reg));
+			fprintf(out, "    %-5s offset 0x%-8llx %8llu (%llu errors)  %s\n",
+				es[i]->key[0] ? "write" : "read", (unsigned long long)es[i]->key[1],
+				(unsigned long long)es[i]->count, (unsigned long long)es[i]->extra[0],
+				reg);
+		}
+		free(es);
+	}
 	if (v->ioctls.nr && (es = tally_sorted(&v->ioctls))) {
 		fprintf(out, "  ioctls:\n");
 		for (unsigned int i = 0; i < v->ioctls.nr; i++)
@@ -312,6 +347,17 @@ static void attr_json_names(struct json *j, const struct tally_entry *e, const s
 		json_kv_string(j, "register", reg);
 }
 
+static void mmio_json_names(struct json *j, const struct tally_entry *e, const struct registry *r)
+{
+	char reg[64];
+
+	(void)r;
+	mmio_register(e, reg, sizeof(reg));
+	if (reg[0])
+		json_kv_string(j, "register", reg);
+	json_kv_uint(j, "errors", e->extra[0]);
+}
+
 static void tally_json(struct json *j, const char *name, const struct tally *t,
 		       const char *const keys[3], tally_json_names names,
 		       const struct registry *r)
@@ -343,6 +389,7 @@ void summary_print_json(const struct summary *s, const struct registry *r, FILE 
 	static const char *const vec_keys[3] = { "vcpu", "vector", NULL };
 	static const char *const attr_keys[3] = { "object_ioctl", "group", "attr" };
 	static const char *const ioctl_keys[3] = { "ioctl_id", "errno", NULL };
+	static const char *const mmio_keys[3] = { "write", "offset", NULL };
 	double secs = (double)(s->last_ns - s->first_ns) / 1e9;
 	struct json j;
 
@@ -376,6 +423,7 @@ void summary_print_json(const struct summary *s, const struct registry *r, FILE 
 		tally_json(&j, "vectors", &v->vectors, vec_keys, NULL, r);
 		tally_json(&j, "attributes", &v->attrs, attr_keys, attr_json_names, r);
 		tally_json(&j, "ioctls", &v->ioctls, ioctl_keys, NULL, r);
+		tally_json(&j, "mpic_mmio", &v->mmio, mmio_keys, mmio_json_names, r);
 		json_object_end(&j);
 		json_newline(&j);
 	}

@@ -25,6 +25,7 @@ struct vm_summary {
 	struct tally eois;	/* key: vcpu, vector */
 	struct tally attrs;	/* key: ioctl id, group, attr; extra[0]: errors; key via object */
 	struct tally ioctls;	/* key: ioctl id, errno */
+	struct tally mmio;	/* the guest's MPIC accesses; key: write, offset; extra[0]: errors */
 };
 
 struct summary {

@@ -28,7 +28,8 @@ enum top_rate {
 	TOP_RATE_MSIS,	     /* kvm_msi_set_irq, KVM_SIGNAL_MSI */
 	TOP_RATE_INJECTIONS, /* kvm_inj_virq (x86), vgic/booke queueing elsewhere */
 	TOP_RATE_EOIS,	     /* kvm_eoi, kvm_pv_eoi, kvm_ack_irq */
-	TOP_RATE_ATTRS,	     /* KVM_{GET,SET,HAS}_DEVICE_ATTR, GET/SET_IRQCHIP, GET/SET_LAPIC */
+	TOP_RATE_ATTRS,	     /* KVM_{GET,SET,HAS}_DEVICE_ATTR, GET/SET_IRQCHIP, GET/SET_LAPIC,
+			      * and the guest's own MPIC register accesses */
 	TOP_NR_RATES,
 };
 

@@ -111,6 +111,8 @@ static enum top_rate rate_of(uint16_t kind, uint64_t detail)
 	case KVMIRQ_EV_PV_EOI:
 	case KVMIRQ_EV_ACK_IRQ: /* PIC and IOAPIC acks, as frame.h and the replay count them */
 		return TOP_RATE_EOIS;
+	case KVMIRQ_EV_MPIC_MMIO:
+		return TOP_RATE_ATTRS;
 	case KVMIRQ_EV_IOCTL:
 		switch (detail & 0xff) {
 		case KVMIRQ_IOCTL_SET_DEVICE_ATTR:

@@ -156,6 +156,7 @@ static int rewind_pass(struct replay *r, char *err, size_t errlen)
 		return ret;
 	}
 	recon_init(&r->recon, &r->in->registry, &r->in->format);
+	r->recon.guest_mmio_recorded = trace_in_guest_mmio_recorded(r->in);
 	snprintf(r->recon.snap.machine, sizeof(r->recon.snap.machine), "%s", r->machine);
 	for (unsigned i = 0; i < r->in->registry.nr_vms; i++) {
 		char name[32];

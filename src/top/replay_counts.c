@@ -25,6 +25,7 @@ static const uint8_t rate_of_kind[KVMIRQ_EV_KIND_MAX] = {
 	[KVMIRQ_EV_EOI] = 1 + TOP_RATE_EOIS,
 	[KVMIRQ_EV_PV_EOI] = 1 + TOP_RATE_EOIS,
 	[KVMIRQ_EV_ACK_IRQ] = 1 + TOP_RATE_EOIS,
+	[KVMIRQ_EV_MPIC_MMIO] = 1 + TOP_RATE_ATTRS,
 };
 
 /* The ioctls that read or write controller state: the "attrs" column. */

@@ -21,6 +21,29 @@
  */
 #define TRACE_IN_MAX_TABLE_ROWS 16384
 
+/* The programs that record the guest's MPIC accesses (bpf/programs.h's
+ * powerpc rows, named here for a reader built for any architecture). */
+static const char *const guest_mmio_programs[] = {
+	"program.mpic_read_enter", "program.mpic_read_exit",
+	"program.mpic_write_enter", "program.mpic_write_exit",
+};
+
+bool trace_in_guest_mmio_recorded(const struct trace_in *t)
+{
+	const struct tracefile_meta *m = trace_in_meta(t);
+	uint64_t kinds = 0;
+
+	for (size_t i = 0; i < sizeof(guest_mmio_programs) / sizeof(guest_mmio_programs[0]); i++) {
+		const char *state = tracefile_meta_get_string(m, guest_mmio_programs[i]);
+
+		if (!state || strcmp(state, "attached"))
+			return false;
+	}
+	/* 0 or absent: every kind */
+	return tracefile_meta_get_u64(m, "filter_kinds", &kinds) || !kinds ||
+	       (kinds & 1ull << KVMIRQ_EV_MPIC_MMIO);
+}
+
 static int check_table(const struct tracefile_meta *m, const char *name, bool ids, char *err,
 		       size_t errlen)
 {

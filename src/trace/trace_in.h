@@ -32,6 +32,11 @@ int trace_in_open(struct trace_in *t, const char *path);
 const struct tracefile_meta *trace_in_meta(const struct trace_in *t);
 /* 1 with *rec and *len set (valid until the next call), 0 at the end, or -errno. */
 int trace_in_next(struct trace_in *t, const void **rec, size_t *len);
+/*
+ * Does the recording hold every guest access to the MPIC's registers: its
+ * four kprobe programs attached and the mpic_mmio kind not filtered out?
+ */
+bool trace_in_guest_mmio_recorded(const struct trace_in *t);
 /* The reader's warning (cut-short file), or NULL. */
 const char *trace_in_warning(const struct trace_in *t);
 void trace_in_close(struct trace_in *t);

@@ -20,6 +20,7 @@
 
 #include "capture/programs.h"
 #include "kvmirq.skel.h"
+#include "util/kallsyms.h"
 #include "util/tracefs.h"
 
 static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -47,13 +48,15 @@ static int load_alone(unsigned int i)
 	return err;
 }
 
-/* Can this kernel have program INFO at all (its tracepoint exists)? */
+/* Can this kernel have program INFO at all (its tracepoint or function exists)? */
 static bool hook_exists(const struct program_info *info)
 {
 	switch (info->group) {
 	case PROGRAM_DELIVERY:
 	case PROGRAM_SYSCALL:
 		return tracefs_event_exists(info->hook);
+	case PROGRAM_KPROBE:
+		return kallsyms_has_function(info->hook);
 	case PROGRAM_FENTRY:
 	case PROGRAM_INJECT:
 		return true; /* the load says: no trampoline, or no such function */

@@ -7,7 +7,12 @@
  * must leave the activity bits unknown (a GET of IRQ_ACTIVE must not), never the stale value, and keep the
  * rest of the IVPR (vector, priority, mask) and the IDR known; a GCR write
  * with RESET must leave nothing known; a GCR write without it changes only
- * GCR. The recording is written big-endian, as an e500 host would.
+ * GCR. The guest's own IACK read and EOI write (mpic_mmio) forget as the
+ * VMM's do. A guest's write of an IVPR gives its vector, priority and mask
+ * (never the activity bit), a read makes its value known, a failed access
+ * moves nothing; when the recording lacks the MMIO kprobes, a guest access
+ * shows the guest ran and what the VMM read is forgotten. The recording is
+ * written big-endian, as an e500 host would.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -73,9 +78,40 @@ static void signal_msi(struct recorder *r)
 	add_ioctl(r, KVMIRQ_IOCTL_SIGNAL_MSI, KVMIRQ_FD_VM, r->vm_obj, "", 0, &in, NULL);
 }
 
-enum step { IACK, EOI, MSIIR_WRITE, SIGNAL_MSI, LINE, IRQ_ACTIVE, GCR_MODE, GCR_RESET, NONE };
-static const char *const step_names[] = { "IACK", "EOI", "MSIIR", "KVM_SIGNAL_MSI", "kvm_set_irq",
+/* The guest's own access of the MPIC register at OFFSET (kprobes: mpic_mmio). */
+static void mmio(struct recorder *r, bool write, uint32_t offset, uint32_t value, int16_t result)
+{
+	struct {
+		struct kvmirq_event_header h;
+		struct kvmirq_ev_mpic_mmio b;
+	} rec = { .h = { .timestamp_ns = r->ns += 1000, .kind = KVMIRQ_EV_MPIC_MMIO,
+			 .size = sizeof(rec), .pid = 4242, .tid = 4243, .vm = r->vm, .vcpu_id = 0 },
+		  .b = { .offset = offset, .value = value, .vcpu_id = 0, .result = result,
+			 .len = 4, .write = write } };
+
+	CHECK_EQ(trace_out_add(&r->out, &rec, sizeof(rec)), 0);
+}
+
+enum step { IACK, EOI, GUEST_IACK, GUEST_EOI, MSIIR_WRITE, SIGNAL_MSI, LINE, IRQ_ACTIVE, GCR_MODE, GCR_RESET, NONE };
+static const char *const step_names[] = { "IACK", "EOI", "guest IACK", "guest EOI", "MSIIR", "KVM_SIGNAL_MSI", "kvm_set_irq",
 					   "IRQ_ACTIVE", "GCR mode", "GCR RESET", "nothing" };
+
+/* As kvmirq record says its MMIO kprobes attached (or, KPROBES false, not). */
+static void describe(struct tracefile_meta *m, bool kprobes)
+{
+	static const char *const programs[] = { "mpic_read_enter", "mpic_read_exit",
+						"mpic_write_enter", "mpic_write_exit" };
+	char key[64];
+
+	CHECK_EQ(trace_header_describe_host(m), 0);
+	tracefile_meta_set_string(m, "machine", "ppc");
+	tracefile_meta_set_string(m, "byte_order", "big");
+	tracefile_meta_set_u64(m, "word_size", 4);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "program.%s", programs[i]);
+		tracefile_meta_set_string(m, key, kprobes ? "attached" : "no function in this kernel");
+	}
+}
 
 /* A recording: the reads, then STEP. */
 static void record(const char *path, enum step step)
@@ -83,10 +119,7 @@ static void record(const char *path, enum step step)
 	struct tracefile_meta *m = tracefile_meta_new();
 	struct recorder r = { .big = true };
 
-	CHECK_EQ(trace_header_describe_host(m), 0);
-	tracefile_meta_set_string(m, "machine", "ppc");
-	tracefile_meta_set_string(m, "byte_order", "big");
-	tracefile_meta_set_u64(m, "word_size", 4);
+	describe(m, true);
 	registry_init(&r.reg);
 	r.vm = registry_vm_id(&r.reg, 0x1000, 4242, 1);
 	r.vm_obj = registry_object_id(&r.reg, 0x1000, r.vm, KVMIRQ_FD_VM, KVMIRQ_NO_VCPU, "");
@@ -97,6 +130,8 @@ static void record(const char *path, enum step step)
 	switch (step) {
 	case IACK: attr(&r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, CPU0_IACK, 0x41); break;
 	case EOI: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, CPU0_EOI, 0); break;
+	case GUEST_IACK: mmio(&r, false, CPU0_IACK, 0x41, 0); break;
+	case GUEST_EOI: mmio(&r, true, CPU0_EOI, 0, 0); break;
 	case MSIIR_WRITE: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, MSIIR, 0x45000000); break;
 	case SIGNAL_MSI: signal_msi(&r); break;
 	case LINE: set_irq(&r, 3, 0); break;
@@ -148,6 +183,7 @@ static void reconstruct(const char *path, struct reconstruction *r)
 
 	CHECK(t && trace_in_open(t, path) == 0);
 	recon_init(r, &t->registry, &t->format);
+	r->guest_mmio_recorded = trace_in_guest_mmio_recorded(t);
 	while (trace_in_next(t, &rec, &len) > 0)
 		recon_apply(r, rec, len);
 	/* the registry is the reader's: done with it before the reader goes */
@@ -168,6 +204,51 @@ static void expect(const struct reconstruction *r, enum step step, const char *n
 	CHECK_EQ(l.known, known);
 	if (known)
 		CHECK_EQ(l.value, value);
+}
+
+/*
+ * The guest programs source 5 and reads source 3's IDR by MMIO after the
+ * VMM's reads, with a failed write between; KPROBES: the recording has
+ * every guest access.
+ */
+static void guest_programs(const char *path, bool kprobes)
+{
+	struct tracefile_meta *m = tracefile_meta_new();
+	struct recorder r = { .big = true };
+	struct reconstruction rc;
+	const char *what = kprobes ? "guest MMIO recorded" : "guest MMIO not recorded";
+
+	describe(m, kprobes);
+	registry_init(&r.reg);
+	r.vm = registry_vm_id(&r.reg, 0x1000, 4242, 1);
+	r.vm_obj = registry_object_id(&r.reg, 0x1000, r.vm, KVMIRQ_FD_VM, KVMIRQ_NO_VCPU, "");
+	r.device = registry_object_id(&r.reg, 0x2000, r.vm, KVMIRQ_FD_DEVICE, KVMIRQ_NO_VCPU,
+				      "kvm-mpic");
+	CHECK_EQ(trace_out_open(&r.out, path, m, &r.reg, 1), 0);
+	read_sources(&r);
+	/* unmasked, priority 9, vector 0x77; the activity bit written is ignored */
+	mmio(&r, true, SRC_IVPR(5), 0x40090077, 0);
+	mmio(&r, true, SRC_IDR(5), 2, 0);
+	mmio(&r, true, SRC_IVPR(3), 0x80000000, -95); /* refused: moves nothing */
+	mmio(&r, false, SRC_IDR(3), 1, 0);
+	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
+	trace_out_free(&r.out);
+	registry_free(&r.reg);
+	tracefile_meta_free(m);
+
+	reconstruct(path, &rc);
+	fprintf(stderr, "%s:\n", what);
+	expect(&rc, NONE, "src_ivpr[5].vector", true, 0x77);
+	expect(&rc, NONE, "src_ivpr[5].priority", true, 9);
+	expect(&rc, NONE, "src_ivpr[5].masked", true, 0);
+	expect(&rc, NONE, "src_ivpr[5].activity", false, 0);
+	expect(&rc, NONE, "src_idr[5].dest", true, 2);
+	expect(&rc, NONE, "src_idr[3].dest", true, 1);
+	/* what only the VMM read: kept when every guest access is in the recording */
+	expect(&rc, NONE, "src_ivpr[3].vector", kprobes, 0x41);
+	expect(&rc, NONE, "src_ivpr[3].masked", kprobes, 0);
+	expect(&rc, NONE, "gcr.mode", kprobes, 1);
+	recon_free(&rc);
 }
 
 int main(void)
@@ -194,6 +275,8 @@ int main(void)
 		expect(&r, step, "gcr.mode", !reset, 1);
 		recon_free(&r);
 	}
+	guest_programs(path, true);
+	guest_programs(path, false);
 	unlink(path);
 	return check_done();
 }
