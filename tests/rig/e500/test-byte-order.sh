@@ -11,19 +11,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-build=$(realpath "${KVMIRQ_BUILD:-build}")
-
-fail_rig() {
-	echo "FAIL $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
-
-make -s BUILD="${KVMIRQ_BUILD:-build}" "${KVMIRQ_BUILD:-build}/kvmirq" >/dev/null ||
-	fail_rig "cannot build the host kvmirq"
-out=$(mktemp -d /var/tmp/kvmirq-e500-order.XXXXXX)
-trap 'if [ $? -eq 0 ]; then rm -rf "$out"; else echo "outputs kept in $out" >&2; fi' EXIT
-"$here/build.sh" >/dev/null || fail_rig "the e500 rig cannot be built (tests/rig/e500/build.sh)"
+. tests/rig/e500/testlib.sh
+e500_test_setup order
+build=$(realpath "$build")
 
 # Each case: an output name and the kvmirq arguments, with the inputs as
 # bin/NAME (where run.sh --bin puts them in the guest, cwd /; here, $out/host).
