@@ -7,7 +7,8 @@
 # `kvmirq show --json` of the first must hold every programmed value, and
 # `kvmirq diff` of the two must exit 1 naming exactly the left-out field
 # (tests/e2e/check_mpic.py --type, which also holds the VMM's expectations
-# against its own description of the version). A rig that cannot be built or booted fails.
+# against its own description of the version). A rig that cannot be built
+# or booted fails.
 #
 # Environment: KVMIRQ_BUILD  the build directory of the host tool (default build)
 set -euo pipefail
