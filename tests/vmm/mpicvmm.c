@@ -59,7 +59,11 @@
  * tests/rig/e500/kernel-patches/ (booke_interrupts.S passes the exit
  * number in the wrong register: every first exit BUG()s).
  *
- * Usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest] [DIR]
+ * With --guest-loop SECONDS, the same guest then keeps taking interrupts
+ * (an edge every 10 ms from a VMM thread) for SECONDS or until SIGTERM,
+ * for kvmirq snapshot --pid of a running guest (mpicvmm_guest.c).
+ *
+ * Usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS] [DIR]
  *   (snapshot files go to DIR, default /tmp; --type: the MPIC version, default 20)
  */
 #include <errno.h>
@@ -660,15 +664,17 @@ static void snapshot_run(const char *dir, long hold_s)
 
 int main(int argc, char **argv)
 {
-	static const char usage[] = "usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest] [DIR]";
+	static const char usage[] =
+		"usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS] [DIR]";
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 'T' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "guest", no_argument, NULL, 'G' },
+		{ "guest-loop", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/tmp";
-	long hold_s = -1;
+	long hold_s = -1, loop_s = 0;
 	bool guest = false;
 	char *end;
 	int c;
@@ -676,6 +682,13 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'G') {
 			guest = true;
+			continue;
+		}
+		if (c == 'L') {
+			guest = true;
+			loop_s = strtol(optarg, &end, 10);
+			if (end == optarg || *end || loop_s < 1 || loop_s > 3600)
+				die("%s", usage);
 			continue;
 		}
 		if (c == 'T') {
@@ -709,7 +722,7 @@ int main(int argc, char **argv)
 		die("/dev/kvm: %s", strerror(errno));
 
 	if (guest)
-		guest_run();
+		guest_run((unsigned)loop_s);
 	else
 		snapshot_run(dir, hold_s);
 	printf("KVMIRQ-DONE %d\n", status);

@@ -41,7 +41,8 @@ void mpic_set_attr(const struct vm *v, uint32_t group, uint64_t attr, uint64_t v
 uint32_t reg_get(const struct vm *v, uint64_t off);
 void irq_line(const struct vm *v, unsigned gsi, unsigned level);
 
-/* mpicvmm --guest (mpicvmm_guest.c): returns when the guest is done. */
-void guest_run(void);
+/* mpicvmm --guest (mpicvmm_guest.c): returns when the guest is done;
+ * LOOP_SECONDS > 0: --guest-loop. */
+void guest_run(unsigned loop_seconds);
 
 #endif
