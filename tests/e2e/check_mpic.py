@@ -1,17 +1,18 @@
 #!/usr/bin/env python3
 """Check the e500 rig's MPIC run (tests/rig/e500/test-mpic-snapshot.sh).
 
-Input: the directory run.sh filled: first.kvmsnap (VM A, programmed),
+Input: the directory run.sh filled for one MPIC version (--type 20 or 42): first.kvmsnap (VM A, programmed),
 second.kvmsnap (VM B, restored from A's snapshot with one source's priority
 left out), expect.json (what the test VMM programmed and what a GET must
 return, plus the checks it made on the live VM).
 
 Every expected register is split into fields with the bit layouts written
 down here, independently of src/chips/mpic.c, and each field must be what
-`kvmirq show --json` decoded; then `kvmirq diff A B` must exit 1 and name
+`kvmirq show --json` decoded; the expectations themselves must fit the
+version as described here (MODELS); then `kvmirq diff A B` must exit 1 and name
 exactly the left-out field (and nothing else but volatile fields).
 
-Usage: check_mpic.py --kvmirq BIN DIR
+Usage: check_mpic.py --kvmirq BIN [--type 20|42] DIR
 Prints "N passed, M failed"; exit status 1 on any failure.
 """
 import argparse
@@ -46,6 +47,16 @@ LAYOUTS = {
     "src_ilr": [("output", 0, 8)],
     "cpu_ctpr": [("priority", 0, 4)],
     "cpu_whoami": [("cpu", 0, 5)],
+}
+# The two versions with one CPU connected, as Linux 6.1's mpic_create sets
+# them up: BRR1, the sources FRR counts, the GCR mode bits stored, the IDR
+# bits kept (v2.0: EP, CPU 0's critical bit, CPU 0; v4.2: CPU 0), and
+# whether ILR exists (v2.0 reads all ones; v4.2 keeps the low 8 bits).
+MODELS = {
+    20: {"brr1": 0x00400200, "sources": 80, "gcr_modes": 0x20000000,
+         "idr_bits": 0xc0000001, "ilr": False},
+    42: {"brr1": 0x00400402, "sources": 196, "gcr_modes": 0x60000000,
+         "idr_bits": 0x00000001, "ilr": True},
 }
 # Registers a snapshot must never read: none of their values may appear.
 NEVER_READ = ("cur_", "cpu_iack", "cpu_eoi", "cpu_ipidr", "msir[", "msiir")
@@ -133,6 +144,28 @@ def check_live(e, check):
     check(m.get("sets", 0) > 1000, f"migration: only {m.get('sets')} registers restored")
 
 
+def check_model(e, mpic_type, check):
+    """The VMM's expectations against the version's description."""
+    check(e.get("mpic_type") == mpic_type, f"the VMM ran MPIC type {e.get('mpic_type')}, want {mpic_type}")
+    m = MODELS[mpic_type]
+    x, prog = e.get("expect", {}), e.get("programmed", {})
+    wrote = {n: p.get("wrote") for n, p in prog.items()}
+    check(x.get("brr1") == m["brr1"], f"BRR1 expected {x.get('brr1')}, the v{mpic_type} one is {m['brr1']:#x}")
+    frr = x.get("frr", 0)
+    check((frr >> 16) & 0x7ff == m["sources"] - 1 and (frr >> 8) & 0x1f == 0,
+          f"FRR expected {frr:#x}: want {m['sources']} sources, one CPU")
+    check(x.get("gcr") == wrote.get("gcr", 0) & m["gcr_modes"] != 0,
+          f"GCR expected {x.get('gcr')}: wrote {wrote.get('gcr')}, v{mpic_type} keeps {m['gcr_modes']:#x}")
+    idrs = {n: v for n, v in x.items() if base_name(n) == "src_idr"}
+    bad = [n for n, v in idrs.items() if v != wrote.get(n, 0) & m["idr_bits"]]
+    check(idrs and not bad, f"IDR expectations that v{mpic_type} would not keep: {bad}")
+    ilrs = {n: v for n, v in x.items() if base_name(n) == "src_ilr"}
+    want = {n: (wrote.get(n, 0) & 0xff if m["ilr"] else 0xffffffff) for n in ilrs}
+    check(ilrs and ilrs == want, f"ILR expectations {ilrs}, want {want}")
+    check(any(n in wrote for n in ilrs) and (not m["ilr"] or any(ilrs[n] for n in ilrs if n in wrote)),
+          f"no ILR programmed with an output other than int ({[n for n in ilrs if n in wrote]})")
+
+
 def check_diff(kvmirq, a, b, e, first, second, check):
     left_out = e["migration"]["left_out"]
     was = e["migration"]["left_out_was"]
@@ -164,6 +197,7 @@ def check_diff(kvmirq, a, b, e, first, second, check):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--kvmirq", default="build/kvmirq")
+    ap.add_argument("--type", type=int, choices=sorted(MODELS), default=20)
     ap.add_argument("dir")
     args = ap.parse_args()
     check = Checks()
@@ -174,6 +208,7 @@ def main():
         check(False, f"expect.json: {err}")
         return check.finish()
     check_live(e, check)
+    check_model(e, args.type, check)
     first, second = show_json(args.kvmirq, a, check), show_json(args.kvmirq, b, check)
     if first and second:
         check_snapshot_whole(first, a, check)

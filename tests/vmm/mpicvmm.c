@@ -4,7 +4,8 @@
  * 32-bit PowerPC program that drives KVM's in-kernel MPIC with no guest
  * (with --guest, with one).
  *
- *  1. VM A: an MPIC v2.0, vCPU 0 connected as MPIC CPU 0, the base address,
+ *  1. VM A: an MPIC v2.0 (with --type 42, v4.2: the expectations follow
+ *     the version), vCPU 0 connected as MPIC CPU 0, the base address,
  *     GSI i -> pin i routing; global, timer, IPI, CPU and source registers
  *     programmed with known values; level and edge lines raised with
  *     KVM_IRQ_LINE, one MSI through MSIIR.
@@ -58,7 +59,12 @@
  * tests/rig/e500/kernel-patches/ (booke_interrupts.S passes the exit
  * number in the wrong register: every first exit BUG()s).
  *
- * Usage: mpicvmm [--hold SECONDS | --guest] [DIR]   (snapshot files go to DIR, default /tmp)
+ * With --guest-loop SECONDS, the same guest then keeps taking interrupts
+ * (an edge every 10 ms from a VMM thread) for SECONDS or until SIGTERM,
+ * for kvmirq snapshot --pid of a running guest (mpicvmm_guest.c).
+ *
+ * Usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS] [DIR]
+ *   (snapshot files go to DIR, default /tmp; --type: the MPIC version, default 20)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -97,11 +103,21 @@
 #define MSIR(n) (0x1600 + 0x10 * (n))
 #define SRC_IVPR(n) (0x10000 + 0x20 * (n))
 #define SRC_IDR(n) (0x10010 + 0x20 * (n))
+#define SRC_ILR(n) (0x10018 + 0x20 * (n))
 #define CPU_REG(c, off) (0x20000 + 0x1000 * (c) + (off))
 #define CTPR 0x80
 #define IACK 0xa0
 
 int status;
+
+/* The two versions KVM offers; the values are what 6.1's mpic_create sets. */
+static const struct mpic_kind mpic_kinds[] = {
+	{ .device_type = KVM_DEV_TYPE_FSL_MPIC_20, .number = 20, .name = "FSL MPIC 2.0",
+	  .brr1 = 0x00400200, .frr = 0x004f0002, .gcr = 0x20000000 /* mixed */ },
+	{ .device_type = KVM_DEV_TYPE_FSL_MPIC_42, .number = 42, .name = "FSL MPIC 4.2",
+	  .brr1 = 0x00400402, .frr = 0x00c30002, .gcr = 0x60000000 /* proxy */ },
+};
+const struct mpic_kind *mpic_kind = &mpic_kinds[0];
 static char *expect; /* the KVMIRQ-EXPECT object, built up as we go */
 static size_t expect_len, expect_cap;
 
@@ -200,14 +216,14 @@ void route_gsis(const struct vm *v, const struct kvm_irq_routing_entry *extra, u
 
 void create_vm(struct vm *v)
 {
-	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_FSL_MPIC_20 };
+	struct kvm_create_device cd = { .type = mpic_kind->device_type };
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_IRQ_MPIC };
 
 	v->fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
 	if (v->fd < 0)
 		die("KVM_CREATE_VM: %s", strerror(errno));
 	if (ioctl(v->fd, KVM_CREATE_DEVICE, &cd) < 0)
-		die("KVM_CREATE_DEVICE(FSL_MPIC_20): %s", strerror(errno));
+		die("KVM_CREATE_DEVICE(%s): %s", mpic_kind->name, strerror(errno));
 	v->mpic = (int)cd.fd;
 	v->vcpu = ioctl(v->fd, KVM_CREATE_VCPU, 0);
 	if (v->vcpu < 0)
@@ -289,10 +305,12 @@ static uint64_t snapshot_vm(const struct vm *v, const char *dir, const char *nam
 
 enum raise { NONE, LEVEL_HIGH, EDGE_PULSE };
 
+/* IDR keeps EP and critical bits on v2.0 only; ILR exists on v4.2 only
+ * (v2.0 ignores writes and reads all ones), its low 8 bits kept. */
 struct source {
 	unsigned n;
-	uint32_t ivpr, idr;	       /* written */
-	uint32_t want_ivpr, want_idr; /* read back in the snapshot */
+	uint32_t ivpr, idr, ilr;		       /* written (ILR when not 0) */
+	uint32_t want_ivpr, want_idr20, want_idr42, want_ilr42; /* read back */
 	enum raise raise;
 	const char *why;
 };
@@ -304,24 +322,27 @@ struct source {
 #define PRIO(p) ((uint32_t)(p) << 16)
 
 static const struct source sources[] = {
-	{ 0, PRIO(3) | 0x30, 1, PRIO(3) | 0x30, 1, NONE, "edge, unmasked, idle" },
-	{ 1, HIGH | LEVEL | PRIO(5) | 0x41, 1, ACTIVITY | HIGH | LEVEL | PRIO(5) | 0x41, 1,
+	{ 0, PRIO(3) | 0x30, 1, 0, PRIO(3) | 0x30, 1, 1, 0, NONE, "edge, unmasked, idle" },
+	{ 1, HIGH | LEVEL | PRIO(5) | 0x41, 1, 0, ACTIVITY | HIGH | LEVEL | PRIO(5) | 0x41, 1, 1, 0,
 	  LEVEL_HIGH, "level line held high: activity set" },
-	{ 2, MASK | LEVEL | PRIO(9) | 0x52, 1, MASK | LEVEL | PRIO(9) | 0x52, 1, LEVEL_HIGH,
+	{ 2, MASK | LEVEL | PRIO(9) | 0x52, 1, 0, MASK | LEVEL | PRIO(9) | 0x52, 1, 1, 0, LEVEL_HIGH,
 	  "masked level line held high: latched, no activity" },
-	{ 3, HIGH | PRIO(12) | 0x63, 1, ACTIVITY | HIGH | PRIO(12) | 0x63, 1, EDGE_PULSE,
+	{ 3, HIGH | PRIO(12) | 0x63, 1, 0, ACTIVITY | HIGH | PRIO(12) | 0x63, 1, 1, 0, EDGE_PULSE,
 	  "edge pulse: pending until IACK" },
-	{ 4, MASK | LEVEL | PRIO(15) | 0x1234, 0x80000001, MASK | LEVEL | PRIO(15) | 0x1234,
-	  0x80000001, NONE, "16-bit vector, external-pin bit" },
-	{ 5, LEVEL | PRIO(7) | 0x75, 0x40000000, LEVEL | PRIO(7) | 0x75, 0x40000000, NONE,
-	  "critical interrupt to CPU 0" },
-	{ 7, HIGH | PRIO(11) | 0xb7, 1, HIGH | PRIO(11) | 0xb7, 1, NONE,
+	{ 4, MASK | LEVEL | PRIO(15) | 0x1234, 0x80000001, 0x102, MASK | LEVEL | PRIO(15) | 0x1234,
+	  0x80000001, 1, 2, NONE,
+	  "16-bit vector, external-pin bit (v2.0); machine check, ILR's bit 8 dropped (v4.2)" },
+	{ 5, LEVEL | PRIO(7) | 0x75, 0x40000000, 1, LEVEL | PRIO(7) | 0x75, 0x40000000, 0, 1, NONE,
+	  "critical interrupt to CPU 0: by IDR on v2.0, by ILR on v4.2" },
+	{ 7, HIGH | PRIO(11) | 0xb7, 1, 0, HIGH | PRIO(11) | 0xb7, 1, 1, 0, NONE,
 	  "its priority is left out of the migration" },
-	{ 9, 0, 0, MASK, 0, NONE, "never written: reset IVPR, IDR 0 (reset before any vCPU)" },
-	{ 40, MASK | LEVEL | PRIO(4) | 0x28, 0xffffffff, MASK | PRIO(4) | 0x28, 0xc0000001, NONE,
-	  "internal source: sense forced to edge; IDR keeps EP and CPU 0's two bits" },
-	{ 100, 0, 0, MASK | HIGH, 0, NONE, "internal source never written: reset polarity high" },
-	{ 224, 0, 0, MASK | HIGH, 0, NONE, "MSI bank 0's source, asserted by MSIIR, masked" },
+	{ 9, 0, 0, 0, MASK, 0, 0, 0, NONE,
+	  "never written: reset IVPR, IDR 0 (reset before any vCPU)" },
+	{ 40, MASK | LEVEL | PRIO(4) | 0x28, 0xffffffff, 0, MASK | PRIO(4) | 0x28, 0xc0000001, 1, 0,
+	  NONE, "internal source: sense forced to edge; IDR keeps CPU 0's bit (and EP, critical on v2.0)" },
+	{ 100, 0, 0, 0, MASK | HIGH, 0, 0, 0, NONE,
+	  "internal source never written: reset polarity high" },
+	{ 224, 0, 0, 0, MASK | HIGH, 0, 0, 0, NONE, "MSI bank 0's source, asserted by MSIIR, masked" },
 };
 #define LEFT_OUT_SOURCE 7
 #define WRITTEN(s) ((s)->ivpr || (s)->idr)
@@ -331,7 +352,6 @@ static const struct source sources[] = {
 #define CPU0_CTPR 2
 #define SPV 0xff
 #define TFREQ 25000000u
-#define GCR_MIXED 0x20000000u
 #define IPI2_IVPR (PRIO(10) | 0x99)
 #define TIMER 1
 #define TIMER_BCR 0x1000u
@@ -352,7 +372,7 @@ static void program(const struct vm *a)
 	mpic_set_attr(a, KVM_DEV_MPIC_GRP_MISC, KVM_DEV_MPIC_BASE_ADDR, MPIC_BASE);
 	add("\"base_addr\":{\"group\":%d,\"wrote\":%llu},", KVM_DEV_MPIC_GRP_MISC,
 	    (unsigned long long)MPIC_BASE);
-	program_reg(a, "gcr", GCR, GCR_MIXED);
+	program_reg(a, "gcr", GCR, mpic_kind->gcr);
 	program_reg(a, "spvr", SPVR, SPV);
 	program_reg(a, "tfrr", TFRR, TFREQ);
 	program_reg(a, "ipivpr[2]", IPIVPR(2), IPI2_IVPR);
@@ -372,6 +392,10 @@ static void program(const struct vm *a)
 		program_reg(a, name, SRC_IDR(s->n), s->idr);
 		snprintf(name, sizeof(name), "src_ivpr[%u]", s->n);
 		program_reg(a, name, SRC_IVPR(s->n), s->ivpr);
+		if (!s->ilr)
+			continue;
+		snprintf(name, sizeof(name), "src_ilr[%u]", s->n);
+		program_reg(a, name, SRC_ILR(s->n), s->ilr);
 	}
 	/* An MSI: bit IBS of MSIR SRS, which asserts source 224 + SRS. */
 	program_reg(a, "msiir", MSIIR, (uint32_t)MSI_SRS << 29 | (uint32_t)MSI_IBS << 24);
@@ -398,16 +422,17 @@ static void expect_reg(const char *name, uint64_t value)
 
 static void expect_values(void)
 {
+	bool v42 = mpic_kind->device_type == KVM_DEV_TYPE_FSL_MPIC_42;
 	char name[64];
 
 	add("\"expect\":{");
-	/* Identification and reset values of a v2.0 MPIC with one CPU. */
-	expect_reg("brr1", 0x00400200);
-	expect_reg("frr", 0x004f0002);
+	/* Identification and reset values of the version, with one CPU. */
+	expect_reg("brr1", mpic_kind->brr1);
+	expect_reg("frr", mpic_kind->frr);
 	expect_reg("vir", 0);
 	expect_reg("pir", 0);
 	expect_reg("base_addr", MPIC_BASE);
-	expect_reg("gcr", GCR_MIXED);
+	expect_reg("gcr", mpic_kind->gcr);
 	expect_reg("spvr", SPV);
 	expect_reg("tfrr", TFREQ);
 	for (unsigned i = 0; i < 4; i++) {
@@ -437,9 +462,9 @@ static void expect_values(void)
 		snprintf(name, sizeof(name), "src_ivpr[%u]", s->n);
 		expect_reg(name, s->want_ivpr);
 		snprintf(name, sizeof(name), "src_idr[%u]", s->n);
-		expect_reg(name, s->want_idr);
+		expect_reg(name, v42 ? s->want_idr42 : s->want_idr20);
 		snprintf(name, sizeof(name), "src_ilr[%u]", s->n);
-		expect_reg(name, 0xffffffff); /* v2.0 has no ILR */
+		expect_reg(name, v42 ? s->want_ilr42 : 0xffffffff);
 		snprintf(name, sizeof(name), "irq_active[%u]", s->n);
 		expect_reg(name, s->raise != NONE || s->n == 224 + MSI_SRS);
 	}
@@ -618,7 +643,7 @@ static void snapshot_run(const char *dir, long hold_s)
 {
 	struct vm a;
 
-	add("{\"caps\":{\"device_ctrl\":%d,\"irq_mpic\":%d},",
+	add("{\"mpic_type\":%u,\"caps\":{\"device_ctrl\":%d,\"irq_mpic\":%d},", mpic_kind->number,
 	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL),
 	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_MPIC));
 	create_vm(&a);
@@ -639,14 +664,17 @@ static void snapshot_run(const char *dir, long hold_s)
 
 int main(int argc, char **argv)
 {
-	static const char usage[] = "usage: mpicvmm [--hold SECONDS | --guest] [DIR]";
+	static const char usage[] =
+		"usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS] [DIR]";
 	static const struct option longopts[] = {
+		{ "type", required_argument, NULL, 'T' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "guest", no_argument, NULL, 'G' },
+		{ "guest-loop", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/tmp";
-	long hold_s = -1;
+	long hold_s = -1, loop_s = 0;
 	bool guest = false;
 	char *end;
 	int c;
@@ -654,6 +682,24 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'G') {
 			guest = true;
+			continue;
+		}
+		if (c == 'L') {
+			guest = true;
+			loop_s = strtol(optarg, &end, 10);
+			if (end == optarg || *end || loop_s < 1 || loop_s > 3600)
+				die("%s", usage);
+			continue;
+		}
+		if (c == 'T') {
+			long number = strtol(optarg, &end, 10);
+
+			mpic_kind = NULL;
+			for (size_t i = 0; i < sizeof(mpic_kinds) / sizeof(mpic_kinds[0]); i++)
+				if (end != optarg && !*end && number == (long)mpic_kinds[i].number)
+					mpic_kind = &mpic_kinds[i];
+			if (!mpic_kind)
+				die("%s", usage);
 			continue;
 		}
 		hold_s = c == 'H' ? strtol(optarg, &end, 10) : -1;
@@ -676,7 +722,7 @@ int main(int argc, char **argv)
 		die("/dev/kvm: %s", strerror(errno));
 
 	if (guest)
-		guest_run();
+		guest_run((unsigned)loop_s);
 	else
 		snapshot_run(dir, hold_s);
 	printf("KVMIRQ-DONE %d\n", status);

@@ -12,14 +12,17 @@
  *  2. Waits until it has taken GUEST_FIRST_BATCH interrupts, DEV_PHASE 2;
  *     until GUEST_ALL, DEV_PHASE 3; then EE off and a loop on itself. The
  *     waits are bounded: a missing interrupt ends them with too few.
+ *     With r25 nonzero (the VMM's --guest-loop) EE goes back on for that
+ *     loop: the guest keeps taking whatever the VMM raises.
  *  The handler reads CPU 0's IACK (DEV_ACK), deasserts the level line
  *  (DEV_LOWER: the VMM lowers the GSI) or reads MSIR (DEV_MSIR) as the
  *  source needs, writes EOI (DEV_EOI) unless IACK said spurious, rfi.
  *
  * Every report is a store to GUEST_DEVICE + DEV_*: a KVM_EXIT_MMIO.
- * Registers: r26 interrupts taken, r27 EOIs written, r29 CPU 0's MPIC
- * block, r30 the MPIC, r31 the device; the handler uses only r20, r21
- * and cr7, so the interrupted code needs no saving.
+ * Registers: r25 the VMM's loop flag, r26 interrupts taken, r27 EOIs
+ * written (both counted before the DEV_EOI report), r29 CPU 0's MPIC
+ * block, r30 the MPIC, r31 the device; the handler uses only r20, r21 and
+ * cr7, so the interrupted code needs no saving.
  */
 #include "mpicvmm_guest.h"
 
@@ -71,8 +74,10 @@ external_input:
 	stw	r21, DEV_MSIR(r31)
 4:	li	r21, 0
 	stw	r21, MPIC_CPU0_EOI - 0x20000(r29)
-	stw	r20, DEV_EOI(r31)
 	addi	r27, r27, 1
+	addi	r26, r26, 1
+	stw	r20, DEV_EOI(r31)	/* last: the counts are current at this exit */
+	rfi
 3:	addi	r26, r26, 1
 	rfi
 
@@ -138,7 +143,10 @@ setup:
 2:	wrteei	0
 	li	r3, 3
 	stw	r3, DEV_PHASE(r31)
-	b	.
+	cmpwi	r25, 0
+	beq	1f
+	wrteei	1
+1:	b	.
 
 /* What the guest programs, in this order (the VMM reads it too). */
 #define SOURCE(n, ivpr) .long MPIC_SRC_IDR(n), 1, MPIC_SRC_IVPR(n), (ivpr)

@@ -21,6 +21,16 @@
  * guest's own IVPR/IVOR4 are KVM's; IACK then says nothing is pending.
  * One line "KVMIRQ-GUEST <json>" says all of it, each failed check one
  * "mpicvmm: guest: FAIL ..." line.
+ *
+ * With --guest-loop SECONDS the guest keeps EE on after phase 3 (r25 set)
+ * and a third thread raises the late source's edge every LOOP_PERIOD_MS
+ * while this one stays in KVM_RUN, for kvmirq snapshot --pid of a VMM
+ * whose guest is taking interrupts. "mpicvmm: guest-loop: taking
+ * interrupts, pid N" says it started; each SIGUSR1 prints a "mark" line
+ * with the counts so far; SIGTERM or the time ends it: the raiser stops,
+ * the guest finishes what is pending, and the checks add that every
+ * acknowledgement in the loop was the late source's vector with its EOI,
+ * at most one per edge raised, and the guest's own counts agree.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -47,6 +57,8 @@ extern const uint32_t mpicvmm_guest_regs[];
 #define MAX_LOG 32
 #define LATE_DELAY_MS 50
 #define WATCHDOG_S 60	 /* a guest stuck in the kernel (no exits) ends KVM_RUN */
+#define LOOP_PERIOD_MS 10
+#define IVPR_ACTIVITY 0x40000000u /* pending (an edge until its IACK) */
 
 /* The guest TLB (KVM_CAP_SW_TLB), e500v2's geometry: TLB0 512 entries in
  * 4 ways, TLB1 16, fully associative. */
@@ -112,6 +124,34 @@ static struct {
 	bool started, during_run;
 } late;
 
+/* --guest-loop: the raiser thread and what the guest reported meanwhile. */
+static struct {
+	unsigned seconds; /* 0: no loop */
+	struct timespec end;
+	pthread_t thread;
+	bool running;	     /* phase 3 came: the raiser runs */
+	atomic_bool stop;    /* the raiser's end */
+	atomic_uint raises;  /* edges raised by it */
+	unsigned acks, eois; /* the late vector acknowledged, EOId */
+	unsigned wrong, spurious, eintr, marks;
+	bool settled; /* the last exit ended a handler (its EOI, or spurious) */
+	bool r26_lag; /* a spurious IACK's report: r26 counts it after the exit */
+	int ended_by; /* the signal, or 0 for the time */
+} loop;
+
+static volatile sig_atomic_t term_signal, mark_requests;
+
+static void on_term(int sig)
+{
+	term_signal = sig;
+}
+
+static void on_mark(int sig)
+{
+	(void)sig;
+	mark_requests++;
+}
+
 static void raise_source(const struct vm *g, const struct guest_source *s)
 {
 	switch (s->how) {
@@ -132,6 +172,45 @@ static void raise_source(const struct vm *g, const struct guest_source *s)
 	}
 }
 
+static const struct guest_source *late_source(void)
+{
+	for (size_t i = 0; i < NR_SOURCES; i++)
+		if (sources[i].late)
+			return &sources[i];
+	die("no late source");
+}
+
+static void *loop_raiser(void *arg)
+{
+	while (!atomic_load(&loop.stop)) {
+		struct timespec delay = { 0, LOOP_PERIOD_MS * 1000000L };
+
+		while (nanosleep(&delay, &delay) < 0 && errno == EINTR)
+			;
+		if (atomic_load(&loop.stop))
+			break;
+		raise_source(late.vm, late_source());
+		atomic_fetch_add(&loop.raises, 1);
+	}
+	return arg;
+}
+
+/* A VMM thread: the signals that end KVM_RUN (the watchdog, SIGTERM, the
+ * marks) must go to the vCPU thread, not to it. */
+static void start_thread(pthread_t *t, void *(*fn)(void *))
+{
+	sigset_t vcpu_only, old;
+
+	sigemptyset(&vcpu_only);
+	sigaddset(&vcpu_only, SIGALRM);
+	sigaddset(&vcpu_only, SIGTERM);
+	sigaddset(&vcpu_only, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &vcpu_only, &old);
+	if (pthread_create(t, NULL, fn, NULL))
+		die("pthread_create failed");
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static void *late_raiser(void *arg)
 {
 	struct timespec delay = { 0, LATE_DELAY_MS * 1000000L };
@@ -139,9 +218,7 @@ static void *late_raiser(void *arg)
 	while (nanosleep(&delay, &delay) < 0 && errno == EINTR)
 		;
 	late.during_run = atomic_load(&in_run);
-	for (size_t i = 0; i < NR_SOURCES; i++)
-		if (sources[i].late)
-			raise_source(late.vm, &sources[i]);
+	raise_source(late.vm, late_source());
 	return arg;
 }
 
@@ -164,26 +241,36 @@ static void device_write(const struct vm *g, uint64_t off, uint32_t value)
 		} else if (value == 2) {
 			if (late.started)
 				die("guest: phase 2 twice");
-			sigset_t alarm_only, old;
-
-			/* The watchdog's SIGALRM must end KVM_RUN: not for this thread. */
-			sigemptyset(&alarm_only);
-			sigaddset(&alarm_only, SIGALRM);
-			pthread_sigmask(SIG_BLOCK, &alarm_only, &old);
 			late.vm = g;
-			if (pthread_create(&late.thread, NULL, late_raiser, NULL))
-				die("pthread_create failed");
-			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			start_thread(&late.thread, late_raiser);
 			late.started = true;
+		} else if (loop.seconds && !loop.running) {
+			clock_gettime(CLOCK_MONOTONIC, &loop.end);
+			loop.end.tv_sec += loop.seconds;
+			start_thread(&loop.thread, loop_raiser);
+			loop.running = loop.settled = true;
+			printf("mpicvmm: guest-loop: taking interrupts, pid %d\n", (int)getpid());
 		} else {
 			seen.done = true;
 		}
 		break;
 	case DEV_ACK:
-		log_add(&seen.acks, value);
+		if (!loop.running)
+			log_add(&seen.acks, value);
+		else if (value == GUEST_SPURIOUS)
+			loop.spurious++;
+		else if (value == VEC_LATE)
+			loop.acks++;
+		else
+			loop.wrong++;
+		loop.settled = loop.r26_lag = value == GUEST_SPURIOUS;
 		break;
 	case DEV_EOI:
-		log_add(&seen.eois, value);
+		if (loop.running)
+			loop.eois++;
+		else
+			log_add(&seen.eois, value);
+		loop.settled = true;
 		break;
 	case DEV_LOWER:
 		log_add(&seen.lowered, value);
@@ -283,8 +370,32 @@ static void setup_vcpu(const struct vm *g, void *ram)
 		die("KVM_GET_REGS: %s", strerror(errno));
 	regs.pc = 0;
 	regs.msr = 0;
+	regs.gpr[25] = loop.seconds != 0; /* keep taking interrupts after phase 3 */
 	if (ioctl(g->vcpu, KVM_SET_REGS, &regs) < 0)
 		die("KVM_SET_REGS: %s", strerror(errno));
+}
+
+/* After each return from KVM_RUN in the loop: the marks asked for; the
+ * end (SIGTERM or the time); once the raiser has stopped, done when the
+ * guest is out of its handler and nothing is pending. */
+static void loop_step(const struct vm *g)
+{
+	struct timespec now;
+
+	while (loop.marks < (unsigned)mark_requests)
+		printf("mpicvmm: guest-loop: mark %u: %u acks, %u raised, %u KVM_RUN EINTR\n",
+		       ++loop.marks, loop.acks, atomic_load(&loop.raises), loop.eintr);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!atomic_load(&loop.stop) &&
+	    (term_signal || now.tv_sec > loop.end.tv_sec ||
+	     (now.tv_sec == loop.end.tv_sec && now.tv_nsec >= loop.end.tv_nsec))) {
+		loop.ended_by = term_signal;
+		atomic_store(&loop.stop, true);
+		pthread_join(loop.thread, NULL);
+	}
+	if (atomic_load(&loop.stop) && loop.settled &&
+	    !(reg_get(g, MPIC_SRC_IVPR(SRC_LATE)) & IVPR_ACTIVITY))
+		seen.done = true;
 }
 
 static volatile sig_atomic_t watchdog_fired;
@@ -298,10 +409,17 @@ static void run_guest(const struct vm *g, struct kvm_run *run)
 {
 	struct sigaction sa = { .sa_handler = on_watchdog }; /* no SA_RESTART: KVM_RUN ends */
 	/* Then every second, in case one lands between the check and KVM_RUN. */
-	struct itimerval watchdog = { .it_value = { WATCHDOG_S, 0 }, .it_interval = { 1, 0 } };
+	struct itimerval watchdog = { .it_value = { WATCHDOG_S + loop.seconds, 0 },
+				      .it_interval = { 1, 0 } };
 	static const struct itimerval off;
 
 	sigaction(SIGALRM, &sa, NULL);
+	if (loop.seconds) {
+		sa.sa_handler = on_term;
+		sigaction(SIGTERM, &sa, NULL);
+		sa.sa_handler = on_mark;
+		sigaction(SIGUSR1, &sa, NULL);
+	}
 	setitimer(ITIMER_REAL, &watchdog, NULL);
 	while (!seen.done && !seen.fatal) {
 		int r;
@@ -315,7 +433,7 @@ static void run_guest(const struct vm *g, struct kvm_run *run)
 			    (unsigned long long)regs.pc);
 		}
 
-		if (seen.exits >= MAX_EXITS)
+		if (seen.exits >= MAX_EXITS && !loop.running)
 			die("guest: %u exits and not done", seen.exits);
 		atomic_store(&in_run, 1);
 		r = ioctl(g->vcpu, KVM_RUN, 0);
@@ -323,6 +441,10 @@ static void run_guest(const struct vm *g, struct kvm_run *run)
 		seen.runs++;
 		if (r < 0 && errno == EINTR) {
 			seen.eintr++;
+			if (loop.running) {
+				loop.eintr++;
+				loop_step(g);
+			}
 			continue;
 		}
 		if (r < 0)
@@ -336,10 +458,16 @@ static void run_guest(const struct vm *g, struct kvm_run *run)
 			die("guest: %s of %u bytes at 0x%llx", run->mmio.is_write ? "write" : "read",
 			    run->mmio.len, (unsigned long long)run->mmio.phys_addr);
 		device_write(g, run->mmio.phys_addr - GUEST_DEVICE, be32(run->mmio.data));
+		if (loop.running)
+			loop_step(g);
 	}
 	setitimer(ITIMER_REAL, &off, NULL);
 	if (late.started)
 		pthread_join(late.thread, NULL);
+	if (loop.running && !atomic_load(&loop.stop)) { /* the guest failed */
+		atomic_store(&loop.stop, true);
+		pthread_join(loop.thread, NULL);
+	}
 }
 
 static void check(bool ok, const char *what)
@@ -378,6 +506,29 @@ static void wanted_acks(struct u32_log *want)
 	for (size_t i = 0; i < NR_SOURCES; i++)
 		if (sources[i].late)
 			log_add(want, sources[i].vector);
+}
+
+static void report_loop(const struct kvm_regs *regs, unsigned before)
+{
+	unsigned raises = atomic_load(&loop.raises);
+
+	printf("KVMIRQ-GUEST-LOOP {\"seconds\":%u,\"ended_by\":%d,\"period_ms\":%d,"
+	       "\"vector\":%d,\"raised\":%u,\"acks\":%u,\"eois\":%u,\"wrong\":%u,"
+	       "\"spurious\":%u,\"kvm_run_eintr\":%u,\"marks\":%u}\n",
+	       loop.seconds, loop.ended_by, LOOP_PERIOD_MS, VEC_LATE, raises, loop.acks,
+	       loop.eois, loop.wrong, loop.spurious, loop.eintr, loop.marks);
+	if (loop.ended_by)
+		printf("mpicvmm: guest-loop: ended by signal %d", loop.ended_by);
+	else
+		printf("mpicvmm: guest-loop: ended after %u s", loop.seconds);
+	printf(": %u acks, %u raised, %u KVM_RUN EINTR\n", loop.acks, raises, loop.eintr);
+	check(loop.running, "the loop started (phase 3)");
+	check(loop.acks > 0 && loop.wrong == 0 && loop.acks <= raises,
+	      "in the loop the guest acknowledged the late vector, at most once per edge");
+	check(loop.eois == loop.acks, "an EOI after each acknowledgement in the loop");
+	check(regs->gpr[27] == before + loop.eois &&
+		      regs->gpr[26] == before + loop.acks + loop.spurious - loop.r26_lag,
+	      "the guest's own counts, the loop's included");
 }
 
 static void report(const struct vm *g, double seconds)
@@ -421,13 +572,16 @@ static void report(const struct vm *g, double seconds)
 	       "\"r27_eois\":%u,\"iack_after\":%u}\n",
 	       seen.whoami, (unsigned long long)sregs.u.e.ivpr, sregs.u.e.ivor_low[4],
 	       (unsigned)regs.gpr[26], (unsigned)regs.gpr[27], iack_after);
+	if (loop.seconds)
+		report_loop(&regs, want.n);
 
 	check(!seen.fatal, "the guest took an unexpected exception");
 	check(seen.acks.n == want.n && !memcmp(seen.acks.v, want.v, want.n * sizeof(want.v[0])),
 	      "the vectors acknowledged are the sources raised, by priority");
 	check(seen.eois.n == want.n && !memcmp(seen.eois.v, want.v, want.n * sizeof(want.v[0])),
 	      "an EOI after each acknowledgement");
-	check(regs.gpr[26] == want.n && regs.gpr[27] == want.n, "the guest's own counts");
+	check(loop.seconds || (regs.gpr[26] == want.n && regs.gpr[27] == want.n),
+	      "the guest's own counts");
 	check(nr_regs == seen.readbacks.n && regs_ok == nr_regs,
 	      "each register the guest programmed reads back as written");
 	check(seen.whoami == 0, "WHOAMI through the current-CPU alias is 0 from the vCPU");
@@ -442,7 +596,7 @@ static void report(const struct vm *g, double seconds)
 	check(iack_after == GUEST_SPURIOUS, "nothing is left pending (IACK spurious)");
 }
 
-void guest_run(void)
+void guest_run(unsigned loop_seconds)
 {
 	struct timespec t0, t1;
 	struct kvm_run *run;
@@ -460,6 +614,7 @@ void guest_run(void)
 	run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, g.vcpu, 0);
 	if (run == MAP_FAILED)
 		die("mmap of the vCPU: %s", strerror(errno));
+	loop.seconds = loop_seconds;
 	setup_vcpu(&g, ram);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	run_guest(&g, run);

@@ -16,7 +16,8 @@
  *                        ready. Fails when NAME ends first or time runs out.
  *   signal NAME SIGNO    send a signal to a background command (2: Ctrl-C)
  *   sleep SECONDS
- *   file PATH            print the file on the console (console_file.h)
+ *   file PATH [NAME]     print the file on the console (console_file.h),
+ *                        named NAME (default: PATH's last component)
  *   write PATH TEXT      write TEXT to PATH (a sysctl, a tracefs switch)
  *
  * Console output, one marker per line, for tests/rig/e500/run.sh:
@@ -251,9 +252,10 @@ static void cmd_signal(const char *name, int signo)
 	}
 }
 
-static void cmd_file(const char *path)
+static void cmd_file(const char *path, const char *name)
 {
-	const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (!name)
+		name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
 	if (console_print_file(path, name) < 0) {
 		printf("rig-init: %s: %s\n", path, strerror(errno));
@@ -316,8 +318,8 @@ static void command(char *line, int n)
 		cmd_wait(argv[1]);
 	else if (!strcmp(argv[0], "sleep") && argc == 2)
 		sleep((unsigned int)atoi(argv[1]));
-	else if (!strcmp(argv[0], "file") && argc == 2)
-		cmd_file(argv[1]);
+	else if (!strcmp(argv[0], "file") && (argc == 2 || argc == 3))
+		cmd_file(argv[1], argc == 3 ? argv[2] : NULL);
 	else if (!strcmp(argv[0], "await") && argc > 3)
 		cmd_await(argv[1], atof(argv[2]), argv + 3);
 	else if (!strcmp(argv[0], "signal") && argc == 3)
