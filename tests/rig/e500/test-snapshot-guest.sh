@@ -19,24 +19,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-build=${KVMIRQ_BUILD:-build}
 loop=${KVMIRQ_E500_GUEST_LOOP:-50}
 loop42=${KVMIRQ_E500_GUEST_LOOP42:-10}
 
-fail_rig() {
-	echo "FAIL $*"
-	echo "0 passed, 1 failed"
-	exit 1
-}
 
-make -s BUILD="$build" "$build/kvmirq" >/dev/null || fail_rig "cannot build $build/kvmirq"
-out=$(mktemp -d /var/tmp/kvmirq-e500-guest.XXXXXX)
-# Kept when anything failed, for the console log and the snapshots.
-trap 'if [ $? -eq 0 ]; then rm -rf "$out"; else echo "outputs kept in $out" >&2; fi' EXIT
-
-start=$SECONDS
-"$here/build.sh" >/dev/null || fail_rig "the e500 rig cannot be built (tests/rig/e500/build.sh)"
-built=$((SECONDS - start))
+. tests/rig/e500/testlib.sh
+e500_test_setup guest-loop
 # One VMM of MPIC TYPE at a time, its files and job named with SUFFIX.
 loop_commands() {
 	local type=$1 sfx=$2 n=$3 i
