@@ -22,20 +22,11 @@ parser.add_argument("out")
 args = parser.parse_args()
 out = args.out
 env = dict(l.split("=", 1) for l in open(out + "/build.env").read().split())
-passed = failed = 0
+sys.path.insert(0, "tests/e2e")
+from rig_outputs import RigOutputs  # noqa: E402
 
-
-def check(ok, what):
-    global passed, failed
-    print(("PASS " if ok else "FAIL ") + what)
-    passed, failed = passed + bool(ok), failed + (not ok)
-
-
-def read(name):
-    try:
-        return open(f"{out}/{name}", errors="replace").read()
-    except OSError:
-        return ""
+rig = RigOutputs(out)
+check, read = rig.check, rig.read
 
 
 # The cross build: a static 32-bit big-endian PowerPC program, and a
@@ -155,5 +146,4 @@ print("record: " + (m.group(0) if m else read("rec.log").strip()[-200:]))
 text = read(f"run-{RUN_PROBE}.log")
 check("ioctl strategy:  syscall-tracepoint" in text and "fentry refused:" in text,
       "the text report names the strategy and why fentry was refused")
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(rig.finish())

@@ -51,21 +51,11 @@ from collections import Counter
 
 out, kvmirq = sys.argv[1], sys.argv[2]
 RUN_VMM = 4
-passed = failed = 0
+sys.path.insert(0, "tests/e2e")
+from rig_outputs import RigOutputs  # noqa: E402
 
-
-def check(ok, what):
-    global passed, failed
-    print(("PASS " if ok else "FAIL ") + what)
-    passed, failed = passed + bool(ok), failed + (not ok)
-    return ok
-
-
-def read(name):
-    try:
-        return open(f"{out}/{name}", errors="replace").read()
-    except OSError:
-        return ""
+rig = RigOutputs(out)
+check, read = rig.check, rig.read
 
 
 console = read("console.log")
@@ -82,8 +72,7 @@ try:
 except ValueError:
     g = {}
 if not check(g, "the VMM's KVMIRQ-GUEST report"):
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1)
+    sys.exit(rig.finish())
 print(f"  guest: {g['seconds']} s in KVM_RUN, {g['kvm_runs']} KVM_RUN calls, "
       f"{g['mmio_exits']} MMIO exits")
 
@@ -243,6 +232,5 @@ check(all(at_end.get(f"src_ivpr[{r['source']}].vector", {}).get("value") == get_
 
 m = re.search(r"(\d+) events in ([\d.]+) s", read("rec.log"))
 print("record: " + (m.group(0) if m else read("rec.log").strip()[-200:]))
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(rig.finish())
 EOF

@@ -56,26 +56,16 @@ python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, statistics, subprocess, sys
 
 out, kvmirq = sys.argv[1], sys.argv[2]
-passed = failed = 0
+sys.path.insert(0, "tests/e2e")
+from rig_outputs import RigOutputs  # noqa: E402
+
+rig = RigOutputs(out)
+check, read = rig.check, rig.read
 commands = open(f"{out}/commands").read().splitlines()
 # What the guest programs by MMIO (mpicvmm_guest.h, mpicvmm_guest.S): the
 # raised source 4, vector 0x44, priority 6, to CPU 0; SPVR 0xff; CTPR 0.
 PROGRAMMED = {"src_ivpr[4].vector": 0x44, "src_ivpr[4].priority": 6, "src_ivpr[4].masked": 0,
               "src_idr[4].dest": 1, "spvr.vector": 0xff, "cpu_ctpr[0].priority": 0}
-
-
-def check(ok, what):
-    global passed, failed
-    print(("PASS " if ok else "FAIL ") + what)
-    passed, failed = passed + bool(ok), failed + (not ok)
-    return ok
-
-
-def read(name):
-    try:
-        return open(f"{out}/{name}", errors="replace").read()
-    except OSError:
-        return ""
 
 
 def running_vmm(sfx, mpic, brr1):
@@ -132,6 +122,5 @@ console = read("console.log")
 check("Oops" not in console and "BUG" not in console, "no kernel oops or BUG")
 running_vmm("", "FSL MPIC 2.0", 0x00400200)
 running_vmm("42", "FSL MPIC 4.2", 0x00400402)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(rig.finish())
 EOF

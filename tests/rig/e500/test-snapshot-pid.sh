@@ -58,22 +58,12 @@ python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, statistics, subprocess, sys
 
 out, kvmirq = sys.argv[1], sys.argv[2]
-passed = failed = 0
+sys.path.insert(0, "tests/e2e")
+from rig_outputs import RigOutputs  # noqa: E402
+
+rig = RigOutputs(out)
+check, read = rig.check, rig.read
 commands = open(f"{out}/commands").read().splitlines()
-
-
-def check(ok, what):
-    global passed, failed
-    print(("PASS " if ok else "FAIL ") + what)
-    passed, failed = passed + bool(ok), failed + (not ok)
-    return ok
-
-
-def read(name):
-    try:
-        return open(f"{out}/{name}", errors="replace").read()
-    except OSError:
-        return ""
 
 
 def chips(path):
@@ -202,6 +192,5 @@ check("Oops" not in console, "no kernel oops")
 held_vmm("", "FSL MPIC 2.0", 0x00400200)
 held_vmm("42", "FSL MPIC 4.2", 0x00400402)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(rig.finish())
 EOF

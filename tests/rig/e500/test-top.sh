@@ -48,21 +48,11 @@ import json, re, subprocess, sys
 out, kvmirq = sys.argv[1], sys.argv[2]
 TEXT, JSON, LIST = 4, 5, 6
 READS = 1117
-passed = failed = 0
+sys.path.insert(0, "tests/e2e")
+from rig_outputs import RigOutputs  # noqa: E402
 
-
-def check(ok, what):
-    global passed, failed
-    print(("PASS " if ok else "FAIL ") + what)
-    passed, failed = passed + bool(ok), failed + (not ok)
-    return ok
-
-
-def read(name):
-    try:
-        return open(f"{out}/{name}", errors="replace").read()
-    except OSError:
-        return ""
+rig = RigOutputs(out)
+check, read = rig.check, rig.read
 
 
 def run(*args):
@@ -245,6 +235,5 @@ check(rc == 0 and t.get("changed") == 0 and t.get("compared") == 3470,
 check(read("wait-vmm.status").strip() == "0" and "KVMIRQ-DONE 0" in log,
       "the VMM exited 0 after SIGTERM, its own checks passed")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(rig.finish())
 EOF
