@@ -29,6 +29,7 @@
 /* An access between its handler's entry and return, per thread. */
 struct mpic_access {
 	__u64 ptr; /* the handler's value pointer */
+	__u64 kvm; /* the vCPU's VM (struct kvm *) */
 	__u8 armed; /* entry saw it: the return emits it */
 	__u8 pad[7];
 	struct kvmirq_ev_mpic_mmio ev;
@@ -83,6 +84,7 @@ static __always_inline int mpic_access_enter(struct pt_regs *ctx, __u8 write)
 	a->ptr = ptr;
 	a->ev.offset = addr - BPF_CORE_READ(opp, reg_base);
 	a->ev.vcpu_id = BPF_CORE_READ(vcpu, vcpu_id);
+	a->kvm = KREAD(vcpu, kvm);
 	a->ev.len = len;
 	a->ev.write = write;
 	a->ev.value = 0;
@@ -92,10 +94,40 @@ static __always_inline int mpic_access_enter(struct pt_regs *ctx, __u8 write)
 	return 0;
 }
 
+/*
+ * The thread has no KVM ioctl in flight that kvmirq saw: the recording
+ * began while it was inside KVM_RUN. The vCPU the handler was given names
+ * the VM, which the thread state cannot (with --vm, whose filter needs
+ * that state, such an access is left out).
+ */
+static __always_inline int emit_from_vcpu(const struct mpic_access *a)
+{
+	struct {
+		struct kvmirq_event_header h;
+		struct kvmirq_ev_mpic_mmio b;
+	} *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+
+	if (!rec) {
+		count_kind(KVMIRQ_EV_MPIC_MMIO, true);
+		return 0;
+	}
+	fill_header_state(&rec->h, KVMIRQ_EV_MPIC_MMIO, sizeof(*rec), bpf_get_current_pid_tgid(),
+			  NULL);
+	if (a->kvm) {
+		rec->h.vm = a->kvm;
+		rec->h.vcpu_id = a->ev.vcpu_id;
+		rec->h.flags &= ~KVMIRQ_F_UNATTRIBUTED;
+	}
+	rec->b = a->ev;
+	bpf_ringbuf_submit(rec, submit_flags(sizeof(*rec)));
+	return 0;
+}
+
 static __always_inline int mpic_access_exit(struct pt_regs *ctx)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct mpic_access *a = bpf_map_lookup_elem(&mpic_accesses, &tid);
+	struct thread_state *st;
 	__u8 byte = 0;
 
 	if (!a || !a->armed)
@@ -110,7 +142,10 @@ static __always_inline int mpic_access_exit(struct pt_regs *ctx)
 	if (aggregate)
 		return aggregate_event(KVMIRQ_EV_MPIC_MMIO, a->ev.vcpu_id,
 				       (__u64)a->ev.write << 32 | a->ev.offset, a->ev.value);
-	return EMIT_FIXED(KVMIRQ_EV_MPIC_MMIO, a->ev);
+	st = current_thread_state();
+	if (count_only || filter_vm || (st && st->in_ioctl && st->kvm))
+		return EMIT_FIXED(KVMIRQ_EV_MPIC_MMIO, a->ev);
+	return emit_from_vcpu(a);
 }
 
 SEC("kprobe/kvm_mpic_read")

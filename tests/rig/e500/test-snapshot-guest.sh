@@ -37,6 +37,10 @@ loop_commands() {
 	done
 	echo "signal guest$sfx 10"
 	echo "await guest$sfx 10 mark 2:"
+	# A recording that starts while the vCPU is inside KVM_RUN: the guest's
+	# MPIC accesses still name their VM (from the vCPU, not the thread).
+	echo "runout /tmp/late$sfx.txt /bin/kvmirq record -q --no-key-frames -d 2s -o /tmp/late$sfx.kvmirq"
+	echo "file /tmp/late$sfx.kvmirq"
 	echo "sleep 1"
 	echo "signal guest$sfx 15"
 	echo "wait guest$sfx"
@@ -120,7 +124,26 @@ def running_vmm(sfx, mpic, brr1):
 
 console = read("console.log")
 check("Oops" not in console and "BUG" not in console, "no kernel oops or BUG")
+def late_recording(sfx, mpic):
+    """Recorded from inside a running KVM_RUN: every MMIO access has its VM and vCPU."""
+    p = subprocess.run([kvmirq, "report", "--json", "--timeline", f"{out}/late{sfx}.kvmirq"],
+                       capture_output=True, text=True)
+    evs = [json.loads(l) for l in p.stdout.splitlines() if '"type":"event"' in l]
+    mmio = [e for e in evs if e["kind"] == "mpic_mmio"]
+    lost = [e for e in mmio if not e["vm"] or e["unattributed"] or e["vcpu"] != 0]
+    check(p.returncode == 0 and mmio and not lost,
+          f"{mpic}: a recording begun during KVM_RUN names the VM and vCPU of all "
+          f"{len(mmio)} guest MPIC accesses ({len(lost)} without: {lost[:1]})")
+    # those before the vCPU thread's first recorded ioctl had only the vCPU to go by
+    tid = mmio[0]["tid"] if mmio else None
+    first = min((e["ts_ns"] for e in evs if e["kind"] == "ioctl" and e["tid"] == tid), default=None)
+    early = [e for e in mmio if first is None or e["ts_ns"] < first]
+    check(early, f"{mpic}: {len(early)} of them came before the thread's first recorded ioctl")
+
+
 running_vmm("", "FSL MPIC 2.0", 0x00400200)
 running_vmm("42", "FSL MPIC 4.2", 0x00400402)
+late_recording("", "FSL MPIC 2.0")
+late_recording("42", "FSL MPIC 4.2")
 sys.exit(rig.finish())
 EOF
