@@ -23,7 +23,7 @@ int top_ui_run(struct top_source *src, const struct top_ui_options *o)
 		return 1;
 	ui_push(ui, vm_screen_new());
 	if (o->vm)
-		ui_push(ui, vm_detail_screen_new(o->vm));
+		vm_detail_screen_open(ui, o->vm);
 	ui_run(ui);
 	ui_close(ui);
 	return 0;

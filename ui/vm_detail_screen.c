@@ -82,6 +82,14 @@ static void detail_draw(struct ui_screen *base, struct ui *ui, const struct top_
 	}
 }
 
+static void say_read(struct ui *ui, int ret)
+{
+	if (ret)
+		ui_message(ui, true, "reading the controllers failed: %s", strerror(-ret));
+	else
+		ui_message(ui, false, "controllers read (r reads them again)");
+}
+
 static void open_chip(struct vm_detail_screen *s, struct ui *ui, const struct top_frame *f,
 		      const struct top_row *r)
 {
@@ -113,10 +121,8 @@ static enum ui_key_result detail_key(struct ui_screen *base, struct ui *ui,
 
 		if (ret == -ENOTSUP)
 			ui_message(ui, true, "a replay's state is the recording's: nothing to read again");
-		else if (ret)
-			ui_message(ui, true, "reading the controllers failed: %s", strerror(-ret));
 		else
-			ui_message(ui, false, "controllers read");
+			say_read(ui, ret);
 		return UI_KEY_HANDLED;
 	}
 	if (key >= '1' && key <= '9') {
@@ -171,4 +177,15 @@ struct ui_screen *vm_detail_screen_new(uint32_t vm)
 	s->base.ops = &detail_ops;
 	s->vm = vm;
 	return &s->base;
+}
+
+void vm_detail_screen_open(struct ui *ui, uint32_t vm)
+{
+	int ret;
+
+	ui_push(ui, vm_detail_screen_new(vm));
+	/* live, the controllers are what the user came for: read them once */
+	ret = ui_snapshot(ui, vm);
+	if (ret != -ENOTSUP)
+		say_read(ui, ret);
 }

@@ -8,5 +8,7 @@
 #include "screen.h"
 
 struct ui_screen *vm_detail_screen_new(uint32_t vm);
+/* Push VM's screen; live, read its controllers once (ptrace), as r does. */
+void vm_detail_screen_open(struct ui *ui, uint32_t vm);
 
 #endif

@@ -222,7 +222,7 @@ static enum ui_key_result vm_key(struct ui_screen *base, struct ui *ui, const st
 	case KEY_ENTER:
 	case KEY_RIGHT:
 		if (s->selected_vm)
-			ui_push(ui, vm_detail_screen_new(s->selected_vm));
+			vm_detail_screen_open(ui, s->selected_vm);
 		return UI_KEY_HANDLED;
 	case 's':
 		s->sort = (s->sort + 1) % top_nr_vm_columns;

@@ -52,6 +52,9 @@ def main(out):
     check(len(numbers) > 4 and any(n > 0 for n in numbers[3:8]),
           f"the VM's rates on the screen did not move: {row[0] if row else 'no row'}")
     check(read(out, "tui.rc") == "0", f"the screen exited {read(out, 'tui.rc', 'never')}")
+    opened = read(out, "screen-vm-open.txt")
+    check("controllers read" in opened and re.search(r"\[1\]\s+\S", opened),
+          "opening the VM did not read its controllers by itself")
     shown = subprocess.run(["build/kvmirq", "show", "--json", os.path.join(out, "cli.kvmsnap")],
                            capture_output=True, text=True)
     vector = None

@@ -5,8 +5,8 @@
 #  1. `kvmirq top -b --json` prints frames: the VM must appear with QEMU's
 #     pid and -name, its line, injection and EOI rates must move, and the
 #     serial port's GSI 4 must be among its lines;
-#  2. the real screen runs in tmux: the VM row appears with moving rates, Enter opens it, r
-#     reads its controllers (ptrace), 3 opens the IOAPIC, whose entry for
+#  2. the real screen runs in tmux: the VM row appears with moving rates, Enter opens it
+#     and reads its controllers once (ptrace), r reads them again, 3 opens the IOAPIC, whose entry for
 #     the serial port shows the vector the guest programmed (checked
 #     against `kvmirq snapshot --pid` of the same QEMU), and q exits 0.
 # Fails loudly when the rig cannot be built or booted.
@@ -52,6 +52,9 @@ if [[ ${1:-} == --inside ]]; then
 	screen >"$out/screen-vms.txt" || true
 	tm send-keys -t top Enter
 	wait_for "^Controllers" 20 || true
+	# opening the VM reads its controllers once by itself
+	wait_for "controllers read" 30 || true
+	screen >"$out/screen-vm-open.txt" || true
 	tm send-keys -t top r
 	# reading stops the VMM (ptrace): under emulation it can take seconds
 	wait_for "controllers read" 30 || true
