@@ -37,17 +37,25 @@ static void *grow(void *array, unsigned int nr, unsigned int *cap, size_t elem)
 
 uint32_t registry_vm_id(struct registry *r, uint64_t key, uint32_t pid, uint64_t ts)
 {
-	struct vm_entry *vm;
-
 	if (!key)
 		return 0;
 	if (r->last_vm < r->nr_vms && r->vms[r->last_vm].key == key)
 		return r->vms[r->last_vm].id;
-	for (unsigned int i = 0; i < r->nr_vms; i++)
+	/* newest first: a key the kernel reused is the VM created last with it */
+	for (unsigned int i = r->nr_vms; i-- > 0;)
 		if (r->vms[i].key == key) {
 			r->last_vm = i;
 			return r->vms[i].id;
 		}
+	return registry_vm_new(r, key, pid, ts);
+}
+
+uint32_t registry_vm_new(struct registry *r, uint64_t key, uint32_t pid, uint64_t ts)
+{
+	struct vm_entry *vm;
+
+	if (!key)
+		return 0;
 	r->vms = grow(r->vms, r->nr_vms, &r->cap_vms, sizeof(*r->vms));
 	vm = &r->vms[r->nr_vms];
 	vm->id = r->nr_vms + 1;
@@ -66,8 +74,11 @@ uint32_t registry_object_id(struct registry *r, uint64_t key, uint32_t vm, uint8
 
 	if (!key)
 		return 0;
-	for (unsigned int i = 0; i < r->nr_objects; i++)
-		if (r->objects[i].key == key && r->objects[i].fd_kind == fd_kind)
+	/* newest first, and of this VM: a vCPU or device at an address the
+	 * kernel reused for another VM is another object */
+	for (unsigned int i = r->nr_objects; i-- > 0;)
+		if (r->objects[i].key == key && r->objects[i].fd_kind == fd_kind &&
+		    (!vm || !r->objects[i].vm || r->objects[i].vm == vm))
 			return r->objects[i].id;
 	r->objects = grow(r->objects, r->nr_objects, &r->cap_objects, sizeof(*r->objects));
 	o = &r->objects[r->nr_objects];

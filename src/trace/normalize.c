@@ -22,6 +22,15 @@ static uint8_t object_kind(const struct kvmirq_ev_ioctl *io)
 	}
 }
 
+/* A KVM_CREATE_VM that succeeded: its header names the new VM. */
+static bool created_vm(const struct kvmirq_event_header *h)
+{
+	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
+
+	return h->kind == KVMIRQ_EV_IOCTL && h->size >= sizeof(*h) + sizeof(*io) &&
+	       io->ioctl_id == KVMIRQ_IOCTL_CREATE_VM && io->ret >= 0;
+}
+
 int normalize_record(struct normalizer *n, const void *rec, size_t len, const void **out,
 		     size_t *outlen)
 {
@@ -31,7 +40,10 @@ int normalize_record(struct normalizer *n, const void *rec, size_t len, const vo
 	if (ret)
 		return ret;
 	memcpy(n->buf, rec, ((const struct kvmirq_event_header *)rec)->size);
-	h->vm = registry_vm_id(n->registry, h->vm, h->pid, h->timestamp_ns);
+	if (created_vm(h))
+		h->vm = registry_vm_new(n->registry, h->vm, h->pid, h->timestamp_ns);
+	else
+		h->vm = registry_vm_id(n->registry, h->vm, h->pid, h->timestamp_ns);
 	if (h->vm)
 		registry_note_process(n->registry, h->pid);
 	if (h->kind == KVMIRQ_EV_IOCTL) {
