@@ -27,19 +27,22 @@ static void check_gsi(const struct check_ctx *c, const struct check_rule *r,
 		      uint32_t gsi, const char *what)
 {
 	const struct check_vm *v = check_vm(c, (uint32_t)h->vm);
-	struct check_vm *told = &c->vms[h->vm];
 	struct route_view route;
-	uint64_t events[2] = { c->index, v->routing_at };
+	uint64_t events[2];
 	char failed[96] = "", err[64];
 	size_t nr;
 
+	if (!v)
+		return;
+	events[0] = c->index;
+	events[1] = v->routing_at;
 	if (check_gsi_routes(c, (uint32_t)h->vm, gsi, &route, 1, &nr) == GSI_ROUTES_UNKNOWN) {
-		if (!told->told_unknown)
+		if (!v->told_unknown)
 			check_report(c, r, CHECK_INFO, h, &c->index, 1,
 				     "cannot be decided on this VM: %s, so its routes are not known",
 				     v->created ? "its last KVM_SET_GSI_ROUTING was not recorded whole"
 						: "it was created before the recording began");
-		told->told_unknown = true;
+		c->vms[h->vm].told_unknown = true;
 		return;
 	}
 	if (nr)

@@ -56,14 +56,17 @@ static void collect(void *arg, const struct finding *f)
 	fs->list[fs->nr++] = *f;
 }
 
-/* In time order (what the recording cannot decide first); the order found otherwise. */
+/* In time order (what the recording cannot decide first), then by event and rule. */
 static int by_time(const void *a, const void *b)
 {
 	const struct finding *x = a, *y = b;
+	uint64_t ex = x->nr_events ? x->events[0] : 0, ey = y->nr_events ? y->events[0] : 0;
 
 	if (x->ts_ns != y->ts_ns)
 		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x < y ? -1 : x > y;
+	if (ex != ey)
+		return ex < ey ? -1 : 1;
+	return strcmp(x->rule, y->rule);
 }
 
 static void list_rules(void)
@@ -90,9 +93,11 @@ static int check_file(const char *path, const struct check_options *opts, struct
 		goto out;
 	}
 	check_coverage_from_meta(cov, trace_in_meta(t));
-	if (!checker_init(&k, &t->registry, &t->format,
-			  platform_by_machine(tracefile_meta_get_string(trace_in_meta(t), "machine")),
-			  cov, opts, collect, fs)) {
+	if (checker_init(&k, &t->registry, &t->format,
+			 platform_by_machine(tracefile_meta_get_string(trace_in_meta(t), "machine")),
+			 cov, opts, collect, fs)) {
+		fprintf(stderr, "kvmirq check: out of memory\n");
+	} else {
 		while ((ret = trace_in_next(t, &rec, &len)) > 0)
 			checker_event(&k, rec, len);
 		if (ret < 0)
@@ -167,7 +172,8 @@ int cmd_check(int argc, char **argv)
 		free(fs.list);
 		return 2;
 	}
-	qsort(fs.list, fs.nr, sizeof(*fs.list), by_time);
+	if (fs.nr)
+		qsort(fs.list, fs.nr, sizeof(*fs.list), by_time);
 	for (size_t i = 0; i < fs.nr; i++) {
 		if (json)
 			finding_print_json(&fs.list[i], stdout);
