@@ -19,6 +19,8 @@ const struct command command_table[] = {
 	{ "show", "decode the interrupt-controller state a snapshot holds", cmd_show,
 	  cmd_show_usage },
 	{ "diff", "compare two snapshots field by field", cmd_diff, cmd_diff_usage },
+	{ "check", "find broken interrupt API rules and interrupt bugs in a recording",
+	  cmd_check, cmd_check_usage },
 	{ "top", "interrupt activity per VM, live or replayed, like top", cmd_top,
 	  cmd_top_usage },
 	{ NULL, NULL, NULL, NULL },

@@ -14,6 +14,8 @@ static const struct platform platforms[] = {
 		.big_endian = false,
 		.word_size = 8,
 		.msi = &msi_decoder_x86,
+		.irqchip_default_gsis = 24,
+		.irq_line_is_gsi = true,
 	},
 	{
 		.name = "i686",
@@ -22,6 +24,8 @@ static const struct platform platforms[] = {
 		.big_endian = false,
 		.word_size = 4,
 		.msi = &msi_decoder_x86,
+		.irqchip_default_gsis = 24,
+		.irq_line_is_gsi = true,
 	},
 	{
 		/* e500 (BookE): the in-kernel MPIC */
@@ -31,6 +35,7 @@ static const struct platform platforms[] = {
 		.big_endian = true,
 		.word_size = 4,
 		.msi = &msi_decoder_mpic,
+		.irq_line_is_gsi = true,
 	},
 	{
 		/* Book3S (XICS, XIVE) and 64-bit BookE: MSIs not decoded yet */
@@ -40,6 +45,7 @@ static const struct platform platforms[] = {
 		.big_endian = true,
 		.word_size = 8,
 		.msi = &msi_decoder_raw,
+		.irq_line_is_gsi = true,
 	},
 	{
 		.name = "ppc64le",
@@ -48,6 +54,7 @@ static const struct platform platforms[] = {
 		.big_endian = false,
 		.word_size = 8,
 		.msi = &msi_decoder_raw,
+		.irq_line_is_gsi = true,
 	},
 	{
 		.name = "aarch64",

@@ -22,6 +22,12 @@ struct platform {
 	bool big_endian;
 	uint8_t word_size;	     /* bytes in a long or a pointer */
 	const struct msi_decoder *msi;
+	/* GSIs 0..n-1 that KVM_CREATE_IRQCHIP routes before any
+	 * KVM_SET_GSI_ROUTING (x86: the IOAPIC's 24 pins, the PICs' 16 among
+	 * them); 0: no default routes */
+	uint32_t irqchip_default_gsis;
+	/* KVM_IRQ_LINE's irq is a GSI (arm64: a type, vCPU and number instead) */
+	bool irq_line_is_gsi;
 };
 
 /* The row of MACHINE (NULL or unknown: a little-endian 64-bit row with no

@@ -27,6 +27,9 @@ void cmd_diff_usage(void);
 int cmd_snapshot(int argc, char **argv);
 void cmd_snapshot_usage(void);
 
+int cmd_check(int argc, char **argv);
+void cmd_check_usage(void);
+
 int cmd_top(int argc, char **argv);
 void cmd_top_usage(void);
 

@@ -67,6 +67,20 @@ int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t 
 	return 0;
 }
 
+size_t routing_default_pins(const struct platform *p, uint32_t gsi, struct route_view out[2])
+{
+	size_t n = 0;
+
+	if (p->arch != CHIP_ARCH_X86 || gsi >= p->irqchip_default_gsis)
+		return 0;
+	if (gsi < 16)
+		out[n++] = (struct route_view){ .gsi = gsi, .type = ROUTE_TYPE_IRQCHIP,
+						.irqchip = gsi < 8 ? 0 : 1, .pin = gsi % 8 };
+	out[n++] = (struct route_view){ .gsi = gsi, .type = ROUTE_TYPE_IRQCHIP, .irqchip = 2,
+					.pin = gsi };
+	return n;
+}
+
 /* struct kvm_irq_routing_entry: gsi, type, flags, pad, then the union at 16. */
 static struct msi_message entry_msi(const struct route_view *v)
 {

@@ -21,6 +21,23 @@ expect 1 "empty|truncated|short" -- $bin report "$tmp/empty"
 head -c 4096 /dev/urandom >"$tmp/random"
 expect 1 "not a kvmirq" -- $bin report "$tmp/random"
 
+# kvmirq check: 2 on an unreadable file or bad usage, 1 on findings at
+# --fail-on or worse, 0 on none (the demos: tests/unit/test_check.c).
+expect 2 "kvmirq check: .*No such file" -- $bin check "$tmp/missing.kvmirq"
+expect 2 "kvmirq check: .*not a kvmirq" -- $bin check "$tmp/random"
+expect 2 "info, warning or error" -- $bin check --fail-on fatal demo/x86-testvmm.kvmirq
+expect 2 "one recording" -- $bin check
+expect 1 "^error: VM 1 \(pid 21666, thread 21666\), t=0.001784: route-before-line: .* \[events #170, #158\]$" -- \
+	$bin check demo/x86-testvmm.kvmirq
+expect 1 '"rule":"route-before-line","vm":2,.*"events":\[1229,1223\]' -- \
+	$bin check --json demo/ppc-e500-mpic.kvmirq
+expect 1 "^info: VM 3 \(pid 24, thread 24\), t=0.198438: route-before-line: cannot be decided" -- \
+	$bin check --fail-on error demo/ppc-e500-mpic.kvmirq
+expect 1 "errno-loop: KVM_SET_GSI_ROUTING on fd 9 failed with EINVAL .* 7 times" -- \
+	$bin check --errno-loop 7 demo/ppc-e500-mpic.kvmirq
+expect 0 "^$" -- $bin check demo/x86-qemu-guest.kvmirq
+expect 0 "stuck-level-line +warning" -- $bin check --list-rules
+
 # A real recording: real programs attached on this kernel for one second.
 expect 0 "events in" -- $bin record -o "$tmp/real.kvmirq" -d 1s
 expect 0 "kvmirq recording" -- $bin report "$tmp/real.kvmirq"

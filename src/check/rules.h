@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The rules of kvmirq check, one row each in check_rules[] (rules.c): its
+ * id, severity, the text the man page gives (title, reason, source), the
+ * event kinds and ioctls it needs, and its functions (one file per rule,
+ * rule_*.c). A rule sees the events one by one, as the reconstruction does,
+ * before the reconstruction applies each: it works the same on a recording
+ * and, later, live.
+ */
+#ifndef KVMIRQ_CHECK_RULES_H
+#define KVMIRQ_CHECK_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check/finding.h"
+#include "chips/platform.h"
+#include "kvmirq/event.h"
+#include "model/reconstruct.h"
+#include "snapshot/routing.h"
+
+struct check_options {
+	unsigned errno_loop; /* failures in a row that make a loop */
+	uint64_t stuck_ns;   /* how long a raised line may stay up */
+};
+
+#define CHECK_DEFAULT_ERRNO_LOOP 8
+#define CHECK_DEFAULT_STUCK_NS 5000000000ull
+
+/* What the checker knows of a VM beyond its routing table. */
+struct check_vm {
+	bool created;	      /* its KVM_CREATE_VM is in the recording */
+	bool irqchip;	      /* KVM_CREATE_IRQCHIP succeeded */
+	bool routing_set;     /* a KVM_SET_GSI_ROUTING succeeded */
+	uint64_t routing_at;  /* the index of the last one */
+	bool told_unknown;    /* said once that its routes are not known */
+};
+
+struct check_ctx {
+	const struct registry *registry;
+	const struct platform *platform;
+	const struct reconstruction *recon; /* as it was before this event */
+	const struct check_options *options;
+	struct check_vm *vms; /* by VM id */
+	size_t nr_vms;
+	uint64_t index;	      /* this event's index in the timeline */
+	uint64_t base_ns;     /* the first event's time */
+	void (*emit)(void *arg, const struct finding *f);
+	void *emit_arg;
+};
+
+struct check_rule;
+
+struct rule_ops {
+	size_t state_size; /* zeroed before the first event */
+	/* one event, before the reconstruction applies it */
+	void (*event)(const struct check_ctx *c, const struct check_rule *r, void *state,
+		      const struct kvmirq_event_header *h, size_t len);
+	/* the recording ended (live: the check stops); may be NULL */
+	void (*end)(const struct check_ctx *c, const struct check_rule *r, void *state);
+	/* what the state holds; may be NULL */
+	void (*free)(void *state);
+};
+
+struct check_rule {
+	const char *id;
+	enum check_severity severity;
+	const char *title;  /* one line: what it finds */
+	const char *reason; /* why that loses or corrupts interrupts */
+	const char *source; /* where the rule comes from */
+	uint64_t needs_kinds;  /* bit per enum kvmirq_event_kind */
+	uint64_t needs_ioctls; /* bit per enum kvmirq_ioctl_id */
+	const struct rule_ops *ops;
+};
+
+extern const struct check_rule check_rules[];
+extern const size_t check_nr_rules;
+
+extern const struct rule_ops rule_route_before_line;
+extern const struct rule_ops rule_errno_loop;
+extern const struct rule_ops rule_stuck_level_line;
+
+/*
+ * Say SEVERITY of rule R at the event AT (its VM, process, thread or vCPU
+ * and time), with the timeline indices EVENTS[NR].
+ */
+void check_report(const struct check_ctx *c, const struct check_rule *r,
+		  enum check_severity severity, const struct kvmirq_event_header *at,
+		  const uint64_t *events, unsigned nr, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* VM's facts, or NULL when the checker has not seen it. */
+const struct check_vm *check_vm(const struct check_ctx *c, uint32_t vm);
+
+enum gsi_routes {
+	GSI_ROUTES_UNKNOWN, /* its routing predates the recording or was not recorded whole */
+	GSI_ROUTES_KNOWN,
+};
+
+/*
+ * The routes GSI has now on VM, as entries in OUT[MAX] (from the last
+ * KVM_SET_GSI_ROUTING, else KVM_CREATE_IRQCHIP's defaults): *NR of them.
+ */
+enum gsi_routes check_gsi_routes(const struct check_ctx *c, uint32_t vm, uint32_t gsi,
+				 struct route_view *out, size_t max, size_t *nr);
+
+/* "EINVAL (Invalid argument)" */
+const char *check_errno_text(int64_t ret, char *buf, size_t len);
+
+#endif

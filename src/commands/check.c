@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmirq check: the rules of src/check/ over a recording, one finding per
+ * line like a compiler, or JSON, with an exit status for scripts.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/checker.h"
+#include "commands/commands.h"
+#include "commands/options.h"
+#include "kvmirq/tracefile.h"
+#include "trace/trace_in.h"
+
+void cmd_check_usage(void)
+{
+	printf("Usage: kvmirq check FILE [OPTIONS]\n"
+	       "\n"
+	       "Check a recording made by kvmirq record against kvmirq's rules of KVM's\n"
+	       "interrupt API and classic interrupt bugs (kvmirq-check(1) gives each rule's\n"
+	       "reason and source). One finding per line: SEVERITY: VM, process, vCPU or\n"
+	       "thread, time: RULE: what, why [events as indices of report --timeline].\n"
+	       "A rule the recording cannot decide says so in an info line.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -j, --json            one JSON object per finding\n"
+	       "  -f, --fail-on SEV     exit 1 on findings of SEV or worse: info, warning\n"
+	       "                        (the default) or error\n"
+	       "      --errno-loop N    failures in a row that make an errno loop (default 8)\n"
+	       "      --stuck-after TIME  how long a raised line may stay up (default 5s)\n"
+	       "  -l, --list-rules      print the rules: id, severity, title\n"
+	       "  -h, --help            show this help\n"
+	       "\n"
+	       "Exit status: 0 no finding at --fail-on or worse, 1 some, 2 on an error\n"
+	       "(a file that cannot be read, bad usage).\n");
+}
+
+struct findings {
+	struct finding *list;
+	size_t nr;
+	int error;
+};
+
+static void collect(void *arg, const struct finding *f)
+{
+	struct findings *fs = arg;
+	struct finding *p = realloc(fs->list, (fs->nr + 1) * sizeof(*p));
+
+	if (!p) {
+		fs->error = 1;
+		return;
+	}
+	fs->list = p;
+	fs->list[fs->nr++] = *f;
+}
+
+/* In time order (what the recording cannot decide first), then by event and rule. */
+static int by_time(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	uint64_t ex = x->nr_events ? x->events[0] : 0, ey = y->nr_events ? y->events[0] : 0;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	if (ex != ey)
+		return ex < ey ? -1 : 1;
+	return strcmp(x->rule, y->rule);
+}
+
+static void list_rules(void)
+{
+	for (size_t i = 0; i < check_nr_rules; i++)
+		printf("%-20s %-8s %s\n", check_rules[i].id,
+		       check_severity_name(check_rules[i].severity), check_rules[i].title);
+}
+
+static int check_file(const char *path, const struct check_options *opts, struct findings *fs)
+{
+	struct trace_in *t = calloc(1, sizeof(*t));
+	struct check_coverage *cov = calloc(1, sizeof(*cov));
+	struct checker k;
+	const void *rec;
+	size_t len;
+	int ret = -1;
+
+	if (!t || !cov)
+		goto out;
+	if (trace_in_open(t, path)) {
+		fprintf(stderr, "kvmirq check: %s\n", t->error);
+		trace_in_close(t);
+		goto out;
+	}
+	check_coverage_from_meta(cov, trace_in_meta(t));
+	if (checker_init(&k, &t->registry, &t->format,
+			 platform_by_machine(tracefile_meta_get_string(trace_in_meta(t), "machine")),
+			 cov, opts, collect, fs)) {
+		fprintf(stderr, "kvmirq check: out of memory\n");
+	} else {
+		while ((ret = trace_in_next(t, &rec, &len)) > 0)
+			checker_event(&k, rec, len);
+		if (ret < 0)
+			fprintf(stderr, "kvmirq check: %s: %s\n", path, t->error);
+		else
+			checker_end(&k);
+	}
+	checker_free(&k);
+	if (!ret && trace_in_warning(t))
+		fprintf(stderr, "kvmirq check: warning: %s: %s\n", path, trace_in_warning(t));
+	trace_in_close(t);
+out:
+	free(t);
+	free(cov);
+	return ret || fs->error ? -1 : 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	enum { OPT_ERRNO_LOOP = 256, OPT_STUCK_AFTER };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "errno-loop", required_argument, NULL, OPT_ERRNO_LOOP },
+		{ "stuck-after", required_argument, NULL, OPT_STUCK_AFTER },
+		{ "list-rules", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct check_options opts = {
+		.errno_loop = CHECK_DEFAULT_ERRNO_LOOP,
+		.stuck_ns = CHECK_DEFAULT_STUCK_NS,
+	};
+	enum check_severity fail_on = CHECK_WARNING;
+	struct findings fs = { 0 };
+	unsigned long long ms;
+	int c, json = 0, status = 0;
+	char *end;
+
+	while ((c = getopt_long(argc, argv, "jf:lh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'f':
+			if (check_severity_parse(optarg, &fail_on)) {
+				fprintf(stderr, "kvmirq check: --fail-on: info, warning or error, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case OPT_ERRNO_LOOP:
+			opts.errno_loop = (unsigned)strtoul(optarg, &end, 10);
+			if (*end || opts.errno_loop < 2) {
+				fprintf(stderr, "kvmirq check: --errno-loop: a count of 2 or more\n");
+				return 2;
+			}
+			break;
+		case OPT_STUCK_AFTER:
+			if (parse_duration_ms(optarg, &ms))
+				return 2;
+			opts.stuck_ns = ms * 1000000ull;
+			break;
+		case 'l': list_rules(); return 0;
+		case 'h': cmd_check_usage(); return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "kvmirq check: one recording, please (kvmirq check FILE)\n");
+		return 2;
+	}
+	if (check_file(argv[optind], &opts, &fs)) {
+		free(fs.list);
+		return 2;
+	}
+	if (fs.nr)
+		qsort(fs.list, fs.nr, sizeof(*fs.list), by_time);
+	for (size_t i = 0; i < fs.nr; i++) {
+		if (json)
+			finding_print_json(&fs.list[i], stdout);
+		else
+			finding_print_text(&fs.list[i], stdout);
+		if (fs.list[i].severity >= fail_on)
+			status = 1;
+	}
+	free(fs.list);
+	return status;
+}
