@@ -31,7 +31,7 @@ expect 1 "^error: VM 1 \(pid 21666, thread 21666\), t=0.001784: route-before-lin
 	$bin check demo/x86-testvmm.kvmirq
 expect 1 '"rule":"route-before-line","vm":2,.*"events":\[1229,1223\]' -- \
 	$bin check --json demo/ppc-e500-mpic.kvmirq
-expect 1 "^info: VM 3 \(pid 24, thread 24\), t=0.198438: route-before-line: cannot be decided" -- \
+expect 1 "^info: VM 4 \(pid 24, thread 24\), t=0.211928: route-before-line: cannot be decided" -- \
 	$bin check --fail-on error demo/ppc-e500-mpic.kvmirq
 expect 1 "errno-loop: KVM_SET_GSI_ROUTING on fd 9 failed with EINVAL .* 7 times" -- \
 	$bin check --errno-loop 7 demo/ppc-e500-mpic.kvmirq
