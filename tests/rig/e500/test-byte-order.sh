@@ -47,9 +47,7 @@ done
 for c in "${cases[@]}"; do
 	echo "file /tmp/${c%% *}.out" >>"$out/commands"
 done
-rc=0
-"$here/run.sh" --out "$out" --commands "$out/commands" --timeout 600 "${bins[@]}" || rc=$?
-[ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
+e500_boot 600 "${bins[@]}"
 
 pass=0 fail=0
 i=0

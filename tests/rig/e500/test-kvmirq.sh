@@ -43,10 +43,7 @@ file /tmp/vmm.jsonl
 file /sys/kernel/tracing/trace
 file /tmp/mpic.kvmirq
 COMMANDS
-rc=0
-"$here/run.sh" --out "$out" --commands "$out/commands" --timeout 600 || rc=$?
-[ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
-echo "rig: build/cache $built s, $(cat "$out/timing" 2>/dev/null)" >&2
+e500_boot 600
 
 status=0
 line=$(python3 tests/e2e/check_e500_kvmirq.py --kvmirq "$build/kvmirq" "$out" | tee /dev/stderr | tail -n 1) || status=1

@@ -40,10 +40,7 @@ file /tmp/rec.log
 file /sys/kernel/tracing/trace
 file /tmp/guest.kvmirq
 COMMANDS
-rc=0
-"$here/run.sh" --out "$out" --commands "$out/commands" --timeout 600 || rc=$?
-[ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
-echo "rig: build/cache $built s, $(cat "$out/timing" 2>/dev/null)" >&2
+e500_boot 600
 
 python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, subprocess, sys

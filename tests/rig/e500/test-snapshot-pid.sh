@@ -49,10 +49,7 @@ hold_commands() {
 	hold_commands 20 "" "$loop"
 	hold_commands 42 42 "$loop42"
 } >"$out/commands"
-rc=0
-"$here/run.sh" --out "$out" --timeout 900 --commands "$out/commands" || rc=$?
-[ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
-echo "rig: build/cache $built s, $(cat "$out/timing" 2>/dev/null)" >&2
+e500_boot 900
 
 python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, statistics, subprocess, sys

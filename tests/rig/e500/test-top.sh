@@ -37,10 +37,7 @@ signal vmm 15
 wait vmm
 file /tmp/vmm.log
 COMMANDS
-rc=0
-"$here/run.sh" --out "$out" --timeout 600 --commands "$out/commands" || rc=$?
-[ "$rc" -ne 125 ] || fail_rig "the e500 rig did not run (tests/rig/e500/run.sh)"
-echo "rig: build/cache $built s, $(cat "$out/timing" 2>/dev/null)" >&2
+e500_boot 600
 
 python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, subprocess, sys
