@@ -113,20 +113,36 @@ static void describe(struct tracefile_meta *m, bool kprobes)
 	}
 }
 
+/* Start a big-endian recording at PATH of one VM with an MPIC whose sources
+ * the VMM reads first; KPROBES: the guest MMIO programs attached. */
+static void open_recording(struct recorder *r, const char *path, bool kprobes)
+{
+	struct tracefile_meta *m = tracefile_meta_new();
+
+	describe(m, kprobes);
+	registry_init(&r->reg);
+	r->vm = registry_vm_id(&r->reg, 0x1000, 4242, 1);
+	r->vm_obj = registry_object_id(&r->reg, 0x1000, r->vm, KVMIRQ_FD_VM, KVMIRQ_NO_VCPU, "");
+	r->device = registry_object_id(&r->reg, 0x2000, r->vm, KVMIRQ_FD_DEVICE, KVMIRQ_NO_VCPU,
+				       "kvm-mpic");
+	CHECK_EQ(trace_out_open(&r->out, path, m, &r->reg, 1), 0);
+	tracefile_meta_free(m);
+	read_sources(r);
+}
+
+static void close_recording(struct recorder *r)
+{
+	CHECK_EQ(trace_out_close(&r->out, NULL), 0);
+	trace_out_free(&r->out);
+	registry_free(&r->reg);
+}
+
 /* A recording: the reads, then STEP. */
 static void record(const char *path, enum step step)
 {
-	struct tracefile_meta *m = tracefile_meta_new();
 	struct recorder r = { .big = true };
 
-	describe(m, true);
-	registry_init(&r.reg);
-	r.vm = registry_vm_id(&r.reg, 0x1000, 4242, 1);
-	r.vm_obj = registry_object_id(&r.reg, 0x1000, r.vm, KVMIRQ_FD_VM, KVMIRQ_NO_VCPU, "");
-	r.device = registry_object_id(&r.reg, 0x2000, r.vm, KVMIRQ_FD_DEVICE, KVMIRQ_NO_VCPU,
-				      "kvm-mpic");
-	CHECK_EQ(trace_out_open(&r.out, path, m, &r.reg, 1), 0);
-	read_sources(&r);
+	open_recording(&r, path, true);
 	switch (step) {
 	case IACK: attr(&r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_REGISTER, CPU0_IACK, 0x41); break;
 	case EOI: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, CPU0_EOI, 0); break;
@@ -140,10 +156,7 @@ static void record(const char *path, enum step step)
 	case GCR_RESET: attr(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REGISTER, GCR, 0x80000000); break;
 	case NONE: break;
 	}
-	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
-	trace_out_free(&r.out);
-	registry_free(&r.reg);
-	tracefile_meta_free(m);
+	close_recording(&r);
 }
 
 struct lookup {
@@ -213,28 +226,17 @@ static void expect(const struct reconstruction *r, enum step step, const char *n
  */
 static void guest_programs(const char *path, bool kprobes)
 {
-	struct tracefile_meta *m = tracefile_meta_new();
 	struct recorder r = { .big = true };
 	struct reconstruction rc;
 	const char *what = kprobes ? "guest MMIO recorded" : "guest MMIO not recorded";
 
-	describe(m, kprobes);
-	registry_init(&r.reg);
-	r.vm = registry_vm_id(&r.reg, 0x1000, 4242, 1);
-	r.vm_obj = registry_object_id(&r.reg, 0x1000, r.vm, KVMIRQ_FD_VM, KVMIRQ_NO_VCPU, "");
-	r.device = registry_object_id(&r.reg, 0x2000, r.vm, KVMIRQ_FD_DEVICE, KVMIRQ_NO_VCPU,
-				      "kvm-mpic");
-	CHECK_EQ(trace_out_open(&r.out, path, m, &r.reg, 1), 0);
-	read_sources(&r);
+	open_recording(&r, path, kprobes);
 	/* unmasked, priority 9, vector 0x77; the activity bit written is ignored */
 	mmio(&r, true, SRC_IVPR(5), 0x40090077, 0);
 	mmio(&r, true, SRC_IDR(5), 2, 0);
 	mmio(&r, true, SRC_IVPR(3), 0x80000000, -95); /* refused: moves nothing */
 	mmio(&r, false, SRC_IDR(3), 1, 0);
-	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
-	trace_out_free(&r.out);
-	registry_free(&r.reg);
-	tracefile_meta_free(m);
+	close_recording(&r);
 
 	reconstruct(path, &rc);
 	fprintf(stderr, "%s:\n", what);
