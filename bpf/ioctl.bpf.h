@@ -382,6 +382,25 @@ static __always_inline int bounded_output(struct ioctl_scratch *s, __u64 len)
 	return bpf_ringbuf_output(&events, s, len, flags) ? -1 : 0;
 }
 
+/*
+ * A syscall tracepoint's result in the kernel's own convention, a negative
+ * errno on failure.
+ * PowerPC's sc returns the positive errno with CR0's SO bit set, and its
+ * sys_exit tracepoint (6.1, ppc32 at least) passes that positive value: the
+ * saved CR says which it is (the entry code cleared SO). scv returns a
+ * negative errno like everyone else.
+ */
+static __always_inline long sc_syscall_result(long ret)
+{
+#if defined(__TARGET_ARCH_powerpc)
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+	if (ret > 0 && (KREAD(regs, trap) & ~0xfUL) == 0xc00 && (KREAD(regs, ccr) & 0x10000000))
+		return -ret;
+#endif
+	return ret;
+}
+
 static __always_inline void ioctl_exit(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -395,6 +414,9 @@ static __always_inline void ioctl_exit(long ret)
 
 	if (!in || !in->in_ioctl)
 		return;
+	/* only a KVM ioctl's: every other ioctl of the system leaves above */
+	if (in->strategy == KVMIRQ_STRATEGY_SYSCALL)
+		ret = sc_syscall_result(ret);
 	id = in->ioctl_id;
 	if (aggregate) { /* kvmirq top: count it, and learn the VM's owner and name */
 		if (id != KVMIRQ_IOCTL_OTHER && id != KVMIRQ_IOCTL_RUN && id < KVMIRQ_IOCTL_ID_MAX)

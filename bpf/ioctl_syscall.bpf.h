@@ -40,29 +40,11 @@ int sys_enter_ioctl(struct syscall_trace_enter *ctx)
 	return 0;
 }
 
-/*
- * The result in the kernel's own convention, a negative errno on failure.
- * PowerPC's sc returns the positive errno with CR0's SO bit set, and its
- * sys_exit tracepoint (6.1, ppc32 at least) passes that positive value: the
- * saved CR says which it is (the entry code cleared SO). scv returns a
- * negative errno like everyone else.
- */
-static __always_inline long sc_syscall_result(long ret)
-{
-#if defined(__TARGET_ARCH_powerpc)
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
-	if (ret > 0 && (KREAD(regs, trap) & ~0xfUL) == 0xc00 && (KREAD(regs, ccr) & 0x10000000))
-		return -ret;
-#endif
-	return ret;
-}
-
 SEC("tracepoint/syscalls/sys_exit_ioctl")
 int sys_exit_ioctl(struct syscall_trace_exit *ctx)
 {
 	JIT_SIZE_STABLE();
-	ioctl_exit(sc_syscall_result(SYSCALL_RET(ctx)));
+	ioctl_exit(SYSCALL_RET(ctx));
 	return 0;
 }
 
