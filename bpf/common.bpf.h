@@ -87,7 +87,9 @@ struct thread_state {
 	__u8 inject_depth;
 	__u8 inject_vm_selected;
 	__u8 kernel_thread; /* set by the injection hooks: a task's flags never change */
-	__u8 pad1[4];
+	__u8 in_run;	    /* inside a KVM_RUN counted in vm_running */
+	__u8 pad1[3];
+	__u64 run_vcpu;	    /* the vCPU whose first KVM_RUN this thread announced last */
 	__u64 inject_kvm;
 	__u64 inject_saved_kvm[2]; /* outer injections, for nesting (irq on kworker) */
 	__u8 coalesce;		   /* this ioctl's record will carry its events */

@@ -165,6 +165,83 @@ static __always_inline bool kvm_is_filtered_vm(__u64 kvm)
 	return true;
 }
 
+/*
+ * Per VM: how many of its threads are inside KVM_RUN, counted from the
+ * KVM_RUNs that began while kvmirq was attached (kvmirq check: state set
+ * while vCPUs run). A plain hash: an LRU could evict a running VM's count.
+ */
+struct vm_running {
+	__u32 threads;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct vm_running);
+} vm_running SEC(".maps");
+
+/* The controller-state ioctls, which say when vCPU threads were running. */
+#define RUNNING_COUNTED                                                          \
+	(1ULL << KVMIRQ_IOCTL_GET_IRQCHIP | 1ULL << KVMIRQ_IOCTL_SET_IRQCHIP |      \
+	 1ULL << KVMIRQ_IOCTL_GET_LAPIC | 1ULL << KVMIRQ_IOCTL_SET_LAPIC |          \
+	 1ULL << KVMIRQ_IOCTL_GET_DEVICE_ATTR | 1ULL << KVMIRQ_IOCTL_SET_DEVICE_ATTR)
+
+static __always_inline __u32 vm_running_threads(__u64 kvm)
+{
+	struct vm_running *r = bpf_map_lookup_elem(&vm_running, &kvm);
+
+	return r ? r->threads : 0;
+}
+
+/*
+ * A KVM_RUN begins: count the thread in, and announce the thread's first
+ * KVM_RUN on this vCPU (the rest are one per exit to user space).
+ */
+static __always_inline void run_enter(struct thread_state *st)
+{
+	struct vm_running zero = {}, *r;
+	struct kvmirq_ev_vcpus_running b = {};
+
+	if (!st->kvm)
+		return;
+	r = bpf_map_lookup_elem(&vm_running, &st->kvm);
+	if (!r) {
+		bpf_map_update_elem(&vm_running, &st->kvm, &zero, BPF_NOEXIST);
+		r = bpf_map_lookup_elem(&vm_running, &st->kvm);
+		if (!r)
+			return;
+	}
+	__sync_fetch_and_add(&r->threads, 1);
+	st->in_run = 1;
+	if (st->run_vcpu == st->object)
+		return;
+	st->run_vcpu = st->object;
+	b.threads = r->threads;
+	b.cause = KVMIRQ_RUNNING_FIRST_RUN;
+	EMIT_FIXED(KVMIRQ_EV_VCPUS_RUNNING, b);
+}
+
+/* The KVM_RUN that run_enter counted returns. */
+static __always_inline void run_leave(struct thread_state *st)
+{
+	struct vm_running *r = bpf_map_lookup_elem(&vm_running, &st->kvm);
+
+	st->in_run = 0;
+	if (r)
+		__sync_fetch_and_add(&r->threads, -1);
+}
+
+/* A controller-state ioctl begins: say so when vCPU threads of its VM run. */
+static __always_inline void say_state_ioctl_running(const struct thread_state *st)
+{
+	struct kvmirq_ev_vcpus_running b = { .cause = KVMIRQ_RUNNING_STATE_IOCTL };
+
+	b.threads = vm_running_threads(st->kvm);
+	if (b.threads)
+		EMIT_FIXED(KVMIRQ_EV_VCPUS_RUNNING, b);
+}
+
 /* The current thread's state, created the first time the thread is seen. */
 static __always_inline struct thread_state *thread_state_get(void)
 {
@@ -203,6 +280,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 		st->kvm = 0; /* /dev/kvm belongs to no VM */
 	if (filter_vm)
 		st->vm_selected = kvm_is_filtered_vm(st->kvm);
+	if (id == KVMIRQ_IOCTL_RUN && !aggregate && kind_enabled(KVMIRQ_EV_VCPUS_RUNNING))
+		run_enter(st);
 
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !(filter_ioctl_kinds & (1ULL << id)) || !kind_enabled(KVMIRQ_EV_IOCTL)) {
@@ -215,6 +294,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 	st->arg = arg;
 	st->cmd = cmd;
 	st->fd = fd;
+	if ((RUNNING_COUNTED >> id) & 1 && !aggregate)
+		say_state_ioctl_running(st);
 	n = capture_rules[id].entry_in;
 	st->in_total = capture_rules[id].in_total;
 	if (n && n <= IN_INLINE_MAX) {
@@ -414,6 +495,8 @@ static __always_inline void ioctl_exit(long ret)
 
 	if (!in || !in->in_ioctl)
 		return;
+	if (in->in_run)
+		run_leave(in);
 	/* only a KVM ioctl's: every other ioctl of the system leaves above */
 	if (in->strategy == KVMIRQ_STRATEGY_SYSCALL)
 		ret = sc_syscall_result(ret);

@@ -40,6 +40,8 @@ enum kvmirq_event_kind {
 	/* PowerPC BookE (e500) */
 	KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO = 14, /* kvm_booke_queue_irqprio */
 	KVMIRQ_EV_MPIC_MMIO = 15,	     /* kprobes: kvm_mpic_read, kvm_mpic_write */
+	/* Kinds 1-15 are delivery ("-e delivery"); from 16 on, the ioctl programs'. */
+	KVMIRQ_EV_VCPUS_RUNNING = 16, /* a VM's threads inside KVM_RUN, when it matters */
 
 	/* ioctl paths */
 	KVMIRQ_EV_IOCTL = 32,	      /* one KVM ioctl, entry to exit */
@@ -178,6 +180,27 @@ struct kvmirq_ev_mpic_mmio {
 	__s16 result;	/* the handler's return: 0 or a negative errno */
 	__u8 len;	/* bytes: 4, or 1 for a byte read */
 	__u8 write;	/* 1: a write, 0: a read */
+};
+
+/*
+ * How many threads of the header's VM are inside KVM_RUN, counted from the
+ * KVM_RUNs that began while kvmirq was attached, said where kvmirq check
+ * needs it (the KVM_RUNs themselves, one per exit to user space, are not
+ * recorded):
+ *  - FIRST_RUN: a thread's first KVM_RUN on a vCPU (the header's), at its
+ *    entry; THREADS includes it;
+ *  - STATE_IOCTL: a controller-state ioctl (KVM_{GET,SET}_IRQCHIP, _LAPIC,
+ *    _DEVICE_ATTR) began while THREADS other threads were inside KVM_RUN;
+ *    it rides with that ioctl's record, just before it. Never said for 0.
+ */
+enum kvmirq_running_cause {
+	KVMIRQ_RUNNING_FIRST_RUN = 1,
+	KVMIRQ_RUNNING_STATE_IOCTL = 2,
+};
+
+struct kvmirq_ev_vcpus_running {
+	__u32 threads;
+	__u32 cause; /* enum kvmirq_running_cause */
 };
 
 /*

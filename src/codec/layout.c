@@ -84,6 +84,10 @@ static const struct event_field mpic_mmio_fields[] = {
 	F(struct kvmirq_ev_mpic_mmio, len, false, false),
 	F(struct kvmirq_ev_mpic_mmio, write, false, false),
 };
+static const struct event_field vcpus_running_fields[] = {
+	F(struct kvmirq_ev_vcpus_running, threads, false, false),
+	F(struct kvmirq_ev_vcpus_running, cause, false, false),
+};
 /* device_name and the payload follow these in the encoding. */
 static const struct event_field ioctl_fields[] = {
 	F(struct kvmirq_ev_ioctl, cmd, false, true),
@@ -123,6 +127,7 @@ static const struct event_layout layouts[KVMIRQ_EV_KIND_MAX] = {
 	[KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO] = LAYOUT(struct kvmirq_ev_booke_queue_irqprio,
 						 booke_irqprio_fields),
 	[KVMIRQ_EV_MPIC_MMIO] = LAYOUT(struct kvmirq_ev_mpic_mmio, mpic_mmio_fields),
+	[KVMIRQ_EV_VCPUS_RUNNING] = LAYOUT(struct kvmirq_ev_vcpus_running, vcpus_running_fields),
 	[KVMIRQ_EV_IOCTL] = LAYOUT(struct kvmirq_ev_ioctl, ioctl_fields),
 	[KVMIRQ_EV_IOCTL_PAYLOAD] = LAYOUT(struct kvmirq_ev_ioctl_payload, payload_fields),
 };

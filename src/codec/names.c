@@ -25,6 +25,7 @@ static const struct kind_name kind_names[KVMIRQ_EV_KIND_MAX] = {
 	[KVMIRQ_EV_VGIC_UPDATE_PENDING] = { "vgic_update_irq_pending", "vgic_update_irq_pending" },
 	[KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO] = { "booke_queue_irqprio", "kvm_booke_queue_irqprio" },
 	[KVMIRQ_EV_MPIC_MMIO] = { "mpic_mmio", NULL },
+	[KVMIRQ_EV_VCPUS_RUNNING] = { "vcpus_running", NULL },
 	[KVMIRQ_EV_IOCTL] = { "ioctl", NULL },
 	[KVMIRQ_EV_IOCTL_PAYLOAD] = { "ioctl_payload", NULL },
 };

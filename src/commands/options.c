@@ -50,6 +50,11 @@ int parse_duration_ms(const char *s, unsigned long long *out)
  * Kinds are event names ("set_irq", "msi_set_irq", ...), ioctl names
  * ("ioctl:irq_line", or "ioctl" for all of them), or "delivery".
  */
+/* What "ioctl" records: the calls, their long payloads, and the vCPUs'
+ * first KVM_RUNs (what kvmirq check needs to tell stopped vCPUs from running). */
+#define IOCTL_KINDS                                                              \
+	(1ULL << KVMIRQ_EV_IOCTL | 1ULL << KVMIRQ_EV_IOCTL_PAYLOAD | 1ULL << KVMIRQ_EV_VCPUS_RUNNING)
+
 int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *ioctls)
 {
 	char *copy = strdup(s), *save = NULL, *tok;
@@ -63,12 +68,12 @@ int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *io
 		int id;
 
 		if (!strcmp(tok, "ioctl")) {
-			*kinds |= 1ULL << KVMIRQ_EV_IOCTL | 1ULL << KVMIRQ_EV_IOCTL_PAYLOAD;
+			*kinds |= IOCTL_KINDS;
 			*ioctls = ~0ULL;
 		} else if (!strcmp(tok, "delivery")) {
-			*kinds |= (1ULL << KVMIRQ_EV_IOCTL) - 2;
+			*kinds |= (1ULL << KVMIRQ_EV_VCPUS_RUNNING) - 2;
 		} else if (!strncmp(tok, "ioctl:", 6) && (id = ioctl_id_from_name(tok + 6)) > 0) {
-			*kinds |= 1ULL << KVMIRQ_EV_IOCTL | 1ULL << KVMIRQ_EV_IOCTL_PAYLOAD;
+			*kinds |= IOCTL_KINDS;
 			*ioctls |= 1ULL << id;
 		} else if ((id = event_kind_from_name(tok)) > 0) {
 			*kinds |= 1ULL << id;

@@ -49,9 +49,10 @@ void cmd_record_usage(void)
 	       "                        pic_set_irq, apic_accept_irq, eoi, pv_eoi, ack_irq,\n"
 	       "                        apic_ipi, inj_virq, ioapic_delayed_eoi_inj, irq_line,\n"
 	       "                        vgic_update_irq_pending, booke_queue_irqprio,\n"
-	       "                        mpic_mmio) or\n"
+	       "                        mpic_mmio, vcpus_running) or\n"
 	       "                        ioctl:NAME (irq_line,\n"
-	       "                        signal_msi, irqfd, set_gsi_routing, ...)\n"
+	       "                        signal_msi, irqfd, set_gsi_routing, ...); ioctl\n"
+	       "                        includes vcpus_running (threads in KVM_RUN)\n"
 	       "  -d, --duration TIME   stop after TIME (e.g. 10s, 500ms, 2m)\n"
 	       "  -s, --strategy NAME   ioctl attach strategy: auto (default), fentry, syscall\n"
 	       "  -t, --time-unit UNIT  resolution of the stored times and durations: us\n"
@@ -264,6 +265,8 @@ static int describe_recording(struct tracefile_meta *h, const struct record_args
 	ret |= tracefile_meta_set_u64(h, "filter_kinds", a->capture.kinds);
 	ret |= tracefile_meta_set_u64(h, "filter_ioctls", a->capture.ioctl_kinds);
 	ret |= tracefile_meta_set_u64(h, "ringbuf_mib", st->ringbuf_mib);
+	/* vcpus_running events exist: their absence means no vCPU thread ran */
+	ret |= tracefile_meta_set_u64(h, "vcpus_running_counted", 1);
 	if (a->note)
 		ret |= tracefile_meta_set_string(h, "note", a->note);
 	for (unsigned int i = 0; i < st->nr_programs; i++) {
