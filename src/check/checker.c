@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check/access.h"
 #include "check/checker.h"
 #include "kvmirq/ioctls.h"
 
@@ -57,6 +58,83 @@ static struct check_vm *vm_entry(struct checker *k, uint32_t vm)
 	return &k->ctx.vms[vm];
 }
 
+/*
+ * Before the rules see the event: what it says of its VM's vCPUs. A
+ * vcpus_running event rides just before its state ioctl (same thread); a
+ * vCPU's first KVM_RUN, or a guest's own access, ends a save or restore
+ * sequence.
+ */
+static void note_running(struct checker *k, const struct kvmirq_event_header *h, size_t len)
+{
+	const struct kvmirq_ev_vcpus_running *r = (const void *)(h + 1);
+	struct check_vm *v = h->vm ? vm_entry(k, (uint32_t)h->vm) : NULL;
+
+	k->ctx.running = 0;
+	k->ctx.key_frame = key_frames_cover(k->ctx.key_frames, k->ctx.nr_key_frames, h->pid,
+					    h->timestamp_ns);
+	if (!v)
+		return;
+	switch (h->kind) {
+	case KVMIRQ_EV_VCPUS_RUNNING:
+		if (len < sizeof(*h) + sizeof(*r))
+			return;
+		v->in_sequence = false;
+		if (r->cause == KVMIRQ_RUNNING_FIRST_RUN && !v->ran) {
+			v->ran = true;
+			v->first_run_ns = h->timestamp_ns;
+			v->first_run_index = k->ctx.index;
+		} else if (r->cause == KVMIRQ_RUNNING_STATE_IOCTL) {
+			v->running_tid = h->tid;
+			v->running_threads = r->threads;
+			v->running_index = k->ctx.index;
+		}
+		break;
+	case KVMIRQ_EV_IOCTL:
+		if (v->running_threads && v->running_tid == h->tid) {
+			k->ctx.running = v->running_threads;
+			k->ctx.running_index = v->running_index;
+		}
+		v->running_threads = 0;
+		break;
+	case KVMIRQ_EV_MPIC_MMIO: /* the guest itself: a vCPU runs */
+	case KVMIRQ_EV_INJ_VIRQ:
+	case KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO:
+		v->in_sequence = false;
+		break;
+	default:
+		break;
+	}
+}
+
+/* After the rules: a state access while no vCPU ran opens or extends a sequence. */
+static void note_sequence(struct checker *k, const struct kvmirq_event_header *h, size_t len)
+{
+	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
+	struct check_vm *v;
+	struct access a;
+
+	if (h->kind != KVMIRQ_EV_IOCTL || !h->vm || len < sizeof(*h) + sizeof(*io) ||
+	    io->ret < 0 || k->ctx.key_frame)
+		return;
+	access_classify(k->ctx.registry, k->recon.snap.byte_order_big, h, io, &a);
+	if (a.class != ACCESS_STATE_GET && a.class != ACCESS_STATE_SET)
+		return;
+	v = vm_entry(k, (uint32_t)h->vm);
+	if (!v)
+		return;
+	if (k->ctx.running) {
+		v->in_sequence = false;
+		return;
+	}
+	if (!v->in_sequence) {
+		v->in_sequence = true;
+		v->sequence_index = k->ctx.index;
+		v->sequence_ns = h->timestamp_ns;
+		v->sequence_accesses = 0;
+	}
+	v->sequence_accesses++;
+}
+
 /* What the ioctl tells of its VM, once the rules have seen it. */
 static void note_vm(struct checker *k, const struct kvmirq_event_header *h, size_t len)
 {
@@ -95,14 +173,22 @@ void checker_event(struct checker *k, const void *rec, size_t len)
 	if (h->kind != KVMIRQ_EV_IOCTL_PAYLOAD) {
 		if (h->vm)
 			vm_entry(k, (uint32_t)h->vm);
+		note_running(k, h, len);
 		for (size_t i = 0; i < check_nr_rules; i++)
 			if (k->state[i])
 				check_rules[i].ops->event(&k->ctx, &check_rules[i], k->state[i], h, len);
+		note_sequence(k, h, len);
 		note_vm(k, h, len);
 	}
 	recon_apply(&k->recon, rec, len);
 	if (h->kind != KVMIRQ_EV_IOCTL_PAYLOAD)
 		k->ctx.index++;
+}
+
+void checker_set_key_frames(struct checker *k, const struct key_frame *frames, size_t nr)
+{
+	k->ctx.key_frames = frames;
+	k->ctx.nr_key_frames = nr;
 }
 
 void checker_end(struct checker *k)

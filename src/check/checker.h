@@ -24,6 +24,8 @@ int checker_init(struct checker *k, const struct registry *registry,
 		 const struct payload_format *format, const struct platform *platform,
 		 const struct check_coverage *coverage, const struct check_options *options,
 		 void (*emit)(void *arg, const struct finding *f), void *emit_arg);
+/* kvmirq's own reads in the recording (not the VMM's): FRAMES[NR], kept by the caller. */
+void checker_set_key_frames(struct checker *k, const struct key_frame *frames, size_t nr);
 /* One event as trace_in_next() gives it. */
 void checker_event(struct checker *k, const void *rec, size_t len);
 /* The events ended. */

@@ -49,6 +49,11 @@ void check_coverage_from_meta(struct check_coverage *c, const struct tracefile_m
 			snprintf(c->why[k], sizeof(c->why[k]), "left out by the recording's --events");
 			continue;
 		}
+		if (k == KVMIRQ_EV_VCPUS_RUNNING && filter(m, "vcpus_running_counted") == ~0ull) {
+			snprintf(c->why[k], sizeof(c->why[k]),
+				 "recorded by a kvmirq that did not count running vCPUs");
+			continue;
+		}
 		snprintf(key, sizeof(key), "program.%s", p ? p->prog_name : "");
 		state = p ? tracefile_meta_get_string(m, key) : NULL;
 		if (state && strcmp(state, "attached")) {

@@ -11,6 +11,58 @@
 
 const struct check_rule check_rules[] = {
 	{
+		.id = "state-set-while-running",
+		.severity = CHECK_ERROR,
+		.title = "controller state set while another thread of the VM is inside KVM_RUN",
+		.reason = "KVM_SET_IRQCHIP, KVM_SET_LAPIC and the state attributes of a device "
+			  "(MPIC registers, VGIC distributor and redistributor registers, XICS "
+			  "sources) are for save and restore: KVM writes them under vCPUs that may "
+			  "be taking an interrupt from that very state, which loses it or delivers "
+			  "it twice. Stop the vCPUs first. Allowed while vCPUs run: moving the "
+			  "MPIC's base address (the guest moves CCSRBAR at run time), lines "
+			  "(KVM_IRQ_LINE, IRQ_ACTIVE), routing, reads.",
+		.source = "the device-control API's discussion (kvm@vger, 2013: state attributes "
+			  "only with the vCPUs stopped); Documentation/virt/kvm/devices/mpic.rst, "
+			  "arm-vgic-v3.rst (\"the VM's VCPUs must be stopped\" is not enforced "
+			  "for every group); kvmirq issue #11, rule 1",
+		.needs_kinds = KIND(IOCTL) | KIND(VCPUS_RUNNING),
+		.ops = &rule_state_set_while_running,
+	},
+	{
+		.id = "command-as-state",
+		.severity = CHECK_ERROR,
+		.title = "an access with side effects in a save or restore sequence",
+		.reason = "some register accesses are commands: reading the MPIC's IACK "
+			  "acknowledges the interrupt, reading an MSIR clears it, writing EOI, an "
+			  "IPI dispatch or MSIIR, setting a reset bit or IRQ_ACTIVE, and ARM's ITS "
+			  "table save or restore act on the controller or on guest memory. A VMM "
+			  "that walks every register to save or restore state makes them, and the "
+			  "guest loses or gains an interrupt. A sequence is the state accesses made "
+			  "while no vCPU of the VM runs, until one runs again.",
+		.source = "Documentation/virt/kvm/devices/mpic.rst and arm-vgic-its.rst; the "
+			  "registers' tables in kvmirq (src/chips: CHIP_SIDE_EFFECT, "
+			  "CHIP_WRITE_COMMAND); kvmirq issue #11, rule 2",
+		.needs_kinds = KIND(IOCTL) | KIND(VCPUS_RUNNING),
+		.ops = &rule_command_as_state,
+	},
+	{
+		.id = "restore-audit",
+		.severity = CHECK_ERROR,
+		.title = "a migration's destination runs without restoring what the source saved",
+		.reason = "between the source's save and the destination's first KVM_RUN every "
+			  "register the source read must be written on the destination, once: a "
+			  "register left out keeps its reset value (a masked pin, a lost pending "
+			  "interrupt), one written twice with different values is right only by "
+			  "luck of order (a warning). Both sides must be in the recording (a "
+			  "migration on one host); the destination is a VM created in it. A line "
+			  "raised before the destination's routing exists is route-before-line's.",
+		.source = "Documentation/virt/kvm/api.rst (KVM_SET_IRQCHIP, KVM_SET_LAPIC, "
+			  "device attributes: restore before running); kvmirq issue #11, rule 3",
+		.needs_kinds = KIND(IOCTL) | KIND(VCPUS_RUNNING),
+		.needs_ioctls = IOCTL(CREATE_VM),
+		.ops = &rule_restore_audit,
+	},
+	{
 		.id = "route-before-line",
 		.severity = CHECK_ERROR,
 		.title = "a line raised or an irqfd assigned on a GSI that the VM's routing does not hold yet",

@@ -19,6 +19,7 @@
 #include "kvmirq/event.h"
 #include "model/reconstruct.h"
 #include "snapshot/routing.h"
+#include "trace/key_frames.h"
 
 struct check_options {
 	unsigned errno_loop; /* failures in a row that make a loop */
@@ -35,6 +36,21 @@ struct check_vm {
 	bool routing_set;     /* a KVM_SET_GSI_ROUTING succeeded */
 	uint64_t routing_at;  /* the index of the last one */
 	bool told_unknown;    /* said once that its routes are not known */
+	bool told_running_unknown; /* said once that its running vCPUs may be uncounted */
+	/* vCPUs: a thread's first KVM_RUN on one (vcpus_running events) */
+	bool ran;
+	uint64_t first_run_ns, first_run_index;
+	/* the vcpus_running event said before this thread's state ioctl */
+	uint32_t running_tid, running_threads;
+	uint64_t running_index;
+	/*
+	 * A save or restore sequence: controller-state accesses made while no
+	 * thread of the VM was inside KVM_RUN (key frames aside), open until
+	 * a vCPU runs again.
+	 */
+	bool in_sequence;
+	uint64_t sequence_index, sequence_ns; /* its first access */
+	uint32_t sequence_accesses;
 };
 
 struct check_ctx {
@@ -45,6 +61,13 @@ struct check_ctx {
 	struct check_vm *vms; /* by VM id */
 	size_t nr_vms;
 	uint64_t index;	      /* this event's index in the timeline */
+	/* this ioctl: the other threads of its VM inside KVM_RUN as it began
+	 * (its vcpus_running event, at RUNNING_INDEX; 0: none said) */
+	uint32_t running;
+	uint64_t running_index;
+	bool key_frame;	      /* this event is one of kvmirq's own key-frame reads */
+	const struct key_frame *key_frames;
+	size_t nr_key_frames;
 	uint64_t base_ns;     /* the first event's time */
 	void (*emit)(void *arg, const struct finding *f);
 	void *emit_arg;
@@ -80,6 +103,9 @@ extern const size_t check_nr_rules;
 extern const struct rule_ops rule_route_before_line;
 extern const struct rule_ops rule_errno_loop;
 extern const struct rule_ops rule_stuck_level_line;
+extern const struct rule_ops rule_state_set_while_running;
+extern const struct rule_ops rule_command_as_state;
+extern const struct rule_ops rule_restore_audit;
 
 /*
  * Say SEVERITY of rule R at the event AT (its VM, process, thread or vCPU

@@ -64,12 +64,25 @@ static void field_variants(const struct chip_register *r, uint64_t value, struct
 		kv_end(l);
 }
 
+const char *chip_attr_command(const struct chip_model *m, uint32_t group, uint64_t attr,
+			      enum chip_access access, bool have_value, uint64_t value)
+{
+	unsigned element;
+	const struct chip_register *r = chip_attr_register(m, group, attr, access, &element);
+
+	if (!r)
+		return NULL;
+	if (access == CHIP_ACCESS_READ)
+		return r->flags & CHIP_SIDE_EFFECT ? r->command : NULL;
+	return access == CHIP_ACCESS_WRITE ? write_command(r, have_value, value) : NULL;
+}
+
 void chip_attr_decode(const struct chip_model *m, uint32_t group, uint64_t attr,
 		      enum chip_access access, bool have_value, uint64_t value, struct kv_list *l)
 {
 	const char *group_name = chip_group_name(m, group);
 	const struct chip_register *r;
-	const char *command = NULL;
+	const char *command;
 	unsigned element;
 	char name[64];
 
@@ -82,10 +95,7 @@ void chip_attr_decode(const struct chip_model *m, uint32_t group, uint64_t attr,
 	kv_str(l, "register", chip_register_element_name(r, element, name, sizeof(name)));
 	if (r->only_on)
 		kv_str(l, "only_on", r->only_on);
-	if (access == CHIP_ACCESS_READ && (r->flags & CHIP_SIDE_EFFECT))
-		command = r->command;
-	else if (access == CHIP_ACCESS_WRITE)
-		command = write_command(r, have_value, value);
+	command = chip_attr_command(m, group, attr, access, have_value, value);
 	if (command)
 		kv_str(l, "command", command);
 	if (!have_value)

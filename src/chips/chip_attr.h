@@ -30,6 +30,11 @@ const struct chip_register *chip_attr_register(const struct chip_model *model, u
 					       uint64_t attr, enum chip_access access,
 					       unsigned *element);
 
+/* The command ACCESS of (GROUP, ATTR) is ("iack", "eoi", "reset" when
+ * HAVE_VALUE sets a reset field), or NULL when it is state or unknown. */
+const char *chip_attr_command(const struct chip_model *model, uint32_t group, uint64_t attr,
+			      enum chip_access access, bool have_value, uint64_t value);
+
 /*
  * Adds group_name, register, only_on (the variant it exists on), command
  * (what the access does, when it is one) and, when HAVE_VALUE, decoded (the

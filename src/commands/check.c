@@ -12,6 +12,7 @@
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "kvmirq/tracefile.h"
+#include "trace/key_frames.h"
 #include "trace/trace_in.h"
 
 void cmd_check_usage(void)
@@ -80,6 +81,8 @@ static int check_file(const char *path, const struct check_options *opts, struct
 {
 	struct trace_in *t = calloc(1, sizeof(*t));
 	struct check_coverage *cov = calloc(1, sizeof(*cov));
+	struct key_frame *frames = NULL;
+	size_t nr_frames = 0;
 	struct checker k;
 	const void *rec;
 	size_t len;
@@ -93,11 +96,13 @@ static int check_file(const char *path, const struct check_options *opts, struct
 		goto out;
 	}
 	check_coverage_from_meta(cov, trace_in_meta(t));
+	nr_frames = key_frames_from_meta(trace_in_meta(t), &frames);
 	if (checker_init(&k, &t->registry, &t->format,
 			 platform_by_machine(tracefile_meta_get_string(trace_in_meta(t), "machine")),
 			 cov, opts, collect, fs)) {
 		fprintf(stderr, "kvmirq check: out of memory\n");
 	} else {
+		checker_set_key_frames(&k, frames, nr_frames);
 		while ((ret = trace_in_next(t, &rec, &len)) > 0)
 			checker_event(&k, rec, len);
 		if (ret < 0)
@@ -110,6 +115,7 @@ static int check_file(const char *path, const struct check_options *opts, struct
 		fprintf(stderr, "kvmirq check: warning: %s: %s\n", path, trace_in_warning(t));
 	trace_in_close(t);
 out:
+	free(frames);
 	free(t);
 	free(cov);
 	return ret || fs->error ? -1 : 0;
