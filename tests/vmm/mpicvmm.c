@@ -86,6 +86,7 @@
 #include "chips/models.h"
 #include "console_file.h"
 #include "mpicvmm.h"
+#include "mpicvmm_guest.h"
 #include "snapshot/snapshot.h"
 
 #define MPIC_BASE 0xfe0040000ull /* where QEMU's ppce500 board puts it */
@@ -109,6 +110,7 @@
 #define IACK 0xa0
 
 int status;
+const char *break_rule;
 
 /* The two versions KVM offers; the values are what 6.1's mpic_create sets. */
 static const struct mpic_kind mpic_kinds[] = {
@@ -662,15 +664,40 @@ static void snapshot_run(const char *dir, long hold_s)
 		hold(&a, dir, (unsigned)hold_s);
 }
 
+/*
+ * --break command-as-state: VM A programmed, then a "save" that walks the
+ * CPU's registers and reads IACK among them, which acknowledges the
+ * pending interrupt instead of reading state.
+ */
+static void command_as_state_run(void)
+{
+	struct vm a;
+	uint32_t vector;
+
+	create_vm(&a);
+	program(&a);
+	for (unsigned n = 0; n < 4; n++) {
+		reg_get(&a, MPIC_SRC_IVPR(n));
+		reg_get(&a, MPIC_SRC_IDR(n));
+	}
+	reg_get(&a, MPIC_CPU0_CTPR);
+	vector = reg_get(&a, MPIC_CPU0_IACK);
+	printf("mpicvmm: break command-as-state: CPU 0's IACK read amid a save: vector 0x%x\n",
+	       vector);
+	close_vm(&a);
+}
+
 int main(int argc, char **argv)
 {
 	static const char usage[] =
-		"usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS] [DIR]";
+		"usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS]\n"
+		"               [--break command-as-state | --guest --break state-set-while-running] [DIR]";
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 'T' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "guest", no_argument, NULL, 'G' },
 		{ "guest-loop", required_argument, NULL, 'L' },
+		{ "break", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = "/tmp";
@@ -682,6 +709,10 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (c == 'G') {
 			guest = true;
+			continue;
+		}
+		if (c == 'B') {
+			break_rule = optarg;
 			continue;
 		}
 		if (c == 'L') {
@@ -710,6 +741,9 @@ int main(int argc, char **argv)
 		dir = argv[optind++];
 	if (optind != argc || (guest && hold_s >= 0))
 		die("%s", usage);
+	if (break_rule && (hold_s >= 0 ||
+			   strcmp(break_rule, guest ? "state-set-while-running" : "command-as-state")))
+		die("%s", usage);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getpid() == 1) {
@@ -723,6 +757,8 @@ int main(int argc, char **argv)
 
 	if (guest)
 		guest_run((unsigned)loop_s);
+	else if (break_rule)
+		command_as_state_run();
 	else
 		snapshot_run(dir, hold_s);
 	printf("KVMIRQ-DONE %d\n", status);

@@ -30,6 +30,8 @@ struct vm {
 extern int kvm_fd; /* /dev/kvm */
 extern const struct mpic_kind *mpic_kind; /* --type */
 extern int status; /* the VMM's exit status: 1 once a check failed */
+/* --break RULE: the kvmirq check rule this run breaks on purpose, or NULL */
+extern const char *break_rule;
 
 /* Print "mpicvmm: ...", KVMIRQ-DONE 1, and exit (power off as PID 1). */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

@@ -219,6 +219,15 @@ static void *late_raiser(void *arg)
 		;
 	late.during_run = atomic_load(&in_run);
 	raise_source(late.vm, late_source());
+	if (break_rule && !strcmp(break_rule, "state-set-while-running")) {
+		/* the late source's IVPR rewritten as it is, and the base address
+		 * set where it is (allowed at run time), while the vCPU runs */
+		mpic_set_attr(late.vm, KVM_DEV_MPIC_GRP_REGISTER, MPIC_SRC_IVPR(SRC_LATE),
+			      reg_get(late.vm, MPIC_SRC_IVPR(SRC_LATE)));
+		mpic_set_attr(late.vm, KVM_DEV_MPIC_GRP_MISC, KVM_DEV_MPIC_BASE_ADDR, GUEST_MPIC_BASE);
+		printf("mpicvmm: break state-set-while-running: source %u's IVPR set while the "
+		       "vCPU %s in KVM_RUN\n", SRC_LATE, atomic_load(&in_run) ? "was" : "was not");
+	}
 	return arg;
 }
 
@@ -558,6 +567,9 @@ static void report(const struct vm *g, double seconds)
 	print_log("msirs", &seen.msirs);
 	print_log("phases", &seen.phases);
 	print_log("acks_at_phase", &seen.acks_at_phase);
+	/* IACK before the state reads: a command in the middle of reading
+	 * state is what kvmirq check's command-as-state reports */
+	iack_after = reg_get(g, MPIC_CPU0_IACK);
 	printf("\"regs\":[");
 	for (const uint32_t *t = mpicvmm_guest_regs; t[0] != 0xffffffffu; t += 2, nr_regs++) {
 		uint32_t got = reg_get(g, t[0]);
@@ -567,7 +579,6 @@ static void report(const struct vm *g, double seconds)
 		printf("%s{\"offset\":%u,\"guest_wrote\":%u,\"guest_read\":%u,\"get_attr\":%u}",
 		       nr_regs ? "," : "", t[0], t[1], read, got);
 	}
-	iack_after = reg_get(g, MPIC_CPU0_IACK);
 	printf("],\"whoami_alias\":%u,\"ivpr\":%llu,\"ivor4\":%u,\"r26_taken\":%u,"
 	       "\"r27_eois\":%u,\"iack_after\":%u}\n",
 	       seen.whoami, (unsigned long long)sregs.u.e.ivpr, sregs.u.e.ivor_low[4],
