@@ -38,6 +38,8 @@ expect 1 "errno-loop: KVM_SET_GSI_ROUTING on fd 9 failed with EINVAL .* 7 times"
 # recorded before kvmirq counted running vCPUs: the state rules say so
 expect 0 "^info: state-set-while-running: cannot be decided on this recording: .*did not count running vCPUs" -- \
 	$bin check demo/x86-qemu-guest.kvmirq
+expect 1 "^error: VM 4 \(pid 27108, vcpu 0\), t=0.651962: restore-audit: .*irqchip 1, lapic 1;" -- \
+	$bin check demo/x86-migratevmm-broken.kvmirq
 expect 0 "stuck-level-line +warning" -- $bin check --list-rules
 
 # A real recording: real programs attached on this kernel for one second.

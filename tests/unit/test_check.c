@@ -160,6 +160,29 @@ static void ppc_e500(void)
 	CHECK_HAS(f[1]->message, "7 times");
 }
 
+/* demo/x86-migratevmm-broken.kvmirq: migratevmm's two breaks, then a clean run */
+static void x86_migratevmm_broken(void)
+{
+	const struct finding *f[64];
+	struct found fs;
+
+	check_path("demo/x86-migratevmm-broken.kvmirq", &defaults, &fs);
+	CHECK_EQ(fs.nr, 3);
+	/* VM A's IOAPIC set while vCPU 0 halts in KVM_RUN: the count (#7), the SET (#8) */
+	CHECK_EQ(of_rule(&fs, "state-set-while-running", f), 1);
+	expect(f[0], CHECK_ERROR, 1, 7, 8);
+	CHECK_HAS(f[0]->message, "KVM_SET_IRQCHIP of the IOAPIC while 1 other thread");
+	/* VM 4 restored from VM 3's save (#29) and run (#42) without two registers,
+	 * one set twice */
+	CHECK_EQ(of_rule(&fs, "restore-audit", f), 2);
+	expect(f[0], CHECK_ERROR, 4, 29, 42);
+	CHECK_HAS(f[0]->message, "2 of the 5 registers that VM 3 saved");
+	CHECK_HAS(f[0]->message, "irqchip 1, lapic 1;");
+	expect(f[1], CHECK_WARNING, 4, 29, 42);
+	CHECK_HAS(f[1]->message, "irqchip 2;");
+	CHECK_EQ(of_rule(&fs, "command-as-state", f), 0);
+}
+
 static void qemu_guest_clean(void)
 {
 	struct check_options strict = { .errno_loop = 2, .stuck_ns = 100000000 };
@@ -350,6 +373,7 @@ int main(void)
 	x86_testvmm();
 	ppc_e500();
 	qemu_guest_clean();
+	x86_migratevmm_broken();
 	synthetic(path);
 	unlink(path);
 	return check_done();
