@@ -88,4 +88,16 @@ print(f"after the key frame: {known} of {len(stable)} fields known, and "
       f"{sum(1 for f in volatile if f.get('value') is not None)} of {len(volatile)} volatile ones")
 check(stable and known >= 0.95 * len(stable),
       f"{known} of {len(stable)} stable fields known after the key frame")
+# kvmirq check: a real QEMU booting a real guest breaks none of its rules,
+# and the recording holds what the state rules need to decide.
+found = [json.loads(l) for l in read("check.jsonl").splitlines() if l.strip()]
+bad = [f"{f['severity']}: {f['rule']}: {f['message'][:120]}" for f in found
+       if f["severity"] != "info"]
+for b in bad:
+    print("  " + b)
+check(read("check.rc").strip() == "0" and not bad,
+      f"kvmirq check finds nothing in the real guest's recording ({len(bad)} findings)")
+undecided = [f["rule"] for f in found if "cannot be decided on this recording" in f["message"]]
+check(not {"state-set-while-running", "command-as-state", "restore-audit"} & set(undecided),
+      f"the state rules can be decided on it (undecided: {undecided})")
 sys.exit(check.finish())

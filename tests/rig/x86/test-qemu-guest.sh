@@ -44,6 +44,9 @@ if [[ ${1:-} == --inside ]]; then
 	cat $T/per_cpu/cpu*/stats >"$out/ftrace-stats.txt"
 	cat $T/trace >"$out/ftrace.txt"
 	build/kvmirq report --json "$out/trace.kvmirq" >"$out/report.jsonl" 2>"$out/report.err" || true
+	rc=0
+	build/kvmirq check --json "$out/trace.kvmirq" >"$out/check.jsonl" 2>"$out/check.err" || rc=$?
+	echo "$rc" >"$out/check.rc"
 	# the state right after the first key frame of QEMU
 	end=$(python3 -c 'import json,sys
 h = json.loads(open(sys.argv[1]).readline())
