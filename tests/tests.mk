@@ -66,10 +66,16 @@ FUZZ_SECONDS ?= 300
 fuzz:
 	tests/fuzz/run-fuzz.sh $(FUZZ_TARGET) $(FUZZ_SECONDS)
 
-bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor $(BUILD)/bench/ioctl_loop
+bench: all $(BUILD)/bench/bench_bpf $(BUILD)/bench/hook_floor $(BUILD)/bench/ioctl_loop \
+	$(BUILD)/bench/run_exits
 	tests/bench/run.sh
 
 $(BUILD)/bench/ioctl_loop: tests/bench/ioctl_loop.c
+	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< -o $@
+
+$(BUILD)/bench/run_exits: tests/bench/run_exits.c
 	$(call msg,BENCH-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(CFLAGS) $< -o $@

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench: every benchmark, ratios measured within one run each.
 #   1. BPF program cost per event on this kernel (bench_bpf), then the same
-#      inside the rig's 6.1 kernel under emulation, and what recording costs
-#      the host's other ioctls (the syscall strategy sees them all);
+#      inside the rig's 6.1 kernel under emulation, what recording costs
+#      the host's other ioctls (the syscall strategy sees them all) and
+#      each KVM_RUN (the count of threads in it);
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
 #   3. bytes per event on disk for a real guest boot, beside trace-cmd;
 #   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes;
@@ -21,6 +22,9 @@ tests/rig/x86/run-in-l1.sh --out "$out" -- build/bench/bench_bpf
 echo
 echo "== the host's non-KVM ioctls while recording (syscall strategy, this kernel)"
 tests/bench/host-ioctl-cost.sh
+echo
+echo "== a vCPU's exits to user space while recording (this kernel's /dev/kvm)"
+tests/bench/run-exit-cost.sh
 echo
 echo "== interrupt storm (rig)"
 tests/bench/storm-rig.sh
