@@ -7,7 +7,9 @@
  * vCPU running: checker.c); a destination is a VM created in the recording
  * that set state and then ran. At a destination's first KVM_RUN, the
  * latest save of another VM is compared with the state the destination set
- * since that save began (none set since: not its destination).
+ * since that save began (none set since: not its destination), register by
+ * register from the source's last read of it: a destination's earlier
+ * writes (QEMU puts reset values when it starts) are not the restore.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -143,15 +145,21 @@ static void audit(const struct check_ctx *c, const struct check_rule *r, struct 
 		const char *key = src->saved.a[i].key;
 		const struct state_access *first = NULL;
 		bool seen_key = false, conflict = false;
+		uint64_t last_read_ns = src->saved.a[i].ts_ns;
 
 		for (size_t j = 0; j < i && !seen_key; j++)
 			seen_key = !strcmp(src->saved.a[j].key, key);
 		if (seen_key)
 			continue; /* read twice in the save: one register */
+		for (size_t j = i + 1; j < src->saved.nr; j++)
+			if (!strcmp(src->saved.a[j].key, key))
+				last_read_ns = src->saved.a[j].ts_ns;
+		/* what the destination wrote before the source's last read of the
+		 * register cannot be its value (QEMU's reset values come first) */
 		for (size_t j = 0; j < dst->restored.nr; j++) {
 			const struct state_access *e = &dst->restored.a[j];
 
-			if (e->ts_ns < src->save_begin_ns || strcmp(e->key, key))
+			if (e->ts_ns < last_read_ns || strcmp(e->key, key))
 				continue;
 			if (!first)
 				first = e;
@@ -174,6 +182,11 @@ static void audit(const struct check_ctx *c, const struct check_rule *r, struct 
 			     "their reset values, and interrupts they held are lost",
 			     nr_missing, nr_missing + nr_restored, src_vm,
 			     (unsigned long long)events[0], missing);
+	if (!nr_missing && !nr_twice)
+		check_report(c, r, CHECK_INFO, h, events, 2,
+			     "the VM's vCPUs start running with all %u registers that VM %u saved "
+			     "(from event %llu) restored, each once",
+			     nr_restored, src_vm, (unsigned long long)events[0]);
 	if (nr_twice)
 		check_report(c, r, CHECK_WARNING, h, events, 2,
 			     "%u register%s restored more than once with different values before "
