@@ -17,7 +17,7 @@ static void command_event(const struct check_ctx *c, const struct check_rule *r,
 	uint64_t events[2];
 
 	(void)state;
-	if (h->kind != KVMIRQ_EV_IOCTL || !v || !v->in_sequence || c->running || c->key_frame ||
+	if (h->kind != KVMIRQ_EV_IOCTL || !v || !v->in_sequence || c->running ||
 	    len < sizeof(*h) + sizeof(*io) || io->ret < 0)
 		return;
 	access_classify(c->registry, c->recon->snap.byte_order_big, h, io, &a);

@@ -219,7 +219,7 @@ static void audit_event(const struct check_ctx *c, const struct check_rule *r, v
 		memset(va, 0, sizeof(*va));
 		return;
 	}
-	if (c->running || c->key_frame)
+	if (c->running)
 		return;
 	access_classify(c->registry, c->recon->snap.byte_order_big, h, io, &a);
 	if (a.class == ACCESS_STATE_SET && v->created && !v->ran) {

@@ -18,8 +18,7 @@ static void running_event(const struct check_ctx *c, const struct check_rule *r,
 	struct access a;
 
 	(void)state;
-	if (h->kind != KVMIRQ_EV_IOCTL || !v || len < sizeof(*h) + sizeof(*io) || io->ret < 0 ||
-	    c->key_frame)
+	if (h->kind != KVMIRQ_EV_IOCTL || !v || len < sizeof(*h) + sizeof(*io) || io->ret < 0)
 		return;
 	access_classify(c->registry, c->recon->snap.byte_order_big, h, io, &a);
 	if (a.class != ACCESS_STATE_SET)

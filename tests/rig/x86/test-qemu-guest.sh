@@ -62,6 +62,6 @@ fi
 make -s all >/dev/null
 eval "$("$here/build.sh" -q)"
 out=$(mktemp -d /var/tmp/kvmirq-qemu.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+[[ -n ${KVMIRQ_KEEP:-} ]] || trap 'rm -rf "$out"' EXIT
 "$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 900 -- "$here/test-qemu-guest.sh" --inside "$out" "$RIG_X86_KERNEL"
 exec python3 tests/e2e/compare_counts.py "$out"
