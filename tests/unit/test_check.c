@@ -54,6 +54,8 @@ static void check_path(const char *path, const struct check_options *opts, struc
 static const struct check_options defaults = {
 	.errno_loop = CHECK_DEFAULT_ERRNO_LOOP,
 	.stuck_ns = CHECK_DEFAULT_STUCK_NS,
+	.masked_rate = CHECK_DEFAULT_MASKED_RATE,
+	.storm_rate = CHECK_DEFAULT_STORM_RATE,
 };
 
 /* The findings of RULE, in order of finding. */
@@ -145,7 +147,8 @@ static void ppc_e500(void)
 
 static void qemu_guest_clean(void)
 {
-	struct check_options strict = { .errno_loop = 2, .stuck_ns = 100000000 };
+	struct check_options strict = { .errno_loop = 2, .stuck_ns = 100000000,
+					.masked_rate = 100, .storm_rate = 2000 };
 	struct found fs;
 
 	check_path("demo/x86-qemu-guest.kvmirq", &defaults, &fs);
