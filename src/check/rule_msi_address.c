@@ -26,8 +26,8 @@ static void check_use(const struct check_ctx *c, const struct check_rule *r, voi
 	if (u->routed)
 		snprintf(gsi, sizeof(gsi), " for GSI %u", u->gsi);
 	check_report(c, r, r->severity, u->at, &u->index, 1,
-		     "%s%s has MSI address 0x%" PRIx64 " (data 0x%x), which is not an interrupt "
-		     "address on %s: real hardware takes the write as a memory write and the "
+		     "the MSI of %s%s goes to address 0x%" PRIx64 " (data 0x%x), which is not an "
+		     "interrupt address on %s: real hardware takes the write as a memory write and the "
 		     "interrupt is lost, while KVM decodes it anyway",
 		     u->via, gsi, u->msg.address, u->msg.data, c->platform->name);
 }
