@@ -50,7 +50,7 @@ bool rate_burst_over(struct rate_counter *r, uint64_t ns, uint64_t limit)
 	if (!r->in_burst || ns < r->last_ns)
 		return false;
 	advance(r, ns);
-	if (last_second(r, ns) > limit)
+	if (last_second(r, ns) > limit - limit / 4)
 		return false;
 	r->in_burst = false;
 	return true;

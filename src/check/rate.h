@@ -31,7 +31,7 @@ struct rate_counter {
  */
 bool rate_count(struct rate_counter *r, const struct kvmirq_event_header *at, uint64_t index,
 		uint64_t limit);
-/* True, once, when R's burst is over at NS: the last second held LIMIT or fewer. */
+/* True, once, when R's burst is over at NS: the last second held 3/4 LIMIT or fewer. */
 bool rate_burst_over(struct rate_counter *r, uint64_t ns, uint64_t limit);
 /* The burst's length in seconds, from the event that started it to its last. */
 double rate_burst_seconds(const struct rate_counter *r);
