@@ -19,7 +19,8 @@
  *                  storm's own ioctls are not logged (the setup ones are).
  *     --break RULE instead of the script: misbehave so that kvmirq check finds
  *                  RULE (testvmm_<arch>.c's arch_breaks[] lists them), and
- *                  print what was done on stdout
+ *                  print what was done on stdout; "none" is the control: the
+ *                  same set-up and nothing broken
  *     --hold S     keep the VM (all fds) alive S seconds at the end; SIGINT or
  *                  SIGTERM end the hold early and normally
  *     -v           print every ioctl on stderr as it happens

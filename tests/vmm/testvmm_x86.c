@@ -702,7 +702,31 @@ static void break_eoi_never_injected(struct vmm *v)
 	       "vector 0x61 in service, and an x2APIC EOI (KVM_SET_MSRS 0x80b) retired it\n");
 }
 
+/* The control: the same set-up, and interrupts sent the right way. */
+static void break_none(struct vmm *v)
+{
+	const struct msi_case msi = { { .address_lo = MSI_ADDR(0), .data = 0x51 }, RETURNS(1),
+				      "vector 0x51 to APIC 0" };
+	static const struct line_case line[] = {
+		{ 4, 1, 2, "edge raise: the PIC (unmasked at reset) and the IOAPIC deliver" },
+		{ 4, 0, 2, "lower on both" },
+	};
+	struct kvm_lapic_state s;
+
+	break_setup(v);
+	if (get_lapic(v, &s, "reset state") == 0) {
+		lapic_set(&s, APIC_SPIV, 0x1ff);
+		set_lapic(v, &s, "software-enabled");
+	}
+	break_ioapic(v, 4, RTE(0x34, 0, 0), "pin 4: vector 0x34 to APIC 0");
+	step_irq_line_status(v, line, ARRAY_SIZE(line));
+	step_signal_msi(v, &msi, 1);
+	printf("break none: GSI 4 raised and lowered (IOAPIC pin 4, vector 0x34 to APIC 0) and "
+	       "KVM_SIGNAL_MSI of vector 0x51 to APIC 0: nothing broken\n");
+}
+
 static const struct break_mode breaks[] = {
+	{ "none", break_none },
 	{ "msi-address", break_msi_address },
 	{ "unroutable-vector", break_unroutable_vector },
 	{ "masked-pin-churn", break_masked_pin_churn },
