@@ -30,6 +30,8 @@ int checker_init(struct checker *k, const struct registry *registry,
 		const struct check_rule *r = &check_rules[i];
 		char why[256];
 
+		if (r->arch != CHIP_ARCH_ANY && r->arch != platform->arch)
+			continue; /* not about this platform's chips */
 		if (check_coverage_missing(coverage, r->needs_kinds, r->needs_ioctls, why,
 					   sizeof(why))) {
 			check_report(&k->ctx, r, CHECK_INFO, NULL, NULL, 0,
@@ -151,6 +153,10 @@ static void note_vm(struct checker *k, const struct kvmirq_event_header *h, size
 		*v = (struct check_vm){ .created = true };
 		break;
 	case KVMIRQ_IOCTL_CREATE_IRQCHIP: v->irqchip = true; break;
+	case KVMIRQ_IOCTL_CREATE_VCPU: /* its argument is the vCPU id */
+		if (io->arg < CHECK_MAX_VCPU_IDS)
+			v->vcpus[io->arg / 64] |= 1ull << (io->arg % 64);
+		break;
 	case KVMIRQ_IOCTL_SET_GSI_ROUTING:
 		v->routing_set = true;
 		v->routing_at = k->ctx.index;

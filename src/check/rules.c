@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,6 +105,100 @@ const struct check_rule check_rules[] = {
 		.needs_ioctls = IOCTL(CREATE_VM) | IOCTL(CREATE_IRQCHIP) | IOCTL(SET_GSI_ROUTING),
 		.ops = &rule_stuck_level_line,
 	},
+	{
+		.id = "msi-address",
+		.severity = CHECK_ERROR,
+		.title = "an MSI whose address is not an interrupt address on the platform",
+		.reason = "an MSI is a memory write that the interrupt controller claims by its "
+			  "address (x86: 0xFEExxxxx, the LAPICs); any other address is a plain "
+			  "memory write on real hardware and the interrupt is lost, while KVM "
+			  "decodes the message anyway, so the bug hides until the guest runs "
+			  "elsewhere. Usually the address words are swapped or the data was written "
+			  "into the address. Checked in KVM_SIGNAL_MSI, each MSI entry of "
+			  "KVM_SET_GSI_ROUTING and each kvm_msi_set_irq, once per VM and address; "
+			  "platforms whose KVM ignores the address (the MPIC takes only the data, "
+			  "as a write to MSIIR) are not checked.",
+		.source = "Intel SDM vol. 3, 11.11.1 (Message Address Register Format); "
+			  "arch/x86/kvm/irq_comm.c (kvm_set_msi_irq); kvmirq issue #11, rule 4",
+		.arch = CHIP_ARCH_X86,
+		.needs_kinds = KIND(MSI_SET_IRQ),
+		.ops = &rule_msi_address,
+	},
+	{
+		.id = "unroutable-vector",
+		.severity = CHECK_ERROR,
+		.title = "an IOAPIC entry or MSI sending vector 0-15, or to an APIC ID no vCPU has",
+		.reason = "vectors 0-15 are the CPU's exceptions: a LAPIC refuses them as "
+			  "interrupts (KVM accepts one, and the guest takes it for an exception); "
+			  "a physical destination that no vCPU's APIC ID matches reaches no LAPIC, "
+			  "and the interrupt is lost. Vectors are checked where an unmasked "
+			  "IOAPIC entry (KVM_SET_IRQCHIP) or an MSI route is set and where KVM "
+			  "delivers it (kvm_ioapic_set_irq, kvm_msi_set_irq, KVM_SIGNAL_MSI); "
+			  "destinations where KVM delivers, against the vCPU ids of the VM's "
+			  "KVM_CREATE_VCPU calls (KVM's APIC IDs), so a VM created before the "
+			  "recording cannot be decided. Fixed and lowest-priority messages only "
+			  "for vectors; broadcasts and logical destinations are not checked.",
+		.source = "Intel SDM vol. 3, 11.5.2 (Valid Interrupt Vectors), 11.6.2.1 "
+			  "(Physical Destination Mode); 82093AA IOAPIC datasheet, 3.2.4; kvmirq "
+			  "issue #11, rule 4",
+		.arch = CHIP_ARCH_X86,
+		.needs_kinds = KIND(IOCTL) | KIND(IOAPIC_SET_IRQ) | KIND(MSI_SET_IRQ),
+		.needs_ioctls = IOCTL(CREATE_VM) | IOCTL(CREATE_VCPU),
+		.ops = &rule_unroutable_vector,
+	},
+	{
+		.id = "masked-pin-churn",
+		.severity = CHECK_WARNING,
+		.title = "a line changing on a masked IOAPIC or PIC pin at a high rate",
+		.reason = "the guest masked the pin, so it takes none of these interrupts; a "
+			  "device model that keeps raising and lowering a masked line (or polls "
+			  "through it) costs a VM exit or an ioctl for each change, and a line "
+			  "left toggling while masked often means the guest's driver gave up on "
+			  "the device. More than --masked-rate changes a second (over 1 s) on one "
+			  "pin, by kvm_ioapic_set_irq's entry mask bit or kvm_pic_set_irq's IMR, "
+			  "reported once per pin and burst.",
+		.source = "82093AA IOAPIC datasheet, 3.2.4 (Interrupt Mask); 8259A datasheet "
+			  "(OCW1); kvmirq issue #11, rule 4",
+		.arch = CHIP_ARCH_X86,
+		.needs_kinds = KIND(IOAPIC_SET_IRQ) | KIND(PIC_SET_IRQ),
+		.ops = &rule_masked_pin_churn,
+	},
+	{
+		.id = "interrupt-storm",
+		.severity = CHECK_WARNING,
+		.title = "one GSI, MSI or vector injected into a VM above a rate",
+		.reason = "an interrupt source that fires more than --storm-rate times a second "
+			  "(over 1 s) starves the vCPUs it interrupts and the VMM threads that "
+			  "inject it: a level line never lowered behind an edge-only model, an irqfd "
+			  "signalled in a loop, a device model re-raising what the guest "
+			  "acknowledged. Counted per GSI raised (kvm_set_irq), per MSI address and "
+			  "data (kvm_msi_set_irq) and per vCPU and accepted vector "
+			  "(kvm_apic_accept_irq); a storm is named at the first of these it passes "
+			  "and reported once per burst, with its peak rate, when it ends. MSIs and "
+			  "vectors are counted where the kernel has their tracepoints (x86).",
+		.source = "kvmirq issue #11, rule 4",
+		.needs_kinds = KIND(SET_IRQ),
+		.ops = &rule_interrupt_storm,
+	},
+	{
+		.id = "eoi-never-injected",
+		.severity = CHECK_WARNING,
+		.title = "an EOI of a vector its vCPU never accepted nor had injected",
+		.reason = "a LAPIC's EOI retires its highest in-service vector; one that KVM never "
+			  "delivered to that vCPU was put in service by stale state, so the "
+			  "guest's EOI retires it instead of the interrupt the guest is handling, "
+			  "which stays in service and blocks every vector at or below its "
+			  "priority. Only vCPUs created in the recording are decided; a vector a "
+			  "KVM_SET_LAPIC put in service before the LAPIC took anything is a "
+			  "restore (a migration's destination) and is not reported, one put there "
+			  "after it had taken interrupts is.",
+		.source = "Intel SDM vol. 3, 11.8.4-11.8.5 (Interrupt Acceptance, EOI); "
+			  "arch/x86/kvm/lapic.c (apic_set_eoi); kvmirq issue #11, rule 4",
+		.arch = CHIP_ARCH_X86,
+		.needs_kinds = KIND(EOI) | KIND(APIC_ACCEPT_IRQ) | KIND(INJ_VIRQ) | KIND(IOCTL),
+		.needs_ioctls = IOCTL(CREATE_VM) | IOCTL(CREATE_VCPU) | IOCTL(SET_LAPIC),
+		.ops = &rule_eoi_never_injected,
+	},
 };
 
 const size_t check_nr_rules = sizeof(check_rules) / sizeof(check_rules[0]);
@@ -140,6 +235,17 @@ const struct check_vm *check_vm(const struct check_ctx *c, uint32_t vm)
 	return vm < c->nr_vms ? &c->vms[vm] : NULL;
 }
 
+enum vcpu_known check_vm_vcpu(const struct check_ctx *c, uint32_t vm, uint32_t id)
+{
+	const struct check_vm *v = check_vm(c, vm);
+
+	if (!v || id >= CHECK_MAX_VCPU_IDS)
+		return VCPU_UNKNOWN;
+	if (v->vcpus[id / 64] >> (id % 64) & 1)
+		return VCPU_PRESENT;
+	return v->created ? VCPU_ABSENT : VCPU_UNKNOWN;
+}
+
 enum gsi_routes check_gsi_routes(const struct check_ctx *c, uint32_t vm, uint32_t gsi,
 				 struct route_view *out, size_t max, size_t *nr)
 {
@@ -167,6 +273,28 @@ enum gsi_routes check_gsi_routes(const struct check_ctx *c, uint32_t vm, uint32_
 	for (size_t i = 0; i < n && *nr < max; i++)
 		out[(*nr)++] = def[i];
 	return GSI_ROUTES_KNOWN;
+}
+
+bool check_first_time(struct check_seen *s, uint32_t vm, uint64_t a, uint64_t b)
+{
+	struct seen_key *k;
+
+	for (size_t i = 0; i < s->nr; i++)
+		if (s->keys[i].vm == vm && s->keys[i].a == a && s->keys[i].b == b)
+			return false;
+	k = realloc(s->keys, (s->nr + 1) * sizeof(*k));
+	if (!k)
+		return true;
+	s->keys = k;
+	s->keys[s->nr++] = (struct seen_key){ .vm = vm, .a = a, .b = b };
+	return true;
+}
+
+void check_seen_free(struct check_seen *s)
+{
+	free(s->keys);
+	s->keys = NULL;
+	s->nr = 0;
 }
 
 const char *check_errno_text(int64_t ret, char *buf, size_t len)

@@ -24,10 +24,16 @@
 struct check_options {
 	unsigned errno_loop; /* failures in a row that make a loop */
 	uint64_t stuck_ns;   /* how long a raised line may stay up */
+	uint64_t masked_rate; /* line changes per second on a masked pin that make churn */
+	uint64_t storm_rate;  /* injections per second of one source that make a storm */
 };
 
 #define CHECK_DEFAULT_ERRNO_LOOP 8
 #define CHECK_DEFAULT_STUCK_NS 5000000000ull
+#define CHECK_DEFAULT_MASKED_RATE 1000
+#define CHECK_DEFAULT_STORM_RATE 100000
+#define CHECK_RATE_WINDOW_NS 1000000000ull /* rates are counted over 1 s */
+#define CHECK_MAX_VCPU_IDS 1024		   /* vCPU ids the checker keeps per VM */
 
 /* What the checker knows of a VM beyond its routing table. */
 struct check_vm {
@@ -51,6 +57,8 @@ struct check_vm {
 	bool in_sequence;
 	uint64_t sequence_index, sequence_ns; /* its first access */
 	uint32_t sequence_accesses;
+	/* the ids of its successful KVM_CREATE_VCPU calls (x86: the APIC IDs) */
+	uint64_t vcpus[CHECK_MAX_VCPU_IDS / 64];
 };
 
 struct check_ctx {
@@ -92,6 +100,7 @@ struct check_rule {
 	const char *title;  /* one line: what it finds */
 	const char *reason; /* why that loses or corrupts interrupts */
 	const char *source; /* where the rule comes from */
+	enum chip_arch arch;	/* the platforms it is about: CHIP_ARCH_ANY, all */
 	uint64_t needs_kinds;  /* bit per enum kvmirq_event_kind */
 	uint64_t needs_ioctls; /* bit per enum kvmirq_ioctl_id */
 	const struct rule_ops *ops;
@@ -106,6 +115,11 @@ extern const struct rule_ops rule_stuck_level_line;
 extern const struct rule_ops rule_state_set_while_running;
 extern const struct rule_ops rule_command_as_state;
 extern const struct rule_ops rule_restore_audit;
+extern const struct rule_ops rule_msi_address;
+extern const struct rule_ops rule_unroutable_vector;
+extern const struct rule_ops rule_masked_pin_churn;
+extern const struct rule_ops rule_interrupt_storm;
+extern const struct rule_ops rule_eoi_never_injected;
 
 /*
  * Say SEVERITY of rule R at the event AT (its VM, process, thread or vCPU
@@ -119,6 +133,15 @@ void check_report(const struct check_ctx *c, const struct check_rule *r,
 /* VM's facts, or NULL when the checker has not seen it. */
 const struct check_vm *check_vm(const struct check_ctx *c, uint32_t vm);
 
+enum vcpu_known {
+	VCPU_UNKNOWN, /* the VM was created before the recording began (or the id is too large) */
+	VCPU_ABSENT,  /* the VM was created in the recording and has no such vCPU */
+	VCPU_PRESENT, /* its KVM_CREATE_VCPU is in the recording */
+};
+
+/* Does VM have vCPU ID, by the KVM_CREATE_VCPU calls of the recording? */
+enum vcpu_known check_vm_vcpu(const struct check_ctx *c, uint32_t vm, uint32_t id);
+
 enum gsi_routes {
 	GSI_ROUTES_UNKNOWN, /* its routing predates the recording or was not recorded whole */
 	GSI_ROUTES_KNOWN,
@@ -130,6 +153,19 @@ enum gsi_routes {
  */
 enum gsi_routes check_gsi_routes(const struct check_ctx *c, uint32_t vm, uint32_t gsi,
 				 struct route_view *out, size_t max, size_t *nr);
+
+/* What a rule has reported already, to report each thing once. */
+struct check_seen {
+	struct seen_key {
+		uint32_t vm;
+		uint64_t a, b;
+	} *keys;
+	size_t nr;
+};
+
+/* True the first time (VM, A, B) is asked about (and on -ENOMEM). */
+bool check_first_time(struct check_seen *s, uint32_t vm, uint64_t a, uint64_t b);
+void check_seen_free(struct check_seen *s);
 
 /* "EINVAL (Invalid argument)" */
 const char *check_errno_text(int64_t ret, char *buf, size_t len);

@@ -38,6 +38,10 @@ struct msi_decoder {
 	/* top's MSI list: the column titles and one message's cells, same widths */
 	const char *columns;
 	void (*cells)(const struct msi_message *m, char *buf, size_t len);
+	/* is the address one the platform's interrupt controllers take? NULL:
+	 * the platform's KVM ignores it (the MPIC feeds only the data to MSIIR)
+	 * or no decoder knows */
+	bool (*valid_address)(const struct msi_message *m);
 };
 
 extern const struct msi_decoder msi_decoder_raw;  /* no decoder known: address and data */

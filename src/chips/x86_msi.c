@@ -93,6 +93,12 @@ static void cells(const struct msi_message *msg, char *buf, size_t len)
 		 m.level_trigger ? "level" : "edge");
 }
 
+/* The LAPICs take writes to 0xFEExxxxx; address_hi is the x2APIC destination's high bits. */
+static bool valid_address(const struct msi_message *msg)
+{
+	return ((uint32_t)msg->address & X86_MSI_ADDRESS_MASK) == X86_MSI_ADDRESS_BASE;
+}
+
 const struct msi_decoder msi_decoder_x86 = {
 	.name = "x86",
 	.fields = fields,
@@ -100,4 +106,5 @@ const struct msi_decoder msi_decoder_x86 = {
 	.route = route,
 	.columns = "DEST MODE VEC  DELIV  TRIG ",
 	.cells = cells,
+	.valid_address = valid_address,
 };

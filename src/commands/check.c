@@ -31,6 +31,10 @@ void cmd_check_usage(void)
 	       "                        (the default) or error\n"
 	       "      --errno-loop N    failures in a row that make an errno loop (default 8)\n"
 	       "      --stuck-after TIME  how long a raised line may stay up (default 5s)\n"
+	       "      --masked-rate N   changes a second on a masked pin that make churn\n"
+	       "                        (default 1000)\n"
+	       "      --storm-rate N    injections a second of one source that make a storm\n"
+	       "                        (default 100000)\n"
 	       "  -l, --list-rules      print the rules: id, severity, title\n"
 	       "  -h, --help            show this help\n"
 	       "\n"
@@ -121,14 +125,31 @@ out:
 	return ret || fs->error ? -1 : 0;
 }
 
+/* A rate a second: "1000" or "1000/s". */
+static int parse_rate(const char *arg, const char *option, uint64_t *rate)
+{
+	char *end;
+	unsigned long long n = strtoull(arg, &end, 10);
+
+	if (end == arg || (*end && strcmp(end, "/s")) || !n || arg[0] == '-') {
+		fprintf(stderr, "kvmirq check: %s: a count a second of 1 or more (1000 or 1000/s)\n",
+			option);
+		return -1;
+	}
+	*rate = n;
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
-	enum { OPT_ERRNO_LOOP = 256, OPT_STUCK_AFTER };
+	enum { OPT_ERRNO_LOOP = 256, OPT_STUCK_AFTER, OPT_MASKED_RATE, OPT_STORM_RATE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "errno-loop", required_argument, NULL, OPT_ERRNO_LOOP },
 		{ "stuck-after", required_argument, NULL, OPT_STUCK_AFTER },
+		{ "masked-rate", required_argument, NULL, OPT_MASKED_RATE },
+		{ "storm-rate", required_argument, NULL, OPT_STORM_RATE },
 		{ "list-rules", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -136,6 +157,8 @@ int cmd_check(int argc, char **argv)
 	struct check_options opts = {
 		.errno_loop = CHECK_DEFAULT_ERRNO_LOOP,
 		.stuck_ns = CHECK_DEFAULT_STUCK_NS,
+		.masked_rate = CHECK_DEFAULT_MASKED_RATE,
+		.storm_rate = CHECK_DEFAULT_STORM_RATE,
 	};
 	enum check_severity fail_on = CHECK_WARNING;
 	struct findings fs = { 0 };
@@ -164,6 +187,12 @@ int cmd_check(int argc, char **argv)
 			if (parse_duration_ms(optarg, &ms))
 				return 2;
 			opts.stuck_ns = ms * 1000000ull;
+			break;
+		case OPT_MASKED_RATE:
+		case OPT_STORM_RATE:
+			if (parse_rate(optarg, c == OPT_MASKED_RATE ? "--masked-rate" : "--storm-rate",
+				       c == OPT_MASKED_RATE ? &opts.masked_rate : &opts.storm_rate))
+				return 2;
 			break;
 		case 'l': list_rules(); return 0;
 		case 'h': cmd_check_usage(); return 0;

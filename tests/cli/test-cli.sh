@@ -38,9 +38,17 @@ expect 1 "errno-loop: KVM_SET_GSI_ROUTING on fd 9 failed with EINVAL .* 7 times"
 # recorded before kvmirq counted running vCPUs: the state rules say so
 expect 0 "^info: state-set-while-running: cannot be decided on this recording: .*did not count running vCPUs" -- \
 	$bin check demo/x86-qemu-guest.kvmirq
-expect 1 "^error: VM 4 \(pid 27108, vcpu 0\), t=0.651962: restore-audit: .*irqchip 1, lapic 1;" -- \
+expect 1 "^error: VM 4 \(pid 30887, vcpu 0\), t=0.631580: restore-audit: .*irqchip 1, lapic 1;" -- \
 	$bin check demo/x86-migratevmm-broken.kvmirq
 expect 0 "stuck-level-line +warning" -- $bin check --list-rules
+expect 0 "eoi-never-injected +warning" -- $bin check --list-rules
+expect 2 "masked-rate: a count a second" -- $bin check --masked-rate 0 demo/x86-qemu-guest.kvmirq
+expect 2 "storm-rate: a count a second" -- $bin check --storm-rate 10/m demo/x86-qemu-guest.kvmirq
+expect 1 "^warning: VM 1 .*: interrupt-storm: the MSI address 0xfee00000 data 0x51 .* \[events #270119\]$" -- \
+	$bin check demo/x86-testvmm-break-interrupt-storm.kvmirq
+expect 0 "^info: state-set-while-running: cannot be decided on this recording" -- $bin check --storm-rate 110000/s demo/x86-testvmm-break-interrupt-storm.kvmirq
+expect 1 "masked-pin-churn: PIC master pin 4 changed while masked" -- \
+	$bin check --masked-rate 2999 demo/x86-testvmm-break-masked-pin-churn.kvmirq
 
 # A real recording: real programs attached on this kernel for one second.
 expect 0 "events in" -- $bin record -o "$tmp/real.kvmirq" -d 1s

@@ -54,6 +54,8 @@ static void check_path(const char *path, const struct check_options *opts, struc
 static const struct check_options defaults = {
 	.errno_loop = CHECK_DEFAULT_ERRNO_LOOP,
 	.stuck_ns = CHECK_DEFAULT_STUCK_NS,
+	.masked_rate = CHECK_DEFAULT_MASKED_RATE,
+	.storm_rate = CHECK_DEFAULT_STORM_RATE,
 };
 
 /* The findings of RULE, in order of finding. */
@@ -103,7 +105,15 @@ static void x86_testvmm(void)
 	struct found fs;
 
 	check_path("demo/x86-testvmm.kvmirq", &defaults, &fs);
-	CHECK_EQ(fs.nr, 3 + STATE_RULES);
+	CHECK_EQ(fs.nr, 5 + STATE_RULES);
+	/* the script's deliberate dead ends: IOAPIC pin 5 to APIC 7, an MSI to APIC 5 */
+	CHECK_EQ(of_rule(&fs, "unroutable-vector", f), 2);
+	expect(f[0], CHECK_ERROR, 1, 85, -1);
+	CHECK_HAS(f[0]->message, "IOAPIC pin 5's entry");
+	CHECK_HAS(f[0]->message, "to APIC ID 7 in physical mode");
+	expect(f[1], CHECK_ERROR, 1, 151, -1);
+	CHECK_HAS(f[1]->message, "address 0xfee05000, data 0x54");
+	CHECK_HAS(f[1]->message, "to APIC ID 5");
 	CHECK_EQ(of_rule(&fs, "route-before-line", f), 3);
 	/* KVM_IRQ_LINE GSI 4 before KVM_CREATE_IRQCHIP (it failed: ENXIO) */
 	expect(f[0], CHECK_ERROR, 1, 5, -1);
@@ -194,14 +204,16 @@ static void qemu_migration_clean(void)
 	struct found fs;
 
 	check_path("demo/x86-qemu-migration.kvmirq", &defaults, &fs);
-	CHECK_EQ(fs.nr, 2);
+	CHECK_EQ(fs.nr, 3);
 	/* the destination (VM 3) restored what the source (VM 1) saved at #1303,
 	 * not QEMU's reset values before it; audited at its first KVM_RUN #1422 */
 	CHECK_EQ(of_rule(&fs, "restore-audit", f), 1);
 	expect(f[0], CHECK_INFO, 3, 1303, 1422);
 	CHECK_HAS(f[0]->message, "with all 5 registers that VM 1 saved");
-	/* the source QEMU predates the recording */
+	/* the source QEMU predates the recording: its routes and vCPUs are unknown */
 	CHECK_EQ(of_rule(&fs, "route-before-line", f), 1);
+	CHECK_EQ(f[0]->severity, CHECK_INFO);
+	CHECK_EQ(of_rule(&fs, "unroutable-vector", f), 1);
 	CHECK_EQ(f[0]->severity, CHECK_INFO);
 	CHECK_EQ(of_rule(&fs, "state-set-while-running", f), 0);
 	CHECK_EQ(of_rule(&fs, "command-as-state", f), 0);
@@ -209,15 +221,105 @@ static void qemu_migration_clean(void)
 
 static void qemu_guest_clean(void)
 {
-	struct check_options strict = { .errno_loop = 2, .stuck_ns = 100000000 };
+	struct check_options strict = { .errno_loop = 2, .stuck_ns = 100000000,
+					.masked_rate = 400, .storm_rate = 300 };
 	struct found fs;
 
 	check_path("demo/x86-qemu-guest.kvmirq", &defaults, &fs);
 	CHECK_EQ(fs.nr, STATE_RULES);
 	state_rules_undecided(&fs);
-	/* QEMU lowers every line within 100 ms and fails no call twice in a row */
+	/* QEMU lowers every line within 100 ms, fails no call twice in a row;
+	 * its busiest masked pin (the PIT's, PIC master pin 0, about 380
+	 * changes a second) and its busiest source (GSI 0, the LAPIC timer's
+	 * vector 236) stay under 400 and 300 a second; every EOI is of a
+	 * vector delivered on its vCPU */
 	check_path("demo/x86-qemu-guest.kvmirq", &strict, &fs);
 	CHECK_EQ(fs.nr, STATE_RULES);
+}
+
+/* The PIT toggling masked PIC master pin 0: the rate rules on a real guest. */
+static void qemu_guest_rates(void)
+{
+	struct check_options low = defaults;
+	const struct finding *f[64];
+	struct found fs;
+
+	low.masked_rate = 300;
+	low.storm_rate = 200;
+	check_path("demo/x86-qemu-guest.kvmirq", &low, &fs);
+	CHECK_EQ(of_rule(&fs, "masked-pin-churn", f), 1);
+	CHECK_EQ(f[0]->severity, CHECK_WARNING);
+	CHECK_HAS(f[0]->message, "PIC master pin 0 changed while masked at up to 380 times");
+	/* a GSI storm is named by its GSI; each vCPU's timer vector by itself
+	 * (reported as each burst ends: vCPU 0's first) */
+	CHECK_EQ(of_rule(&fs, "interrupt-storm", f), 3);
+	CHECK_HAS(f[0]->message, "GSI 0 was raised");
+	CHECK_HAS(f[1]->message, "vector 236 was accepted by vCPU 0 up to 216 times");
+	CHECK_HAS(f[2]->message, "vector 236 was accepted by vCPU 1 up to 235 times");
+	CHECK_EQ(fs.nr, 4 + STATE_RULES);
+}
+
+/*
+ * testvmm --break RULE, recorded on real KVM (demo/README.md): each finds
+ * its rule and nothing else.
+ */
+static void break_recording(const char *rule, const struct check_options *opts,
+			    struct found *fs, const struct finding **f, size_t n)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "demo/x86-testvmm-break-%s.kvmirq", rule);
+	check_path(path, opts, fs);
+	CHECK_EQ(fs->nr, n + STATE_RULES); /* recorded before vcpus_running */
+	CHECK_EQ(of_rule(fs, rule, f), n);
+}
+
+static void x86_breaks(void)
+{
+	struct check_options opts = defaults;
+	const struct finding *f[64];
+	struct found fs;
+
+	/* an MSI to the IOAPIC's page; a route with address_lo and _hi swapped */
+	break_recording("msi-address", &defaults, &fs, f, 2);
+	expect(f[0], CHECK_ERROR, 1, 3, -1);
+	CHECK_HAS(f[0]->message, "address 0xfec00000 (data 0x51)");
+	expect(f[1], CHECK_ERROR, 1, 5, -1);
+	CHECK_HAS(f[1]->message, "KVM_SET_GSI_ROUTING entry for GSI 24 goes to address "
+				 "0xfee0000000000000");
+
+	/* vector 5 on IOAPIC pin 4; an MSI to APIC 3 of a VM with vCPU 0 only */
+	break_recording("unroutable-vector", &defaults, &fs, f, 2);
+	expect(f[0], CHECK_ERROR, 1, 4, -1);
+	CHECK_HAS(f[0]->message, "IOAPIC pin 4's entry 0x0000000000000005 (KVM_SET_IRQCHIP) "
+				 "sends vector 5");
+	expect(f[1], CHECK_ERROR, 1, 5, -1);
+	CHECK_HAS(f[1]->message, "to APIC ID 3 in physical mode");
+
+	/* 3000 changes of GSI 4 in 5 ms: its IOAPIC and PIC pins, both masked */
+	break_recording("masked-pin-churn", &defaults, &fs, f, 2);
+	expect(f[0], CHECK_WARNING, 1, 4008, -1);
+	CHECK_HAS(f[0]->message, "IOAPIC pin 4 changed while masked at up to 3000 times a second");
+	expect(f[1], CHECK_WARNING, 1, 4009, -1);
+	CHECK_HAS(f[1]->message, "PIC master pin 4");
+	opts.masked_rate = 3000;
+	check_path("demo/x86-testvmm-break-masked-pin-churn.kvmirq", &opts, &fs);
+	CHECK_EQ(fs.nr, STATE_RULES);
+
+	/* 150000 MSIs in 1.2 s: above 100000 a second from 1.08 s on */
+	break_recording("interrupt-storm", &defaults, &fs, f, 1);
+	expect(f[0], CHECK_WARNING, 1, 270119, -1);
+	CHECK_HAS(f[0]->message, "the MSI address 0xfee00000 data 0x51 was sent up to 108478 times");
+	opts.storm_rate = 110000;
+	check_path("demo/x86-testvmm-break-interrupt-storm.kvmirq", &opts, &fs);
+	CHECK_EQ(fs.nr, STATE_RULES);
+
+	/* vector 0x61 put in service by KVM_SET_LAPIC #9 after vCPU 0 took 0x51 */
+	break_recording("eoi-never-injected", &defaults, &fs, f, 1);
+	expect(f[0], CHECK_WARNING, 1, 10, 9);
+	CHECK_EQ(f[0]->vcpu, 0);
+	CHECK_HAS(f[0]->message, "vCPU 0 EOIed vector 97");
+	CHECK_HAS(f[0]->message, "KVM_SET_LAPIC put it in service after");
 }
 
 /* ---- synthetic recordings: what no demo holds ---- */
@@ -355,11 +457,93 @@ static void synthetic(const char *path)
 	CHECK_EQ(f[0]->severity, CHECK_INFO);
 }
 
+/* KVM_SET_LAPIC of vCPU 0 with VECTOR in service (its ISR bit), at SECS. */
+static void set_lapic_isr(struct recorder *r, uint32_t vcpu_obj, double secs, uint32_t vector)
+{
+	uint8_t rec[sizeof(struct kvmirq_event_header) + sizeof(struct kvmirq_ev_ioctl) + 1024]
+		__attribute__((aligned(8))) = { 0 };
+	struct kvmirq_event_header *h = (void *)rec;
+	struct kvmirq_ev_ioctl *io = (void *)(h + 1);
+
+	*h = (struct kvmirq_event_header){ .timestamp_ns = (uint64_t)(secs * 1e9), .vm = r->vm,
+					   .pid = 4242, .tid = 4242, .vcpu_id = 0,
+					   .kind = KVMIRQ_EV_IOCTL, .size = sizeof(rec) };
+	io->fd = 6;
+	io->ioctl_id = KVMIRQ_IOCTL_SET_LAPIC;
+	io->fd_kind = KVMIRQ_FD_VCPU;
+	io->object = vcpu_obj;
+	io->in_total = io->in_len = 1024;
+	io->payload[0x100 + vector / 32 * 16 + vector % 32 / 8] = 1u << (vector % 8);
+	CHECK_EQ(trace_out_add(&r->out, rec, h->size), 0);
+}
+
+static void eoi_event(struct recorder *r, double secs, uint32_t vector)
+{
+	struct kvmirq_ev_eoi e = { .apicid = 0, .vector = vector };
+
+	add_delivery(r, KVMIRQ_EV_EOI, (uint64_t)(secs * 1e9), &e, sizeof(e));
+}
+
+/*
+ * Synthetic, x86: what no real recording here holds for eoi-never-injected.
+ * VM 1 is created in the recording with vCPU 0: a restore puts 0x61 in
+ * service before the LAPIC took anything (not reported), then the LAPIC
+ * takes 0x51 and EOIs it, stale state puts 0x62 in service (reported, with
+ * that KVM_SET_LAPIC), and an EOI of 0x70 comes from nowhere (reported).
+ * VM 2 predates the recording: undecidable, said once.
+ */
+static void eoi_synthetic(const char *path)
+{
+	struct tracefile_meta *m = tracefile_meta_new();
+	struct kvmirq_ev_apic_accept_irq accept = { .apicid = 0, .vector = 0x51 };
+	const struct finding *f[64];
+	struct recorder r = { 0 };
+	uint32_t vcpu_obj;
+	struct found fs;
+
+	CHECK_EQ(trace_header_describe_host(m), 0);
+	tracefile_meta_set_string(m, "machine", "x86_64");
+	tracefile_meta_set_string(m, "byte_order", "little");
+	registry_init(&r.reg);
+	r.vm = registry_vm_id(&r.reg, 0x1000, 4242, 1);
+	r.vm_obj = registry_object_id(&r.reg, 0x1000, r.vm, KVMIRQ_FD_VM, KVMIRQ_NO_VCPU, "");
+	vcpu_obj = registry_object_id(&r.reg, 0x1100, r.vm, KVMIRQ_FD_VCPU, 0, "");
+	CHECK_EQ(trace_out_open(&r.out, path, m, &r.reg, 1), 0);
+	vm_ioctl(&r, KVMIRQ_IOCTL_CREATE_VM, 5, NULL, 0);	/* #0 */
+	vm_ioctl(&r, KVMIRQ_IOCTL_CREATE_VCPU, 6, NULL, 0);	/* #1: vCPU 0 (arg 0) */
+	set_lapic_isr(&r, vcpu_obj, 0.1, 0x61);			/* #2: a restore */
+	eoi_event(&r, 0.2, 0x61);				/* #3 */
+	add_delivery(&r, KVMIRQ_EV_APIC_ACCEPT_IRQ, 300000000, &accept, sizeof(accept)); /* #4 */
+	eoi_event(&r, 0.4, 0x51);				/* #5 */
+	set_lapic_isr(&r, vcpu_obj, 0.5, 0x62);			/* #6: stale */
+	eoi_event(&r, 0.6, 0x62);				/* #7 */
+	eoi_event(&r, 0.7, 0x70);				/* #8 */
+	r.vm = registry_vm_id(&r.reg, 0x2000, 4242, 2);
+	eoi_event(&r, 0.8, 0x41);				/* #9 */
+	eoi_event(&r, 0.9, 0x42);				/* #10 */
+	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
+	trace_out_free(&r.out);
+	registry_free(&r.reg);
+	tracefile_meta_free(m);
+
+	check_path(path, &defaults, &fs);
+	CHECK_EQ(fs.nr, 3 + STATE_RULES);
+	CHECK_EQ(of_rule(&fs, "eoi-never-injected", f), 3);
+	expect(f[0], CHECK_WARNING, 1, 7, 6);
+	CHECK_HAS(f[0]->message, "EOIed vector 98");
+	CHECK_HAS(f[0]->message, "KVM_SET_LAPIC put it in service after");
+	expect(f[1], CHECK_WARNING, 1, 8, -1);
+	CHECK_HAS(f[1]->message, "EOIed vector 112");
+	CHECK_HAS(f[1]->message, "came from nowhere");
+	expect(f[2], CHECK_INFO, 2, 9, -1);
+	CHECK_HAS(f[2]->message, "created before the recording began");
+}
+
 /* Every rule of the table has its entry in the man page's RULES. */
 static void rule_table(void)
 {
 	FILE *f = fopen("docs/kvmirq-check.1", "r");
-	static char page[16384];
+	static char page[32768];
 	const char *text = page;
 	size_t n = f ? fread(page, 1, sizeof(page) - 1, f) : 0;
 
@@ -383,7 +567,7 @@ static void rule_table(void)
 		for (size_t j = 0; j < i; j++)
 			CHECK(strcmp(r->id, check_rules[j].id));
 	}
-	CHECK_EQ(check_nr_rules, 6);
+	CHECK_EQ(check_nr_rules, 11);
 }
 
 int main(void)
@@ -399,7 +583,10 @@ int main(void)
 	qemu_guest_clean();
 	x86_migratevmm_broken();
 	qemu_migration_clean();
+	qemu_guest_rates();
+	x86_breaks();
 	synthetic(path);
+	eoi_synthetic(path);
 	unlink(path);
 	return check_done();
 }

@@ -161,7 +161,7 @@ static void restore(const struct vm *v, const struct saved *s, bool broken)
 		if (broken && id == 2) {
 			struct kvm_irqchip first = s->chip[2];
 
-			first.chip.ioapic.redirtbl[5].bits ^= 1ull << 16; /* pin 5's mask flipped */
+			first.chip.ioapic.redirtbl[5].bits ^= 0x30; /* pin 5's vector changed */
 			set_chip(v, &first);
 		}
 		set_chip(v, &s->chip[id]);

@@ -11,11 +11,16 @@
  * Usage:
  *   testvmm [--log FILE] [--hold SECONDS] [-v]
  *   testvmm --storm N --kind irq_line|msi [--log FILE] [--hold SECONDS]
+ *   testvmm --break RULE [--log FILE] [--hold SECONDS]
  *     --log FILE   one JSON line per ioctl ("-" = stdout)
  *     --storm N    instead of the script: N KVM_IRQ_LINE (level 1/0 alternating
  *                  on one GSI) or N KVM_SIGNAL_MSI as fast as possible, on a VM
  *                  with an irqchip and one vCPU; prints the rate on stdout. The
  *                  storm's own ioctls are not logged (the setup ones are).
+ *     --break RULE instead of the script: misbehave so that kvmirq check finds
+ *                  RULE (testvmm_<arch>.c's arch_breaks[] lists them), and
+ *                  print what was done on stdout; "none" is the control: the
+ *                  same set-up and nothing broken
  *     --hold S     keep the VM (all fds) alive S seconds at the end; SIGINT or
  *                  SIGTERM end the hold early and normally
  *     -v           print every ioctl on stderr as it happens
@@ -545,7 +550,12 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: testvmm [--log FILE] [--hold SECONDS] [-v]\n"
-		"       testvmm --storm N --kind irq_line|msi [--log FILE] [--hold SECONDS]\n");
+		"       testvmm --storm N --kind irq_line|msi [--log FILE] [--hold SECONDS]\n"
+		"       testvmm --break RULE [--log FILE] [--hold SECONDS]\n");
+	for (size_t i = 0; i < arch_nr_breaks; i++)
+		fprintf(stderr, "%s%s", i ? ", " : "  RULE: ", arch_breaks[i].rule);
+	if (arch_nr_breaks)
+		fputc('\n', stderr);
 	exit(2);
 }
 
@@ -555,6 +565,7 @@ struct options {
 	enum storm_kind kind;
 	bool kind_set;
 	long hold_s;
+	const struct break_mode *breaks; /* --break */
 	bool verbose;
 };
 
@@ -568,12 +579,23 @@ static long parse_count(const char *s)
 	return n;
 }
 
+static const struct break_mode *break_mode(const char *rule)
+{
+	for (size_t i = 0; i < arch_nr_breaks; i++)
+		if (strcmp(arch_breaks[i].rule, rule) == 0)
+			return &arch_breaks[i];
+	fprintf(stderr, "testvmm: no --break mode for '%s' on %s\n", rule, arch_name);
+	usage();
+	return NULL;
+}
+
 static struct options parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "log", required_argument, NULL, 'l' },
 		{ "storm", required_argument, NULL, 's' },
 		{ "kind", required_argument, NULL, 'k' },
+		{ "break", required_argument, NULL, 'b' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -587,6 +609,7 @@ static struct options parse_options(int argc, char **argv)
 		case 'l': o.log_path = optarg; break;
 		case 's': o.storm_n = parse_count(optarg); break;
 		case 'H': o.hold_s = parse_count(optarg); break;
+		case 'b': o.breaks = break_mode(optarg); break;
 		case 'v': o.verbose = true; break;
 		case 'k':
 			if (strcmp(optarg, "irq_line") == 0)
@@ -600,7 +623,7 @@ static struct options parse_options(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || (o.storm_n >= 0) != o.kind_set)
+	if (optind != argc || (o.storm_n >= 0) != o.kind_set || (o.breaks && o.storm_n >= 0))
 		usage();
 	return o;
 }
@@ -635,6 +658,8 @@ int main(int argc, char **argv)
 	}
 	if (o.storm_n >= 0)
 		run_storm(&v, o.storm_n, o.kind);
+	else if (o.breaks)
+		o.breaks->run(&v);
 	else
 		arch_sequence(&v);
 	if (v.log)

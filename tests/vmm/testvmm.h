@@ -149,4 +149,16 @@ void arch_storm_setup(struct vmm *v);
 __u32 arch_storm_gsi(void);
 struct kvm_msi arch_storm_msi(void);
 
+/*
+ * --break RULE: a misbehaving VMM, one mode per kvmirq check rule it breaks
+ * on purpose: just enough set-up (logged calls), then the misbehaviour,
+ * then one line on stdout saying what it did.
+ */
+struct break_mode {
+	const char *rule; /* the kvmirq check rule id */
+	void (*run)(struct vmm *v);
+};
+extern const struct break_mode *const arch_breaks;
+extern const size_t arch_nr_breaks;
+
 #endif

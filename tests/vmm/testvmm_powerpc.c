@@ -60,6 +60,10 @@
 
 const char arch_name[] = "powerpc-e500";
 
+/* No --break modes here yet: the MPIC's misbehaviours are mpicvmm's. */
+const struct break_mode *const arch_breaks = NULL;
+const size_t arch_nr_breaks = 0;
+
 _Static_assert(sizeof(struct kvm_enable_cap) == 104, "kvm_enable_cap");
 _Static_assert(sizeof(struct kvm_interrupt) == 4, "kvm_interrupt");
 

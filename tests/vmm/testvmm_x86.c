@@ -11,7 +11,10 @@
 #include "testvmm.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
 
 const char arch_name[] = "x86_64";
 
@@ -510,3 +513,225 @@ struct kvm_msi arch_storm_msi(void)
 {
 	return (struct kvm_msi){ .address_lo = MSI_ADDR(0), .data = 0x51 };
 }
+
+/* ---- --break: a misbehaving VMM ----------------------------------------- */
+
+#define BREAK_CHURN_CHANGES 3000   /* > 1000 in well under a second: masked-pin-churn */
+#define BREAK_STORM_RATE 125000.0  /* MSIs a second, above kvmirq check's 100000 */
+#define BREAK_STORM_SECONDS 1.2	   /* sustained over check's 1 s window */
+#define X2APIC_CPUID_ECX (1u << 21) /* CPUID.1:ECX */
+#define MSR_IA32_APICBASE 0x1b
+#define APICBASE_X2APIC_BSP (0xfee00000u | 1u << 11 | 1u << 10 | 1u << 8)
+#define MSR_X2APIC_EOI 0x80b
+#define APIC_SPIV 0x0f0
+#define APIC_ISR 0x100
+
+static double seconds_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The least a misbehaviour needs: a VM with an irqchip and vCPU 0. */
+static void break_setup(struct vmm *v)
+{
+	struct kcall create = { .kind = FD_SYSTEM, .fd = v->sys_fd, KC(KVM_CREATE_VM), .arg = 0,
+				.expect = NEW_FD, .note = "type 0" };
+
+	v->vm_fd = (int)vmm_call(v, &create);
+	vm_simple(v, "KVM_CREATE_IRQCHIP", KVM_CREATE_IRQCHIP, 0, SUCCEEDS, "PICs + IOAPIC");
+	v->vcpu_fd = (int)vm_simple(v, "KVM_CREATE_VCPU", KVM_CREATE_VCPU, 0, NEW_FD, "vcpu 0");
+}
+
+/* The IOAPIC with every pin masked but PIN, which gets RTE (0: none). */
+static void break_ioapic(struct vmm *v, unsigned pin, __u64 rte, const char *note)
+{
+	struct kvm_irqchip chip;
+
+	get_irqchip(v, KVM_IRQCHIP_IOAPIC, &chip, SUCCEEDS, "IOAPIC");
+	for (unsigned p = 0; p < KVM_IOAPIC_NUM_PINS; p++)
+		chip.chip.ioapic.redirtbl[p].bits = RTE_MASKED;
+	if (rte)
+		chip.chip.ioapic.redirtbl[pin].bits = rte;
+	set_irqchip(v, &chip, SUCCEEDS, note);
+}
+
+static void break_msi_address(struct vmm *v)
+{
+	const struct msi_case ioapic_page = {
+		{ .address_lo = 0xfec00000, .data = 0x51 }, NONNEG,
+		"address 0xfec00000: the IOAPIC's page, not the LAPICs'"
+	};
+	struct kvm_irq_routing_entry swapped = {
+		.gsi = 24, .type = KVM_IRQ_ROUTING_MSI,
+		.u.msi = { .address_lo = 0, .address_hi = 0xfee00000, .data = 0x61 },
+	};
+
+	break_setup(v);
+	step_signal_msi(v, &ioapic_page, 1);
+	step_gsi_routing(v, &swapped, 1, 0, SUCCEEDS, "GSI 24: address_lo and address_hi swapped");
+	printf("break msi-address: KVM_SIGNAL_MSI to address 0xfec00000, and a GSI 24 MSI route "
+	       "with address 0xfee00000 in address_hi and 0 in address_lo\n");
+}
+
+static void break_unroutable_vector(struct vmm *v)
+{
+	const struct msi_case no_apic = { { .address_lo = MSI_ADDR(3), .data = 0x41 }, RETURNS(0),
+					  "vector 0x41 to APIC 3: the VM has only vCPU 0" };
+
+	break_setup(v);
+	break_ioapic(v, 4, RTE(0x05, 0, 0), "pin 4 unmasked with vector 5, an exception's");
+	step_signal_msi(v, &no_apic, 1);
+	printf("break unroutable-vector: IOAPIC pin 4 set to vector 5, and KVM_SIGNAL_MSI of "
+	       "vector 0x41 to APIC ID 3 on a VM with only vCPU 0\n");
+}
+
+/* GSI 4 raised and lowered as fast as it goes, unlogged: its pins are masked. */
+static void break_masked_pin_churn(struct vmm *v)
+{
+	struct kvm_irq_level lv = { .irq = 4 };
+	struct kvm_irqchip chip;
+	long errors = 0;
+	double t0, dt;
+
+	break_setup(v);
+	break_ioapic(v, 0, 0, "every pin masked");
+	get_irqchip(v, KVM_IRQCHIP_PIC_MASTER, &chip, SUCCEEDS, "PIC master");
+	chip.chip.pic = pic_master;
+	chip.chip.pic.imr = 0xff;
+	set_irqchip(v, &chip, SUCCEEDS, "PIC master: every pin masked");
+	t0 = seconds_now();
+	for (long i = 0; i < BREAK_CHURN_CHANGES; i++) {
+		lv.level = !(i & 1);
+		errors += ioctl(v->vm_fd, KVM_IRQ_LINE, &lv) < 0;
+	}
+	dt = seconds_now() - t0;
+	printf("break masked-pin-churn: %d KVM_IRQ_LINE changes of GSI 4 (IOAPIC pin 4 and PIC "
+	       "master pin 4 masked) in %.3f s, %ld failed\n", BREAK_CHURN_CHANGES, dt, errors);
+	if (errors)
+		vmm_mismatch(v, "%ld of %d KVM_IRQ_LINE failed", errors, BREAK_CHURN_CHANGES);
+}
+
+/* One MSI, unlogged, at BREAK_STORM_RATE (or as fast as it goes) for BREAK_STORM_SECONDS. */
+static void break_interrupt_storm(struct vmm *v)
+{
+	struct kvm_msi msi = { .address_lo = MSI_ADDR(0), .data = 0x51 };
+	long n = 0, errors = 0;
+	double t0, dt;
+
+	break_setup(v);
+	t0 = seconds_now();
+	while ((dt = seconds_now() - t0) < BREAK_STORM_SECONDS) {
+		if (n > dt * BREAK_STORM_RATE)
+			continue; /* ahead of the pace */
+		for (int i = 0; i < 100; i++, n++)
+			errors += ioctl(v->vm_fd, KVM_SIGNAL_MSI, &msi) < 0;
+	}
+	printf("break interrupt-storm: %ld KVM_SIGNAL_MSI of vector 0x51 to APIC 0 in %.3f s "
+	       "(%.0f a second), %ld failed\n", n, dt, n / dt, errors);
+	if (errors)
+		vmm_mismatch(v, "%ld of %ld KVM_SIGNAL_MSI failed", errors, n);
+}
+
+static long set_msr(struct vmm *v, __u32 index, __u64 data, const char *note)
+{
+	struct {
+		struct kvm_msrs head;
+		struct kvm_msr_entry entry;
+	} msrs = { .head.nmsrs = 1, .entry = { .index = index, .data = data } };
+	struct kcall c = { .kind = FD_VCPU, .fd = v->vcpu_fd, KC(KVM_SET_MSRS), .buf = &msrs,
+			   .in_len = sizeof(msrs), .expect = RETURNS(1), .note = note };
+
+	return vmm_call(v, &c);
+}
+
+/* The vCPU's CPUID: what KVM supports, so that x2APIC mode may be set. */
+static void set_cpuid_x2apic(struct vmm *v)
+{
+	size_t len = sizeof(struct kvm_cpuid2) + 256 * sizeof(struct kvm_cpuid_entry2);
+	struct kvm_cpuid2 *cpuid = calloc(1, len);
+	struct kcall get = { .kind = FD_SYSTEM, .fd = v->sys_fd, KC(KVM_GET_SUPPORTED_CPUID),
+			     .buf = cpuid, .in_len = sizeof(*cpuid), .expect = SUCCEEDS,
+			     .note = "what KVM supports" };
+	struct kcall set = { .kind = FD_VCPU, .fd = v->vcpu_fd, KC(KVM_SET_CPUID2), .buf = cpuid,
+			     .expect = SUCCEEDS, .note = "with x2APIC" };
+
+	if (!cpuid) {
+		perror("testvmm: calloc");
+		exit(2);
+	}
+	cpuid->nent = 256;
+	if (vmm_call(v, &get) == 0) {
+		for (__u32 i = 0; i < cpuid->nent; i++)
+			if (cpuid->entries[i].function == 1)
+				cpuid->entries[i].ecx |= X2APIC_CPUID_ECX;
+		set.in_len = sizeof(*cpuid) + cpuid->nent * sizeof(struct kvm_cpuid_entry2);
+		vmm_call(v, &set);
+	}
+	free(cpuid);
+}
+
+/*
+ * A LAPIC that has taken an interrupt (vector 0x51) gets stale state with
+ * vector 0x61 in service, and the EOI the guest would write (by KVM_SET_MSRS
+ * of x2APIC's EOI register: no guest code needed) retires 0x61.
+ */
+static void break_eoi_never_injected(struct vmm *v)
+{
+	const struct msi_case msi = { { .address_lo = MSI_ADDR(0), .data = 0x51 }, RETURNS(1),
+				      "vector 0x51 accepted by vCPU 0" };
+	struct kvm_lapic_state s;
+
+	break_setup(v);
+	set_cpuid_x2apic(v);
+	if (get_lapic(v, &s, "reset state") != 0)
+		return;
+	lapic_set(&s, APIC_SPIV, 0x1ff);
+	set_lapic(v, &s, "software-enabled");
+	step_signal_msi(v, &msi, 1);
+	if (get_lapic(v, &s, "after the MSI") != 0)
+		return;
+	lapic_set(&s, APIC_ISR + 0x10 * (0x61 / 32), lapic_get(&s, APIC_ISR + 0x10 * (0x61 / 32)) |
+						       1u << (0x61 % 32));
+	set_lapic(v, &s, "stale state: vector 0x61 in service, never delivered");
+	set_msr(v, MSR_IA32_APICBASE, APICBASE_X2APIC_BSP, "x2APIC mode, for the EOI register");
+	set_msr(v, MSR_X2APIC_EOI, 0, "EOI: retires vector 0x61");
+	printf("break eoi-never-injected: vCPU 0 accepted vector 0x51, KVM_SET_LAPIC then put "
+	       "vector 0x61 in service, and an x2APIC EOI (KVM_SET_MSRS 0x80b) retired it\n");
+}
+
+/* The control: the same set-up, and interrupts sent the right way. */
+static void break_none(struct vmm *v)
+{
+	const struct msi_case msi = { { .address_lo = MSI_ADDR(0), .data = 0x51 }, RETURNS(1),
+				      "vector 0x51 to APIC 0" };
+	static const struct line_case line[] = {
+		{ 4, 1, 2, "edge raise: the PIC (unmasked at reset) and the IOAPIC deliver" },
+		{ 4, 0, 2, "lower on both" },
+	};
+	struct kvm_lapic_state s;
+
+	break_setup(v);
+	if (get_lapic(v, &s, "reset state") == 0) {
+		lapic_set(&s, APIC_SPIV, 0x1ff);
+		set_lapic(v, &s, "software-enabled");
+	}
+	break_ioapic(v, 4, RTE(0x34, 0, 0), "pin 4: vector 0x34 to APIC 0");
+	step_irq_line_status(v, line, ARRAY_SIZE(line));
+	step_signal_msi(v, &msi, 1);
+	printf("break none: GSI 4 raised and lowered (IOAPIC pin 4, vector 0x34 to APIC 0) and "
+	       "KVM_SIGNAL_MSI of vector 0x51 to APIC 0: nothing broken\n");
+}
+
+static const struct break_mode breaks[] = {
+	{ "none", break_none },
+	{ "msi-address", break_msi_address },
+	{ "unroutable-vector", break_unroutable_vector },
+	{ "masked-pin-churn", break_masked_pin_churn },
+	{ "interrupt-storm", break_interrupt_storm },
+	{ "eoi-never-injected", break_eoi_never_injected },
+};
+const struct break_mode *const arch_breaks = breaks;
+const size_t arch_nr_breaks = ARRAY_SIZE(breaks);
