@@ -203,7 +203,8 @@ static __always_inline void run_enter(struct thread_state *st)
 	struct vm_running zero = {}, *r;
 	struct kvmirq_ev_vcpus_running b = {};
 
-	if (!st->kvm)
+	/* in_run still set: this thread's last exit was missed, it is counted */
+	if (!st->kvm || st->in_run)
 		return;
 	r = bpf_map_lookup_elem(&vm_running, &st->kvm);
 	if (!r) {

@@ -183,11 +183,16 @@ static void detach_all(struct capture *c)
 /*
  * Attach every wanted program. A delivery or kprobe program that fails is
  * reported and skipped; an ioctl program that fails fails the strategy.
+ * In reverse table order, so each ioctl exit program is attached before its
+ * entry: a KVM_RUN that began between the two would otherwise be counted
+ * in by the entry and never out (a call in flight through a BPF trampoline
+ * does not get an fexit attached after it began), and its VM would look
+ * running for ever.
  */
 static int attach_programs(struct capture *c, char *err, size_t errlen)
 {
-	for (unsigned int i = 0; i < c->status.nr_programs; i++) {
-		struct capture_program_status *st = &c->status.programs[i];
+	for (unsigned int n = c->status.nr_programs; n > 0; n--) {
+		struct capture_program_status *st = &c->status.programs[n - 1];
 		struct bpf_link *link;
 
 		if (!st->wanted)
