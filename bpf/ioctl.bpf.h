@@ -423,7 +423,8 @@ static __always_inline void ioctl_exit(long ret)
 			aggregate_event(KVMIRQ_EV_IOCTL, -1,
 					id | (ret < 0 ? KVMIRQ_AGG_IOCTL_FAILED : 0), ret);
 		aggregate_note_vm(in->kvm);
-		goto done;
+		if (!aggregate_ioctl_records)
+			goto done;
 	}
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !vm_wanted(in))
