@@ -93,7 +93,8 @@ static int read_counters(struct live *l)
 		}
 		c->v = sum;
 	}
-	qsort(l->counters, l->nr_counters, sizeof(*l->counters), key_cmp);
+	if (l->nr_counters) /* none yet: no array to sort */
+		qsort(l->counters, l->nr_counters, sizeof(*l->counters), key_cmp);
 	return 0;
 }
 
