@@ -120,7 +120,7 @@ const struct top_vm_column top_vm_columns[] = {
 	  "GET/SET_IRQCHIP, GET/SET_LAPIC)",
 	  6, false, 0, fmt_attrs, num_attrs, TOP_RATE_ATTRS },
 	{ "ERR", "KVM ioctls that failed", 5, false, 0, fmt_errors, num_errors, -1, true },
-	{ "FIND", "kvmirq check's findings about the VM so far (f lists them)", 4, false, 0,
+	{ "FIND", "kvmirq check's findings about the VM so far (f lists them)", 4, false, 1,
 	  fmt_findings, num_findings, -1, true },
 	{ "DROP", "events lost on the way (in a replay: the whole recording's)", 5, false, 0,
 	  fmt_drops, num_drops, -1, true },
