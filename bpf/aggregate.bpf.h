@@ -11,6 +11,9 @@
 #include "common.bpf.h"
 
 const volatile bool aggregate = false;
+/* With aggregate: KVM ioctls still go to the ring as records too (top's
+ * checker, src/top/live_check.c); delivery stays counted only. */
+const volatile bool aggregate_ioctl_records = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);

@@ -281,7 +281,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 		st->kvm = 0; /* /dev/kvm belongs to no VM */
 	if (filter_vm)
 		st->vm_selected = kvm_is_filtered_vm(st->kvm);
-	if (id == KVMIRQ_IOCTL_RUN && !aggregate && kind_enabled(KVMIRQ_EV_VCPUS_RUNNING))
+	if (id == KVMIRQ_IOCTL_RUN && (!aggregate || aggregate_ioctl_records) &&
+	    kind_enabled(KVMIRQ_EV_VCPUS_RUNNING))
 		run_enter(st);
 
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
@@ -295,7 +296,7 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 	st->arg = arg;
 	st->cmd = cmd;
 	st->fd = fd;
-	if ((RUNNING_COUNTED >> id) & 1 && !aggregate)
+	if ((RUNNING_COUNTED >> id) & 1 && (!aggregate || aggregate_ioctl_records))
 		say_state_ioctl_running(st);
 	n = capture_rules[id].entry_in;
 	st->in_total = capture_rules[id].in_total;
@@ -507,7 +508,8 @@ static __always_inline void ioctl_exit(long ret)
 			aggregate_event(KVMIRQ_EV_IOCTL, -1,
 					id | (ret < 0 ? KVMIRQ_AGG_IOCTL_FAILED : 0), ret);
 		aggregate_note_vm(in->kvm);
-		goto done;
+		if (!aggregate_ioctl_records)
+			goto done;
 	}
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !vm_wanted(in))

@@ -40,7 +40,10 @@ $(REMOTE_NOARCH_TEST): tests/unit/vmm/test_remote_unsupported.c $(REMOTE_SRCS) \
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -DREMOTE_NO_ARCH -Itests/unit $< $(REMOTE_SRCS) -o $@
 
-TEST_BINS := $(UNIT_BINS) $(PLAIN_BPF_TESTS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM) $(MIGRATEVMM)
+# The test VMM, for the tests that check a live run (tests/bpf/test-check-live.sh).
+include tests/vmm/vmm.mk
+
+TEST_BINS := $(UNIT_BINS) $(PLAIN_BPF_TESTS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM) $(MIGRATEVMM) $(TESTVMM)
 
 tests: $(TEST_BINS)
 

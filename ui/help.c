@@ -23,6 +23,7 @@ static const struct {
 	{ "s", "VM list: sort by the next column (largest first)" },
 	{ "/", "VM list: show only VMs whose name has this text" },
 	{ "r", "live: read the VM's controllers (again)" },
+	{ "f", "kvmirq check's findings so far (the FIND column counts them)" },
 	{ "z", "registers: hide or show registers that are all zero" },
 	{ "space", "replay: play or pause; live: freeze the screen" },
 	{ "n / p", "replay: step one event forward / back (pauses)" },

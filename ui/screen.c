@@ -29,6 +29,7 @@
 struct ui {
 	struct top_source *src;
 	struct ui_screen *(*open_help)(void);
+	struct ui_screen *(*open_findings)(void);
 	SCREEN *term;
 	struct top_frame frame;
 	struct ui_screen *stack[MAX_DEPTH];
@@ -157,6 +158,11 @@ static void key_quit(struct ui *ui)
 static void key_help(struct ui *ui)
 {
 	ui_push(ui, ui->open_help());
+}
+
+static void key_findings(struct ui *ui)
+{
+	ui_push(ui, ui->open_findings());
 }
 
 void ui_key_back(struct ui *ui)
@@ -302,15 +308,17 @@ static const struct {
 	{ '-', key_slower },	     { 'n', key_next },
 	{ 'p', key_previous },	     { 'N', key_next10 },
 	{ 'P', key_previous10 },     { 'g', key_jump },
-	{ KEY_RESIZE, key_resize },
+	{ 'f', key_findings },	     { KEY_RESIZE, key_resize },
 };
 
 static const struct ui_key_label replay_labels[] = {
-	{ "h", "Help" },  { "Esc", "Back" },  { "Spc", "Play" }, { "n/p", "Step" },
-	{ "g", "Go to" }, { "+/-", "Speed" }, { "q", "Quit" },	 { NULL, NULL },
+	{ "h", "Help" },  { "Esc", "Back" },  { "f", "Findings" }, { "Spc", "Play" },
+	{ "n/p", "Step" }, { "g", "Go to" }, { "+/-", "Speed" },   { "q", "Quit" },
+	{ NULL, NULL },
 };
 static const struct ui_key_label live_labels[] = {
-	{ "h", "Help" }, { "Esc", "Back" }, { "Spc", "Freeze" }, { "q", "Quit" }, { NULL, NULL },
+	{ "h", "Help" }, { "Esc", "Back" },	  { "f", "Findings" },
+	{ "Spc", "Freeze" }, { "q", "Quit" }, { NULL, NULL },
 };
 
 static void handle_key(struct ui *ui, int key)
@@ -417,6 +425,7 @@ struct ui *ui_open(struct top_source *src, const struct ui_options *o)
 	ui->src = src;
 	ui->pid = o->pid;
 	ui->open_help = o->open_help;
+	ui->open_findings = o->open_findings;
 	ui->delay_ms = o->delay_s > 0 ? (uint64_t)(o->delay_s * 1e3) : 1000;
 	setlocale(LC_ALL, "");
 	ui->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");

@@ -49,6 +49,8 @@ struct ui_options {
 	uint32_t pid;	/* only this VMM's VMs; 0: all */
 	/* the screen the help keys open */
 	struct ui_screen *(*open_help)(void);
+	/* the screen the findings key (f) opens */
+	struct ui_screen *(*open_findings)(void);
 };
 
 /* Take the terminal and read the first frame; NULL when the terminal cannot

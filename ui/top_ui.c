@@ -4,6 +4,7 @@
  * the bottom of its stack (a VM's screen above it when one was asked for),
  * and the help screen for its help keys.
  */
+#include "findings_screen.h"
 #include "help.h"
 #include "screen.h"
 #include "top_ui.h"
@@ -16,6 +17,7 @@ int top_ui_run(struct top_source *src, const struct top_ui_options *o)
 		.delay_s = o->delay_s,
 		.pid = o->pid,
 		.open_help = help_screen_new,
+		.open_findings = findings_screen_new,
 	};
 	struct ui *ui = ui_open(src, &uo);
 

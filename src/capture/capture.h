@@ -24,6 +24,7 @@ struct capture_options {
 	bool count_only;		/* only count delivery events per kind */
 	bool aggregate;			/* kvmirq top: count per VM, kind, vCPU and detail
 					 * in the kernel; no records */
+	bool ioctl_records;		/* with aggregate: a record per KVM ioctl too */
 };
 
 #define CAPTURE_DEFAULT_RINGBUF_MIB 16

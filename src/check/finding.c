@@ -45,27 +45,32 @@ void finding_print_text(const struct finding *f, FILE *out)
 	fputs(f->nr_events ? "]\n" : "\n", out);
 }
 
+void finding_json(struct json *j, const struct finding *f)
+{
+	json_object_begin(j);
+	json_kv_string(j, "severity", check_severity_name(f->severity));
+	json_kv_string(j, "rule", f->rule);
+	json_kv_uint(j, "vm", f->vm);
+	json_kv_uint(j, "pid", f->pid);
+	json_kv_uint(j, "tid", f->tid);
+	json_kv_int(j, "vcpu", f->vcpu);
+	json_key(j, "t");
+	json_double(j, f->t);
+	json_kv_uint(j, "ts_ns", f->ts_ns);
+	json_kv_string(j, "message", f->message);
+	json_key(j, "events");
+	json_array_begin(j);
+	for (unsigned i = 0; i < f->nr_events; i++)
+		json_uint(j, f->events[i]);
+	json_array_end(j);
+	json_object_end(j);
+}
+
 void finding_print_json(const struct finding *f, FILE *out)
 {
 	struct json j;
 
 	json_init(&j, out);
-	json_object_begin(&j);
-	json_kv_string(&j, "severity", check_severity_name(f->severity));
-	json_kv_string(&j, "rule", f->rule);
-	json_kv_uint(&j, "vm", f->vm);
-	json_kv_uint(&j, "pid", f->pid);
-	json_kv_uint(&j, "tid", f->tid);
-	json_kv_int(&j, "vcpu", f->vcpu);
-	json_key(&j, "t");
-	json_double(&j, f->t);
-	json_kv_uint(&j, "ts_ns", f->ts_ns);
-	json_kv_string(&j, "message", f->message);
-	json_key(&j, "events");
-	json_array_begin(&j);
-	for (unsigned i = 0; i < f->nr_events; i++)
-		json_uint(&j, f->events[i]);
-	json_array_end(&j);
-	json_object_end(&j);
+	finding_json(&j, f);
 	json_newline(&j);
 }

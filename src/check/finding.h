@@ -38,5 +38,8 @@ int check_severity_parse(const char *name, enum check_severity *s);
 
 void finding_print_text(const struct finding *f, FILE *out);
 void finding_print_json(const struct finding *f, FILE *out);
+struct json;
+/* F as one JSON object, inside what J is writing. */
+void finding_json(struct json *j, const struct finding *f);
 
 #endif

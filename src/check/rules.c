@@ -201,6 +201,13 @@ const struct check_rule check_rules[] = {
 	},
 };
 
+const struct check_options check_default_options = {
+	.errno_loop = CHECK_DEFAULT_ERRNO_LOOP,
+	.stuck_ns = CHECK_DEFAULT_STUCK_NS,
+	.masked_rate = CHECK_DEFAULT_MASKED_RATE,
+	.storm_rate = CHECK_DEFAULT_STORM_RATE,
+};
+
 const size_t check_nr_rules = sizeof(check_rules) / sizeof(check_rules[0]);
 
 void check_report(const struct check_ctx *c, const struct check_rule *r,

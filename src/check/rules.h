@@ -32,6 +32,9 @@ struct check_options {
 #define CHECK_DEFAULT_STUCK_NS 5000000000ull
 #define CHECK_DEFAULT_MASKED_RATE 1000
 #define CHECK_DEFAULT_STORM_RATE 100000
+
+/* Every option at its default: what top's checkers use, and check's start. */
+extern const struct check_options check_default_options;
 #define CHECK_RATE_WINDOW_NS 1000000000ull /* rates are counted over 1 s */
 #define CHECK_MAX_VCPU_IDS 1024		   /* vCPU ids the checker keeps per VM */
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check/checker.h"
+#include "commands/check_live.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "kvmirq/tracefile.h"
@@ -18,6 +19,7 @@
 void cmd_check_usage(void)
 {
 	printf("Usage: kvmirq check FILE [OPTIONS]\n"
+	       "       kvmirq check --live [-p PID]... [-d DURATION] [OPTIONS]\n"
 	       "\n"
 	       "Check a recording made by kvmirq record against kvmirq's rules of KVM's\n"
 	       "interrupt API and classic interrupt bugs (kvmirq-check(1) gives each rule's\n"
@@ -25,7 +27,15 @@ void cmd_check_usage(void)
 	       "thread, time: RULE: what, why [events as indices of report --timeline].\n"
 	       "A rule the recording cannot decide says so in an info line.\n"
 	       "\n"
+	       "With --live, check the VMs of this host as they run (root, BPF), capturing as\n"
+	       "kvmirq record does: each finding is printed when it is found, until the\n"
+	       "duration ends or Ctrl-C / SIGTERM, then the findings of the end. Events are\n"
+	       "numbered from the start of the check, as a recording started then would.\n"
+	       "\n"
 	       "Options:\n"
+	       "      --live            check this host's VMs instead of a recording\n"
+	       "  -p, --pid PID         live: only this VMM process (repeat for more)\n"
+	       "  -d, --duration TIME   live: stop after TIME (e.g. 10s, 500ms, 2m)\n"
 	       "  -j, --json            one JSON object per finding\n"
 	       "  -f, --fail-on SEV     exit 1 on findings of SEV or worse: info, warning\n"
 	       "                        (the default) or error\n"
@@ -39,7 +49,7 @@ void cmd_check_usage(void)
 	       "  -h, --help            show this help\n"
 	       "\n"
 	       "Exit status: 0 no finding at --fail-on or worse, 1 some, 2 on an error\n"
-	       "(a file that cannot be read, bad usage).\n");
+	       "(a file that cannot be read, no BPF or not root with --live, bad usage).\n");
 }
 
 struct findings {
@@ -142,8 +152,11 @@ static int parse_rate(const char *arg, const char *option, uint64_t *rate)
 
 int cmd_check(int argc, char **argv)
 {
-	enum { OPT_ERRNO_LOOP = 256, OPT_STUCK_AFTER, OPT_MASKED_RATE, OPT_STORM_RATE };
+	enum { OPT_ERRNO_LOOP = 256, OPT_STUCK_AFTER, OPT_MASKED_RATE, OPT_STORM_RATE, OPT_LIVE };
 	static const struct option longopts[] = {
+		{ "live", no_argument, NULL, OPT_LIVE },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "errno-loop", required_argument, NULL, OPT_ERRNO_LOOP },
@@ -154,20 +167,39 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct check_options opts = {
-		.errno_loop = CHECK_DEFAULT_ERRNO_LOOP,
-		.stuck_ns = CHECK_DEFAULT_STUCK_NS,
-		.masked_rate = CHECK_DEFAULT_MASKED_RATE,
-		.storm_rate = CHECK_DEFAULT_STORM_RATE,
-	};
+	struct check_options opts = check_default_options;
+	struct check_live_args live = { .fail_on = CHECK_WARNING };
 	enum check_severity fail_on = CHECK_WARNING;
 	struct findings fs = { 0 };
 	unsigned long long ms;
 	int c, json = 0, status = 0;
+	bool is_live = false, live_only = false;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "jf:lh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:d:jf:lh", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_LIVE: is_live = true; break;
+		case 'p':
+			if (live.nr_pids == CHECK_LIVE_MAX_PIDS) {
+				fprintf(stderr, "kvmirq check: at most %d --pid\n",
+					CHECK_LIVE_MAX_PIDS);
+				return 2;
+			}
+			live.pids[live.nr_pids] = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end || !live.pids[live.nr_pids]) {
+				fprintf(stderr, "kvmirq check: --pid: a process id, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			live.nr_pids++;
+			live_only = true;
+			break;
+		case 'd':
+			if (parse_duration_ms(optarg, &ms))
+				return 2;
+			live.duration_ms = ms;
+			live_only = true;
+			break;
 		case 'j': json = 1; break;
 		case 'f':
 			if (check_severity_parse(optarg, &fail_on)) {
@@ -198,6 +230,19 @@ int cmd_check(int argc, char **argv)
 		case 'h': cmd_check_usage(); return 0;
 		default: return 2;
 		}
+	}
+	if (is_live) {
+		if (optind != argc) {
+			fprintf(stderr, "kvmirq check: --live checks this host, not a recording\n");
+			return 2;
+		}
+		live.json = json;
+		live.fail_on = fail_on;
+		return check_live(&live, &opts);
+	}
+	if (live_only) {
+		fprintf(stderr, "kvmirq check: --pid and --duration are for --live\n");
+		return 2;
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "kvmirq check: one recording, please (kvmirq check FILE)\n");

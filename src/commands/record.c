@@ -18,7 +18,7 @@
 #include "commands/options.h"
 #include "commands/record_key_frames.h"
 #include "kvmirq/tracefile.h"
-#include "trace/normalize.h"
+#include "trace/live_capture.h"
 #include "trace/trace_out.h"
 #include "util/stop.h"
 
@@ -79,32 +79,14 @@ void cmd_record_usage(void)
 
 struct recorder {
 	struct trace_out out;
-	struct registry registry;
-	struct normalizer norm;
-	uint64_t received[KVMIRQ_EV_KIND_MAX];
-	uint64_t malformed;
-	int write_error;
+	struct live_capture live; /* live.error: a write error that ended the recording */
 };
 
-static int on_record(const void *rec, size_t len, void *ctx)
+static int on_event(void *arg, const void *event, size_t len)
 {
-	struct recorder *r = ctx;
-	const void *event;
-	size_t event_len;
-	int ret;
+	struct recorder *r = arg;
 
-	if (r->write_error)
-		return 0;
-	ret = normalize_record(&r->norm, rec, len, &event, &event_len);
-	if (ret) {
-		r->malformed++;
-		return 0;
-	}
-	r->received[((const struct kvmirq_event_header *)event)->kind]++;
-	ret = trace_out_add(&r->out, event, event_len);
-	if (ret)
-		r->write_error = ret;
-	return 0;
+	return trace_out_add(&r->out, event, len);
 }
 
 /* The per-kind accounting, stored in the file and printed. */
@@ -125,7 +107,7 @@ static int add_counts(struct tracefile_meta *m, const struct recorder *r,
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++) {
 		struct tracefile_cell cells[3] = {
 			{ 0, event_kind_name(k) },
-			{ r->received[k], NULL },
+			{ r->live.received[k], NULL },
 			{ counters[k].dropped, NULL },
 		};
 
@@ -136,7 +118,7 @@ static int add_counts(struct tracefile_meta *m, const struct recorder *r,
 			return -ENOMEM;
 	}
 	tracefile_meta_set_u64(m, "dropped_events", *dropped_total);
-	tracefile_meta_set_u64(m, "malformed_events", r->malformed);
+	tracefile_meta_set_u64(m, "malformed_events", r->live.malformed);
 	return 0;
 }
 
@@ -150,16 +132,16 @@ static void print_summary(const struct recorder *r, const char *path,
 		(unsigned long long)r->out.events, secs, path, (unsigned long long)size,
 		r->out.events ? (double)size / (double)r->out.events : 0.0);
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)
-		if (r->received[k] || counters[k].dropped)
+		if (r->live.received[k] || counters[k].dropped)
 			fprintf(stderr, "  %-24s %10llu recorded %8llu dropped\n", event_kind_name(k),
-				(unsigned long long)r->received[k],
+				(unsigned long long)r->live.received[k],
 				(unsigned long long)counters[k].dropped);
 	if (dropped)
 		fprintf(stderr, "kvmirq: WARNING: %llu events were DROPPED (ring buffer full): "
 				"use a larger --buffer\n", (unsigned long long)dropped);
-	if (r->malformed)
+	if (r->live.malformed)
 		fprintf(stderr, "kvmirq: WARNING: %llu malformed records were discarded\n",
-			(unsigned long long)r->malformed);
+			(unsigned long long)r->live.malformed);
 }
 
 struct record_args {
@@ -252,41 +234,39 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	return 0;
 }
 
-static int describe_recording(struct tracefile_meta *h, const struct record_args *a,
-			      const struct capture_status *st)
-{
-	int ret = trace_header_describe_host(h);
-
-	ret |= tracefile_meta_set_string(h, "strategy", strategy_name(st->strategy));
-	ret |= tracefile_meta_set_u64(h, "inject_hooks", st->inject_hooks);
-	ret |= tracefile_meta_set_u64(h, "time_unit_ns", a->time_unit_ns);
-	ret |= tracefile_meta_set_u64(h, "filter_pid", a->capture.pid);
-	ret |= tracefile_meta_set_string(h, "filter_vm", a->capture.vm);
-	ret |= tracefile_meta_set_u64(h, "filter_kinds", a->capture.kinds);
-	ret |= tracefile_meta_set_u64(h, "filter_ioctls", a->capture.ioctl_kinds);
-	ret |= tracefile_meta_set_u64(h, "ringbuf_mib", st->ringbuf_mib);
-	/* vcpus_running events exist: their absence means no vCPU thread ran */
-	ret |= tracefile_meta_set_u64(h, "vcpus_running_counted", 1);
-	if (a->note)
-		ret |= tracefile_meta_set_string(h, "note", a->note);
-	for (unsigned int i = 0; i < st->nr_programs; i++) {
-		char key[96];
-
-		snprintf(key, sizeof(key), "program.%s", st->programs[i].info->prog_name);
-		ret |= tracefile_meta_set_string(h, key, st->programs[i].attached ? "attached"
-							: st->programs[i].why);
-	}
-	return ret;
-}
-
 /* The traced VMMs: --pid's, --vm's ("PID-FD"), or every one. */
 static void take_key_frames(struct recorder *r, const struct record_args *a)
 {
 	pid_t only = a->capture.pid ? (pid_t)a->capture.pid : (pid_t)atoi(a->capture.vm);
 	int ret = record_key_frames(&r->out, only, a->time_unit_ns, a->quiet);
 
-	if (ret < 0 && !r->write_error)
-		r->write_error = ret;
+	if (ret < 0 && !r->live.error)
+		r->live.error = ret;
+}
+
+struct record_tick {
+	struct recorder *r;
+	const struct record_args *a;
+	uint64_t last_flush, last_key_frame;
+};
+
+/* Key frames every -k TIME, and the file flushed every second. */
+static int tick(void *arg, uint64_t now)
+{
+	struct record_tick *t = arg;
+
+	if (!t->a->no_key_frames && t->a->key_frame_ms &&
+	    now - t->last_key_frame >= t->a->key_frame_ms) {
+		take_key_frames(t->r, t->a);
+		if (t->r->live.error)
+			return t->r->live.error;
+		t->last_key_frame = now = monotonic_ms();
+	}
+	if (now - t->last_flush >= 1000) {
+		t->last_flush = now;
+		return trace_out_flush(&t->r->out);
+	}
+	return 0;
 }
 
 int cmd_record(int argc, char **argv)
@@ -295,8 +275,9 @@ int cmd_record(int argc, char **argv)
 	struct kvmirq_kind_counters counters[KVMIRQ_EV_KIND_MAX];
 	struct recorder *r = calloc(1, sizeof(*r));
 	struct tracefile_meta *header = NULL, *final = NULL;
-	struct capture *cap = NULL;
-	uint64_t start, last_flush, last_key_frame, dropped = 0;
+	const struct capture_status *st;
+	struct record_tick t = { .r = r, .a = &a };
+	uint64_t dropped = 0;
 	char err[512];
 	int ret, status = 1;
 
@@ -307,57 +288,36 @@ int cmd_record(int argc, char **argv)
 		free(r);
 		return ret;
 	}
-	registry_init(&r->registry);
-	normalizer_init(&r->norm, &r->registry);
 	stop_on_signals();
 
-	ret = capture_open(&cap, &a.capture, on_record, r, err, sizeof(err));
+	ret = live_capture_open(&r->live, &a.capture, on_event, r, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "kvmirq record: %s\n", err);
 		goto out;
 	}
+	st = capture_get_status(r->live.capture);
 	header = tracefile_meta_new();
 	final = tracefile_meta_new();
-	if (!header || !final || describe_recording(header, &a, capture_get_status(cap))) {
+	if (!header || !final ||
+	    live_capture_describe(header, &a.capture, st, a.time_unit_ns, a.note)) {
 		fprintf(stderr, "kvmirq record: out of memory\n");
 		goto out;
 	}
-	if (trace_out_open(&r->out, a.output, header, &r->registry, a.time_unit_ns)) {
+	if (trace_out_open(&r->out, a.output, header, &r->live.registry, a.time_unit_ns)) {
 		fprintf(stderr, "kvmirq record: %s\n", r->out.error);
 		goto out;
 	}
 	if (!a.quiet)
 		fprintf(stderr, "kvmirq: recording to %s (ioctl strategy %s); Ctrl-C to stop\n",
-			a.output, strategy_name(capture_get_status(cap)->strategy));
+			a.output, strategy_name(st->strategy));
 
 	if (!a.no_key_frames)
 		take_key_frames(r, &a);
-	start = last_flush = last_key_frame = monotonic_ms();
-	while (!stop_requested() && !r->write_error) {
-		uint64_t now;
-
-		ret = capture_poll(cap, 100);
-		if (ret < 0 && ret != -EINTR) {
-			fprintf(stderr, "kvmirq record: reading the ring buffer: %s\n", strerror(-ret));
-			break;
-		}
-		now = monotonic_ms();
-		if (a.duration_ms && now - start >= a.duration_ms)
-			break;
-		if (!a.no_key_frames && a.key_frame_ms && now - last_key_frame >= a.key_frame_ms) {
-			take_key_frames(r, &a);
-			last_key_frame = now = monotonic_ms();
-		}
-		if (now - last_flush >= 1000) {
-			r->write_error = trace_out_flush(&r->out);
-			last_flush = now;
-		}
-	}
-	/* Whatever is still in the ring belongs to the recording. */
-	while (!r->write_error && capture_poll(cap, 0) > 0)
-		;
-	capture_read_counters(cap, counters);
-	if (r->write_error) {
+	t.last_flush = t.last_key_frame = monotonic_ms();
+	if (!r->live.error)
+		live_capture_run(&r->live, a.duration_ms, tick, &t, "record");
+	capture_read_counters(r->live.capture, counters);
+	if (r->live.error) {
 		fprintf(stderr, "kvmirq record: writing %s: %s\n", a.output, r->out.error);
 		goto out;
 	}
@@ -366,15 +326,15 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "kvmirq record: closing %s: %s\n", a.output, r->out.error);
 		goto out;
 	}
-	if (!a.quiet || dropped || r->malformed)
-		print_summary(r, a.output, counters, dropped, (double)(monotonic_ms() - start) / 1000.0);
+	if (!a.quiet || dropped || r->live.malformed)
+		print_summary(r, a.output, counters, dropped,
+			      (double)(monotonic_ms() - r->live.start_ms) / 1000.0);
 	status = dropped ? 3 : 0;
 out:
-	capture_close(cap);
+	live_capture_close(&r->live);
 	trace_out_free(&r->out);
 	tracefile_meta_free(header);
 	tracefile_meta_free(final);
-	registry_free(&r->registry);
 	free(r);
 	return status;
 }

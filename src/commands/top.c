@@ -48,8 +48,9 @@ void cmd_top_usage(void)
 	       "      --speed X         replay at X times real time (default 1; 0: start paused)\n"
 	       "  -h, --help            show this help\n"
 	       "\n"
-	       "Keys on screen: h help, q quit, Enter open, Esc back, s sort, / filter, space\n"
-	       "pause, n/p step, g go to a time, +/- speed.\n"
+	       "Keys on screen: h help, q quit, Enter open, Esc back, s sort, / filter, f the\n"
+	       "findings of kvmirq check's rules (the FIND column counts them), space pause,\n"
+	       "n/p step, g go to a time, +/- speed.\n"
 	       "\n"
 	       "Exit status: 0 on success, 1 when the source cannot be opened or read (no BPF,\n"
 	       "not root, a damaged recording) or the terminal cannot be used, 2 on bad usage.\n");

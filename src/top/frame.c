@@ -10,6 +10,9 @@ void top_frame_clear(struct top_frame *f)
 	free(f->lines);
 	free(f->msis);
 	free(f->vcpus);
+	free(f->findings);
+	f->findings = NULL;
+	f->nr_findings = 0;
 	f->vms = NULL;
 	f->lines = NULL;
 	f->msis = NULL;

@@ -5,9 +5,11 @@
  * read them:
  *  - live (src/top/live.c): in-kernel counters aggregated by BPF per VM and
  *    per line/MSI/vCPU (no per-event copy), VMs found in /proc, controller
- *    state from `kvmirq snapshot --pid`'s code;
+ *    state from `kvmirq snapshot --pid`'s code, and kvmirq check's rules
+ *    over the KVM ioctls' records (src/top/live_check.c);
  *  - replay (src/top/replay.c): a recording stepped through event by event,
- *    its controller state reconstructed at the current position.
+ *    its controller state reconstructed at the current position, kvmirq
+ *    check's rules over the events applied.
  * Rates are per second over the frame's interval; totals since the start
  * (live) or since the beginning of the recording (replay).
  */
@@ -18,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check/finding.h"
 #include "snapshot/snapshot.h"
 
 #define TOP_HISTORY 60 /* refreshes kept for sparklines */
@@ -44,6 +47,7 @@ struct top_vm {
 	uint64_t total[TOP_NR_RATES];
 	uint64_t errors;      /* KVM ioctls that failed */
 	uint64_t drops;	      /* events the kernel side could not count or deliver */
+	uint64_t findings;    /* kvmirq check's findings about this VM so far */
 	float history[TOP_NR_RATES][TOP_HISTORY]; /* rates, oldest first */
 	bool gone;	      /* the VM or its VMM has ended */
 };
@@ -113,6 +117,12 @@ struct top_frame {
 	size_t nr_msis;
 	struct top_vcpu *vcpus;
 	size_t nr_vcpus;
+
+	/* kvmirq check's findings so far, in the order found; their vm is a
+	 * top_vm.id, or 0 for the session as a whole (a rule that cannot be
+	 * decided on this source) */
+	struct finding *findings;
+	size_t nr_findings;
 
 	/* decoded controller state and routing, VM ordinal = top_vm.id; its
 	 * chips carry the time they were read (their age) and, for a

@@ -14,9 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture/capture.h"
 #include "top/live.h"
+#include "top/live_check.h"
 #include "top/live_vms.h"
+#include "trace/live_capture.h"
 
 struct counter {
 	struct kvmirq_agg_key key;
@@ -25,7 +26,8 @@ struct counter {
 };
 
 struct live {
-	struct capture *capture;
+	struct live_capture capture;
+	struct top_live_check check;
 	struct top_live_options opts;
 	struct live_vms vms;
 	struct counter *counters;
@@ -52,7 +54,7 @@ static int key_cmp(const void *a, const void *b)
 /* Read the whole map; new keys are appended, then the array is sorted again. */
 static int read_counters(struct live *l)
 {
-	int fd = capture_aggregate_fd(l->capture);
+	int fd = capture_aggregate_fd(l->capture.capture);
 	struct kvmirq_agg_key key, next;
 	void *prev = NULL;
 	size_t old = l->nr_counters;
@@ -91,7 +93,8 @@ static int read_counters(struct live *l)
 		}
 		c->v = sum;
 	}
-	qsort(l->counters, l->nr_counters, sizeof(*l->counters), key_cmp);
+	if (l->nr_counters) /* none yet: no array to sort */
+		qsort(l->counters, l->nr_counters, sizeof(*l->counters), key_cmp);
 	return 0;
 }
 
@@ -237,17 +240,20 @@ static int account(struct live *l, struct top_frame *f, struct counter *c, doubl
 static int live_refresh(void *ctx, struct top_frame *f)
 {
 	struct live *l = ctx;
-	struct kvmirq_kind_counters kinds[KVMIRQ_EV_KIND_MAX];
+	struct kvmirq_kind_counters kinds[KVMIRQ_EV_KIND_MAX] = { { 0 } };
 	uint64_t now = now_ns(), drops = 0;
 	double secs = l->last_refresh_ns ? (double)(now - l->last_refresh_ns) / 1e9 : 0;
 	int ret;
 
 	top_frame_clear(f);
+	f->status[0] = '\0'; /* "no KVM VM is running" holds for one frame */
 	f->time_ns = now;
 	f->interval_s = secs;
 	f->history_step_s = secs; /* each refresh adds one point */
 	snprintf(f->source, sizeof(f->source), "live");
-	ret = live_vms_scan(&l->vms, l->opts.pid, capture_vm_info_fd(l->capture));
+	ret = live_vms_scan(&l->vms, l->opts.pid, capture_vm_info_fd(l->capture.capture));
+	if (!ret)
+		ret = live_capture_drain(&l->capture); /* the ioctl records, to the checker */
 	if (!ret)
 		ret = read_counters(l);
 	if (ret) {
@@ -258,14 +264,20 @@ static int live_refresh(void *ctx, struct top_frame *f)
 	live_vms_reset_rates(&l->vms);
 	for (size_t i = 0; i < l->nr_counters && !ret; i++)
 		ret = account(l, f, &l->counters[i], secs);
-	if (!capture_read_counters(l->capture, kinds))
+	if (!capture_read_counters(l->capture.capture, kinds))
 		for (int k = 0; k < KVMIRQ_EV_KIND_MAX; k++)
 			drops += kinds[k].dropped;
 	live_vms_finish(&l->vms, drops);
 	ret = ret ? ret : live_vms_to_frame(&l->vms, f);
+	ret = ret ? ret : top_live_check_to_frame(&l->check, f);
 	if (!ret && !f->nr_vms)
 		snprintf(f->status, sizeof(f->status), "no KVM VM is running%s",
 			 l->opts.pid ? " in that process" : "");
+	else if (!ret && (kinds[KVMIRQ_EV_IOCTL].dropped || kinds[KVMIRQ_EV_IOCTL_PAYLOAD].dropped))
+		snprintf(f->status, sizeof(f->status),
+			 "%llu KVM ioctl records lost (ring full): findings may be missing",
+			 (unsigned long long)(kinds[KVMIRQ_EV_IOCTL].dropped +
+					      kinds[KVMIRQ_EV_IOCTL_PAYLOAD].dropped));
 	l->last_refresh_ns = now;
 	return ret;
 }
@@ -310,7 +322,8 @@ static void live_close(void *ctx)
 {
 	struct live *l = ctx;
 
-	capture_close(l->capture);
+	top_live_check_free(&l->check);
+	live_capture_close(&l->capture);
 	live_vms_free(&l->vms);
 	free(l->counters);
 	free(l->percpu);
@@ -330,9 +343,12 @@ static const struct top_source_ops live_ops = {
 int top_live_open(struct top_source *src, const struct top_live_options *o, char *err,
 		  size_t errlen)
 {
+	/* delivery counted in the kernel; the ioctls, rare next to it, as
+	 * records for the checker, read at each refresh: a ring for seconds of
+	 * a storm of small ioctls */
 	struct capture_options copts = {
-		.pid = (unsigned int)o->pid, .ringbuf_mib = 1, .verbose = o->verbose,
-		.aggregate = true,
+		.pid = (unsigned int)o->pid, .ringbuf_mib = 8, .verbose = o->verbose,
+		.aggregate = true, .ioctl_records = true,
 	};
 	struct live *l = calloc(1, sizeof(*l));
 	int ret;
@@ -347,7 +363,12 @@ int top_live_open(struct top_source *src, const struct top_live_options *o, char
 		return -ENOMEM;
 	}
 	live_vms_init(&l->vms, o->snapshots);
-	ret = capture_open(&l->capture, &copts, NULL, NULL, err, errlen);
+	ret = live_capture_open(&l->capture, &copts, top_live_check_event, &l->check, err,
+				errlen);
+	if (!ret && top_live_check_init(&l->check, &l->capture, &copts, &l->vms)) {
+		snprintf(err, errlen, "%s", strerror(ENOMEM));
+		ret = -ENOMEM;
+	}
 	if (ret) {
 		live_close(l);
 		return ret;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The live source of `kvmirq top`: BPF counters aggregated in the kernel per
- * VM, line, MSI and vCPU (nothing copied per event), the VMs found in
- * /proc, and their controllers read with the snapshot code.
+ * VM, line, MSI and vCPU (no delivery event copied), the VMs found in
+ * /proc, their controllers read with the snapshot code, and the KVM ioctls'
+ * records through kvmirq check's rules (top/live_check.h).
  */
 #ifndef KVMIRQ_TOP_LIVE_H
 #define KVMIRQ_TOP_LIVE_H

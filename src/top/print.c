@@ -111,6 +111,7 @@ static void json_vm(struct json *j, const struct top_vm *v)
 	json_object_end(j);
 	json_kv_uint(j, "errors", v->errors);
 	json_kv_uint(j, "drops", v->drops);
+	json_kv_uint(j, "findings", v->findings);
 	json_kv_bool(j, "gone", v->gone);
 	json_key(j, "history");
 	json_object_begin(j);
@@ -268,6 +269,7 @@ static void print_json(const struct top_frame *f, const struct top_print_options
 			json_msi(&j, top_frame_platform(f)->msi, &f->msis[i]);
 	json_array_end(&j);
 	JSON_ARRAY(&j, "vcpus", f->vcpus, f->nr_vcpus, vm, json_vcpu);
+	JSON_ARRAY(&j, "findings", f->findings, f->nr_findings, vm, finding_json);
 	JSON_ARRAY(&j, "controllers", f->state ? f->state->chips : NULL,
 		   f->state ? f->state->nr_chips : 0, vm, json_chip);
 	if (o->chip)

@@ -6,12 +6,15 @@
 #include <string.h>
 #include <time.h>
 
+#include "check/checker.h"
 #include "kvmirq/tracefile.h"
 #include "model/reconstruct.h"
+#include "top/findings.h"
 #include "top/last_event.h"
 #include "top/replay.h"
 #include "top/replay_counts.h"
 #include "top/replay_state.h"
+#include "trace/key_frames.h"
 #include "trace/trace_in.h"
 
 #define SPEED_MIN (1.0 / 4096)
@@ -34,6 +37,13 @@ struct replay {
 	struct trace_in *in;
 	struct reconstruction recon;
 	struct replay_counts counts;
+	/* kvmirq check over the events applied; its end's findings at the end */
+	struct checker checker;
+	struct check_coverage coverage;
+	struct top_findings findings;
+	struct key_frame *key_frames; /* kvmirq's own reads: no rule judges them */
+	size_t nr_key_frames;
+	bool checker_ended;
 	uint8_t next[KVMIRQ_RECORD_MAX + 64] __attribute__((aligned(8))); /* read ahead */
 	size_t next_len;
 	bool have_next, at_end;
@@ -134,9 +144,28 @@ static void close_pass(struct replay *r)
 		return;
 	replay_counts_free(&r->counts);
 	recon_free(&r->recon);
+	checker_free(&r->checker);
+	free(r->key_frames);
+	r->key_frames = NULL;
+	top_findings_free(&r->findings);
 	trace_in_close(r->in);
 	free(r->in);
 	r->in = NULL;
+}
+
+/* kvmirq check's rules with their defaults, over this pass. */
+static int start_checker(struct replay *r)
+{
+	int ret;
+
+	r->checker_ended = false;
+	check_coverage_from_meta(&r->coverage, trace_in_meta(r->in));
+	ret = checker_init(&r->checker, &r->in->registry, &r->in->format,
+			   platform_by_machine(r->machine), &r->coverage, &check_default_options,
+			   top_findings_add, &r->findings);
+	r->nr_key_frames = key_frames_from_meta(trace_in_meta(r->in), &r->key_frames);
+	checker_set_key_frames(&r->checker, r->key_frames, r->nr_key_frames);
+	return ret;
 }
 
 static int rewind_pass(struct replay *r, char *err, size_t errlen)
@@ -166,6 +195,8 @@ static int rewind_pass(struct replay *r, char *err, size_t errlen)
 	}
 	ret = replay_counts_init(&r->counts, &r->in->registry, r->start_ns, r->dropped,
 				 &r->in->format);
+	if (!ret)
+		ret = start_checker(r);
 	if (ret) {
 		snprintf(err, errlen, "%s", strerror(-ret));
 		close_pass(r);
@@ -194,6 +225,9 @@ static int read_next(struct replay *r)
 	if (ret <= 0 || len > sizeof(r->next)) {
 		if (ret < 0)
 			snprintf(r->error, sizeof(r->error), "%s", r->in->error);
+		else if (!r->checker_ended) /* as kvmirq check ends a readable recording */
+			checker_end(&r->checker);
+		r->checker_ended = true;
 		r->at_end = true;
 		return 0;
 	}
@@ -205,6 +239,7 @@ static int read_next(struct replay *r)
 
 static void apply_next(struct replay *r)
 {
+	checker_event(&r->checker, r->next, r->next_len);
 	recon_apply(&r->recon, r->next, r->next_len);
 	replay_stamp_chips(&r->recon.snap, &r->in->registry, r->next, r->next_len);
 	replay_counts_add(&r->counts, r->next, r->next_len);
@@ -326,6 +361,8 @@ static int replay_refresh(void *ctx, struct top_frame *f)
 	status_line(r, f);
 	f->state = &r->recon.snap;
 	ret = replay_counts_fill(&r->counts, r->clock_ns, &r->recon.snap, f);
+	if (!ret)
+		ret = top_findings_to_frame(&r->findings, NULL, NULL, f);
 	if (ret)
 		snprintf(f->status, sizeof(f->status), "%s", strerror(-ret));
 	return ret;

@@ -5,7 +5,10 @@
  * moves with the wall clock times the speed while it plays, and jumps when
  * it steps or seeks. Every frame holds the counts up to the position, rates
  * over the second of recording time before the clock, and the controllers'
- * state reconstructed at the position (model/reconstruct.h).
+ * state reconstructed at the position (model/reconstruct.h), and kvmirq
+ * check's findings for the events up to the position (its end's findings
+ * once the last event is applied): the count kvmirq check gives for a
+ * recording cut there.
  *
  * Stepping back re-reads the recording from its start: simple, and exactly
  * the state a forward pass reaches. An ioctl and the continuation records of

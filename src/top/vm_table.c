@@ -59,6 +59,11 @@ static void fmt_errors(const struct top_vm *v, char *buf, size_t len)
 	top_format_count(v->errors, buf, len);
 }
 
+static void fmt_findings(const struct top_vm *v, char *buf, size_t len)
+{
+	top_format_count(v->findings, buf, len);
+}
+
 static void fmt_drops(const struct top_vm *v, char *buf, size_t len)
 {
 	top_format_count(v->drops, buf, len);
@@ -82,6 +87,11 @@ static double num_vcpus(const struct top_vm *v)
 static double num_errors(const struct top_vm *v)
 {
 	return (double)v->errors;
+}
+
+static double num_findings(const struct top_vm *v)
+{
+	return (double)v->findings;
 }
 
 static double num_drops(const struct top_vm *v)
@@ -110,6 +120,8 @@ const struct top_vm_column top_vm_columns[] = {
 	  "GET/SET_IRQCHIP, GET/SET_LAPIC)",
 	  6, false, 0, fmt_attrs, num_attrs, TOP_RATE_ATTRS },
 	{ "ERR", "KVM ioctls that failed", 5, false, 0, fmt_errors, num_errors, -1, true },
+	{ "FIND", "kvmirq check's findings about the VM so far (f lists them)", 4, false, 1,
+	  fmt_findings, num_findings, -1, true },
 	{ "DROP", "events lost on the way (in a replay: the whole recording's)", 5, false, 0,
 	  fmt_drops, num_drops, -1, true },
 };

@@ -27,6 +27,15 @@ expect 2 "kvmirq check: .*No such file" -- $bin check "$tmp/missing.kvmirq"
 expect 2 "kvmirq check: .*not a kvmirq" -- $bin check "$tmp/random"
 expect 2 "info, warning or error" -- $bin check --fail-on fatal demo/x86-testvmm.kvmirq
 expect 2 "one recording" -- $bin check
+expect 2 "not a recording" -- $bin check --live demo/x86-testvmm.kvmirq
+expect 2 "are for --live" -- $bin check -p 1 demo/x86-testvmm.kvmirq
+expect 2 "are for --live" -- $bin check -d 1s demo/x86-testvmm.kvmirq
+expect 2 "a process id, not 'x'" -- $bin check --live -p x
+# Live without the privileges BPF needs: the capture's own error, exit 2.
+if command -v setpriv >/dev/null; then
+	expect 2 '^kvmirq check: .+' -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all $bin check --live -d 100ms
+fi
 expect 1 "^error: VM 1 \(pid 21666, thread 21666\), t=0.001784: route-before-line: .* \[events #170, #158\]$" -- \
 	$bin check demo/x86-testvmm.kvmirq
 expect 1 '"rule":"route-before-line","vm":2,.*"events":\[1229,1223\]' -- \

@@ -90,7 +90,17 @@ start_top "$rec" TERM=xterm-256color
 check "the VM row" "^ +1 +21666 testvmm +1 +36 +6\.0 +0 +0 +35 +29 +0 "
 check "the end of the recording" "ev $total/$total 1x paused"
 check "the status line" "^end of the recording"
-check "the columns 80 columns leave out, for the VM under the cursor" "^VM 1  KVM 21666-5  CHIPS PIC IOAPIC LAPIC$"
+check "the columns 80 columns leave out, for the VM under the cursor" "^VM 1  KVM 21666-5  CHIPS PIC IOAPIC LAPIC  FIND 5$"
+check "the function bar names the findings key" " f Findings "
+
+# f: kvmirq check's findings, as check prints them; the last one in full below.
+keys f
+check "the findings screen" "^8 findings of kvmirq check's rules"
+check "a finding's row" "^error: VM 1 \(pid 21666, thread 21666\), t=0\.000431: route-before-line: KVM_IRQ"
+keys j j j j j j j
+check "the finding under the cursor in full" "\[events #170, #158\]$"
+keys f
+check "f again: back to the VM list" "^ +VM +PID NAME"
 if (($(screen | wc -l) == 24 && $(screen | wc -L) <= 80)); then ok; else bad "the screen is not 80x24"; fi
 
 # Enter: the VM, its controllers and lines.
@@ -152,9 +162,9 @@ keys Escape Escape
 check "back to the VM list" "^ +VM +PID NAME"
 tm resize-window -t top -x 120 -y 30
 check "120 columns show the KVM and CHIPS columns" "^ +VM +PID NAME +KVM +VCPU CHIPS"
-# 157 columns leave the sparkline 40 cells: 40 s of a replay's one-second points
-tm resize-window -t top -x 157 -y 30
-check "the sparkline's title says the time it spans" " DROP LINE/s 40s$"
+# 162 columns leave the sparkline 40 cells: 40 s of a replay's one-second points
+tm resize-window -t top -x 162 -y 30
+check "the sparkline's title says the time it spans" " FIND +DROP LINE/s 40s$"
 tm resize-window -t top -x 80 -y 24
 check "80 columns drop them again" "^ +VM +PID NAME +VCPU LINE/s"
 

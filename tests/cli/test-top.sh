@@ -91,6 +91,35 @@ if (t["lines"], t["msis"], t["attrs"], v["errors"]) != (36, 6, 35, 29):
     bad.append("VM 1: %s errors %d" % (t, v["errors"]))
 print("; ".join(bad) or "ok")' "$tmp/frame.out" "$tmp/report.out"
 
+# Findings: at the end of each demo recording, each VM's FIND count and the
+# frame's findings are kvmirq check's (the same rule, VM and events).
+for demo in demo/*.kvmirq; do
+	name=findings-$(basename "$demo" .kvmirq)
+	run "$name" 0 -- "$bin" top -i "$demo" --json -d 100000 -n 1
+	"$bin" check --json "$demo" >"$tmp/$name.check" 2>/dev/null
+	pycheck "$name: FIND and the findings equal check's" '
+import collections, json, sys
+frame = json.loads(open(sys.argv[1]).readline())
+check = [json.loads(l) for l in open(sys.argv[2])]
+assert frame["replay"]["event"] == frame["replay"]["nr_events"], frame["replay"]
+want = collections.Counter(f["vm"] for f in check if f["vm"])
+got = {v["id"]: v["findings"] for v in frame["vms"]}
+assert all(got.get(vm) == n for vm, n in want.items()), (got, want)
+assert sum(got.values()) == sum(want.values()), (got, want)
+key = lambda f: (f["rule"], f["vm"], f["events"], f["message"])
+assert sorted(map(key, frame["findings"])) == sorted(map(key, check)), frame["findings"]
+print("ok")' "$tmp/$name.out" "$tmp/$name.check"
+done
+expect text-findings 0 '^ +1 +21666 testvmm .* +29 +5 +0$' -- "$bin" top -i "$rec" -b -d 100000 -n 1
+pycheck "the test VMM's findings, as check gives them" '
+import json, sys
+f = json.loads(open(sys.argv[1]).readline())
+assert [(x["rule"], x["vm"], x["events"]) for x in f["findings"] if x["vm"]] == [
+    ("route-before-line", 1, [5]), ("unroutable-vector", 1, [85]),
+    ("route-before-line", 1, [141]), ("unroutable-vector", 1, [151]),
+    ("route-before-line", 1, [170, 158])], f["findings"]
+print("ok")' "$tmp/findings-x86-testvmm.out"
+
 pycheck "per GSI, per MSI and per vCPU totals equal report's" '
 import json, sys
 frame = json.loads(open(sys.argv[1]).readline())
@@ -182,7 +211,7 @@ if [[ $(wc -l <"$tmp/three.out") == 3 ]] && head -n 3 "$tmp/steps.out" | cmp -s 
 	bad "-n 3 is not the first three frames"; fi
 
 # Text frames: the VM row, and with --vm the VM's detail.
-expect text 0 '^ +1 +21666 testvmm +21666-5 +1 PIC IOAPIC LAPIC +36 +6\.0 +0 +0 +35 +29 +0$' -- \
+expect text 0 '^ +1 +21666 testvmm +21666-5 +1 PIC IOAPIC LAPIC +36 +6\.0 +0 +0 +35 +29 +5 +0$' -- \
 	"$bin" top -i "$rec" -b -n 1 --vm 1
 for want in 'event 217 of 217' '\[3\] IOAPIC +x86-ioapic' '^ +9 ioapic 9, pic-slave 1 +level +0 +no' \
 	    '0xfee05000 0x0054 +5 phys 0x54 fixed +edge' '^ +0 .* 13$' 'GSI routing: 26 entries' \

@@ -41,12 +41,13 @@ mkdir -p "$build"
 WARN="-std=gnu11 -Wall -Wextra -Werror"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
 # The event layer needs every user-space library source except the parts that
-# load BPF (src/capture, which needs the skeleton), the commands and main().
+# load BPF (src/capture, which needs the skeleton, and src/trace/live_capture.c,
+# which drives it), the commands and main().
 # (trace_out.c also wants KVMIRQ_VERSION, passed on each command line: it is quoted)
 EVENT_FLAGS="-Wshadow -Wno-missing-field-initializers -Iinclude -Isrc -D_GNU_SOURCE"
 EVENT_SRCS=$(ls src/chips/*.c src/codec/*.c src/model/*.c src/report/*.c \
 	src/registry/*.c src/trace/*.c src/tracefile/*.c src/util/*.c src/snapshot/snapshot*.c src/snapshot/diff.c \
-	src/snapshot/routing.c)
+	src/snapshot/routing.c | grep -v '^src/trace/live_capture\.c$')
 TRACEFILE_FLAGS="-Iinclude -Isrc -Isrc/tracefile"
 TRACEFILE_SRCS=$(ls src/tracefile/*.c src/util/varint.c)
 

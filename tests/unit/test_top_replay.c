@@ -3,7 +3,8 @@
  * The replay source of kvmirq top on the shipped real recording
  * (demo/x86-testvmm.kvmirq, run from the repository's top): a step back
  * lands on exactly the frame a forward pass shows at that position, seeking
- * back and forth agrees with seeking once, playing at the end starts again;
+ * back and forth agrees with seeking once, playing at the end starts again,
+ * the findings at every position are kvmirq check's for the events up to it;
  * and the bounded pieces it is made of (time slices, the keyed table).
  */
 #include <errno.h>
@@ -12,10 +13,13 @@
 #include <time.h>
 
 #include "check.h"
+#include "check/checker.h"
+#include "kvmirq/tracefile.h"
 #include "top/keyed_table.h"
 #include "top/print.h"
 #include "top/replay.h"
 #include "top/time_slices.h"
+#include "trace/trace_in.h"
 
 #define RECORDING "demo/x86-testvmm.kvmirq"
 
@@ -166,6 +170,83 @@ static void test_seek_and_play(void)
 	b.ops->close(b.ctx);
 }
 
+static void count_finding(void *arg, const struct finding *f)
+{
+	((unsigned *)arg)[f->vm]++;
+}
+
+/* kvmirq check's findings per VM (0..7) over the recording's first N
+ * records (continuations included, as the replay counts its position),
+ * with the end's when N is all of them. */
+static void check_first(uint64_t n, unsigned counts[8])
+{
+	struct trace_in *t = calloc(1, sizeof(*t));
+	struct check_coverage cov;
+	struct checker k;
+	const void *rec;
+	size_t len;
+	uint64_t i = 0;
+	int ret = 0;
+
+	memset(counts, 0, 8 * sizeof(*counts));
+	CHECK(t && !trace_in_open(t, RECORDING));
+	check_coverage_from_meta(&cov, trace_in_meta(t));
+	CHECK_EQ(checker_init(&k, &t->registry, &t->format,
+			      platform_by_machine(tracefile_meta_get_string(trace_in_meta(t),
+									    "machine")),
+			      &cov, &check_default_options, count_finding, counts),
+		 0);
+	while (i < n && (ret = trace_in_next(t, &rec, &len)) > 0) {
+		checker_event(&k, rec, len);
+		i++;
+	}
+	if (i == n && trace_in_next(t, &rec, &len) == 0)
+		checker_end(&k);
+	checker_free(&k);
+	trace_in_close(t);
+	free(t);
+}
+
+/* The FIND column and the findings array at each position: check's up to
+ * there, also after stepping back; the whole recording's are the demo's 5
+ * (3 lines without a route, 2 vectors no vCPU takes). */
+static void test_findings_follow_position(void)
+{
+	struct top_source a;
+	char err[256], warning[512];
+	unsigned want[8];
+	bool grew = false;
+
+	CHECK_EQ(top_replay_open(&a, RECORDING, warning, sizeof(warning), err, sizeof(err)), 0);
+	a.ops->set_paused(a.ctx, true);
+	for (long at = 0; at <= 217; at += at < 200 ? 9 : 1) {
+		struct top_frame f = { 0 };
+
+		a.ops->step(a.ctx, at - (long)event_of(&a));
+		a.ops->refresh(a.ctx, &f);
+		CHECK_EQ(f.replay.event, (uint64_t)at);
+		check_first((uint64_t)at, want);
+		CHECK_EQ(f.nr_findings, (size_t)want[0] + want[1]);
+		for (size_t i = 0; i < f.nr_vms; i++)
+			CHECK_EQ(f.vms[i].findings, want[f.vms[i].id]);
+		grew |= f.nr_vms && f.vms[0].findings && f.vms[0].findings < 3;
+		if (at == 217)
+			CHECK(f.nr_vms == 1 && f.vms[0].findings == 5);
+		top_frame_clear(&f);
+	}
+	CHECK(grew); /* counted on the way, not only at the end */
+	a.ops->step(a.ctx, -200);
+	check_first(event_of(&a), want);
+	{
+		struct top_frame f = { 0 };
+
+		a.ops->refresh(a.ctx, &f);
+		CHECK(f.nr_vms == 1 && f.vms[0].findings == want[1] && want[1] < 3);
+		top_frame_clear(&f);
+	}
+	a.ops->close(a.ctx);
+}
+
 static void test_open_errors(void)
 {
 	struct top_source s;
@@ -239,6 +320,7 @@ int main(void)
 {
 	test_steps();
 	test_seek_and_play();
+	test_findings_follow_position();
 	test_open_errors();
 	test_time_slices();
 	test_keyed_table();

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmirq check --live: record's capture (src/trace/live_capture.c) feeding
+ * the checker instead of a file. One -p is the BPF side's own process
+ * filter; several are kept here, by the event's process, as the BPF filter
+ * would keep them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "check/live_coverage.h"
+#include "commands/check_live.h"
+#include "util/stop.h"
+
+struct live_checker {
+	const struct check_live_args *args;
+	struct checker checker;
+	int status;
+};
+
+static void print_finding(void *arg, const struct finding *f)
+{
+	struct live_checker *l = arg;
+
+	if (l->args->json)
+		finding_print_json(f, stdout);
+	else
+		finding_print_text(f, stdout);
+	fflush(stdout);
+	if (f->severity >= l->args->fail_on)
+		l->status = 1;
+}
+
+static bool pid_wanted(const struct check_live_args *a, uint32_t pid)
+{
+	for (unsigned int i = 0; i < a->nr_pids; i++)
+		if (a->pids[i] == pid)
+			return true;
+	return a->nr_pids <= 1; /* none, or the BPF side filtered already */
+}
+
+static int on_event(void *arg, const void *event, size_t len)
+{
+	struct live_checker *l = arg;
+
+	if (pid_wanted(l->args, ((const struct kvmirq_event_header *)event)->pid))
+		checker_event(&l->checker, event, len);
+	return 0;
+}
+
+int check_live(const struct check_live_args *a, const struct check_options *opts)
+{
+	struct capture_options copts = { .pid = a->nr_pids == 1 ? a->pids[0] : 0 };
+	struct kvmirq_kind_counters counters[KVMIRQ_EV_KIND_MAX];
+	struct live_checker l = { .args = a };
+	struct live_capture lc;
+	struct check_coverage coverage;
+	struct payload_format format;
+	const struct platform *platform;
+	uint64_t dropped = 0;
+	char err[512];
+	int status = 2;
+
+	stop_on_signals();
+	if (live_capture_open(&lc, &copts, on_event, &l, err, sizeof(err))) {
+		fprintf(stderr, "kvmirq check: %s\n", err);
+		live_capture_close(&lc);
+		return 2;
+	}
+	payload_format_host(&format);
+	if (check_coverage_live(&coverage, &copts, capture_get_status(lc.capture), &platform) ||
+	    checker_init(&l.checker, &lc.registry, &format, platform, &coverage, opts,
+			 print_finding, &l)) {
+		fprintf(stderr, "kvmirq check: out of memory\n");
+		goto out;
+	}
+	fprintf(stderr, "kvmirq check: checking live (ioctl strategy %s); Ctrl-C to stop\n",
+		strategy_name(capture_get_status(lc.capture)->strategy));
+	live_capture_run(&lc, a->duration_ms, NULL, NULL, "check");
+	checker_end(&l.checker);
+	if (!capture_read_counters(lc.capture, counters))
+		for (unsigned k = 0; k < KVMIRQ_EV_KIND_MAX; k++)
+			dropped += counters[k].dropped;
+	if (dropped || lc.malformed)
+		fprintf(stderr, "kvmirq check: warning: %llu events dropped (ring buffer full), "
+				"%llu malformed: findings may be missing or wrong\n",
+			(unsigned long long)dropped, (unsigned long long)lc.malformed);
+	status = l.status;
+out:
+	checker_free(&l.checker);
+	live_capture_close(&lc);
+	return status;
+}
