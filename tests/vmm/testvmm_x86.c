@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 const char arch_name[] = "x86_64";
 
@@ -519,6 +520,8 @@ struct kvm_msi arch_storm_msi(void)
 #define BREAK_CHURN_CHANGES 3000   /* > 1000 in well under a second: masked-pin-churn */
 #define BREAK_STORM_RATE 125000.0  /* MSIs a second, above kvmirq check's 100000 */
 #define BREAK_STORM_SECONDS 1.2	   /* sustained over check's 1 s window */
+#define BREAK_RETRIES 10	   /* failures in a row: check's errno loop is 8 */
+#define BREAK_HOLD_SECONDS 2	   /* a line held: check with --stuck-after 1s */
 #define X2APIC_CPUID_ECX (1u << 21) /* CPUID.1:ECX */
 #define MSR_IA32_APICBASE 0x1b
 #define APICBASE_X2APIC_BSP (0xfee00000u | 1u << 11 | 1u << 10 | 1u << 8)
@@ -725,8 +728,59 @@ static void break_none(struct vmm *v)
 	       "KVM_SIGNAL_MSI of vector 0x51 to APIC 0: nothing broken\n");
 }
 
+/* A line raised on GSI 30, which the default routes (the IOAPIC's 24) lack. */
+static void break_route_before_line(struct vmm *v)
+{
+	static const struct line_case line[] = {
+		{ 30, 1, -1, "GSI 30: no route, nothing delivered" },
+		{ 30, 0, -1, "lowered" },
+	};
+
+	break_setup(v);
+	step_irq_line_status(v, line, ARRAY_SIZE(line));
+	printf("break route-before-line: GSI 30 raised with no route (the defaults end at 23)\n");
+}
+
+/* The same refused KVM_SET_GSI_ROUTING, retried: a route that cannot exist. */
+static void break_errno_loop(struct vmm *v)
+{
+	const struct kvm_irq_routing_entry bad = { .gsi = 5, .type = KVM_IRQ_ROUTING_IRQCHIP,
+						   .u.irqchip = { KVM_IRQCHIP_IOAPIC, 24 } };
+
+	break_setup(v);
+	for (int i = 0; i < BREAK_RETRIES; i++)
+		step_gsi_routing(v, &bad, 1, 0, FAILS(EINVAL), "IOAPIC pin 24, again");
+	printf("break errno-loop: KVM_SET_GSI_ROUTING of IOAPIC pin 24 retried %d times (EINVAL)\n",
+	       BREAK_RETRIES);
+}
+
+/* A level line raised and held: delivered once, never lowered or acknowledged. */
+static void break_stuck_level_line(struct vmm *v)
+{
+	static const struct line_case line[] = {
+		{ 5, 1, 2, "GSI 5 level high: the PIC and the IOAPIC deliver, never lowered" },
+	};
+	struct kvm_lapic_state s;
+	struct kvm_irqchip chip;
+
+	break_setup(v);
+	if (get_lapic(v, &s, "reset state") == 0) {
+		lapic_set(&s, APIC_SPIV, 0x1ff);
+		set_lapic(v, &s, "software-enabled");
+	}
+	break_ioapic(v, 5, RTE(0x35, RTE_LEVEL, 0), "pin 5: level, vector 0x35 to APIC 0");
+	step_irq_line_status(v, line, ARRAY_SIZE(line));
+	sleep(BREAK_HOLD_SECONDS);
+	get_irqchip(v, KVM_IRQCHIP_IOAPIC, &chip, SUCCEEDS, "pin 5 still high");
+	printf("break stuck-level-line: GSI 5 raised (level) and held %d s, never lowered\n",
+	       BREAK_HOLD_SECONDS);
+}
+
 static const struct break_mode breaks[] = {
 	{ "none", break_none },
+	{ "route-before-line", break_route_before_line },
+	{ "errno-loop", break_errno_loop },
+	{ "stuck-level-line", break_stuck_level_line },
 	{ "msi-address", break_msi_address },
 	{ "unroutable-vector", break_unroutable_vector },
 	{ "masked-pin-churn", break_masked_pin_churn },

@@ -15,6 +15,9 @@ root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
 
 cases=(
+	"route-before-line  | route-before-line  |                   | tests/vmm/build/testvmm --break route-before-line"
+	"errno-loop         | errno-loop         |                   | tests/vmm/build/testvmm --break errno-loop"
+	"stuck-level-line   | stuck-level-line   | --stuck-after 1s  | tests/vmm/build/testvmm --break stuck-level-line"
 	"msi-address        | msi-address        |                   | tests/vmm/build/testvmm --break msi-address"
 	"unroutable-vector  | unroutable-vector  |                   | tests/vmm/build/testvmm --break unroutable-vector"
 	"masked-pin-churn   | masked-pin-churn   |                   | tests/vmm/build/testvmm --break masked-pin-churn"
