@@ -120,6 +120,10 @@ static void gic_rows(void)
 	CHECK(strstr(a.what, "KVM_DEV_ARM_ITS_SAVE_TABLES"));
 	attr_access(&r, its, true, 4, 0, 0, &a); /* KVM_DEV_ARM_VGIC_CTRL_INIT */
 	CHECK_EQ(a.class, ACCESS_NONE);
+	attr_access(&r, its, true, 4, 4, 0, &a); /* KVM_DEV_ARM_ITS_CTRL_RESET */
+	CHECK_EQ(a.class, ACCESS_COMMAND);
+	attr_access(&r, its, false, 8, 0x80, 0, &a); /* GITS_CBASER, ITS_REGS */
+	CHECK_EQ(a.class, ACCESS_STATE_GET);
 	attr_access(&r, gic, true, 1, 0x100, 0, &a); /* GICD_ISENABLER0 */
 	CHECK_EQ(a.class, ACCESS_STATE_SET);
 	attr_access(&r, gic, false, 5, 0x100, 0, &a);
