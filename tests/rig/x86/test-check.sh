@@ -20,7 +20,7 @@ cases=(
 	"stuck-level-line   | stuck-level-line   | --stuck-after 1s  | tests/vmm/build/testvmm --break stuck-level-line"
 	"msi-address        | msi-address        |                   | tests/vmm/build/testvmm --break msi-address"
 	"unroutable-vector  | unroutable-vector  |                   | tests/vmm/build/testvmm --break unroutable-vector"
-	"masked-pin-churn   | masked-pin-churn   |                   | tests/vmm/build/testvmm --break masked-pin-churn"
+	"masked-pin-churn   | masked-pin-churn   | --masked-rate 1000 | tests/vmm/build/testvmm --break masked-pin-churn"
 	"interrupt-storm    | interrupt-storm    | --storm-rate 2000 | tests/vmm/build/testvmm --break interrupt-storm"
 	"eoi-never-injected | eoi-never-injected |                   | tests/vmm/build/testvmm --break eoi-never-injected"
 	"well-behaved       | -                  |                   | tests/vmm/build/testvmm --break none"
