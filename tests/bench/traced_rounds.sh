@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# Sourced by the benchmarks that time a loop untraced and while kvmirq
+# records, in alternating rounds (a drifting machine shows as spread, not as
+# a ratio). The loop prints "... X ns each".
+#   traced_rounds KVMIRQ ROUNDS WHAT RECORD_ARGS -- LOOP...
+# prints "round N: untraced A ns, recording B ns per WHAT: ratio B/A".
+traced_rounds() {
+	local kvmirq=$1 rounds=$2 what=$3 plain traced i
+	local -a record_args=()
+	shift 3
+	while [[ $1 != -- ]]; do record_args+=("$1"); shift; done
+	shift
+	traced_rounds_rec= traced_rounds_tmp=$(mktemp -d) # globals: the EXIT trap reads them
+	trap 'kill $traced_rounds_rec 2>/dev/null || true; rm -rf "$traced_rounds_tmp"' EXIT
+	ns_each() { "$@" | sed -E 's/.*: ([0-9]+) ns each/\1/'; }
+	for ((i = 1; i <= rounds; i++)); do
+		plain=$(ns_each "$@")
+		"$kvmirq" record -q "${record_args[@]}" -o "$traced_rounds_tmp/r.kvmirq" &
+		traced_rounds_rec=$!
+		sleep 1 # attached (the programs load in well under a second here)
+		traced=$(ns_each "$@")
+		kill -INT "$traced_rounds_rec"
+		wait "$traced_rounds_rec" || true
+		traced_rounds_rec=
+		echo "round $i: untraced $plain ns, recording $traced ns per $what: ratio $(awk "BEGIN { printf \"%.2f\", $traced / $plain }")"
+	done
+}
