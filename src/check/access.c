@@ -129,6 +129,7 @@ static void classify_block(const struct access_row *row, const struct kvmirq_eve
 		out->value = hash_bytes(bytes, len);
 		out->have_value = true;
 	}
+	out->restorable = true;
 }
 
 /* KVM_GET/SET_DEVICE_ATTR: struct kvm_device_attr (flags, group, attr,
@@ -156,6 +157,8 @@ static void classify_attr(const struct access_row *row, const char *device,
 			out->have_value = true;
 		}
 	}
+	out->restorable = !reg || !(reg->flags & (CHIP_READ_ONLY | CHIP_VOLATILE |
+						  CHIP_SIDE_EFFECT | CHIP_WRITE_ONLY));
 	if (reg) {
 		chip_register_element_name(reg, element, name, sizeof(name));
 		snprintf(out->key, sizeof(out->key), "%s %s", device, name);

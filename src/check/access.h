@@ -32,6 +32,8 @@ struct access {
 	char key[96];	 /* the state it reaches, the same for a GET and a SET of it */
 	uint64_t value;	 /* a hash of the bytes written or read */
 	bool have_value;
+	bool restorable; /* state a restore must write back: not read-only, not
+			  * changing on its own (a count, an input latch) */
 	const char *why; /* ACCESS_RUNTIME: why that is allowed */
 };
 

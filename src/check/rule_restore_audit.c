@@ -6,7 +6,8 @@
  * whose vCPUs ran and whose state was then read in a save sequence (no
  * vCPU running: checker.c); a destination is a VM created in the recording
  * that set state and then ran. At a destination's first KVM_RUN, the
- * latest save of another VM is compared with the state the destination set
+ * latest save of another VM (its restorable registers: not read-only, not
+ * changing on their own) is compared with the state the destination set
  * since that save began (none set since: not its destination), register by
  * register from the source's last read of it: a destination's earlier
  * writes (QEMU puts reset values when it starts) are not the restore.
@@ -222,9 +223,11 @@ static void audit_event(const struct check_ctx *c, const struct check_rule *r, v
 	if (c->running)
 		return;
 	access_classify(c->registry, c->recon->snap.byte_order_big, h, io, &a);
-	if (a.class == ACCESS_STATE_SET && v->created && !v->ran) {
+	/* configuration allowed at run time (the MPIC's base address) is state
+	 * a restore writes too */
+	if ((a.class == ACCESS_STATE_SET || a.class == ACCESS_RUNTIME) && v->created && !v->ran) {
 		list_add(&va->restored, &a, h, c->index);
-	} else if (a.class == ACCESS_STATE_GET && v->ran) {
+	} else if (a.class == ACCESS_STATE_GET && a.restorable && v->ran) {
 		/* a new sequence begins with this read (checker.c opens it after the rules) */
 		uint64_t sequence = v->in_sequence ? v->sequence_index : c->index;
 

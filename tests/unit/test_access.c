@@ -79,6 +79,12 @@ static void mpic_rows(void)
 	CHECK_EQ(b.class, ACCESS_STATE_SET);
 	CHECK(!strcmp(a.key, b.key));
 	CHECK(a.have_value && b.have_value && a.value == b.value);
+	CHECK(a.restorable);
+	/* BRR1 is read-only, a timer's current count changes on its own */
+	mpic_access(false, MPIC_GRP_REGISTER, 0x0000, 0x00400402, &a);
+	CHECK(a.class == ACCESS_STATE_GET && !a.restorable);
+	mpic_access(false, MPIC_GRP_REGISTER, 0x1100 + 0x30, 0, &a);
+	CHECK(a.class == ACCESS_STATE_GET && !a.restorable);
 	/* a timer's vector register: read at 0x1150, written at 0x1160 (6.1) */
 	mpic_access(false, MPIC_GRP_REGISTER, 0x1100 + 0x40 + 0x10, 0, &a);
 	mpic_access(true, MPIC_GRP_REGISTER, 0x1100 + 0x40 + 0x20, 0, &b);

@@ -63,6 +63,14 @@
  * (an edge every 10 ms from a VMM thread) for SECONDS or until SIGTERM,
  * for kvmirq snapshot --pid of a running guest (mpicvmm_guest.c).
  *
+ * With --break RULE, a run that breaks a kvmirq check rule on purpose
+ * (tests/rig/e500/test-check.sh): command-as-state, a save that reads
+ * CPU 0's IACK among the registers; restore-audit, VM A programmed and let
+ * run (KVM_RUN with immediate_exit), saved, and VM B restored from it
+ * without source 7's IVPR and let run; with --guest,
+ * state-set-while-running, the late source's IVPR (and the base address,
+ * which is allowed) set while the vCPU is in KVM_RUN.
+ *
  * Usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS] [DIR]
  *   (snapshot files go to DIR, default /tmp; --type: the MPIC version, default 20)
  */
@@ -77,6 +85,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -543,8 +552,13 @@ static void restore(const struct vm *b, const struct chip_state *c, struct resto
 
 			if (!chip_register_get(c, r, e, &value))
 				die("the snapshot lacks %s[%u]", r->name, e);
-			if (!strcmp(r->name, "src_ivpr") && e == LEFT_OUT_SOURCE)
+			if (!strcmp(r->name, "src_ivpr") && e == LEFT_OUT_SOURCE) {
+				if (break_rule) { /* --break restore-audit: not written at all */
+					st->skipped++;
+					continue;
+				}
 				value &= ~(uint64_t)PRIO(15); /* the deliberate loss */
+			}
 			if (!strcmp(r->name, "gcr"))
 				value &= ~(uint64_t)0x80000000; /* never reset B */
 			mpic_set_attr(b, r->group, r->attr + (uint64_t)e * r->stride + delta, value);
@@ -568,8 +582,10 @@ static void restore(const struct vm *b, const struct chip_state *c, struct resto
 	}
 }
 
-/* Migrate into VM B; B is closed after its snapshot, when HOLD (A stays alone). */
-static void migrate(const char *dir, const char *from, bool hold)
+/* Migrate into VM B; THEN (or NULL) runs after the restore; B is closed after
+ * its snapshot, when HOLD (A stays alone). */
+static void migrate(const char *dir, const char *from, bool hold,
+		    void (*then)(const struct vm *b))
 {
 	struct snapshot s;
 	struct restore_stats st = { 0 };
@@ -587,6 +603,8 @@ static void migrate(const char *dir, const char *from, bool hold)
 	    "\"src_ivpr[%u].priority\",\"left_out_was\":%u},",
 	    st.sets, st.skipped, LEFT_OUT_SOURCE, 11);
 	snapshot_free(&s);
+	if (then)
+		then(&b);
 	if (snapshot_vm(&b, dir, "second.kvmsnap"))
 		status = 1;
 	if (hold)
@@ -654,7 +672,7 @@ static void snapshot_run(const char *dir, long hold_s)
 		status = 1;
 	expect_values();
 	live_checks(&a);
-	migrate(dir, "first.kvmsnap", hold_s >= 0);
+	migrate(dir, "first.kvmsnap", hold_s >= 0, NULL);
 	add("\"left_out_source\":%u}", LEFT_OUT_SOURCE);
 
 	print_file(dir, "first.kvmsnap");
@@ -687,11 +705,47 @@ static void command_as_state_run(void)
 	close_vm(&a);
 }
 
+/* KVM_RUN with immediate_exit: the VMM lets vCPU 0 run (it returns EINTR at once). */
+static void run_immediately(const struct vm *v)
+{
+	long size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	struct kvm_run *run = size > 0 ? mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE,
+					      MAP_SHARED, v->vcpu, 0) : MAP_FAILED;
+
+	if (run == MAP_FAILED)
+		die("mmap kvm_run: %s", strerror(errno));
+	run->immediate_exit = 1;
+	if (ioctl(v->vcpu, KVM_RUN, 0) != -1 || errno != EINTR)
+		die("KVM_RUN with immediate_exit did not return EINTR: %s", strerror(errno));
+	munmap(run, (size_t)size);
+}
+
+/*
+ * --break restore-audit: VM A programmed and run, stopped and saved (an
+ * in-process snapshot), VM B restored from it without source 7's IVPR, and
+ * run: a destination that starts with a register the source saved unset.
+ */
+static void restore_audit_run(const char *dir)
+{
+	struct vm a;
+
+	create_vm(&a);
+	program(&a);
+	run_immediately(&a);
+	if (snapshot_vm(&a, dir, "first.kvmsnap"))
+		status = 1;
+	migrate(dir, "first.kvmsnap", false, run_immediately);
+	printf("mpicvmm: break restore-audit: VM B ran without src_ivpr[%u] restored\n",
+	       LEFT_OUT_SOURCE);
+	close_vm(&a);
+}
+
 int main(int argc, char **argv)
 {
 	static const char usage[] =
 		"usage: mpicvmm [--type 20|42] [--hold SECONDS | --guest | --guest-loop SECONDS]\n"
-		"               [--break command-as-state | --guest --break state-set-while-running] [DIR]";
+		"               [--break command-as-state | --break restore-audit |\n"
+		"                --guest --break state-set-while-running] [DIR]";
 	static const struct option longopts[] = {
 		{ "type", required_argument, NULL, 'T' },
 		{ "hold", required_argument, NULL, 'H' },
@@ -741,8 +795,9 @@ int main(int argc, char **argv)
 		dir = argv[optind++];
 	if (optind != argc || (guest && hold_s >= 0))
 		die("%s", usage);
-	if (break_rule && (hold_s >= 0 ||
-			   strcmp(break_rule, guest ? "state-set-while-running" : "command-as-state")))
+	if (break_rule && (hold_s >= 0 || (guest ? strcmp(break_rule, "state-set-while-running")
+						 : strcmp(break_rule, "command-as-state") &&
+						   strcmp(break_rule, "restore-audit"))))
 		die("%s", usage);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -757,6 +812,8 @@ int main(int argc, char **argv)
 
 	if (guest)
 		guest_run((unsigned)loop_s);
+	else if (break_rule && !strcmp(break_rule, "restore-audit"))
+		restore_audit_run(dir);
 	else if (break_rule)
 		command_as_state_run();
 	else

@@ -8,7 +8,11 @@
 #    (and the base address, which is allowed) from a second thread while
 #    the vCPU is in KVM_RUN: exactly one state-set-while-running, naming
 #    the IVPR, none for the base address;
-#  - `mpicvmm --guest`: the same guest, well behaved: neither rule.
+#  - `mpicvmm --guest`: the same guest, well behaved: neither rule;
+#  - `mpicvmm --break restore-audit`: VM A let run (KVM_RUN with
+#    immediate_exit), saved, VM B restored without source 7's IVPR and let
+#    run: one restore-audit error naming it (read-only and volatile
+#    registers are not a restore's to write).
 # Each recording is checked here, on the x86 host (recordings decode the
 # same on any host). A rig that cannot be built or booted fails.
 #
@@ -35,9 +39,15 @@ await rec3 300 recording to
 run /bin/mpicvmm --guest
 signal rec3 2
 wait rec3
+start rec4 /bin/kvmirq record -o /tmp/restore.kvmirq
+await rec4 300 recording to
+run /bin/mpicvmm --break restore-audit
+signal rec4 2
+wait rec4
 file /tmp/command.kvmirq
 file /tmp/running.kvmirq
 file /tmp/clean.kvmirq
+file /tmp/restore.kvmirq
 COMMANDS
 e500_boot 900
 
@@ -53,13 +63,13 @@ check, read = rig.check, rig.read
 check("Oops" not in read("console.log") and "kernel BUG" not in read("console.log"),
       "no kernel oops or BUG")
 for n, name in ((2, "--break command-as-state"), (7, "--guest --break state-set-while-running"),
-                (12, "--guest")):
+                (12, "--guest"), (17, "--break restore-audit")):
     log = read(f"run-{n}.log")
     for line in log.splitlines():
         if line.startswith("mpicvmm:"):
             print("  " + line)
     check(read(f"run-{n}.status").strip() == "0", f"mpicvmm {name} exited 0")
-for rec in ("rec1", "rec2", "rec3"):
+for rec in ("rec1", "rec2", "rec3", "rec4"):
     check(read(f"wait-{rec}.status").strip() == "0", f"kvmirq record ({rec}) exited 0")
 
 
@@ -109,5 +119,11 @@ check(not of(got, "command-as-state"), "the guest's own IACKs and EOIs are not c
 status, got = findings("clean.kvmirq")
 for rule in ("state-set-while-running", "command-as-state", "restore-audit"):
     check(not [f for f in got if f["rule"] == rule], f"the well-behaved guest run: no {rule}")
+status, got = findings("restore.kvmirq")
+bad = of(got, "restore-audit")
+check(len(bad) == 1 and "src_ivpr[7]" in bad[0]["message"] and "1 of the" in bad[0]["message"],
+      f"one restore-audit error: VM B ran without source 7's IVPR ({[f['message'][:90] for f in bad]})")
+check(not of(got, "restore-audit", "warning"), "no register restored twice")
+check(not of(got, "state-set-while-running"), "no state set while a vCPU ran")
 sys.exit(rig.finish())
 EOF2
