@@ -58,12 +58,12 @@ cp "$RIG_ARM64_INITRD" "$initrd"
 	done
 } | "$RIG_ARM64_CPIO" /dev/stdin | gzip -n -1 >>"$initrd"
 
-# -smp 1: the test VMM's vCPUs never run, and one emulated CPU boots
-# fastest. The GIC's ITS is QEMU's default on virt (its=on).
+# -smp 2: a test can load two BPF objects at once (the slow part under
+# TCG: about a minute each). The GIC's ITS is QEMU's default on virt.
 start=$(date +%s.%N)
 set +e
 timeout --kill-after=5 "$timeout_s" qemu-system-aarch64 \
-	-M virt,virtualization=on,gic-version=3 -cpu max -accel tcg -m 1024 -smp 1 \
+	-M virt,virtualization=on,gic-version=3 -cpu max -accel tcg -m 1024 -smp 2 \
 	-nographic -no-reboot -kernel "$RIG_ARM64_KERNEL" -initrd "$initrd" \
 	-append "console=ttyAMA0 panic=-1 quiet" </dev/null >"$out/console.log" 2>&1
 qemu_status=$?
