@@ -96,7 +96,12 @@ resolve_packages() {
 	kpkg=${KVMIRQ_ARM64_KERNEL_PKG:-}
 	if [ -z "$kpkg" ]; then
 		kpkg=$(amd64_kernel_package)
-		[ -n "$kpkg" ] || rig_die "apt-cache depends linux-image-amd64 names no kernel (run apt-get update)"
+		if [ -z "$kpkg" ]; then
+			say "apt lists do not name a kernel; running apt-get update"
+			apt-get update >&2 || rig_die "apt-get update failed"
+			kpkg=$(amd64_kernel_package)
+		fi
+		[ -n "$kpkg" ] || rig_die "apt-cache depends linux-image-amd64 names no kernel package"
 		kpkg=${kpkg%-amd64}-arm64
 	fi
 	say "updating the private arm64 package lists"
