@@ -8,6 +8,7 @@ build_pkgs=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libncur
 test_pkgs=(qemu-system-x86 busybox-static cpio kmod python3 tmux libclang-rt-14-dev
 	   trace-cmd bpftrace linux-perf
 	   qemu-system-ppc gcc-powerpc-linux-gnu libc6-dev-powerpc-cross linux-source-6.1
+	   qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	   bc bison flex xz-utils dpkg-dev dwarves)
 
 want=("${build_pkgs[@]}")

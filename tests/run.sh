@@ -76,6 +76,9 @@ if [[ $mode == @(all|rig) ]]; then
 	for s in tests/rig/e500/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/e500/$(basename "$s" .sh)" "$s"
 	done
+	for s in tests/rig/arm64/test-*.sh; do
+		[[ -e $s ]] && run_suite "rig/arm64/$(basename "$s" .sh)" "$s"
+	done
 fi
 
 ((${#rig_retries[@]})) && echo "rig failures retried: ${rig_retries[*]}"

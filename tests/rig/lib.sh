@@ -43,3 +43,20 @@ rig_shell_quote() {
 	local s=${1//\'/\'\\\'\'}
 	printf "'%s'" "$s"
 }
+
+# Stage caches (the e500 and arm64 rigs' build.sh): one directory per stage
+# and key under $cache, built under a temporary name and renamed when done.
+rig_short_hash() { sha256sum | cut -c1-16; }
+rig_hash_files() { sha256sum "$@" | cut -d' ' -f1; }
+
+# Find stage NAME-KEY in $cache, or build it with BUILDER DIR when FILE (a
+# path inside it) is missing, deleting the stage's other keys; prints its path.
+rig_stage() {
+	local name=$1 key=$2 file=$3 builder=$4 dir
+	dir=$cache/$name-$key
+	if [ ! -e "$dir/$file" ]; then
+		"$builder" "$dir" >&2
+		find "$cache" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
+	fi
+	printf '%s\n' "$dir"
+}

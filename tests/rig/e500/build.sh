@@ -70,7 +70,6 @@ say() { [ "$quiet" = 1 ] || rig_log "$@"; }
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
 # The source package version of an installed binary package: what apt-get source fetches.
 source_version() { dpkg-query -W -f='${source:Version}' "$1" 2>/dev/null; }
-short_hash() { sha256sum | cut -c1-16; }
 
 pick_config() {
 	local shared=$repo/../shared/rig/e500v2-kvm-mpic-bpf.config
@@ -264,7 +263,7 @@ VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror -Wshadow -Wno-missing-field
 
 # The tool image's /init.
 init_sources() {
-	printf '%s\n' "$here/rig-init.c" "$repo/tests/vmm/console_file.c"
+	printf '%s\n' "$here/../common/rig-init.c" "$repo/tests/vmm/console_file.c"
 }
 
 # The scripted interrupt-ioctl VMM (tests/vmm/vmm.mk), for the tool image's /bin.
@@ -355,20 +354,6 @@ EOF
 	rm -f "$list" "$list.kvmirq" "$list.test_bpf" "$list.jit_stress"
 }
 
-# Find stage NAME-KEY in the cache, or build it with BUILDER when FILE (a
-# path inside it) is missing, deleting the stage's other keys; prints its path.
-stage() {
-	local name=$1 key=$2 file=$3 builder=$4 dir
-	dir=$cache/$name-$key
-	if [ ! -e "$dir/$file" ]; then
-		"$builder" "$dir" >&2
-		find "$cache" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
-	fi
-	printf '%s\n' "$dir"
-}
-
-hash_files() { sha256sum "$@" | cut -d' ' -f1; }
-
 main() {
 	local key initrd tool_initrd
 	rig_ensure_packages linux-source-6.1 gcc-powerpc-linux-gnu libc6-dev-powerpc-cross \
@@ -395,25 +380,25 @@ main() {
 
 	key=$( { echo "layout $KERNEL_LAYOUT $src_version $gcc_version"
 		grep -h '^CONFIG_' "$config" "$here/userland.config" | sort
-		cat "$here"/kernel-patches/*.patch; } | short_hash)
-	kdir=$(stage kernel "$key" vmlinux build_kernel)
-	zdir=$(stage zlib "$(echo "layout $ZLIB_LAYOUT $zlib_version $gcc_version" | short_hash)" lib/libz.a build_zlib)
-	edir=$(stage libelf "$(echo "layout $LIBELF_LAYOUT $elfutils_version $gcc_version $zdir" | short_hash)" \
+		cat "$here"/kernel-patches/*.patch; } | rig_short_hash)
+	kdir=$(rig_stage kernel "$key" vmlinux build_kernel)
+	zdir=$(rig_stage zlib "$(echo "layout $ZLIB_LAYOUT $zlib_version $gcc_version" | rig_short_hash)" lib/libz.a build_zlib)
+	edir=$(rig_stage libelf "$(echo "layout $LIBELF_LAYOUT $elfutils_version $gcc_version $zdir" | rig_short_hash)" \
 		lib/libelf.a build_libelf)
-	bdir=$(stage libbpf "$(echo "layout $LIBBPF_LAYOUT $libbpf_version $gcc_version $edir $zdir" | short_hash)" \
+	bdir=$(rig_stage libbpf "$(echo "layout $LIBBPF_LAYOUT $libbpf_version $gcc_version $edir $zdir" | rig_short_hash)" \
 		lib/libbpf.a build_libbpf)
-	ndir=$(stage ncurses "$(echo "layout $NCURSES_LAYOUT $ncurses_version $gcc_version" | short_hash)" \
+	ndir=$(rig_stage ncurses "$(echo "layout $NCURSES_LAYOUT $ncurses_version $gcc_version" | rig_short_hash)" \
 		lib/libncursesw.a build_ncurses)
 
 	# shellcheck disable=SC2046
 	key=$( {
 		echo "layout $VMM_LAYOUT $gcc_version $zdir $VMM_CFLAGS $TESTVMM_CFLAGS"
-		hash_files $(vmm_sources) $(init_sources) $(testvmm_sources) "$repo"/tests/vmm/*.h "$repo"/src/*/*.h \
+		rig_hash_files $(vmm_sources) $(init_sources) $(testvmm_sources) "$repo"/tests/vmm/*.h "$repo"/src/*/*.h \
 			"$repo"/include/kvmirq/*.h "$repo/VERSION"
-	} | short_hash)
-	vdir=$(stage vmm "$key" rig-init build_vmm)
+	} | rig_short_hash)
+	vdir=$(rig_stage vmm "$key" rig-init build_vmm)
 
-	key=$(echo "layout $INITRD_LAYOUT $vdir" | short_hash)
+	key=$(echo "layout $INITRD_LAYOUT $vdir" | rig_short_hash)
 	initrd=$cache/initrd-$key.cpio.gz
 	if [ ! -f "$initrd" ]; then
 		build_initrd "$initrd"
@@ -422,7 +407,7 @@ main() {
 
 	build_kvmirq
 	key=$( { echo "layout $TOOL_INITRD_LAYOUT $vdir"
-		hash_files "$kvmirq_ppc" "$repo"/build/ppc/tests/{test_bpf,jit_stress}; } | short_hash)
+		rig_hash_files "$kvmirq_ppc" "$repo"/build/ppc/tests/{test_bpf,jit_stress}; } | rig_short_hash)
 	tool_initrd=$cache/tool-initrd-$key.cpio.gz
 	if [ ! -f "$tool_initrd" ]; then
 		build_tool_initrd "$tool_initrd"

@@ -4,8 +4,8 @@
 # prints its snapshot files base64-encoded on the serial console. This
 # script cuts them out of the console log into files.
 #
-# With --commands FILE the tool image boots instead: /init is rig-init.c,
-# which runs FILE's commands (kvmirq, the VMM; see rig-init.c) and prints
+# With --commands FILE the tool image boots instead: /init is
+# ../common/rig-init.c, which runs FILE's commands (kvmirq, the VMM) and prints
 # their output and files on the console.
 #
 # Usage: run.sh [--out DIR] [--timeout SECONDS] [--commands FILE [--bin PROGRAM]...]
@@ -85,39 +85,8 @@ done_line=$(tr -d '\r' <"$out/console.log" | grep -a '^KVMIRQ-DONE ' | tail -n 1
 	{ tail_console; rig_die "the guest never finished (qemu exit $qemu_status; console: $out/console.log)"; }
 
 # Cut the files out of the log and check each against its size and CRC.
-python3 - "$out" "$commands" <<'EOF' || rig_die "the files on the console are garbled"
-import base64, sys, zlib
-out, commands = sys.argv[1], sys.argv[2]
-lines = open(out + "/console.log", "rb").read().decode("latin-1").replace("\r", "").split("\n")
-name, chunks, files, run, run_lines = None, [], 0, None, []
-for line in lines:
-    if line.startswith("KVMIRQ-RUN-BEGIN "):
-        run, run_lines = line.split()[1], []
-    elif line.startswith("KVMIRQ-RUN-END ") and run == line.split()[1]:
-        open(f"{out}/run-{run}.log", "w").write("\n".join(run_lines) + "\n")
-        open(f"{out}/run-{run}.status", "w").write(line.split()[2] + "\n")
-        run = None
-    elif line.startswith("KVMIRQ-WAIT "):
-        _, job, status = line.split()
-        open(f"{out}/wait-{job}.status", "w").write(status + "\n")
-    elif run is not None and name is None and not line.startswith("KVMIRQ-FILE-BEGIN "):
-        run_lines.append(line)
-    if line.startswith("KVMIRQ-FILE-BEGIN "):
-        name, chunks = line.split()[1], []
-    elif line.startswith("KVMIRQ-FILE-END ") and name:
-        _, n, size, crc = line.split()
-        data = base64.b64decode("".join(chunks))
-        if n != name or len(data) != int(size) or zlib.crc32(data) != int(crc, 16):
-            sys.exit(f"{name}: {len(data)} bytes, crc {zlib.crc32(data):08x}; the VMM said {size}, {crc}")
-        open(f"{out}/{name}", "wb").write(data)
-        name, files = None, files + 1
-    elif name:
-        chunks.append(line.strip())
-    elif line.startswith("KVMIRQ-EXPECT "):
-        open(out + "/expect.json", "w").write(line[len("KVMIRQ-EXPECT "):] + "\n")
-if files == 0 and not commands:
-    sys.exit("no file on the console")
-EOF
+python3 "$here/../common/split-console.py" "$out" ${commands:+--commands} ||
+	rig_die "the files on the console are garbled"
 
 status=${done_line#KVMIRQ-DONE }
 [ "$status" = 0 ] || { tr -d '\r' <"$out/console.log" | grep -a '^mpicvmm:\|^rig-init:' >&2 || true; exit 1; }

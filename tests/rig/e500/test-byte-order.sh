@@ -11,8 +11,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-. tests/rig/e500/testlib.sh
-e500_test_setup order
+. tests/rig/common/testlib.sh
+rig_test_setup e500 order
 build=$(realpath "$build")
 
 # Each case: an output name and the kvmirq arguments, with the inputs as
@@ -47,7 +47,7 @@ done
 for c in "${cases[@]}"; do
 	echo "file /tmp/${c%% *}.out" >>"$out/commands"
 done
-e500_boot 600 "${bins[@]}"
+rig_boot e500 600 "${bins[@]}"
 
 pass=0 fail=0
 i=0

@@ -21,8 +21,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-. tests/rig/e500/testlib.sh
-e500_test_setup check
+. tests/rig/common/testlib.sh
+rig_test_setup e500 check
 cat >"$out/commands" <<'COMMANDS'
 start rec1 /bin/kvmirq record -o /tmp/command.kvmirq
 await rec1 300 recording to
@@ -49,7 +49,7 @@ file /tmp/running.kvmirq
 file /tmp/clean.kvmirq
 file /tmp/restore.kvmirq
 COMMANDS
-e500_boot 900
+rig_boot e500 900
 
 python3 - "$out" "$build/kvmirq" <<'EOF2'
 import json, subprocess, sys

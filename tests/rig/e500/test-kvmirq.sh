@@ -20,8 +20,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-. tests/rig/e500/testlib.sh
-e500_test_setup kvmirq
+. tests/rig/common/testlib.sh
+rig_test_setup e500 kvmirq
 # Line numbers matter: run-N.log is the output of line N (from 0).
 cat >"$out/commands" <<'COMMANDS'
 run /bin/jit_stress 10
@@ -43,7 +43,7 @@ file /tmp/vmm.jsonl
 file /sys/kernel/tracing/trace
 file /tmp/mpic.kvmirq
 COMMANDS
-e500_boot 600
+rig_boot e500 600
 
 status=0
 line=$(python3 tests/e2e/check_e500_kvmirq.py --kvmirq "$build/kvmirq" "$out" | tee /dev/stderr | tail -n 1) || status=1

@@ -24,8 +24,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-. tests/rig/e500/testlib.sh
-e500_test_setup guest
+. tests/rig/common/testlib.sh
+rig_test_setup e500 guest
 # Line numbers matter: run-4.log is the VMM's output.
 cat >"$out/commands" <<'COMMANDS'
 write /sys/kernel/tracing/events/kvm/enable 1
@@ -40,7 +40,7 @@ file /tmp/rec.log
 file /sys/kernel/tracing/trace
 file /tmp/guest.kvmirq
 COMMANDS
-e500_boot 600
+rig_boot e500 600
 
 python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, subprocess, sys

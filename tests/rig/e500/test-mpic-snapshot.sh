@@ -15,8 +15,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-. tests/rig/e500/testlib.sh
-e500_test_setup snapshot
+. tests/rig/common/testlib.sh
+rig_test_setup e500 snapshot
 p=0 f=0
 
 # Boot TYPE's run into DIR (v2.0: /init is the VMM; v4.2: the tool image

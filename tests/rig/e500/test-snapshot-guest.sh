@@ -23,8 +23,8 @@ loop=${KVMIRQ_E500_GUEST_LOOP:-50}
 loop42=${KVMIRQ_E500_GUEST_LOOP42:-10}
 
 
-. tests/rig/e500/testlib.sh
-e500_test_setup guest-loop
+. tests/rig/common/testlib.sh
+rig_test_setup e500 guest-loop
 # One VMM of MPIC TYPE at a time, its files and job named with SUFFIX.
 loop_commands() {
 	local type=$1 sfx=$2 n=$3 i
@@ -51,7 +51,7 @@ loop_commands() {
 	loop_commands 20 "" "$loop"
 	loop_commands 42 42 "$loop42"
 } >"$out/commands"
-e500_boot 900
+rig_boot e500 900
 
 python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, statistics, subprocess, sys

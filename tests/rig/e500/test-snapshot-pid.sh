@@ -22,8 +22,8 @@ root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
 loop=${KVMIRQ_E500_PID_LOOP:-50}
 loop42=${KVMIRQ_E500_PID_LOOP42:-5}
-. tests/rig/e500/testlib.sh
-e500_test_setup pid
+. tests/rig/common/testlib.sh
+rig_test_setup e500 pid
 # One held VMM of MPIC TYPE at a time (a recording key-frames every VMM);
 # its files carry SUFFIX (the python below finds its lines by them).
 hold_commands() {
@@ -49,7 +49,7 @@ hold_commands() {
 	hold_commands 20 "" "$loop"
 	hold_commands 42 42 "$loop42"
 } >"$out/commands"
-e500_boot 900
+rig_boot e500 900
 
 python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, statistics, subprocess, sys

@@ -18,8 +18,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
 cd "$root"
-. tests/rig/e500/testlib.sh
-e500_test_setup top
+. tests/rig/common/testlib.sh
+rig_test_setup e500 top
 # Line numbers matter: run-N.log is the output of line N (from 0).
 cat >"$out/commands" <<'COMMANDS'
 start vmm /bin/mpicvmm --hold 3600 /tmp
@@ -37,7 +37,7 @@ signal vmm 15
 wait vmm
 file /tmp/vmm.log
 COMMANDS
-e500_boot 600
+rig_boot e500 600
 
 python3 - "$out" "$build/kvmirq" <<'EOF'
 import json, re, subprocess, sys

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /init of the e500 rig's tool image: there is no shell for 32-bit PowerPC
- * here (no busybox), so this static program mounts what kvmirq needs, runs
- * the commands of /rig-commands one line at a time, and powers off.
+ * /init of the e500 and arm64 rigs' tool images: a static program, so that
+ * a rig needs no shell for its architecture (there is no busybox for 32-bit
+ * PowerPC here). It mounts what kvmirq needs, runs the commands of
+ * /rig-commands one line at a time, and powers off.
  *
  * Commands (words separated by blanks; "a quoted word" keeps its blanks):
  *   run ARGV...          run and wait; its output goes to the console. A
@@ -20,7 +21,7 @@
  *                        named NAME (default: PATH's last component)
  *   write PATH TEXT      write TEXT to PATH (a sysctl, a tracefs switch)
  *
- * Console output, one marker per line, for tests/rig/e500/run.sh:
+ * Console output, one marker per line, for tests/rig/common/split-console.py:
  *   KVMIRQ-RUN-BEGIN <n> <argv...>   ... output ...   KVMIRQ-RUN-END <n> <status>
  *     (n: the line of /rig-commands, from 0)
  *   KVMIRQ-WAIT <name> <status>

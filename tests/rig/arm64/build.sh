@@ -1,0 +1,313 @@
+#!/bin/bash
+# Build (or find in the cache) what the arm64 rig boots: Debian 12's arm64
+# 6.1 kernel (KVM and the VGICv3/ITS built in, BPF, BTF, fentry) and the
+# tool image, whose /init (../common/rig-init.c) runs commands with kvmirq
+# itself, cross-built static for arm64, the arm64 test VMM and busybox.
+#
+# Usage: build.sh [-q]
+#   Prints shell assignments on stdout (safe for eval):
+#     RIG_ARM64_KERNEL=...  RIG_ARM64_INITRD=...  RIG_ARM64_KVMIRQ=...
+#     RIG_ARM64_TESTVMM=...  RIG_ARM64_CPIO=...
+#   -q  no progress messages
+#
+# Every part comes from Debian 12: linux-image-6.1.0-<abi>-arm64 (the ABI
+# that the machine's linux-image-amd64 names, as the x86 rig picks it),
+# busybox-static, and the arm64 -dev packages of libbpf, libelf, zlib and
+# ncurses (their static libraries), all fetched with `apt-get download`
+# through private package lists with APT::Architecture=arm64: the machine's
+# dpkg architectures, /etc/apt and /var/lib/apt stay as they are. The
+# packages' static libraries link kvmirq as they are: nothing is compiled
+# but the project's own code (the e500 rig must build its libraries from
+# source, Debian has no 32-bit PowerPC port).
+#
+# Cache: ${KVMIRQ_CACHE:-/var/tmp/kvmirq-cache}/arm64/
+#   apt/            the private package lists (apt-get update, ~1 s)
+#   resolved        the package versions those lists offer, refreshed when
+#                   the machine's own lists are newer (as the x86 rig does)
+#   kernel-<key>/   vmlinuz, config            key: package and version
+#   sysroot-<key>/  usr/include, usr/lib/aarch64-linux-gnu/*.a, bin/busybox
+#                                              key: the packages' versions
+#   cpio-<key>/     gen_init_cpio (from linux-source-6.1's usr/, built for
+#                   this machine)              key: linux-source version
+#   vmm-<key>/      rig-init, testvmm          key: their sources, the sysroot,
+#                                              the compiler
+#   initrd-<key>.cpio.gz                       key: everything in it
+# kvmirq itself is built by the project's Makefile into build/arm64/ of the
+# repository (make's own dependencies decide what to rebuild).
+# Each part is built under a temporary name and renamed when complete; a run
+# with everything cached takes about a second and touches no network.
+#
+# Environment:
+#   KVMIRQ_ARM64_KERNEL_PKG  kernel package (default: linux-image-amd64's
+#                            dependency with -amd64 turned into -arm64)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+repo=$(cd "$here/../../.." && pwd -P)
+RIG_PROG=build.sh
+. "$here/../lib.sh"
+
+CROSS=aarch64-linux-gnu-
+TRIPLET=aarch64-linux-gnu
+# The arm64 packages unpacked into the sysroot.
+SYSROOT_PKGS="libbpf-dev libelf-dev zlib1g-dev libncurses-dev busybox-static"
+# Bump when a stage's output changes in a way its key cannot see.
+KERNEL_LAYOUT=1
+SYSROOT_LAYOUT=1
+CPIO_LAYOUT=1
+VMM_LAYOUT=1
+INITRD_LAYOUT=1
+
+quiet=0
+case "${1:-}" in
+-q) quiet=1 ;;
+"") ;;
+*) rig_die "usage: build.sh [-q]" ;;
+esac
+say() { [ "$quiet" = 1 ] || rig_log "$@"; }
+
+pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
+
+# apt-get/apt-cache for arm64 with private lists and caches, from the
+# machine's own Debian sources: nothing under /etc/apt or /var/lib/apt and
+# no dpkg architecture changes.
+apt_arm64() {
+	local tool=$1
+	shift
+	"$tool" -q -o APT::Architecture=arm64 -o APT::Architectures=arm64 \
+		-o Dir::State::Lists="$cache/apt/lists" -o Dir::Cache="$cache/apt/cache" \
+		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
+		-o APT::Sandbox::User=root "$@"
+}
+
+# The amd64 kernel package the machine's lists name, as the x86 rig picks it.
+amd64_kernel_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
+}
+
+arm64_candidate() {
+	apt_arm64 apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }'
+}
+
+# Write $cache/resolved: "PACKAGE VERSION" lines, the kernel first.
+resolve_packages() {
+	local kpkg p v tmp
+	kpkg=${KVMIRQ_ARM64_KERNEL_PKG:-}
+	if [ -z "$kpkg" ]; then
+		kpkg=$(amd64_kernel_package)
+		if [ -z "$kpkg" ]; then
+			say "apt lists do not name a kernel; running apt-get update"
+			apt-get update >&2 || rig_die "apt-get update failed"
+			kpkg=$(amd64_kernel_package)
+		fi
+		[ -n "$kpkg" ] || rig_die "apt-cache depends linux-image-amd64 names no kernel package"
+		kpkg=${kpkg%-amd64}-arm64
+	fi
+	say "updating the private arm64 package lists"
+	mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
+	# The security suite's index may fail while the main one is fine: the
+	# candidates below say whether what is needed is there.
+	apt_arm64 apt-get update >"$cache/apt/update.log" 2>&1 || true
+	tmp=$cache/resolved.tmp.$$
+	for p in "$kpkg" $SYSROOT_PKGS; do
+		v=$(arm64_candidate "$p")
+		[ -n "$v" ] && [ "$v" != "(none)" ] ||
+			{ cat "$cache/apt/update.log" >&2; rig_die "no arm64 $p in the Debian lists"; }
+		printf '%s %s\n' "$p" "$v"
+	done >"$tmp"
+	mv -f "$tmp" "$cache/resolved"
+}
+
+# Download PACKAGE=VERSION... into DIR.
+download() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	(cd "$dir" && apt_arm64 apt-get download "$@") >"$dir/apt.log" 2>&1 ||
+		{ cat "$dir/apt.log" >&2; rig_die "apt-get download $* failed"; }
+}
+
+# Stage 1: the kernel. KVM (with the VGIC and ITS) is built in on arm64:
+# no modules are needed.
+build_kernel() {
+	local out=$1 tmp start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.kernel.XXXXXX")
+	say "downloading $kernel_pkg=$kernel_ver"
+	download "$tmp/dl" "$kernel_pkg=$kernel_ver"
+	dpkg-deb --fsys-tarfile "$tmp"/dl/*.deb |
+		tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' './boot/config-*'
+	mkdir -p "$tmp/out"
+	mv "$tmp"/boot/vmlinuz-* "$tmp/out/vmlinuz"
+	mv "$tmp"/boot/config-* "$tmp/out/config"
+	grep -qx 'CONFIG_KVM=y' "$tmp/out/config" || rig_die "$kernel_pkg has no built-in KVM"
+	grep -qx 'CONFIG_DEBUG_INFO_BTF=y' "$tmp/out/config" || rig_die "$kernel_pkg has no BTF"
+	finish_stage "$tmp" "$out" "$kernel_pkg $kernel_ver" "$start"
+}
+
+# Stage 2: the arm64 libraries and headers kvmirq links, and busybox.
+build_sysroot() {
+	local out=$1 tmp deb start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.sysroot.XXXXXX")
+	say "downloading $SYSROOT_PKGS (arm64)"
+	# shellcheck disable=SC2046
+	download "$tmp/dl" $(sed 1d "$cache/resolved" | awk '{ print $1 "=" $2 }')
+	mkdir -p "$tmp/out"
+	for deb in "$tmp"/dl/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/out"
+	done
+	mkdir -p "$tmp/out/bin"
+	mv "$tmp/out/bin/busybox" "$tmp/out/busybox" 2>/dev/null || true
+	rm -rf "$tmp/out/bin" "$tmp/out/usr/share" "$tmp/out/usr/bin" "$tmp/out/usr/lib/$TRIPLET/pkgconfig"
+	local f
+	for f in busybox usr/lib/$TRIPLET/libbpf.a usr/lib/$TRIPLET/libelf.a \
+		usr/lib/$TRIPLET/libz.a usr/lib/$TRIPLET/libncursesw.a usr/lib/$TRIPLET/libtinfo.a; do
+		[ -f "$tmp/out/$f" ] || rig_die "the arm64 packages left no $f"
+	done
+	finish_stage "$tmp" "$out" "$(sed 1d "$cache/resolved" | tr '\n' ' ')" "$start"
+}
+
+# Stage 3: the kernel's gen_init_cpio (packs /dev/console without root),
+# for this machine, from linux-source-6.1 (the e500 rig's kernel source).
+build_cpio() {
+	local out=$1 tmp start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.cpio.XXXXXX")
+	say "building gen_init_cpio from linux-source-$src_version"
+	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tmp" linux-source-6.1/usr/gen_init_cpio.c
+	mkdir -p "$tmp/out"
+	gcc -O2 -o "$tmp/out/gen_init_cpio" "$tmp/linux-source-6.1/usr/gen_init_cpio.c" ||
+		rig_die "building gen_init_cpio failed"
+	finish_stage "$tmp" "$out" "gen_init_cpio of linux-source $src_version" "$start"
+}
+
+# Move a finished stage from TMP/out to OUT, with what it is and its time.
+finish_stage() {
+	local tmp=$1 out=$2 what=$3 start=$4
+	printf '%s\nbuilt in %s s\n' "$what" $((SECONDS - start)) >"$tmp/out/INFO"
+	rm -rf "$out"
+	mv -T "$tmp/out" "$out"
+	rm -rf "$tmp"
+	say "$what: built in $((SECONDS - start)) s"
+}
+
+init_sources() {
+	printf '%s\n' "$here/../common/rig-init.c" "$repo/tests/vmm/console_file.c"
+}
+
+# The scripted interrupt-ioctl VMM (tests/vmm/vmm.mk), for the image's /bin.
+testvmm_sources() {
+	printf '%s\n' "$repo/tests/vmm/testvmm.c" "$repo/tests/vmm/testvmm_arm64.c"
+}
+VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror"
+
+# Stage 4: rig-init and the test VMM, static.
+build_vmm() {
+	local out=$1 tmp start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.vmm.XXXXXX")
+	say "cross-building rig-init and the arm64 test VMM"
+	mkdir -p "$tmp/out"
+	# shellcheck disable=SC2086,SC2046
+	if ! ${CROSS}gcc $VMM_CFLAGS -D_GNU_SOURCE -I"$repo/tests/vmm" -I"$sysroot/usr/include" -static \
+		-o "$tmp/out/rig-init" $(init_sources) -L"$sysroot/usr/lib/$TRIPLET" -lz >"$tmp/cc.log" 2>&1 ||
+		! ${CROSS}gcc $VMM_CFLAGS -static -o "$tmp/out/testvmm" $(testvmm_sources) \
+		>>"$tmp/cc.log" 2>&1; then
+		cat "$tmp/cc.log" >&2
+		rig_die "cross-building rig-init or the test VMM failed"
+	fi
+	finish_stage "$tmp" "$out" "rig-init and testvmm" "$start"
+}
+
+# Stage 5: kvmirq for the guest, by the project's Makefile into build/arm64/:
+# the BPF object for __TARGET_ARCH_arm64 (little-endian, so bpftool makes
+# the skeleton directly), linked static against the Debian packages'
+# libraries (libncursesw needs libtinfo there).
+build_kvmirq() {
+	local inc lib
+	inc="-I$sysroot/usr/include -I$sysroot/usr/include/$TRIPLET"
+	lib="-L$sysroot/usr/lib/$TRIPLET"
+	say "cross-building kvmirq into build/arm64"
+	make -C "$repo" -s -j2 CC=${CROSS}gcc ARCH=arm64 BUILD=build/arm64 \
+		CFLAGS="-O2 -g0 $inc" LDFLAGS="-static $lib" \
+		LIBS="-lbpf -lelf -lz -lncursesw -ltinfo -lm" build/arm64/kvmirq \
+		>"$cache/.kvmirq-make.log" 2>&1 ||
+		{ tail -n 30 "$cache/.kvmirq-make.log" >&2; rig_die "cross-building kvmirq failed"; }
+	kvmirq_arm64=$repo/build/arm64/kvmirq
+}
+
+# Stage 6: the tool image: /init is rig-init, which runs /rig-commands
+# (run.sh appends them as a second archive); kvmirq (stripped), the test VMM
+# and busybox (`run /bin/busybox APPLET ...`) in /bin.
+build_initrd() {
+	local out=$1 list
+	list=$(mktemp "$cache/.tmp.initrd.XXXXXX")
+	${CROSS}strip -o "$list.kvmirq" "$kvmirq_arm64"
+	cat >"$list" <<EOF
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /tmp 1777 0 0
+dir /bin 0755 0 0
+file /init $vdir/rig-init 0755 0 0
+file /bin/testvmm $vdir/testvmm 0755 0 0
+file /bin/kvmirq $list.kvmirq 0755 0 0
+file /bin/busybox $sysroot/busybox 0755 0 0
+EOF
+	"$cdir/gen_init_cpio" "$list" | gzip -n -1 >"$out.tmp.$$"
+	mv -f "$out.tmp.$$" "$out"
+	rm -f "$list" "$list.kvmirq"
+}
+
+main() {
+	local key initrd memo kernel_line
+	rig_ensure_packages qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+		linux-source-6.1 make gcc libc6-dev xz-utils gzip dpkg-dev clang llvm bpftool \
+		libbpf-dev python3
+	cache=$(rig_cache_root)/arm64
+	mkdir -p "$cache"
+	# One builder at a time per cache; others wait, then find it done.
+	exec 9>"$cache/.lock"
+	flock 9
+	rm -rf "$cache"/.tmp.* "$cache"/*.tmp.*
+
+	memo=$cache/resolved
+	if [ ! -s "$memo" ] || [ -n "${KVMIRQ_ARM64_KERNEL_PKG:-}" ] ||
+		[ -n "$(find /var/lib/apt/lists -maxdepth 0 -newer "$memo" 2>/dev/null)" ]; then
+		resolve_packages
+	fi
+	read -r kernel_line <"$memo"
+	kernel_pkg=${kernel_line% *} kernel_ver=${kernel_line#* }
+	src_version=$(pkg_version linux-source-6.1)
+	gcc_version=$(${CROSS}gcc -dumpfullversion)-$(pkg_version gcc-aarch64-linux-gnu)
+
+	kdir=$(rig_stage kernel "$(echo "layout $KERNEL_LAYOUT $kernel_line" | rig_short_hash)" \
+		vmlinuz build_kernel)
+	sysroot=$(rig_stage sysroot "$( { echo "layout $SYSROOT_LAYOUT"; sed 1d "$memo"; } | rig_short_hash)" \
+		busybox build_sysroot)
+	cdir=$(rig_stage cpio "$(echo "layout $CPIO_LAYOUT $src_version" | rig_short_hash)" \
+		gen_init_cpio build_cpio)
+	# shellcheck disable=SC2046
+	key=$( {
+		echo "layout $VMM_LAYOUT $gcc_version $sysroot $VMM_CFLAGS"
+		rig_hash_files $(init_sources) $(testvmm_sources) "$repo"/tests/vmm/*.h
+	} | rig_short_hash)
+	vdir=$(rig_stage vmm "$key" testvmm build_vmm)
+
+	build_kvmirq
+	key=$( { echo "layout $INITRD_LAYOUT $vdir $sysroot"
+		rig_hash_files "$kvmirq_arm64"; } | rig_short_hash)
+	initrd=$cache/initrd-$key.cpio.gz
+	if [ ! -f "$initrd" ]; then
+		build_initrd "$initrd"
+		find "$cache" -maxdepth 1 -name 'initrd-*.cpio.gz' ! -path "$initrd" -delete
+	fi
+	exec 9>&-
+
+	echo "RIG_ARM64_KERNEL=$(rig_shell_quote "$kdir/vmlinuz")"
+	echo "RIG_ARM64_INITRD=$(rig_shell_quote "$initrd")"
+	echo "RIG_ARM64_KVMIRQ=$(rig_shell_quote "$kvmirq_arm64")"
+	echo "RIG_ARM64_TESTVMM=$(rig_shell_quote "$vdir/testvmm")"
+	echo "RIG_ARM64_CPIO=$(rig_shell_quote "$cdir/gen_init_cpio")"
+}
+
+main
