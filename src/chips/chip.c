@@ -274,7 +274,7 @@ static bool value_unknown(const struct chip_state *s, size_t i)
 	return s->value_unknown && i < s->nr_values && (s->value_unknown[i / 8] >> (i % 8) & 1);
 }
 
-static void irq_label(const struct chip_model *m, unsigned irq, char *buf, size_t len)
+void chip_irq_label(const struct chip_model *m, unsigned irq, char *buf, size_t len)
 {
 	if (m->irq_label)
 		m->irq_label(irq, buf, len);
@@ -307,7 +307,7 @@ static int emit(const struct chip_state *s, size_t *ordinal, const struct chip_r
 
 			fill(s, ordinal, &v, known, status, r, f);
 			v.irq = (int32_t)(first + i);
-			irq_label(s->model, first + i, label, sizeof(label));
+			chip_irq_label(s->model, first + i, label, sizeof(label));
 			if (count_of(r) > 1)
 				snprintf(idx, sizeof(idx), "[%u]", e);
 			snprintf(v.name, sizeof(v.name), "%s%s.%s", r->name, idx, label);

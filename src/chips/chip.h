@@ -238,6 +238,8 @@ void chip_state_set_known(struct chip_state *state, size_t value, bool known);
 int chip_decode(const struct chip_state *state,
 		int (*fn)(void *ctx, const struct chip_value *v), void *ctx);
 
+/* Interrupt IRQ as MODEL names it in per_irq values: "spi40", else "irq40". */
+void chip_irq_label(const struct chip_model *model, unsigned irq, char *buf, size_t len);
 /* Field F's bits of a register's RAW value. */
 uint64_t chip_field_value(const struct chip_field *f, uint64_t raw);
 /* The value as text: "0x31", "level", "{0x31,0x3f}"; returns buf. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chips/arm_irq.h"
 #include "chips/chip_attr.h"
 #include "chips/models.h"
 #include "chips/payload_format.h"
@@ -32,11 +33,21 @@ static uint64_t u64(const struct payload *p, const uint8_t *bytes, size_t off)
 	return load_u64(bytes + off, p->format->big_endian);
 }
 
+/* struct kvm_irq_level: irq, level. The irq is a GSI, or on arm64 a type,
+ * vCPU and number (the platform row says which). */
 static void decode_irq_level(const struct payload *p, struct kv_list *l)
 {
+	struct arm_irq_line line;
+
 	if (p->in_len < 8)
 		return;
-	kv_u64(l, "irq", u32(p, p->in, 0));
+	if (p->format->platform->irq_line_is_gsi) {
+		kv_u64(l, "irq", u32(p, p->in, 0));
+	} else {
+		kv_hex(l, "irq", u32(p, p->in, 0));
+		arm_irq_line_split(u32(p, p->in, 0), &line);
+		arm_irq_line_fields(&line, l);
+	}
 	kv_u64(l, "level", u32(p, p->in, 4));
 	if (p->out_len >= 4)
 		kv_s64(l, "status", (int32_t)u32(p, p->out, 0));
