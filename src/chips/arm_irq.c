@@ -84,6 +84,11 @@ void arm_irq_line_fields(const struct arm_irq_line *l, struct kv_list *kv)
 	kv_str(kv, "line", arm_irq_line_text(l, text, sizeof(text)));
 }
 
+unsigned arm_route_pin_intid(unsigned pin)
+{
+	return pin + FIRST_SPI;
+}
+
 const char *arm_intid_class_label(unsigned intid)
 {
 	if (intid < FIRST_PPI)

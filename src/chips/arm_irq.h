@@ -38,6 +38,10 @@ const char *arm_irq_line_text(const struct arm_irq_line *l, char *buf, size_t le
 /* type, vcpu (not for an SPI, which ignores it), intid or cpu_input, line (the text). */
 void arm_irq_line_fields(const struct arm_irq_line *l, struct kv_list *kv);
 
+/* The INTID a GSI routing entry's irqchip pin reaches: pin 0 is SPI 32
+ * (kvm_set_routing_entry(), arch/arm64/kvm/vgic/vgic-irqfd.c). */
+unsigned arm_route_pin_intid(unsigned pin);
+
 /* "sgi", "ppi", "spi", "special" (1020-1023), "lpi" (8192 on), "intid" (other). */
 const char *arm_intid_class_label(unsigned intid);
 /* An INTID raised for vCPU VCPU: "SPI 40" (shared: no vCPU), "PPI 27 on vCPU 1". */

@@ -17,13 +17,16 @@ static void append(char *buf, size_t len, const char *what)
 	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", what);
 }
 
-/* One routing entry as a short target: "ioapic 9", "pic-slave 1", "msi". */
-static void entry_target(const struct route_view *v, bool x86, char *buf, size_t len)
+/* One routing entry as a short target: "ioapic 9", "pic-slave 1", "SPI 40", "msi". */
+static void entry_target(const struct route_view *v, enum chip_arch arch, char *buf, size_t len)
 {
 	static const char *const x86_chips[] = { "pic", "pic-slave", "ioapic" };
+	bool x86 = arch == CHIP_ARCH_X86;
 
 	if (v->type == ROUTE_TYPE_IRQCHIP && x86 && v->irqchip <= IRQCHIP_IOAPIC)
 		snprintf(buf, len, "%s %u", x86_chips[v->irqchip], v->pin);
+	else if (v->type == ROUTE_TYPE_IRQCHIP && arch == CHIP_ARCH_ARM64)
+		snprintf(buf, len, "SPI %u", arm_route_pin_intid(v->pin));
 	else if (v->type == ROUTE_TYPE_IRQCHIP)
 		snprintf(buf, len, "chip%u %u", v->irqchip, v->pin);
 	else if (v->type == ROUTE_TYPE_MSI)
@@ -50,7 +53,7 @@ static int route_text(const struct snapshot *s, bool default_routing, struct top
 			routing_entry_view(r->entries[i], s->byte_order_big, &v);
 			if (v.gsi != l->gsi)
 				continue;
-			entry_target(&v, x86, target, sizeof(target));
+			entry_target(&v, snapshot_platform(s)->arch, target, sizeof(target));
 			append(l->route, sizeof(l->route), target);
 			if (x86 && v.type == ROUTE_TYPE_IRQCHIP && v.irqchip == IRQCHIP_IOAPIC)
 				pin = (int)v.pin;

@@ -302,8 +302,9 @@ static void test_snapshot_per_vcpu(void)
 }
 
 /* A VMM's SET of vCPU 17's GICR_IPRIORITYR6 and GET of GICD_IPRIORITYR10,
- * recorded, rebuild those values in the right instances. */
-static void test_reconstruction(void)
+ * recorded, rebuild those values in the right instances; the pending
+ * latches it read are known until a line moves (LINE_AFTER). */
+static void test_reconstruction(bool line_after)
 {
 	char dir[] = "/tmp/kvmirq-gicv3.XXXXXX", path[4096];
 	struct tracefile_meta *m = tracefile_meta_new();
@@ -334,6 +335,31 @@ static void test_reconstruction(void)
 	put(&out, 4, 0xa0);
 	add_ioctl(&r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, KVMIRQ_FD_DEVICE, r.device, "kvm-arm-vgic-v3",
 		  0, &in, &out);
+	/* the pending latches read, then a line raised: they are not known any more */
+	in.len = out.len = 0;
+	put(&in, 4, 0), put(&in, 4, GRP_DIST), put(&in, 8, 0x0204), put(&in, 8, 0x1000);
+	put(&out, 4, 0);
+	add_ioctl(&r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, KVMIRQ_FD_DEVICE, r.device, "kvm-arm-vgic-v3",
+		  0, &in, &out);
+	in.len = out.len = 0;
+	put(&in, 4, 0), put(&in, 4, GRP_DIST), put(&in, 8, 0x0208), put(&in, 8, 0x1000);
+	put(&out, 4, 0);
+	add_ioctl(&r, KVMIRQ_IOCTL_GET_DEVICE_ATTR, KVMIRQ_FD_DEVICE, r.device, "kvm-arm-vgic-v3",
+		  0, &in, &out);
+	if (line_after) {
+		uint8_t ev[sizeof(struct kvmirq_event_header) +
+			   sizeof(struct kvmirq_ev_arm_irq_line)] __attribute__((aligned(8))) = { 0 };
+		struct kvmirq_event_header *h = (void *)ev;
+		struct kvmirq_ev_arm_irq_line *l = (void *)(h + 1);
+
+		h->timestamp_ns = r.ns += 1000;
+		h->vm = r.vm;
+		h->vcpu_id = KVMIRQ_NO_VCPU;
+		h->kind = KVMIRQ_EV_ARM_IRQ_LINE;
+		h->size = sizeof(ev);
+		*l = (struct kvmirq_ev_arm_irq_line){ .type = 1, .irq_num = 40, .level = 1 };
+		CHECK_EQ(trace_out_add(&r.out, ev, h->size), 0);
+	}
 	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
 	trace_out_free(&r.out);
 	registry_free(&r.reg);
@@ -362,6 +388,8 @@ static void test_reconstruction(void)
 		if (c->model == &chip_model_gicv3_dist) {
 			CHECK_TEXT(c, "ipriorityr[10].spi40", "0xa0");
 			CHECK_TEXT(c, "ipriorityr[11].spi44", "?");
+			CHECK_TEXT(c, "ispendr[1].spi40", line_after ? "?" : "no");
+			CHECK_TEXT(c, "ispendr[2].spi64", line_after ? "?" : "no");
 			seen_dist = true;
 		}
 	}
@@ -378,6 +406,7 @@ int main(void)
 	check_redist_cpu_its(false);
 	check_redist_cpu_its(true);
 	test_snapshot_per_vcpu();
-	test_reconstruction();
+	test_reconstruction(false);
+	test_reconstruction(true);
 	return check_done();
 }

@@ -18,6 +18,7 @@
 #include "chips/arm_irq.h"
 #include "kvmirq/tracefile.h"
 #include "ppc_recording.h"
+#include "snapshot/routing.h"
 #include "top/replay_counts.h"
 #include "util/kv.h"
 
@@ -262,12 +263,34 @@ static void check_split_join(void)
 	CHECK(!strcmp(arm_intid_text(1023, 0, buf, sizeof(buf)), "SPECIAL 1023 on vCPU 0"));
 }
 
+/* Routing entries as show and top print them: a GIC pin is an SPI, an ITS
+ * MSI names its device when the entry carries one. */
+static void check_routes(void)
+{
+	const struct platform *arm = platform_by_machine("aarch64");
+	struct route_view pin = { .gsi = 3, .type = ROUTE_TYPE_IRQCHIP, .irqchip = 0, .pin = 8 };
+	struct route_view msi = { .gsi = 5, .type = ROUTE_TYPE_MSI, .flags = 1,
+				  .address_lo = 0x08090040, .data = 9, .devid = 16 };
+	char buf[96];
+
+	routing_entry_text(&pin, arm, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "irqchip 0 pin 8 (SPI 40)"));
+	routing_entry_text(&msi, arm, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "msi device=16 event=9"));
+	msi.flags = 0;
+	routing_entry_text(&msi, arm, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "msi device=none event=9"));
+	routing_entry_text(&pin, platform_by_machine("x86_64"), buf, sizeof(buf));
+	CHECK(!strcmp(buf, "pic-master pin 8"));
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/kvmirq-gicv3-decode.XXXXXX", path[4096];
 	struct report_text arm, x86;
 
 	check_split_join();
+	check_routes();
 	if (!mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
