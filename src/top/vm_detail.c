@@ -40,6 +40,8 @@ void top_chip_title(const struct chip_state *c, char *buf, size_t len)
 {
 	if (c->model == &chip_model_x86_lapic)
 		snprintf(buf, len, "LAPIC of vCPU %d", c->index);
+	else if (c->model && c->model->attr_layout == CHIP_ATTR_MPIDR_VCPU)
+		snprintf(buf, len, "%s of vCPU %d", c->model->title, c->index);
 	else if (c->model && c->index)
 		snprintf(buf, len, "%s %d", c->model->title, c->index);
 	else

@@ -107,6 +107,7 @@ static void gic_rows(void)
 	/* the registers of no interrupt first, as they were */
 	CHECK(!strcmp(vals.v[0].label, "ctlr") && vals.v[0].irq == -1);
 	text = printed(&f, &c, &vals, false);
+	CHECK(strstr(text, "Controller [1] GICv3 redistributor of vCPU 1 (arm-gicv3-redist) of VM 1"));
 	CHECK(strstr(text, "\n  ppi27          group=0 enabled=yes pending=yes active=no "
 			   "priority=0xa0 trigger=edge modifier=0\n"));
 	CHECK(strstr(text, "\n  ctlr           enable_lpis=no rwp=no\n"));
