@@ -19,6 +19,8 @@
 #include "kvmirq/tracefile.h"
 #include "model/reconstruct.h"
 #include "ppc_recording.h"
+#include "report/state_print.h"
+#include "snapshot/diff.h"
 #include "snapshot/snapshot.h"
 #include "util/kv.h"
 
@@ -397,6 +399,55 @@ static void test_reconstruction(bool line_after)
 	recon_free(&rc);
 }
 
+/* Two snapshots of one distributor, SPI 40 pending on one side: show names
+ * the interrupt on its register's line, diff names exactly that value. */
+struct diffs {
+	unsigned n;
+	char name[64];
+};
+
+static void one_diff(void *ctx, const struct diff_entry *e)
+{
+	struct diffs *d = ctx;
+
+	if (e->class == DIFF_VOLATILE && e->a && !d->n++)
+		snprintf(d->name, sizeof(d->name), "%s", e->a->name);
+}
+
+static void test_show_diff(void)
+{
+	struct snapshot a, b;
+	const struct state_print_options text = { .chip = "gicv3-dist" };
+	struct diffs d = { 0 };
+	struct diff_totals totals;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snapshot_init(&a);
+	snapshot_init(&b);
+	snprintf(a.machine, sizeof(a.machine), "aarch64");
+	snprintf(b.machine, sizeof(b.machine), "aarch64");
+	snapshot_add_vm(&a, "1-2"), snapshot_add_vm(&b, "1-2");
+	CHECK(snapshot_add_chip(&a, &chip_model_gicv3_dist, 1, 0) != NULL);
+	CHECK(snapshot_add_chip(&b, &chip_model_gicv3_dist, 1, 0) != NULL);
+	if (!a.nr_chips || !b.nr_chips)
+		return;
+	fill(&a.chips[0], GRP_DIST, 0x0204, 0);
+	fill(&b.chips[0], GRP_DIST, 0x0204, 1u << 8);
+	f = open_memstream(&out, &len);
+	state_print(&b, &text, f);
+	fclose(f);
+	CHECK(strstr(out, "\n    ispendr[1]         spi32=no spi33=no "));
+	CHECK(strstr(out, " spi39=no spi40=yes spi41=no "));
+	free(out);
+	CHECK_EQ(snapshot_diff(&a, &b, one_diff, &d, &totals), 0);
+	CHECK_EQ(d.n, 1); /* a pending latch moves on its own: listed apart */
+	CHECK(!strcmp(d.name, "ispendr[1].spi40"));
+	snapshot_free(&a);
+	snapshot_free(&b);
+}
+
 int main(void)
 {
 	test_reads();
@@ -406,6 +457,7 @@ int main(void)
 	check_redist_cpu_its(false);
 	check_redist_cpu_its(true);
 	test_snapshot_per_vcpu();
+	test_show_diff();
 	test_reconstruction(false);
 	test_reconstruction(true);
 	return check_done();
