@@ -15,6 +15,22 @@
 #define IRQ_VCPU_MASK 0xffu
 #define IRQ_NUM_MASK 0xffffu
 
+#ifdef __aarch64__
+/* Built on arm64: the numbers above are the uAPI's. */
+#include <asm/kvm.h>
+_Static_assert(IRQ_VCPU2_SHIFT == KVM_ARM_IRQ_VCPU2_SHIFT && IRQ_VCPU2_MASK == KVM_ARM_IRQ_VCPU2_MASK,
+	       "KVM_ARM_IRQ_VCPU2");
+_Static_assert(IRQ_TYPE_SHIFT == KVM_ARM_IRQ_TYPE_SHIFT && IRQ_TYPE_MASK == KVM_ARM_IRQ_TYPE_MASK,
+	       "KVM_ARM_IRQ_TYPE");
+_Static_assert(IRQ_VCPU_SHIFT == KVM_ARM_IRQ_VCPU_SHIFT && IRQ_VCPU_MASK == KVM_ARM_IRQ_VCPU_MASK,
+	       "KVM_ARM_IRQ_VCPU");
+_Static_assert(KVM_ARM_IRQ_NUM_SHIFT == 0 && IRQ_NUM_MASK == KVM_ARM_IRQ_NUM_MASK,
+	       "KVM_ARM_IRQ_NUM");
+_Static_assert(ARM_IRQ_TYPE_CPU == KVM_ARM_IRQ_TYPE_CPU && ARM_IRQ_TYPE_SPI == KVM_ARM_IRQ_TYPE_SPI &&
+		       ARM_IRQ_TYPE_PPI == KVM_ARM_IRQ_TYPE_PPI,
+	       "KVM_ARM_IRQ_TYPE_*");
+#endif
+
 /* The GIC's INTID ranges (VGIC_NR_SGIS, VGIC_NR_PRIVATE_IRQS, VGIC_MAX_SPI, VGIC_MIN_LPI) */
 #define FIRST_PPI 16
 #define FIRST_SPI 32

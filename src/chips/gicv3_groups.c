@@ -5,6 +5,20 @@
 #include "chips/arm_irq.h"
 #include "chips/gicv3.h"
 
+#ifdef __aarch64__
+/* Built on arm64: the groups are the uAPI's. */
+#include <asm/kvm.h>
+_Static_assert(GICV3_GRP_ADDR == KVM_DEV_ARM_VGIC_GRP_ADDR &&
+		       GICV3_GRP_DIST_REGS == KVM_DEV_ARM_VGIC_GRP_DIST_REGS &&
+		       GICV3_GRP_NR_IRQS == KVM_DEV_ARM_VGIC_GRP_NR_IRQS &&
+		       GICV3_GRP_CTRL == KVM_DEV_ARM_VGIC_GRP_CTRL &&
+		       GICV3_GRP_REDIST_REGS == KVM_DEV_ARM_VGIC_GRP_REDIST_REGS &&
+		       GICV3_GRP_CPU_SYSREGS == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS &&
+		       GICV3_GRP_LEVEL_INFO == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO &&
+		       GICV3_GRP_ITS_REGS == KVM_DEV_ARM_VGIC_GRP_ITS_REGS,
+	       "KVM_DEV_ARM_VGIC_GRP_*");
+#endif
+
 const struct chip_group gicv3_groups[] = {
 	{ .group = GICV3_GRP_ADDR, .name = "ADDR" },
 	{ .group = GICV3_GRP_DIST_REGS, .name = "DIST_REGS" },
