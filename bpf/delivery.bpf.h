@@ -164,7 +164,9 @@ int BPF_PROG(on_arm_irq_line, unsigned int type, int vcpu_idx, int irq_num, int 
 {
 	JIT_SIZE_STABLE();
 	if (aggregate)
-		return aggregate_event(KVMIRQ_EV_ARM_IRQ_LINE, vcpu_idx, (__u32)irq_num, level);
+		/* the type with the number: an SPI and a PPI of one number are two lines */
+		return aggregate_event(KVMIRQ_EV_ARM_IRQ_LINE, vcpu_idx,
+				       (__u64)type << 32 | (__u32)irq_num, level);
 	struct kvmirq_ev_arm_irq_line b = {
 		.type = type, .vcpu_idx = vcpu_idx, .irq_num = irq_num, .level = level,
 	};

@@ -74,10 +74,17 @@ static size_t group_end(const struct top_chip_values *vals, size_t first)
 {
 	size_t i = first + 1;
 
-	while (i < vals->n && vals->v[i].reg == vals->v[first].reg &&
-	       vals->v[i].element == vals->v[first].element)
+	while (i < vals->n && top_chip_same_row(&vals->v[i], &vals->v[first]))
 		i++;
 	return i;
+}
+
+/* Rows A and B of one table: the same register (per interrupt: the same
+ * first register) and as many fields. */
+static bool same_shape(const struct top_chip_values *vals, size_t a, size_t b)
+{
+	return vals->v[a].reg == vals->v[b].reg && (vals->v[a].irq < 0) == (vals->v[b].irq < 0) &&
+	       group_end(vals, a) - a == group_end(vals, b) - b;
 }
 
 /* Short column titles for the fields of register arrays shown as tables. */
@@ -87,6 +94,8 @@ static const struct {
 	{ "vector", "vec" },	       { "delivery_mode", "deliv" }, { "dest_mode", "dmode" },
 	{ "delivery_status", "pend" }, { "polarity", "pol" },	     { "remote_irr", "rirr" },
 	{ "trigger", "trig" },	       { "masked", "mask" },	     { "dest_id", "dest" },
+	{ "enabled", "en" },	       { "pending", "pend" },	     { "active", "act" },
+	{ "priority", "prio" },	       { "group", "grp" },	     { "modifier", "mod" },
 };
 
 static const char *column_title(const char *field)
@@ -107,8 +116,9 @@ static enum ui_role value_role(const struct top_chip_value *v)
 
 #define MAX_FIELDS 32
 
-/* An array register whose fields fit side by side: one header, then one row per
- * element. Column widths in WIDTHS; false when it does not fit. */
+/* An array register whose fields fit side by side, or the interrupts' rows:
+ * one header, then one row per element or interrupt. Column widths in
+ * WIDTHS; false when it does not fit. */
 static bool table_widths(const struct top_chip_values *vals, size_t first, int label_width, int width,
 			 int *widths)
 {
@@ -116,15 +126,17 @@ static bool table_widths(const struct top_chip_values *vals, size_t first, int l
 	size_t nr = group_end(vals, first) - first;
 	int total = label_width;
 
-	if (reg->count < 2 || !reg->fields || nr > MAX_FIELDS)
+	if (vals->v[first].irq < 0 && (reg->count < 2 || !reg->fields))
+		return false;
+	if (nr > MAX_FIELDS)
 		return false;
 	for (size_t f = 0; f < nr; f++)
 		widths[f] = (int)strlen(column_title(vals->v[first + f].field));
-	for (size_t i = first; i < vals->n && vals->v[i].reg == reg; i++) {
-		size_t f = (i - first) % nr;
-
-		if ((int)text_cells(vals->v[i].text) > widths[f])
-			widths[f] = (int)text_cells(vals->v[i].text);
+	for (size_t row = first; row < vals->n && same_shape(vals, first, row);
+	     row = group_end(vals, row)) {
+		for (size_t f = 0; f < nr; f++)
+			if ((int)text_cells(vals->v[row + f].text) > widths[f])
+				widths[f] = (int)text_cells(vals->v[row + f].text);
 	}
 	for (size_t f = 0; f < nr; f++)
 		total += widths[f] + 1;
@@ -134,7 +146,7 @@ static bool table_widths(const struct top_chip_values *vals, size_t first, int l
 static int lay_out(const struct chip_screen *s, int width, put_fn *put, void *ctx)
 {
 	int label_width = 0, line = 0, widths[MAX_FIELDS];
-	const struct chip_register *table = NULL; /* the register shown as a table */
+	size_t table = SIZE_MAX; /* the first row of the table being shown */
 	char text[160];
 
 	for (size_t i = 0; i < s->values.n; i++) {
@@ -143,13 +155,15 @@ static int lay_out(const struct chip_screen *s, int width, put_fn *put, void *ct
 		label_width = w > label_width ? (w > LABEL_MAX ? LABEL_MAX : w) : label_width;
 	}
 	for (size_t first = 0, end; first < s->values.n; first = end) {
-		const struct chip_register *reg = s->values.v[first].reg;
+		const struct top_chip_value *head = &s->values.v[first];
+		bool in_table;
 		int x = label_width;
 
 		end = group_end(&s->values, first);
-		if (reg != table && s->values.v[first].element == 0 &&
+		if ((table == SIZE_MAX || !same_shape(&s->values, table, first)) &&
+		    (head->irq >= 0 || head->element == 0) &&
 		    table_widths(&s->values, first, label_width, width, widths)) {
-			table = reg; /* its titles once, above its first element */
+			table = first; /* its titles once, above its first row */
 			for (size_t i = first; put && i < end; i++) {
 				snprintf(text, sizeof(text), "%-*s", widths[i - first],
 					 column_title(s->values.v[i].field));
@@ -159,6 +173,7 @@ static int lay_out(const struct chip_screen *s, int width, put_fn *put, void *ct
 			line++;
 			x = label_width;
 		}
+		in_table = table != SIZE_MAX && same_shape(&s->values, table, first);
 		if (s->skip_zero && all_zero(&s->values, first, end))
 			continue;
 		if (put)
@@ -166,7 +181,7 @@ static int lay_out(const struct chip_screen *s, int width, put_fn *put, void *ct
 		for (size_t i = first; i < end; i++) {
 			const struct top_chip_value *v = &s->values.v[i];
 
-			if (reg == table) {
+			if (in_table) {
 				snprintf(text, sizeof(text), "%-*s", widths[i - first], v->text);
 			} else {
 				snprintf(text, sizeof(text), "%s%s%s", v->field,

@@ -271,8 +271,9 @@ struct kvmirq_kind_counters {
  * pin (last: imr << 8 | elcr); APIC_ACCEPT_IRQ, EOI, PV_EOI, INJ_VIRQ vector
  * (vcpu: the target vCPU); ACK_IRQ irqchip << 16 | pin; APIC_IPI dest_id
  * (last: icr_low); MPIC_MMIO write << 32 | offset (last: the value); IOCTL
- * ioctl_id | KVMIRQ_AGG_IOCTL_FAILED when it failed.
- * SET_IRQ's last is the level.
+ * ioctl_id | KVMIRQ_AGG_IOCTL_FAILED when it failed; ARM_IRQ_LINE type << 32
+ * | number (vcpu: the vCPU index).
+ * SET_IRQ's and ARM_IRQ_LINE's last is the level.
  */
 #define KVMIRQ_AGG_MAX_ENTRIES 16384
 #define KVMIRQ_AGG_IOCTL_FAILED 0x100

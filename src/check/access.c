@@ -141,7 +141,7 @@ static void classify_attr(const struct access_row *row, const char *device,
 	uint32_t group = load_u32(io->payload + 4, big);
 	uint64_t attr = load_u64(io->payload + 8, big);
 	size_t have = (size_t)io->in_len + io->out_len;
-	const struct chip_model *m = chip_model_by_device(device);
+	const struct chip_model *m = chip_model_by_device_group(device, group);
 	const struct chip_register *reg = NULL;
 	const char *command = NULL;
 	unsigned element = 0;
@@ -161,6 +161,9 @@ static void classify_attr(const struct access_row *row, const char *device,
 						  CHIP_SIDE_EFFECT | CHIP_WRITE_ONLY));
 	if (reg) {
 		chip_register_element_name(reg, element, name, sizeof(name));
+		if (m->attr_layout == CHIP_ATTR_MPIDR_VCPU) /* each vCPU's instance its own */
+			snprintf(name + strlen(name), sizeof(name) - strlen(name), " of vcpu %d",
+				 chip_attr_instance(m, attr));
 		snprintf(out->key, sizeof(out->key), "%s %s", device, name);
 		command = chip_attr_command(m, group, attr, set ? CHIP_ACCESS_WRITE : CHIP_ACCESS_READ,
 					    out->have_value, value);

@@ -125,9 +125,43 @@ static long element_at(const struct chip_register *r, uint64_t base, uint64_t at
 	return (long)((attr - base) / r->stride);
 }
 
+/* The part of ATTR that names a register: without an MPIDR the model's
+ * layout puts beside it. */
+static uint64_t register_part(const struct chip_model *m, uint64_t attr)
+{
+	return m->attr_layout == CHIP_ATTR_REGISTER ? attr : attr & 0xffffffffull;
+}
+
+/*
+ * A vCPU's MPIDR as KVM sets it unless the VMM writes MPIDR_EL1
+ * (reset_mpidr(), arch/arm64/kvm/sys_regs.c): Aff0 = id[3:0],
+ * Aff1 = id[11:4], Aff2 = id[19:12]; in the attr's form, Aff0 at bit 32.
+ */
+uint64_t chip_instance_attr_bits(const struct chip_model *m, int32_t index)
+{
+	uint64_t id = (uint32_t)index;
+
+	if (m->attr_layout != CHIP_ATTR_MPIDR_VCPU || index < 0)
+		return 0;
+	return ((id & 0xf) | ((id >> 4) & 0xff) << 8 | ((id >> 12) & 0xff) << 16) << 32;
+}
+
+int32_t chip_attr_instance(const struct chip_model *m, uint64_t attr)
+{
+	uint32_t aff0 = (uint32_t)(attr >> 32) & 0xff, aff1 = (uint32_t)(attr >> 40) & 0xff;
+	uint32_t aff2 = (uint32_t)(attr >> 48) & 0xff, aff3 = (uint32_t)(attr >> 56);
+
+	if (m->attr_layout != CHIP_ATTR_MPIDR_VCPU)
+		return 0;
+	if (aff0 > 0xf || aff3)
+		return -1; /* not an MPIDR KVM gives: the VMM set its own */
+	return (int32_t)(aff0 | aff1 << 4 | aff2 << 12);
+}
+
 static const struct chip_register *register_at(const struct chip_model *m, uint32_t group,
 					       uint64_t attr, bool write, unsigned *element)
 {
+	attr = register_part(m, attr);
 	for (size_t i = 0; i < m->nr_registers; i++) {
 		const struct chip_register *r = &m->registers[i];
 		bool moved = write && (r->flags & CHIP_READ_MOVED);
@@ -240,20 +274,56 @@ static bool value_unknown(const struct chip_state *s, size_t i)
 	return s->value_unknown && i < s->nr_values && (s->value_unknown[i / 8] >> (i % 8) & 1);
 }
 
+void chip_irq_label(const struct chip_model *m, unsigned irq, char *buf, size_t len)
+{
+	if (m->irq_label)
+		m->irq_label(irq, buf, len);
+	else
+		snprintf(buf, len, "irq%u", irq);
+}
+
+static void fill(const struct chip_state *s, size_t *ordinal, struct chip_value *v,
+		 bool known, int32_t status, const struct chip_register *r,
+		 const struct chip_field *f)
+{
+	v->ordinal = (*ordinal)++;
+	v->known = known && !value_unknown(s, v->ordinal);
+	v->status = status;
+	v->flags = r->flags | (f ? f->flags : 0);
+}
+
 static int emit(const struct chip_state *s, size_t *ordinal, const struct chip_register *r,
 		unsigned e, const struct chip_field *f, bool known, int32_t status, uint64_t raw,
 		int (*fn)(void *, const struct chip_value *), void *ctx)
 {
-	struct chip_value v = { .reg = r, .field = f, .element = e, .known = known };
+	struct chip_value v = { .reg = r, .field = f, .element = e, .irq = -1 };
+	unsigned first = r->irq_base + e * r->irq_span;
 
-	v.ordinal = (*ordinal)++;
-	if (known && value_unknown(s, v.ordinal))
-		v.known = false;
+	if (f && f->per_irq) {
+		/* one value per interrupt, named by it */
+		for (unsigned i = 0; i < f->bits / f->per_irq; i++) {
+			char label[24], idx[16] = "";
+			int stop;
 
+			fill(s, ordinal, &v, known, status, r, f);
+			v.irq = (int32_t)(first + i);
+			chip_irq_label(s->model, first + i, label, sizeof(label));
+			if (count_of(r) > 1)
+				snprintf(idx, sizeof(idx), "[%u]", e);
+			snprintf(v.name, sizeof(v.name), "%s%s.%s", r->name, idx, label);
+			v.value = (raw >> (f->lo + i * f->per_irq)) &
+				  ((1ull << f->per_irq) - 1);
+			stop = fn(ctx, &v);
+			if (stop)
+				return stop;
+		}
+		return 0;
+	}
+	fill(s, ordinal, &v, known, status, r, f);
+	if (r->irq_span == 1)
+		v.irq = (int32_t)first;
 	element_name(v.name, sizeof(v.name), r, e, f);
-	v.status = status;
 	v.value = f ? chip_field_value(f, raw) : raw;
-	v.flags = r->flags | (f ? f->flags : 0);
 	return fn(ctx, &v);
 }
 
@@ -330,12 +400,15 @@ const char *chip_value_format(const struct chip_value *v, char *buf, size_t len)
 	case CHIP_FMT_BOOL:
 		snprintf(buf, len, "%s", v->value ? "yes" : "no");
 		break;
-	case CHIP_FMT_ENUM:
-		if (f->names && f->bits < 16 && v->value < (1u << f->bits) && f->names[v->value])
+	case CHIP_FMT_ENUM: {
+		unsigned bits = f->per_irq ? f->per_irq : f->bits;
+
+		if (f->names && bits < 16 && v->value < (1u << bits) && f->names[v->value])
 			snprintf(buf, len, "%s", f->names[v->value]);
 		else
 			snprintf(buf, len, "%llu", (unsigned long long)v->value);
 		break;
+	}
 	case CHIP_FMT_VECTOR_SET:
 		return format_vector_set(v, buf, len);
 	default:

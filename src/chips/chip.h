@@ -80,6 +80,11 @@ struct chip_field {
 	const char *command; /* CHIP_WRITE_COMMAND: what writing it nonzero does, "reset" */
 	const char *const *forgets; /* what that command changes unseen (CHIP_FORGETS) */
 	const char *only_on; /* the one model variant that has it, "fsl-mpic-20"; NULL: all */
+	/* Bits per interrupt when the field holds one value per interrupt (a
+	 * GIC bitmap: 1, a priority: 8, a configuration: 2), each decoded as a
+	 * value of its own named by the interrupt (the model's irq_label):
+	 * "ispendr[1].spi40". 0: one value for the whole field. */
+	uint8_t per_irq;
 };
 
 struct chip_register {
@@ -99,6 +104,10 @@ struct chip_register {
 			      * CHIP_WRITE_COMMAND: what a write does ("eoi") */
 	const char *const *forgets; /* what that command changes unseen (CHIP_FORGETS) */
 	const char *only_on; /* the one model variant that has it, "fsl-mpic-42"; NULL: all */
+	/* Registers about interrupts: element E covers IRQ_SPAN interrupts from
+	 * IRQ_BASE + E * IRQ_SPAN (a GIC bitmap word: 32 from 32 * E; an
+	 * IROUTER: 1). 0: not about particular interrupts. */
+	uint16_t irq_base, irq_span;
 };
 
 /* A device attribute group, by the name its uAPI header gives it. */
@@ -122,6 +131,19 @@ enum chip_arch {
 	CHIP_ARCH_ARM64 = 3,
 };
 
+/*
+ * What a device attribute's attr holds besides the register (the VGICv3's
+ * groups: Documentation/virt/kvm/devices/arm-vgic-v3.rst).
+ */
+enum chip_attr_layout {
+	CHIP_ATTR_REGISTER = 0,	     /* the whole attr names the register */
+	CHIP_ATTR_MPIDR_IGNORED = 1, /* bits 31:0 the register; 63:32 an MPIDR it ignores */
+	/* bits 31:0 the register; 63:32 the MPIDR of the vCPU whose instance it
+	 * is (Aff3..Aff0 in bytes 63:56..39:32): one instance per vCPU, its
+	 * index the vCPU id */
+	CHIP_ATTR_MPIDR_VCPU = 2,
+};
+
 struct chip_model {
 	const char *name;	 /* stable id stored in snapshot files: "x86-ioapic" */
 	enum chip_arch arch;
@@ -137,6 +159,9 @@ struct chip_model {
 	 * chip's base (the MPIC's REGISTER): a guest's recorded MMIO access
 	 * reads or writes as a GET or SET of it does. 0: no such recording. */
 	uint32_t mmio_group;
+	enum chip_attr_layout attr_layout;
+	/* The name of interrupt IRQ in per_irq values ("spi40"); NULL: "irq40". */
+	void (*irq_label)(unsigned irq, char *buf, size_t len);
 };
 
 /* The result of one read a snapshot performed. */
@@ -174,6 +199,10 @@ const struct chip_model *const *chip_models(size_t *count);
 const struct chip_model *chip_model_by_name(const char *name);
 /* The model of a KVM_CREATE_DEVICE device, by its ops name ("kvm-mpic"). */
 const struct chip_model *chip_model_by_device(const char *device_name);
+/* The model of a device that reads attribute group GROUP: a device with
+ * several models (the VGICv3's distributor, redistributors and CPU
+ * interfaces) has one per group; else chip_model_by_device's. */
+const struct chip_model *chip_model_by_device_group(const char *device_name, uint32_t group);
 
 /* The reads a snapshot of MODEL performs, in table order, duplicates
  * removed. Calls fn once per read; returns the number of reads. */
@@ -182,7 +211,8 @@ size_t chip_for_each_read(const struct chip_model *model,
 				     uint64_t attr, uint32_t len),
 			  void *ctx);
 
-/* A decoded value: one field of one register element. */
+/* A decoded value: one field of one register element (or, for a per_irq
+ * field, one interrupt's bits of it). */
 struct chip_value {
 	char name[64];			 /* "redir[3].vector", "lvt_timer.masked" */
 	const struct chip_register *reg;
@@ -194,6 +224,7 @@ struct chip_value {
 	int32_t status;			 /* the read's status when !known (0: not read) */
 	uint64_t value;
 	unsigned flags;			 /* register flags | field flags */
+	int32_t irq;			 /* the interrupt it is about, -1: none (irq_span) */
 };
 
 /* How many values chip_decode gives for MODEL. */
@@ -207,6 +238,8 @@ void chip_state_set_known(struct chip_state *state, size_t value, bool known);
 int chip_decode(const struct chip_state *state,
 		int (*fn)(void *ctx, const struct chip_value *v), void *ctx);
 
+/* Interrupt IRQ as MODEL names it in per_irq values: "spi40", else "irq40". */
+void chip_irq_label(const struct chip_model *model, unsigned irq, char *buf, size_t len);
 /* Field F's bits of a register's RAW value. */
 uint64_t chip_field_value(const struct chip_field *f, uint64_t raw);
 /* The value as text: "0x31", "level", "{0x31,0x3f}"; returns buf. */
@@ -238,6 +271,13 @@ const char *chip_group_name(const struct chip_model *model, uint32_t group);
 /* How wide the value of attribute (GROUP, ATTR) is: its register's width,
  * else that of any register of the group; 0 when the model does not say. */
 unsigned chip_attr_value_width(const struct chip_model *model, uint32_t group, uint64_t attr);
+
+/* The attr bits that pick instance INDEX (a vCPU id) of MODEL: its MPIDR
+ * for CHIP_ATTR_MPIDR_VCPU, else 0. A snapshot ORs them into each read. */
+uint64_t chip_instance_attr_bits(const struct chip_model *model, int32_t index);
+/* The instance an attr reaches: the vCPU id its MPIDR names
+ * (CHIP_ATTR_MPIDR_VCPU; -1 when it is not one KVM gives a vCPU), else 0. */
+int32_t chip_attr_instance(const struct chip_model *model, uint64_t attr);
 
 const struct chip_register *chip_register_by_name(const struct chip_model *model,
 						  const char *name);

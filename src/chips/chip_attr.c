@@ -13,26 +13,44 @@ const struct chip_register *chip_attr_register(const struct chip_model *m, uint3
 	return chip_register_written_at(m, group, attr, element);
 }
 
-/* Its value as its format shows it: numbers stay numbers in JSON. */
-static void field_kv(const struct chip_register *r, const struct chip_field *f, uint64_t raw,
-		     struct kv_list *l)
+/* VALUE (F's bits) as its format shows it, under NAME: numbers stay numbers in JSON. */
+static void value_kv(const struct chip_register *r, const struct chip_field *f, const char *name,
+		     uint64_t value, struct kv_list *l)
 {
-	struct chip_value v = { .reg = r, .field = f, .known = true };
+	struct chip_value v = { .reg = r, .field = f, .known = true, .value = value };
 	char text[64];
 
-	v.value = chip_field_value(f, raw);
 	switch (f->format) {
 	case CHIP_FMT_DEC:
-		kv_u64(l, f->name, v.value);
+		kv_u64(l, name, v.value);
 		break;
 	case CHIP_FMT_BOOL:
-		kv_bool(l, f->name, (int)v.value);
+		kv_bool(l, name, (int)v.value);
 		break;
 	case CHIP_FMT_HEX:
-		kv_hex(l, f->name, v.value);
+		kv_hex(l, name, v.value);
 		break;
 	default:
-		kv_str(l, f->name, chip_value_format(&v, text, sizeof(text)));
+		kv_str(l, name, chip_value_format(&v, text, sizeof(text)));
+	}
+}
+
+/* A field of one value per interrupt, each under the interrupt's name; of a
+ * bitmap, only the interrupts whose bit is set: "spi40=yes". */
+static void per_irq_kv(const struct chip_model *m, const struct chip_register *r,
+		       unsigned element, const struct chip_field *f, uint64_t raw,
+		       struct kv_list *l)
+{
+	unsigned first = r->irq_base + element * r->irq_span;
+
+	for (unsigned i = 0; i < f->bits / f->per_irq; i++) {
+		uint64_t v = (raw >> (f->lo + i * f->per_irq)) & ((1ull << f->per_irq) - 1);
+		char name[24];
+
+		if (f->per_irq == 1 && !v)
+			continue;
+		chip_irq_label(m, first + i, name, sizeof(name));
+		value_kv(r, f, name, v, l);
 	}
 }
 
@@ -103,7 +121,10 @@ void chip_attr_decode(const struct chip_model *m, uint32_t group, uint64_t attr,
 	if (r->fields) {
 		kv_object(l, "decoded");
 		for (const struct chip_field *f = r->fields; f->name; f++)
-			field_kv(r, f, value, l);
+			if (f->per_irq)
+				per_irq_kv(m, r, element, f, value, l);
+			else
+				value_kv(r, f, f->name, chip_field_value(f, value), l);
 		kv_end(l);
 		field_variants(r, value, l);
 	}

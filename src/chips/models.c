@@ -10,6 +10,10 @@ static const struct chip_model *const all_models[] = {
 	&chip_model_x86_ioapic,
 	&chip_model_x86_lapic,
 	&chip_model_fsl_mpic,
+	&chip_model_gicv3_dist,
+	&chip_model_gicv3_redist,
+	&chip_model_gicv3_cpu,
+	&chip_model_gicv3_its,
 };
 
 enum chip_arch chip_host_arch(void)
@@ -51,4 +55,24 @@ const struct chip_model *chip_model_by_device(const char *device_name)
 		if (m[i]->device_name && !strcmp(m[i]->device_name, device_name))
 			return m[i];
 	return NULL;
+}
+
+static bool reads_group(const struct chip_model *m, uint32_t group)
+{
+	for (size_t i = 0; i < m->nr_registers; i++)
+		if (m->registers[i].read == CHIP_READ_DEVICE_ATTR && m->registers[i].group == group)
+			return true;
+	return false;
+}
+
+const struct chip_model *chip_model_by_device_group(const char *device_name, uint32_t group)
+{
+	size_t n;
+	const struct chip_model *const *m = chip_models(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->device_name && !strcmp(m[i]->device_name, device_name) &&
+		    reads_group(m[i], group))
+			return m[i];
+	return chip_model_by_device(device_name);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chips/arm_irq.h"
 #include "chips/chip_attr.h"
 #include "chips/models.h"
 #include "chips/payload_format.h"
@@ -32,11 +33,21 @@ static uint64_t u64(const struct payload *p, const uint8_t *bytes, size_t off)
 	return load_u64(bytes + off, p->format->big_endian);
 }
 
+/* struct kvm_irq_level: irq, level. The irq is a GSI, or on arm64 a type,
+ * vCPU and number (the platform row says which). */
 static void decode_irq_level(const struct payload *p, struct kv_list *l)
 {
+	struct arm_irq_line line;
+
 	if (p->in_len < 8)
 		return;
-	kv_u64(l, "irq", u32(p, p->in, 0));
+	if (p->format->platform->irq_line_is_gsi) {
+		kv_u64(l, "irq", u32(p, p->in, 0));
+	} else {
+		kv_hex(l, "irq", u32(p, p->in, 0));
+		arm_irq_line_split(u32(p, p->in, 0), &line);
+		arm_irq_line_fields(&line, l);
+	}
 	kv_u64(l, "level", u32(p, p->in, 4));
 	if (p->out_len >= 4)
 		kv_s64(l, "status", (int32_t)u32(p, p->out, 0));
@@ -150,11 +161,12 @@ static void decode_create_device(const struct payload *p, struct kv_list *l)
 		kv_u64(l, "device_fd", u32(p, p->out, 4));
 }
 
-/* The model of the device an attribute ioctl went to, or NULL. */
-static const struct chip_model *device_model(const struct payload *p)
+/* The model of the device an attribute ioctl went to that reads GROUP, or NULL. */
+static const struct chip_model *device_model(const struct payload *p, uint32_t group)
 {
-	return p->io->fd_kind == KVMIRQ_FD_DEVICE ? chip_model_by_device(p->io->device_name)
-						  : NULL;
+	return p->io->fd_kind == KVMIRQ_FD_DEVICE
+		       ? chip_model_by_device_group(p->io->device_name, group)
+		       : NULL;
 }
 
 /* How many of the HAVE captured value bytes are the value: the width the
@@ -183,7 +195,7 @@ enum chip_access ioctl_attr_access(uint8_t ioctl_id)
  * the written value for a SET, the value read for a GET. */
 static void decode_device_attr(const struct payload *p, struct kv_list *l)
 {
-	const struct chip_model *m = device_model(p);
+	const struct chip_model *m;
 	enum chip_access access = ioctl_attr_access(p->io->ioctl_id);
 	uint64_t written = 0, read = 0;
 	size_t in_width, out_width;
@@ -194,6 +206,7 @@ static void decode_device_attr(const struct payload *p, struct kv_list *l)
 		return;
 	group = u32(p, p->in, 4);
 	attr = u64(p, p->in, 8);
+	m = device_model(p, group);
 	kv_hex(l, "flags", u32(p, p->in, 0));
 	kv_u64(l, "group", group);
 	kv_hex(l, "attr", attr);

@@ -304,19 +304,23 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 	struct chip_state *c;
 	unsigned element;
 	uint32_t group, vm;
+	int32_t index;
 	uint64_t attr;
 
 	if (!o || o->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
 		return;
-	m = chip_model_by_device(o->name);
 	group = load_u32(p + 4, r->snap.byte_order_big);
 	attr = load_u64(p + 8, r->snap.byte_order_big);
+	m = chip_model_by_device_group(o->name, group);
 	if (!m || !(reg = chip_register_by_attr(m, group, attr, &element)) ||
 	    have < value_at + reg->width)
 		return;
 	vm = h->vm ? (uint32_t)h->vm : o->vm;
-	c = chip_for(r, m, vm, device_index(r->registry, o));
-	if (!c)
+	/* one instance per vCPU (a redistributor): the one the attr's MPIDR names,
+	 * unknown when the VMM gave its vCPUs MPIDRs of its own */
+	index = m->attr_layout == CHIP_ATTR_MPIDR_VCPU ? chip_attr_instance(m, attr)
+						       : device_index(r->registry, o);
+	if (index < 0 || !(c = chip_for(r, m, vm, index)))
 		return;
 	apply_register(c, reg, element, bytes_load(p + value_at, reg->width, r->snap.byte_order_big),
 		       set);
@@ -668,6 +672,8 @@ void recon_apply(struct reconstruction *r, const void *rec, size_t len)
 		break;
 	case KVMIRQ_EV_SET_IRQ:
 	case KVMIRQ_EV_ACK_IRQ:
+	case KVMIRQ_EV_ARM_IRQ_LINE:
+	case KVMIRQ_EV_VGIC_UPDATE_PENDING:
 		apply_line(r, vm);
 		break;
 	case KVMIRQ_EV_MPIC_MMIO:

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/arm_irq.h"
 #include "chips/booke.h"
 #include "chips/chip_attr.h"
 #include "chips/models.h"
@@ -52,6 +53,19 @@ static void decode_delivery(const struct event_printer *p, const struct kvmirq_e
 
 		kv_str(l, "delivery", x86_delivery_mode_name(a->delivery_mode >> 8));
 		kv_str(l, "trigger", a->trig_mode ? "level" : "edge");
+	} else if (h->kind == KVMIRQ_EV_ARM_IRQ_LINE) {
+		/* kvm_irq_line: the fields KVM_IRQ_LINE's irq was split into */
+		const struct kvmirq_ev_arm_irq_line *a = body;
+		const struct arm_irq_line line = {
+			.type = a->type, .vcpu = (unsigned)a->vcpu_idx, .num = (unsigned)a->irq_num,
+		};
+		char text[48];
+
+		kv_str(l, "line", arm_irq_line_text(&line, text, sizeof(text)));
+	} else if (h->kind == KVMIRQ_EV_VGIC_UPDATE_PENDING) {
+		const struct kvmirq_ev_vgic_update_pending *v = body;
+
+		arm_intid_fields(v->irq, (unsigned)v->vcpu_id, l);
 	} else if (h->kind == KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO) {
 		const char *name =
 			booke_irqprio_name(((const struct kvmirq_ev_booke_queue_irqprio *)body)->priority);

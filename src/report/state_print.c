@@ -64,7 +64,9 @@ static int text_value(void *ctx, const struct chip_value *v)
 {
 	struct text_ctx *t = ctx;
 	char val[256], head[80];
-	const char *field = v->field ? v->field->name : NULL;
+	const char *dot = strrchr(v->name, '.');
+	/* the name after the element: "vector", or a per-interrupt value's "spi40" */
+	const char *field = v->field && dot ? dot + 1 : NULL;
 
 	if (v->reg != t->reg || v->element != t->element) {
 		flush_line(t);
@@ -72,7 +74,7 @@ static int text_value(void *ctx, const struct chip_value *v)
 		t->element = v->element;
 		snprintf(head, sizeof(head), "%s", v->name);
 		if (field) /* the name up to the field: "redir[3]" */
-			head[strlen(v->name) - strlen(field) - 1] = '\0';
+			head[dot - v->name] = '\0';
 		t->len = (size_t)snprintf(t->line, sizeof(t->line), "%-18s", head);
 	}
 	chip_value_format(v, val, sizeof(val));

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/arm_irq.h"
 #include "chips/models.h"
 #include "chips/x86_msi.h"
 #include "codec/ioctl_decode.h"
@@ -28,6 +29,7 @@ void summary_free(struct summary *s)
 		tally_free(&v->gsis), tally_free(&v->ioapic), tally_free(&v->pic);
 		tally_free(&v->msis), tally_free(&v->vectors), tally_free(&v->eois);
 		tally_free(&v->attrs), tally_free(&v->ioctls), tally_free(&v->mmio);
+		tally_free(&v->arm_lines);
 	}
 	free(s->vms);
 	memset(s, 0, sizeof(*s));
@@ -66,6 +68,15 @@ void summary_add(struct summary *s, const void *rec)
 		const struct kvmirq_ev_set_irq *x = b;
 
 		e = count(&v->gsis, x->gsi, 0, 0, h->timestamp_ns);
+		if (e && x->level)
+			e->extra[0]++;
+		break;
+	}
+	case KVMIRQ_EV_ARM_IRQ_LINE: {
+		const struct kvmirq_ev_arm_irq_line *x = b;
+
+		e = count(&v->arm_lines, x->type, (uint32_t)x->vcpu_idx, (uint32_t)x->irq_num,
+			  h->timestamp_ns);
 		if (e && x->level)
 			e->extra[0]++;
 		break;
@@ -169,9 +180,10 @@ static bool attr_names(const struct registry *r, const struct tally_entry *e,
 		       const char **group, char *reg, size_t len)
 {
 	const struct object_entry *o = registry_find_object(r, (uint32_t)(e->key[0] >> 8));
-	const struct chip_model *m = o && o->fd_kind == KVMIRQ_FD_DEVICE
-					     ? chip_model_by_device(o->name)
-					     : NULL;
+	const struct chip_model *m =
+		o && o->fd_kind == KVMIRQ_FD_DEVICE
+			? chip_model_by_device_group(o->name, (uint32_t)e->key[1])
+			: NULL;
 	const struct chip_register *reg_at;
 	unsigned element;
 
@@ -199,6 +211,16 @@ static void mmio_register(const struct tally_entry *e, char *reg, size_t len)
 		chip_register_element_name(at, element, reg, len);
 }
 
+/* An arm_lines entry as its line: "SPI 40", "PPI 27 on vCPU 1". */
+static const char *arm_line_text(const struct tally_entry *e, char *buf, size_t len)
+{
+	const struct arm_irq_line line = {
+		.type = (unsigned)e->key[0], .vcpu = (unsigned)e->key[1], .num = (unsigned)e->key[2],
+	};
+
+	return arm_irq_line_text(&line, buf, len);
+}
+
 static void print_vm_text(const struct summary *s, const struct vm_summary *v,
 			  const struct registry *r, double secs, FILE *out)
 {
@@ -215,6 +237,17 @@ static void print_vm_text(const struct summary *s, const struct vm_summary *v,
 		for (unsigned int i = 0; i < v->gsis.nr; i++)
 			fprintf(out, "    gsi %-4llu %8llu changes (%llu raised, %llu lowered) %8.1f/s\n",
 				(unsigned long long)es[i]->key[0], (unsigned long long)es[i]->count,
+				(unsigned long long)es[i]->extra[0],
+				(unsigned long long)(es[i]->count - es[i]->extra[0]),
+				rate(es[i]->count, secs));
+		free(es);
+	}
+	if (v->arm_lines.nr && (es = tally_sorted(&v->arm_lines))) {
+		fprintf(out, "  lines (kvm_irq_line):\n");
+		for (unsigned int i = 0; i < v->arm_lines.nr; i++)
+			fprintf(out, "    %-22s %8llu changes (%llu raised, %llu lowered) %8.1f/s\n",
+				arm_line_text(es[i], label, sizeof(label)),
+				(unsigned long long)es[i]->count,
 				(unsigned long long)es[i]->extra[0],
 				(unsigned long long)(es[i]->count - es[i]->extra[0]),
 				rate(es[i]->count, secs));
@@ -358,6 +391,16 @@ static void mmio_json_names(struct json *j, const struct tally_entry *e, const s
 	json_kv_uint(j, "errors", e->extra[0]);
 }
 
+static void arm_line_json_names(struct json *j, const struct tally_entry *e,
+				const struct registry *r)
+{
+	char text[48];
+
+	(void)r;
+	json_kv_string(j, "line", arm_line_text(e, text, sizeof(text)));
+	json_kv_uint(j, "raised", e->extra[0]);
+}
+
 static void tally_json(struct json *j, const char *name, const struct tally *t,
 		       const char *const keys[3], tally_json_names names,
 		       const struct registry *r)
@@ -383,6 +426,7 @@ static void tally_json(struct json *j, const char *name, const struct tally *t,
 void summary_print_json(const struct summary *s, const struct registry *r, FILE *out)
 {
 	static const char *const gsi_keys[3] = { "gsi", NULL, NULL };
+	static const char *const arm_line_keys[3] = { "type", "vcpu", "intid" };
 	static const char *const pin_keys[3] = { "pin", NULL, NULL };
 	static const char *const pic_keys[3] = { "chip", "pin", NULL };
 	static const char *const msi_keys[3] = { "address", "data", NULL };
@@ -417,6 +461,9 @@ void summary_print_json(const struct summary *s, const struct registry *r, FILE 
 			}
 		json_object_end(&j);
 		tally_json(&j, "gsis", &v->gsis, gsi_keys, NULL, r);
+		if (v->arm_lines.nr)
+			tally_json(&j, "arm_lines", &v->arm_lines, arm_line_keys,
+				   arm_line_json_names, r);
 		tally_json(&j, "ioapic_pins", &v->ioapic, pin_keys, NULL, r);
 		tally_json(&j, "pic_pins", &v->pic, pic_keys, NULL, r);
 		tally_json(&j, "msis", &v->msis, msi_keys, NULL, r);

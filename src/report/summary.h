@@ -18,6 +18,7 @@
 struct vm_summary {
 	uint64_t kinds[KVMIRQ_EV_KIND_MAX];
 	struct tally gsis;	/* key: gsi; extra[0]: raised */
+	struct tally arm_lines;	/* kvm_irq_line (arm64): key: type, vcpu, number; extra[0]: raised */
 	struct tally ioapic;	/* key: pin, coalesced; extra[0]: last entry */
 	struct tally pic;	/* key: chip, pin */
 	struct tally msis;	/* key: address, data */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/arm_irq.h"
 #include "snapshot/routing.h"
 
 #define IRQFD_DEASSIGN 1u
@@ -110,6 +111,9 @@ void routing_entry_text(const struct route_view *v, const struct platform *p, ch
 			snprintf(buf, len, "%s pin %u",
 				 (const char *const[]){ "pic-master", "pic-slave", "ioapic" }[v->irqchip],
 				 v->pin);
+		else if (p->arch == CHIP_ARCH_ARM64) /* the GIC: pin p is SPI p + 32 */
+			snprintf(buf, len, "irqchip %u pin %u (SPI %u)", v->irqchip, v->pin,
+				 arm_route_pin_intid(v->pin));
 		else
 			snprintf(buf, len, "irqchip %u pin %u", v->irqchip, v->pin);
 		break;

@@ -130,7 +130,9 @@ struct chip_state *snapshot_add_chip(struct snapshot *s, const struct chip_model
 	return c;
 }
 
-static long read_one(const struct snapshot_io *io, int fd, struct chip_read_result *r)
+/* INSTANCE: the attr bits that pick the chip's instance (a vCPU's MPIDR). */
+static long read_one(const struct snapshot_io *io, int fd, struct chip_read_result *r,
+		     uint64_t instance)
 {
 	struct kvm_irqchip chip;
 	long ret;
@@ -147,7 +149,8 @@ static long read_one(const struct snapshot_io *io, int fd, struct chip_read_resu
 	case CHIP_READ_LAPIC:
 		return io->ioctl_buf(io->ctx, fd, SNAPSHOT_KVM_GET_LAPIC, r->bytes, r->len);
 	case CHIP_READ_DEVICE_ATTR:
-		return io->get_device_attr(io->ctx, fd, r->group, r->attr, r->bytes, r->len);
+		return io->get_device_attr(io->ctx, fd, r->group, r->attr | instance, r->bytes,
+					    r->len);
 	default:
 		return -EINVAL;
 	}
@@ -162,7 +165,7 @@ static int read_chip(struct snapshot *s, const struct snapshot_io *io, int fd,
 		return -ENOMEM;
 	c->time_ns = now_ns(CLOCK_MONOTONIC);
 	for (size_t i = 0; i < c->nr_reads; i++) {
-		long ret = read_one(io, fd, &c->reads[i]);
+		long ret = read_one(io, fd, &c->reads[i], chip_instance_attr_bits(m, index));
 
 		c->reads[i].status = ret < 0 ? (int32_t)ret : 0;
 		s->reads++;
@@ -192,6 +195,19 @@ static int32_t next_index(const struct snapshot *s, const struct chip_model *m, 
 	return n;
 }
 
+/* A device model with one instance per vCPU (a GICv3 redistributor): read
+ * through the device's fd, once for each vCPU fd of its VM. */
+static int read_per_vcpu(struct snapshot *s, const struct snapshot_io *io,
+			 const struct snapshot_fd *fds, size_t nr_fds,
+			 const struct snapshot_fd *device, const struct chip_model *m)
+{
+	for (size_t f = 0; f < nr_fds; f++)
+		if (fds[f].kind == CHIP_FD_VCPU && fds[f].vm == device->vm &&
+		    read_chip(s, io, device->fd, m, device->vm, fds[f].vcpu_id))
+			return -ENOMEM;
+	return 0;
+}
+
 int snapshot_take(struct snapshot *s, const struct snapshot_io *io, const struct snapshot_fd *fds,
 		  size_t nr_fds, char *err, size_t errlen)
 {
@@ -209,6 +225,13 @@ int snapshot_take(struct snapshot *s, const struct snapshot_io *io, const struct
 
 			if (!model_applies(m, fd))
 				continue;
+			if (m->attr_layout == CHIP_ATTR_MPIDR_VCPU) {
+				if (read_per_vcpu(s, io, fds, nr_fds, fd, m)) {
+					snprintf(err, errlen, "out of memory");
+					return -ENOMEM;
+				}
+				continue;
+			}
 			index = fd->kind == CHIP_FD_VCPU ? fd->vcpu_id : next_index(s, m, fd->vm);
 			if (read_chip(s, io, fd->fd, m, fd->vm, index)) {
 				snprintf(err, errlen, "out of memory");

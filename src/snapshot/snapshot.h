@@ -77,10 +77,11 @@ void snapshot_free(struct snapshot *s);
 
 /*
  * Read every controller the fds have: for each VM fd the VM-wide chips, for
- * each vCPU fd the per-vCPU chips, for each device fd the chip whose
- * device_name matches. A read that fails is kept with its errno (a split
- * irqchip answers ENXIO), not dropped. Returns 0, or -errno when nothing
- * could be stored (ENOMEM), with a message in ERR.
+ * each vCPU fd the per-vCPU chips, for each device fd the chips whose
+ * device_name matches (those with an instance per vCPU, as the GICv3's
+ * redistributors, once for each vCPU fd of its VM). A read that fails is
+ * kept with its errno (a split irqchip answers ENXIO), not dropped. Returns
+ * 0, or -errno when nothing could be stored (ENOMEM), with a message in ERR.
  */
 int snapshot_take(struct snapshot *s, const struct snapshot_io *io,
 		  const struct snapshot_fd *fds, size_t nr_fds, char *err, size_t errlen);

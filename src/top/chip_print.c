@@ -35,7 +35,7 @@ void top_chip_print_text(const struct top_frame *f, const struct chip_state *c, 
 	}
 	for (size_t i = 0; i < vals->n; i++) {
 		const struct top_chip_value *v = &vals->v[i];
-		bool first = i == 0 || v->reg != v[-1].reg || v->element != v[-1].element;
+		bool first = i == 0 || !top_chip_same_row(v, v - 1);
 
 		if (first)
 			fprintf(out, "%s  %-*s", i ? "\n" : "", label_width, v->label);

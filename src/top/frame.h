@@ -52,10 +52,12 @@ struct top_vm {
 	bool gone;	      /* the VM or its VMM has ended */
 };
 
-/* One GSI of a VM as the kernel routes and raises it. */
+/* One GSI of a VM as the kernel routes and raises it; on arm64, one
+ * KVM_IRQ_LINE line (its irq in gsi, named in line). */
 struct top_line {
 	uint32_t vm;	     /* top_vm.id */
 	uint32_t gsi;
+	char line[32];	     /* arm64: "SPI 40", "PPI 27 on vCPU 1"; "": gsi is a GSI */
 	char route[32];	     /* "ioapic 9", "pic-slave 1", "mpic 5", "msi", "" unknown */
 	int trigger;	     /* 0 edge, 1 level, -1 unknown */
 	int level;	     /* the level last set, -1 unknown */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chips/arm_irq.h"
 #include "chips/models.h"
 #include "top/line_route.h"
 
@@ -16,13 +17,16 @@ static void append(char *buf, size_t len, const char *what)
 	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", what);
 }
 
-/* One routing entry as a short target: "ioapic 9", "pic-slave 1", "msi". */
-static void entry_target(const struct route_view *v, bool x86, char *buf, size_t len)
+/* One routing entry as a short target: "ioapic 9", "pic-slave 1", "SPI 40", "msi". */
+static void entry_target(const struct route_view *v, enum chip_arch arch, char *buf, size_t len)
 {
 	static const char *const x86_chips[] = { "pic", "pic-slave", "ioapic" };
+	bool x86 = arch == CHIP_ARCH_X86;
 
 	if (v->type == ROUTE_TYPE_IRQCHIP && x86 && v->irqchip <= IRQCHIP_IOAPIC)
 		snprintf(buf, len, "%s %u", x86_chips[v->irqchip], v->pin);
+	else if (v->type == ROUTE_TYPE_IRQCHIP && arch == CHIP_ARCH_ARM64)
+		snprintf(buf, len, "SPI %u", arm_route_pin_intid(v->pin));
 	else if (v->type == ROUTE_TYPE_IRQCHIP)
 		snprintf(buf, len, "chip%u %u", v->irqchip, v->pin);
 	else if (v->type == ROUTE_TYPE_MSI)
@@ -49,7 +53,7 @@ static int route_text(const struct snapshot *s, bool default_routing, struct top
 			routing_entry_view(r->entries[i], s->byte_order_big, &v);
 			if (v.gsi != l->gsi)
 				continue;
-			entry_target(&v, x86, target, sizeof(target));
+			entry_target(&v, snapshot_platform(s)->arch, target, sizeof(target));
 			append(l->route, sizeof(l->route), target);
 			if (x86 && v.type == ROUTE_TYPE_IRQCHIP && v.irqchip == IRQCHIP_IOAPIC)
 				pin = (int)v.pin;
@@ -89,6 +93,48 @@ static int pin_value(void *ctx, const struct chip_value *v)
 	else if (!strcmp(v->field->name, "masked"))
 		p->masked = (int)v->value;
 	return 0;
+}
+
+struct gic_ctx {
+	int32_t intid;
+	int trigger, masked;
+};
+
+/* The INTID's trigger (ICFGR: 2 edge, 0 level) and enable (ISENABLER) bits. */
+static int gic_value(void *ctx, const struct chip_value *v)
+{
+	struct gic_ctx *g = ctx;
+
+	if (v->irq != g->intid || !v->known || !v->field)
+		return 0;
+	if (!strcmp(v->field->name, "trigger"))
+		g->trigger = v->value ? 0 : 1;
+	else if (!strcmp(v->field->name, "enabled") && !(v->reg->flags & CHIP_WRITE_ONLY))
+		g->masked = !v->value;
+	return 0;
+}
+
+void top_arm_line(const struct snapshot *s, struct top_line *l)
+{
+	struct arm_irq_line line;
+	struct gic_ctx g = { .trigger = -1, .masked = -1 };
+
+	arm_irq_line_split(l->gsi, &line);
+	arm_irq_line_text(&line, l->line, sizeof(l->line));
+	snprintf(l->route, sizeof(l->route), "gic");
+	g.intid = (int32_t)line.num;
+	for (size_t i = 0; s && line.type != ARM_IRQ_TYPE_CPU && i < s->nr_chips; i++) {
+		const struct chip_state *c = &s->chips[i];
+
+		if (c->vm != l->vm)
+			continue;
+		if ((line.type == ARM_IRQ_TYPE_SPI && c->model == &chip_model_gicv3_dist) ||
+		    (line.type == ARM_IRQ_TYPE_PPI && c->model == &chip_model_gicv3_redist &&
+		     c->index == (int32_t)line.vcpu))
+			chip_decode(c, gic_value, &g);
+	}
+	l->trigger = g.trigger;
+	l->masked = g.masked;
 }
 
 void top_line_route(const struct snapshot *s, bool default_routing, struct top_line *l)

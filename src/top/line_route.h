@@ -16,5 +16,9 @@
 /* Fill LINE's route, trigger and masked for LINE->vm and LINE->gsi. DEFAULT_ROUTING:
  * the VM has KVM's default x86 routing when the state holds no table of its own. */
 void top_line_route(const struct snapshot *s, bool default_routing, struct top_line *line);
+/* An arm64 KVM_IRQ_LINE line (its irq in LINE->gsi): its name, its route
+ * (straight to the GIC), and its trigger and enable from the GIC's state in
+ * S, when S has it (S may be NULL). */
+void top_arm_line(const struct snapshot *s, struct top_line *line);
 
 #endif

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "chips/arm_irq.h"
+#include "top/line_route.h"
 #include "top/live.h"
 #include "top/live_check.h"
 #include "top/live_vms.h"
@@ -158,6 +160,22 @@ static int add_line(struct top_frame *f, const struct counter *c, uint32_t vm, d
 	return 0;
 }
 
+/* kvm_irq_line's counter: detail = type << 32 | number, the vCPU index as its vCPU. */
+static int add_arm_line(struct top_frame *f, const struct counter *c, uint32_t vm, double rate)
+{
+	const struct arm_irq_line line = {
+		.type = (unsigned)(c->key.detail >> 32), .vcpu = (unsigned)c->key.vcpu,
+		.num = (unsigned)c->key.detail,
+	};
+	int err = add_line(f, c, vm, rate);
+
+	if (err)
+		return err;
+	f->lines[f->nr_lines - 1].gsi = arm_irq_line_join(&line);
+	top_arm_line(NULL, &f->lines[f->nr_lines - 1]);
+	return 0;
+}
+
 static int add_msi(struct top_frame *f, const struct counter *c, uint32_t vm, double rate)
 {
 	struct top_msi *msis = grow(f->msis, f->nr_msis, sizeof(*msis));
@@ -225,6 +243,8 @@ static int account(struct live *l, struct top_frame *f, struct counter *c, doubl
 	switch (c->key.kind) {
 	case KVMIRQ_EV_SET_IRQ:
 		return add_line(f, c, vm->id, rate);
+	case KVMIRQ_EV_ARM_IRQ_LINE:
+		return add_arm_line(f, c, vm->id, rate);
 	case KVMIRQ_EV_MSI_SET_IRQ:
 		return add_msi(f, c, vm->id, rate);
 	case KVMIRQ_EV_INJ_VIRQ:

@@ -139,7 +139,14 @@ static void json_line(struct json *j, const struct top_line *l)
 {
 	json_object_begin(j);
 	json_kv_uint(j, "vm", l->vm);
-	json_kv_uint(j, "gsi", l->gsi);
+	if (l->line[0]) { /* arm64: KVM_IRQ_LINE's irq, no GSI */
+		json_key(j, "gsi");
+		json_null(j);
+		json_kv_uint(j, "irq", l->gsi);
+		json_kv_string(j, "line", l->line);
+	} else {
+		json_kv_uint(j, "gsi", l->gsi);
+	}
 	json_kv_string(j, "route", l->route[0] ? l->route : NULL);
 	json_key(j, "trigger");
 	if (l->trigger < 0)

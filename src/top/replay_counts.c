@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chips/arm_irq.h"
 #include "chips/models.h"
 #include "top/line_route.h"
 #include "top/replay_counts.h"
@@ -44,6 +45,7 @@ int replay_counts_init(struct replay_counts *c, const struct registry *r, uint64
 	c->origin_ns = origin_ns;
 	c->dropped = dropped;
 	c->big_endian = format->big_endian;
+	c->irq_line_is_gsi = format->platform->irq_line_is_gsi;
 	c->nr_vms = r->nr_vms + 1;
 	c->vms = calloc(c->nr_vms, sizeof(*c->vms));
 	if (!c->vms)
@@ -86,6 +88,27 @@ static void count_line(struct replay_counts *c, const struct kvmirq_event_header
 {
 	const struct kvmirq_ev_set_irq *x = (const void *)(h + 1);
 	struct replay_line *l = keyed_table_get(&c->lines, h->vm, x->gsi, 0);
+
+	if (!l)
+		return;
+	l->level = x->level;
+	l->level_known = true;
+	l->total++;
+	l->last_ns = h->timestamp_ns;
+	rate_window_add(&l->rate, h->timestamp_ns, c->origin_ns);
+}
+
+/* arm64 lines are keyed by KVM_IRQ_LINE's irq, apart from the GSIs irqfds raise. */
+#define ARM_LINE_KEY 1
+
+static void count_arm_line(struct replay_counts *c, const struct kvmirq_event_header *h)
+{
+	const struct kvmirq_ev_arm_irq_line *x = (const void *)(h + 1);
+	const struct arm_irq_line line = {
+		.type = x->type, .vcpu = (unsigned)x->vcpu_idx, .num = (unsigned)x->irq_num,
+	};
+	struct replay_line *l =
+		keyed_table_get(&c->lines, h->vm, arm_irq_line_join(&line), ARM_LINE_KEY);
 
 	if (!l)
 		return;
@@ -175,7 +198,8 @@ static void count_ioctl(struct replay_counts *c, const struct kvmirq_event_heade
 		/* the level the VMM set (kvm_set_irq counted the change), struct kvm_irq_level */
 		if (io->in_len >= 8) {
 			struct replay_line *l =
-				keyed_table_get(&c->lines, h->vm, payload_u32(c, io->payload), 0);
+				keyed_table_get(&c->lines, h->vm, payload_u32(c, io->payload),
+						c->irq_line_is_gsi ? 0 : ARM_LINE_KEY);
 
 			if (l) {
 				l->level = (int)payload_u32(c, io->payload + 4);
@@ -193,7 +217,7 @@ static void (*const detail_of_kind[KVMIRQ_EV_KIND_MAX])(struct replay_counts *,
 	[KVMIRQ_EV_SET_IRQ] = count_line,	[KVMIRQ_EV_MSI_SET_IRQ] = count_msi,
 	[KVMIRQ_EV_INJ_VIRQ] = count_injection, [KVMIRQ_EV_EOI] = count_eoi,
 	[KVMIRQ_EV_PV_EOI] = count_eoi,		[KVMIRQ_EV_APIC_ACCEPT_IRQ] = count_accept,
-	[KVMIRQ_EV_IOCTL] = count_ioctl,
+	[KVMIRQ_EV_IOCTL] = count_ioctl,		[KVMIRQ_EV_ARM_IRQ_LINE] = count_arm_line,
 };
 
 void replay_counts_add(struct replay_counts *c, const void *rec, size_t len)
@@ -339,7 +363,9 @@ int replay_counts_fill(const struct replay_counts *c, uint64_t now, const struct
 		t->total = l->total;
 		t->last_ns = l->last_ns;
 		t->trigger = t->masked = -1;
-		if (state)
+		if (l->k.key[2] == ARM_LINE_KEY) /* straight to the GIC: no routing */
+			top_arm_line(state, t);
+		else if (state)
 			top_line_route(state, c->vms[t->vm].irqchip, t);
 	}
 	for (size_t i = 0; i < c->msis.nr; i++) {

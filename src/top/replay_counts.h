@@ -59,6 +59,7 @@ struct replay_counts {
 	uint64_t origin_ns;    /* the recording's first event: slices count from it */
 	uint64_t dropped;      /* the recording's dropped events (not per VM) */
 	bool big_endian;       /* the ioctl payloads' byte order */
+	bool irq_line_is_gsi;  /* KVM_IRQ_LINE's irq is a GSI (platform.h), else an arm64 line */
 	struct replay_vm *vms; /* by VM id; [0] unused */
 	uint32_t nr_vms;
 	uint64_t unattributed; /* events of no known VM */

@@ -40,6 +40,8 @@ void top_chip_title(const struct chip_state *c, char *buf, size_t len)
 {
 	if (c->model == &chip_model_x86_lapic)
 		snprintf(buf, len, "LAPIC of vCPU %d", c->index);
+	else if (c->model && c->model->attr_layout == CHIP_ATTR_MPIDR_VCPU)
+		snprintf(buf, len, "%s of vCPU %d", c->model->title, c->index);
 	else if (c->model && c->index)
 		snprintf(buf, len, "%s %d", c->model->title, c->index);
 	else
@@ -91,7 +93,7 @@ static void chips(const struct top_frame *f, uint32_t vm, const struct emitter *
 
 static void lines(const struct top_frame *f, uint32_t vm, const struct emitter *e)
 {
-	char rate[16], total[16], age[16];
+	char rate[16], total[16], age[16], gsi[16];
 	bool any = false;
 
 	emit(e, TOP_ROW_SECTION, 0, "Lines");
@@ -104,8 +106,12 @@ static void lines(const struct top_frame *f, uint32_t vm, const struct emitter *
 			emit(e, TOP_ROW_COLUMNS, 0, "  %4s %-22s %-5s %3s %4s %7s %7s  %s", "GSI",
 			     "ROUTE", "TRIG", "LVL", "MASK", "RATE/s", "TOTAL", "LAST");
 		any = true;
-		emit(e, TOP_ROW_LINE, i, "  %4u %-22.22s %-5s %3s %4s %7s %7s  %s", l->gsi,
-		     l->route[0] ? l->route : "?", tristate(l->trigger, "edge", "level"),
+		if (l->line[0]) /* arm64: the line by name, where a GSI's route goes */
+			snprintf(gsi, sizeof(gsi), "-");
+		else
+			snprintf(gsi, sizeof(gsi), "%u", l->gsi);
+		emit(e, TOP_ROW_LINE, i, "  %4s %-22.22s %-5s %3s %4s %7s %7s  %s", gsi,
+		     l->line[0] ? l->line : l->route[0] ? l->route : "?", tristate(l->trigger, "edge", "level"),
 		     l->level < 0 ? "?"
 		     : l->level	  ? "1"
 				  : "0",

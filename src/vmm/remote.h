@@ -157,6 +157,9 @@ int remote_close(struct remote *r, struct remote_stats *st, char *err, size_t er
 #elif defined(__powerpc__) && !defined(__powerpc64__)
 #define REMOTE_ARCH_PPC32 1
 #define REMOTE_ARCH_SUPPORTED 1
+#elif defined(__aarch64__)
+#define REMOTE_ARCH_ARM64 1
+#define REMOTE_ARCH_SUPPORTED 1
 #endif
 #endif
 

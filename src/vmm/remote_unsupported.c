@@ -21,7 +21,7 @@ const uint32_t remote_arch_audit = 0;
 int remote_arch_supported(char *err, size_t errlen)
 {
 	snprintf(err, errlen,
-		 "reading another process's KVM state by ptrace is only implemented for x86_64 and 32-bit PowerPC");
+		 "reading another process's KVM state by ptrace is only implemented for x86_64, arm64 and 32-bit PowerPC");
 	return -ENOTSUP;
 }
 

@@ -115,7 +115,7 @@ static void mpic_rows(void)
 	CHECK(a.why && strstr(a.why, "CCSRBAR"));
 }
 
-/* Devices whose capture has not landed: their groups already classify. */
+/* The GICv3 and ITS groups, named by their chip models. */
 static void gic_rows(void)
 {
 	struct record r;
@@ -123,7 +123,7 @@ static void gic_rows(void)
 
 	attr_access(&r, its, true, 4, 1, 0, &a); /* KVM_DEV_ARM_ITS_SAVE_TABLES */
 	CHECK_EQ(a.class, ACCESS_COMMAND);
-	CHECK(strstr(a.what, "KVM_DEV_ARM_ITS_SAVE_TABLES"));
+	CHECK(strstr(a.what, "ctrl_save_tables (save-tables)"));
 	attr_access(&r, its, true, 4, 0, 0, &a); /* KVM_DEV_ARM_VGIC_CTRL_INIT */
 	CHECK_EQ(a.class, ACCESS_NONE);
 	attr_access(&r, its, true, 4, 4, 0, &a); /* KVM_DEV_ARM_ITS_CTRL_RESET */
@@ -132,9 +132,13 @@ static void gic_rows(void)
 	CHECK_EQ(a.class, ACCESS_STATE_GET);
 	attr_access(&r, gic, true, 1, 0x100, 0, &a); /* GICD_ISENABLER0 */
 	CHECK_EQ(a.class, ACCESS_STATE_SET);
-	attr_access(&r, gic, false, 5, 0x100, 0, &a);
+	CHECK(!strcmp(a.key, "kvm-arm-vgic-v3 isenabler[0]"));
+	/* a redistributor register is its vCPU's: the attr's MPIDR names it */
+	attr_access(&r, gic, false, 5, 0x10100, 0, &a); /* GICR_ISENABLER0 */
 	CHECK_EQ(a.class, ACCESS_STATE_GET);
-	CHECK(strstr(a.key, "kvm-arm-vgic-v3 group 5 attr 0x100"));
+	CHECK(!strcmp(a.key, "kvm-arm-vgic-v3 isenabler0 of vcpu 0"));
+	attr_access(&r, gic, false, 5, 0x0000010100010100ull, 0, &a); /* Aff1 1, Aff0 1 */
+	CHECK(!strcmp(a.key, "kvm-arm-vgic-v3 isenabler0 of vcpu 17"));
 }
 
 /* x86: whole blocks, keyed by irqchip id and vCPU. */

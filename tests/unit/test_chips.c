@@ -570,10 +570,17 @@ static bool lint_field(const struct chip_model *m, const struct chip_register *r
 		ok = ok && strcmp(g->name, f->name);
 	if (f->format == CHIP_FMT_ENUM) {
 		/* Reads every entry: ASan reports a table shorter than 1 << bits. */
-		ok = ok && f->names && f->bits < 16;
-		for (unsigned i = 0; ok && i < (1u << f->bits); i++)
+		unsigned bits = f->per_irq ? f->per_irq : f->bits;
+
+		ok = ok && f->names && bits < 16;
+		for (unsigned i = 0; ok && i < (1u << bits); i++)
 			ok = !f->names[i] || f->names[i][0];
 	}
+	/* One value per interrupt: the field splits evenly into the register's
+	 * interrupts, and the model names them. */
+	if (f->per_irq)
+		ok = ok && f->bits % f->per_irq == 0 && f->bits / f->per_irq == r->irq_span &&
+		     f->per_irq < 64 && f->format != CHIP_FMT_VECTOR_SET;
 	if (f->format == CHIP_FMT_VECTOR_SET)
 		ok = ok && f->lo == 0 && f->bits == 32;
 	if (f->flags & CHIP_VOLATILE)
@@ -643,11 +650,25 @@ static int names_cb(void *p, const struct chip_value *v)
 
 	if (strlen(v->name) >= sizeof(v->name) - 1 || c->n == c->max)
 		c->bad++; /* truncated names would collide in diff */
-	for (size_t i = 0; i < c->n; i++)
-		c->bad += !strcmp(c->names[i], v->name);
 	if (c->n < c->max)
 		memcpy(c->names[c->n++], v->name, sizeof(v->name));
 	return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Names that occur twice, sorted so that equal ones are neighbours. */
+static unsigned duplicate_names(struct names_ctx *c)
+{
+	unsigned dup = 0;
+
+	qsort(c->names, c->n, sizeof(*c->names), name_cmp);
+	for (size_t i = 1; i < c->n; i++)
+		dup += !strcmp(c->names[i - 1], c->names[i]);
+	return dup;
 }
 
 static void test_lint(void)
@@ -659,7 +680,7 @@ static void test_lint(void)
 	for (size_t i = 0; i < n; i++) {
 		const struct chip_model *m = models[i];
 		unsigned bad = 0;
-		struct names_ctx c = { .max = 4096 };
+		struct names_ctx c = { .max = 32768 };
 		struct chip_state s;
 
 		CHECK(m->name && strlen(m->name) < sizeof(s.model_name));
@@ -677,7 +698,8 @@ static void test_lint(void)
 		init(&s, m);
 		chip_decode(&s, names_cb, &c);
 		CHECK(c.n > 0);
-		CHECK_EQ(c.bad, 0);
+		CHECK_EQ(c.n, chip_value_count(m));
+		CHECK_EQ(c.bad + duplicate_names(&c), 0);
 		chip_state_free(&s);
 		free(c.names);
 	}

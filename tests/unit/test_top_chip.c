@@ -4,15 +4,18 @@
  * batch print (src/top/chip_print.c) on the e500 MPIC of a big-endian
  * snapshot made in the rig: all 3470 values decoded, a register changed
  * between frames marks exactly that field, once; controllers numbered as
- * the VM's detail numbers them.
+ * the VM's detail numbers them. A GICv3 redistributor's per-interrupt
+ * values come one row per interrupt, under their register names.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "chips/models.h"
 #include "snapshot/snapshot.h"
 #include "top/chip_print.h"
 #include "top/chip_values.h"
+#include "util/byte_order.h"
 
 #define SNAPSHOT "demo/ppc-e500-mpicvmm.kvmsnap"
 
@@ -51,6 +54,69 @@ static char *printed(const struct top_frame *f, const struct chip_state *c,
 	}
 	fclose(out);
 	return text;
+}
+
+/* vCPU 1's redistributor as KVM_GET_DEVICE_ATTR fills it (little-endian):
+ * PPI 27 enabled, pending, priority 0xa0, edge. */
+static void gic_rows(void)
+{
+	static const struct {
+		uint64_t attr;
+		uint32_t value;
+	} reads[] = {
+		{ 0x0000, 0 }, { 0x10080, 0 }, { 0x10100, 1u << 27 }, { 0x10200, 1u << 27 },
+		{ 0x10300, 0 }, { 0x10418, 0xa0u << 24 }, { 0x10c04, 2u << 22 }, { 0x10d00, 0 },
+	};
+	struct top_frame f = { .time_ns = 2 };
+	struct top_chip_values vals = { 0 };
+	struct chip_state c;
+	size_t row = 0;
+	char *text;
+
+	CHECK_EQ(chip_state_init(&c, &chip_model_gicv3_redist, 1, 1), 0);
+	c.time_ns = 1;
+	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+		struct chip_read_result *rr = chip_state_find_read(&c, CHIP_READ_DEVICE_ATTR, 5,
+								   reads[i].attr);
+
+		CHECK(rr != NULL);
+		if (!rr)
+			return;
+		bytes_store(rr->bytes, 4, reads[i].value, false);
+		rr->status = 0;
+	}
+	CHECK_EQ(top_chip_values_update(&vals, &c), 0);
+	while (row < vals.n && strcmp(vals.v[row].label, "ppi27"))
+		row++;
+	CHECK(row + 7 <= vals.n);
+	if (row + 7 <= vals.n) {
+		static const char *const fields[7] = { "group",	   "enabled", "pending", "active",
+						       "priority", "trigger", "modifier" };
+		static const char *const names[7] = {
+			"igroupr0.ppi27",      "isenabler0.ppi27", "ispendr0.ppi27", "isactiver0.ppi27",
+			"ipriorityr[6].ppi27", "icfgr[1].ppi27",   "igrpmodr0.ppi27",
+		};
+
+		for (size_t i = 0; i < 7; i++) {
+			CHECK(!strcmp(vals.v[row + i].field, fields[i]));
+			CHECK(!strcmp(vals.v[row + i].name, names[i]));
+			CHECK_EQ(vals.v[row + i].irq, 27);
+		}
+		CHECK(row + 7 == vals.n || vals.v[row + 7].irq == 28);
+	}
+	/* the registers of no interrupt first, as they were */
+	CHECK(!strcmp(vals.v[0].label, "ctlr") && vals.v[0].irq == -1);
+	text = printed(&f, &c, &vals, false);
+	CHECK(strstr(text, "Controller [1] GICv3 redistributor of vCPU 1 (arm-gicv3-redist) of VM 1"));
+	CHECK(strstr(text, "\n  ppi27          group=0 enabled=yes pending=yes active=no "
+			   "priority=0xa0 trigger=edge modifier=0\n"));
+	CHECK(strstr(text, "\n  ctlr           enable_lpis=no rwp=no\n"));
+	free(text);
+	text = printed(&f, &c, &vals, true);
+	CHECK(strstr(text, "\"ispendr0.ppi27\":{\"value\":1,\"text\":\"yes\""));
+	free(text);
+	top_chip_values_free(&vals);
+	chip_state_free(&c);
 }
 
 int main(void)
@@ -136,5 +202,6 @@ int main(void)
 
 	top_chip_values_free(&vals);
 	snapshot_free(&s);
+	gic_rows();
 	return check_done();
 }

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the VGICv3's chip models (gicv3_dist.c, gicv3_redist.c, gicv3_cpu.c,
+ * gicv3_its.c) share: the device attribute groups of
+ * arch/arm64/include/uapi/asm/kvm.h, the same numbers on both devices,
+ * and the names of interrupts by INTID.
+ */
+#ifndef KVMIRQ_GICV3_H
+#define KVMIRQ_GICV3_H
+
+#include <stddef.h>
+
+#include "chips/chip.h"
+
+/* KVM_DEV_ARM_VGIC_GRP_* */
+#define GICV3_GRP_ADDR 0
+#define GICV3_GRP_DIST_REGS 1
+#define GICV3_GRP_NR_IRQS 3
+#define GICV3_GRP_CTRL 4
+#define GICV3_GRP_REDIST_REGS 5
+#define GICV3_GRP_CPU_SYSREGS 6
+#define GICV3_GRP_LEVEL_INFO 7
+#define GICV3_GRP_ITS_REGS 8
+
+#define GICV3_DEVICE "kvm-arm-vgic-v3"
+#define GICV3_ITS_DEVICE "kvm-arm-vgic-its"
+
+/* The groups of the kvm-arm-vgic-v3 device, and of the ITS device. */
+extern const struct chip_group gicv3_groups[];
+extern const struct chip_group gicv3_its_groups[];
+
+/* "sgi3", "ppi27", "spi40", "lpi8192": INTID IRQ by its class. */
+void gicv3_irq_label(unsigned irq, char *buf, size_t len);
+
+#endif
