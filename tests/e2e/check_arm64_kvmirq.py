@@ -35,8 +35,7 @@ elf = open(env["RIG_ARM64_KVMIRQ"].strip("'"), "rb").read(64)
 check(elf[:4] == b"\x7fELF" and elf[4] == 2 and elf[5] == 1 and elf[18:20] == b"\xb7\x00",
       "build/arm64/kvmirq is ELF64 little-endian AArch64")
 
-console = read("console.log")
-check("Oops" not in console and "BUG:" not in console, "no kernel oops or BUG in the guest")
+check(rig.kernel_trouble() is None, f"no kernel oops or BUG in the guest ({rig.kernel_trouble()})")
 
 # probe: which ioctl attach strategy this kernel allows, and why.
 check(read(f"run-{RUN_PROBE}.status").strip() == "0", "kvmirq probe --json exited 0")
@@ -107,8 +106,14 @@ check(rec_words == words and len(words) >= 16,
 traced = [e["fields"] for e in events if e["kind"] == "irq_line" and e["pid"] == pid]
 expected = [{"type": irq >> 24 & 0xf, "vcpu_idx": (irq >> 16 & 0xff) + (irq >> 28) * 256,
              "irq_num": irq & 0xffff, "level": level} for irq, level in words]
-check(traced == expected, f"kvm_irq_line: {len(traced)} events, one per KVM_IRQ_LINE, "
+raw = [{k: f[k] for k in ("type", "vcpu_idx", "irq_num", "level")} for f in traced]
+check(raw == expected, f"kvm_irq_line: {len(traced)} events, one per KVM_IRQ_LINE, "
       f"with its type, vCPU, number and level")
+# and named as the kernel splits the irq: "SPI 40", "PPI 23 on vCPU 0"
+names = {1: "SPI {irq_num}", 2: "PPI {irq_num} on vCPU {vcpu_idx}"}
+named = [(f.get("line"), names[f["type"]].format(**f)) for f in traced if f["type"] in names]
+check(named and all(got == want for got, want in named),
+      f"each SPI and PPI line named ({[n for n in named if n[0] != n[1]][:3]})")
 types = Counter(f["type"] for f in traced)
 check(types[1] >= 2 and types[2] >= 2, f"SPI and PPI lines traced ({dict(types)})")
 pending = {(f["vcpu_id"], f["irq"], f["level"]) for e in events

@@ -70,6 +70,8 @@ for c in "${cases[@]}"; do
 		fail=$((fail + 1)); echo "FAIL $name: exit $guest_rc on ppc32, $host_rc here"; fi
 	i=$((i + 1))
 done
-grep -aq Oops "$out/console.log" && { fail=$((fail + 1)); echo "FAIL a kernel oops in the rig"; }
+# (a colon or a space: the base64 the rig sends files in has neither)
+grep -aqE 'Oops[: ]|BUG: |kernel BUG at|Kernel panic' "$out/console.log" &&
+	{ fail=$((fail + 1)); echo "FAIL a kernel oops in the rig"; }
 echo "$pass passed, $fail failed"
 ((fail == 0))

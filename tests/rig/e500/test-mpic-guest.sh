@@ -55,8 +55,7 @@ rig = RigOutputs(out)
 check, read = rig.check, rig.read
 
 
-console = read("console.log")
-check("Oops" not in console and "kernel BUG" not in console, "no kernel oops or BUG")
+check(rig.kernel_trouble() is None, f"no kernel oops or BUG ({rig.kernel_trouble()})")
 log = read(f"run-{RUN_VMM}.log")
 for line in log.splitlines():
     if line.startswith("mpicvmm:"):

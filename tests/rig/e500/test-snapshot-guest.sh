@@ -119,8 +119,7 @@ def running_vmm(sfx, mpic, brr1):
     check(mm == [brr1 >> 8 & 0xff, brr1 & 0xff], f"the MPIC is the {mpic} (BRR1 major, minor: {mm})")
 
 
-console = read("console.log")
-check("Oops" not in console and "BUG" not in console, "no kernel oops or BUG")
+check(rig.kernel_trouble() is None, f"no kernel oops or BUG ({rig.kernel_trouble()})")
 def late_recording(sfx, mpic):
     """Recorded from inside a running KVM_RUN: every MMIO access has its VM and vCPU."""
     p = subprocess.run([kvmirq, "report", "--json", "--timeline", f"{out}/late{sfx}.kvmirq"],

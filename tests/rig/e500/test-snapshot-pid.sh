@@ -185,7 +185,7 @@ def held_vmm(sfx, mpic, brr1):
 
 
 console = read("console.log")
-check("Oops" not in console, "no kernel oops")
+check(rig.kernel_trouble() is None, f"no kernel oops ({rig.kernel_trouble()})")
 held_vmm("", "FSL MPIC 2.0", 0x00400200)
 held_vmm("42", "FSL MPIC 4.2", 0x00400402)
 
