@@ -29,6 +29,10 @@
 extern const struct chip_group gicv3_groups[];
 extern const struct chip_group gicv3_its_groups[];
 
+/* The per-interrupt registers' fields (gicv3_groups.c), in both frames. */
+extern const struct chip_field gicv3_group_bits[], gicv3_enable_bits[], gicv3_pending_bits[],
+	gicv3_active_bits[], gicv3_grpmod_bits[], gicv3_priority_bytes[], gicv3_config_pairs[];
+
 /* "sgi3", "ppi27", "spi40", "lpi8192": INTID IRQ by its class. */
 void gicv3_irq_label(unsigned irq, char *buf, size_t len);
 

@@ -34,7 +34,6 @@
 /* A bitmap of one bit per INTID: word E is INTIDs 32E..32E+31. */
 #define DIST_BITMAP(...) DIST_REG(.count = GIC_SPI_WORDS, .stride = 4, .irq_span = 32, __VA_ARGS__)
 
-static const char *const edge_level[4] = { "level", NULL, "edge", NULL };
 
 static const struct chip_field ctlr_fields[] = {
 	{ .name = "enable_grp0", .lo = 0, .bits = 1, .format = CHIP_FMT_BOOL },
@@ -76,37 +75,6 @@ static const struct chip_field typer2_fields[] = {
 	{ .name = NULL },
 };
 
-static const struct chip_field group_bits[] = {
-	{ .name = "group", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field enable_bits[] = {
-	{ .name = "enabled", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field pending_bits[] = {
-	{ .name = "pending", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field active_bits[] = {
-	{ .name = "active", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field grpmod_bits[] = {
-	{ .name = "modifier", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field priority_bytes[] = {
-	{ .name = "priority", .lo = 0, .bits = 32, .format = CHIP_FMT_HEX, .per_irq = 8 },
-	{ .name = NULL },
-};
-/* Two bits an INTID; bit 1 set: edge-triggered. */
-static const struct chip_field config_pairs[] = {
-	{ .name = "trigger", .lo = 0, .bits = 32, .format = CHIP_FMT_ENUM, .names = edge_level,
-	  .per_irq = 2 },
-	{ .name = NULL },
-};
-
 /* The affinity an SPI goes to; IRM: to any vCPU (KVM routes those to vCPU 0). */
 static const struct chip_field irouter_fields[] = {
 	{ .name = "aff0", .lo = 0, .bits = 8, .format = CHIP_FMT_DEC },
@@ -134,27 +102,27 @@ static const struct chip_register dist_registers[] = {
 	DIST_REG(.name = "iidr", .attr = 0x0008, .fields = iidr_fields),
 	DIST_REG(.name = "typer2", .attr = 0x000c, .flags = CHIP_READ_ONLY,
 		 .fields = typer2_fields),
-	DIST_BITMAP(.name = "igroupr", .attr = 0x0080, .fields = group_bits),
-	DIST_BITMAP(.name = "isenabler", .attr = 0x0100, .fields = enable_bits,
+	DIST_BITMAP(.name = "igroupr", .attr = 0x0080, .fields = gicv3_group_bits),
+	DIST_BITMAP(.name = "isenabler", .attr = 0x0100, .fields = gicv3_enable_bits,
 		    .forgets = enables),
 	DIST_BITMAP(.name = "icenabler", .attr = 0x0180, .flags = CHIP_WRITE_ONLY,
-		    .why = WHY_TWIN, .fields = enable_bits, .forgets = enables),
+		    .why = WHY_TWIN, .fields = gicv3_enable_bits, .forgets = enables),
 	DIST_BITMAP(.name = "ispendr", .attr = 0x0200, .flags = CHIP_VOLATILE,
 		    .why = "edges on the lines latch it; the guest's acknowledgement clears it",
-		    .fields = pending_bits),
+		    .fields = gicv3_pending_bits),
 	DIST_BITMAP(.name = "icpendr", .attr = 0x0280, .flags = CHIP_WRITE_ONLY,
 		    .why = "reads as zero and ignores writes from user space",
-		    .fields = pending_bits),
+		    .fields = gicv3_pending_bits),
 	DIST_BITMAP(.name = "isactiver", .attr = 0x0300, .flags = CHIP_VOLATILE,
 		    .why = "the guest's acknowledgements and EOIs move it",
-		    .fields = active_bits, .forgets = actives),
+		    .fields = gicv3_active_bits, .forgets = actives),
 	DIST_BITMAP(.name = "icactiver", .attr = 0x0380, .flags = CHIP_WRITE_ONLY,
-		    .why = WHY_TWIN, .fields = active_bits, .forgets = actives),
+		    .why = WHY_TWIN, .fields = gicv3_active_bits, .forgets = actives),
 	DIST_REG(.name = "ipriorityr", .count = GIC_PRIORITY_WORDS, .stride = 4, .attr = 0x0400,
-		 .irq_span = 4, .fields = priority_bytes),
+		 .irq_span = 4, .fields = gicv3_priority_bytes),
 	DIST_REG(.name = "icfgr", .count = GIC_CFG_WORDS, .stride = 4, .attr = 0x0c00,
-		 .irq_span = 16, .fields = config_pairs),
-	DIST_BITMAP(.name = "igrpmodr", .attr = 0x0d00, .fields = grpmod_bits),
+		 .irq_span = 16, .fields = gicv3_config_pairs),
+	DIST_BITMAP(.name = "igrpmodr", .attr = 0x0d00, .fields = gicv3_grpmod_bits),
 	/* IROUTER[n] for SPI n at 0x6000 + 8n: element E is SPI 32 + E */
 	DIST_REG(.name = "irouter", .count = GIC_SPIS, .stride = 8, .attr = 0x6100,
 		 .irq_base = 32, .irq_span = 1, .fields = irouter_fields),

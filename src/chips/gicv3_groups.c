@@ -41,3 +41,40 @@ void gicv3_irq_label(unsigned irq, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%u", arm_intid_class_label(irq), irq);
 }
+
+/*
+ * The per-interrupt registers' fields, the same in the distributor and in
+ * a redistributor's SGI frame: one bit (two for the trigger, a byte for the
+ * priority) per INTID. ICFGR: bit 1 of the pair set is edge-triggered.
+ */
+static const char *const edge_level[4] = { "level", NULL, "edge", NULL };
+
+const struct chip_field gicv3_group_bits[] = {
+	{ .name = "group", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
+	{ .name = NULL },
+};
+const struct chip_field gicv3_enable_bits[] = {
+	{ .name = "enabled", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
+	{ .name = NULL },
+};
+const struct chip_field gicv3_pending_bits[] = {
+	{ .name = "pending", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
+	{ .name = NULL },
+};
+const struct chip_field gicv3_active_bits[] = {
+	{ .name = "active", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
+	{ .name = NULL },
+};
+const struct chip_field gicv3_grpmod_bits[] = {
+	{ .name = "modifier", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
+	{ .name = NULL },
+};
+const struct chip_field gicv3_priority_bytes[] = {
+	{ .name = "priority", .lo = 0, .bits = 32, .format = CHIP_FMT_HEX, .per_irq = 8 },
+	{ .name = NULL },
+};
+const struct chip_field gicv3_config_pairs[] = {
+	{ .name = "trigger", .lo = 0, .bits = 32, .format = CHIP_FMT_ENUM, .names = edge_level,
+	  .per_irq = 2 },
+	{ .name = NULL },
+};

@@ -25,7 +25,6 @@
 /* One bit per INTID 0..31 of the vCPU. */
 #define REDIST_BITMAP(...) REDIST_REG(.irq_span = 32, __VA_ARGS__)
 
-static const char *const edge_level[4] = { "level", NULL, "edge", NULL };
 
 static const struct chip_field ctlr_fields[] = {
 	{ .name = "enable_lpis", .lo = 0, .bits = 1, .format = CHIP_FMT_BOOL },
@@ -94,35 +93,6 @@ static const struct chip_field pendbaser_hi_fields[] = {
 	{ .name = NULL },
 };
 
-static const struct chip_field group_bits[] = {
-	{ .name = "group", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field enable_bits[] = {
-	{ .name = "enabled", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field pending_bits[] = {
-	{ .name = "pending", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field active_bits[] = {
-	{ .name = "active", .lo = 0, .bits = 32, .format = CHIP_FMT_BOOL, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field grpmod_bits[] = {
-	{ .name = "modifier", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
-	{ .name = NULL },
-};
-static const struct chip_field priority_bytes[] = {
-	{ .name = "priority", .lo = 0, .bits = 32, .format = CHIP_FMT_HEX, .per_irq = 8 },
-	{ .name = NULL },
-};
-static const struct chip_field config_pairs[] = {
-	{ .name = "trigger", .lo = 0, .bits = 32, .format = CHIP_FMT_ENUM, .names = edge_level,
-	  .per_irq = 2 },
-	{ .name = NULL },
-};
 
 /* A PPI raised on KVM_IRQ_LINE, an SGI the guest sends: the pending latches. */
 static const char *const line_state[] = { "ispendr0", NULL };
@@ -144,27 +114,27 @@ static const struct chip_register redist_registers[] = {
 	REDIST_REG(.name = "pendbaser", .attr = 0x0078, .fields = pendbaser_fields),
 	REDIST_REG(.name = "pendbaser_hi", .attr = 0x007c, .fields = pendbaser_hi_fields),
 
-	REDIST_BITMAP(.name = "igroupr0", .attr = SGI_FRAME + 0x0080, .fields = group_bits),
-	REDIST_BITMAP(.name = "isenabler0", .attr = SGI_FRAME + 0x0100, .fields = enable_bits,
+	REDIST_BITMAP(.name = "igroupr0", .attr = SGI_FRAME + 0x0080, .fields = gicv3_group_bits),
+	REDIST_BITMAP(.name = "isenabler0", .attr = SGI_FRAME + 0x0100, .fields = gicv3_enable_bits,
 		      .forgets = enables),
 	REDIST_BITMAP(.name = "icenabler0", .attr = SGI_FRAME + 0x0180, .flags = CHIP_WRITE_ONLY,
-		      .why = WHY_TWIN, .fields = enable_bits, .forgets = enables),
+		      .why = WHY_TWIN, .fields = gicv3_enable_bits, .forgets = enables),
 	REDIST_BITMAP(.name = "ispendr0", .attr = SGI_FRAME + 0x0200, .flags = CHIP_VOLATILE,
 		      .why = "edges on the lines latch it; the guest's acknowledgement clears it",
-		      .fields = pending_bits),
+		      .fields = gicv3_pending_bits),
 	REDIST_BITMAP(.name = "icpendr0", .attr = SGI_FRAME + 0x0280, .flags = CHIP_WRITE_ONLY,
 		      .why = "reads as zero and ignores writes from user space",
-		      .fields = pending_bits),
+		      .fields = gicv3_pending_bits),
 	REDIST_BITMAP(.name = "isactiver0", .attr = SGI_FRAME + 0x0300, .flags = CHIP_VOLATILE,
 		      .why = "the guest's acknowledgements and EOIs move it",
-		      .fields = active_bits, .forgets = actives),
+		      .fields = gicv3_active_bits, .forgets = actives),
 	REDIST_BITMAP(.name = "icactiver0", .attr = SGI_FRAME + 0x0380, .flags = CHIP_WRITE_ONLY,
-		      .why = WHY_TWIN, .fields = active_bits, .forgets = actives),
+		      .why = WHY_TWIN, .fields = gicv3_active_bits, .forgets = actives),
 	REDIST_REG(.name = "ipriorityr", .count = 8, .stride = 4, .attr = SGI_FRAME + 0x0400,
-		   .irq_span = 4, .fields = priority_bytes),
+		   .irq_span = 4, .fields = gicv3_priority_bytes),
 	REDIST_REG(.name = "icfgr", .count = 2, .stride = 4, .attr = SGI_FRAME + 0x0c00,
-		   .irq_span = 16, .fields = config_pairs),
-	REDIST_BITMAP(.name = "igrpmodr0", .attr = SGI_FRAME + 0x0d00, .fields = grpmod_bits),
+		   .irq_span = 16, .fields = gicv3_config_pairs),
+	REDIST_BITMAP(.name = "igrpmodr0", .attr = SGI_FRAME + 0x0d00, .fields = gicv3_grpmod_bits),
 };
 
 const struct chip_model chip_model_gicv3_redist = {
