@@ -84,18 +84,24 @@ static void count_vm(const struct replay_counts *c, struct replay_vm *vm, unsign
 			time_slice_of(ns, c->origin_ns, HISTORY_SLICE_NS));
 }
 
-static void count_line(struct replay_counts *c, const struct kvmirq_event_header *h)
+/* Line L (NULL: the table is full) went to LEVEL at the event H. */
+static void line_changed(struct replay_counts *c, struct replay_line *l, int level,
+			 const struct kvmirq_event_header *h)
 {
-	const struct kvmirq_ev_set_irq *x = (const void *)(h + 1);
-	struct replay_line *l = keyed_table_get(&c->lines, h->vm, x->gsi, 0);
-
 	if (!l)
 		return;
-	l->level = x->level;
+	l->level = level;
 	l->level_known = true;
 	l->total++;
 	l->last_ns = h->timestamp_ns;
 	rate_window_add(&l->rate, h->timestamp_ns, c->origin_ns);
+}
+
+static void count_line(struct replay_counts *c, const struct kvmirq_event_header *h)
+{
+	const struct kvmirq_ev_set_irq *x = (const void *)(h + 1);
+
+	line_changed(c, keyed_table_get(&c->lines, h->vm, x->gsi, 0), x->level, h);
 }
 
 /* arm64 lines are keyed by KVM_IRQ_LINE's irq, apart from the GSIs irqfds raise. */
@@ -107,16 +113,9 @@ static void count_arm_line(struct replay_counts *c, const struct kvmirq_event_he
 	const struct arm_irq_line line = {
 		.type = x->type, .vcpu = (unsigned)x->vcpu_idx, .num = (unsigned)x->irq_num,
 	};
-	struct replay_line *l =
-		keyed_table_get(&c->lines, h->vm, arm_irq_line_join(&line), ARM_LINE_KEY);
 
-	if (!l)
-		return;
-	l->level = x->level;
-	l->level_known = true;
-	l->total++;
-	l->last_ns = h->timestamp_ns;
-	rate_window_add(&l->rate, h->timestamp_ns, c->origin_ns);
+	line_changed(c, keyed_table_get(&c->lines, h->vm, arm_irq_line_join(&line), ARM_LINE_KEY),
+		     x->level, h);
 }
 
 static void count_msi(struct replay_counts *c, const struct kvmirq_event_header *h)
