@@ -108,18 +108,24 @@ static void note_running(struct checker *k, const struct kvmirq_event_header *h,
 	}
 }
 
-/* After the rules: a state access while no vCPU ran opens or extends a sequence. */
-static void note_sequence(struct checker *k, const struct kvmirq_event_header *h, size_t len)
+/* Before the rules: what a successful ioctl of a VM is to the access table. */
+static void note_access(struct checker *k, const struct kvmirq_event_header *h, size_t len)
 {
 	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
-	struct check_vm *v;
-	struct access a;
 
-	if (h->kind != KVMIRQ_EV_IOCTL || !h->vm || len < sizeof(*h) + sizeof(*io) ||
-	    io->ret < 0 || k->ctx.key_frame)
-		return;
-	access_classify(k->ctx.registry, k->recon.snap.byte_order_big, h, io, &a);
-	if (a.class != ACCESS_STATE_GET && a.class != ACCESS_STATE_SET)
+	memset(&k->ctx.access, 0, sizeof(k->ctx.access));
+	if (h->kind == KVMIRQ_EV_IOCTL && h->vm && len >= sizeof(*h) + sizeof(*io) && io->ret >= 0)
+		access_classify(k->ctx.registry, k->recon.snap.byte_order_big, h, io,
+				&k->ctx.access);
+}
+
+/* After the rules: a state access while no vCPU ran opens or extends a sequence. */
+static void note_sequence(struct checker *k, const struct kvmirq_event_header *h)
+{
+	enum access_class class = k->ctx.access.class;
+	struct check_vm *v;
+
+	if ((class != ACCESS_STATE_GET && class != ACCESS_STATE_SET) || k->ctx.key_frame)
 		return;
 	v = vm_entry(k, (uint32_t)h->vm);
 	if (!v)
@@ -180,11 +186,12 @@ void checker_event(struct checker *k, const void *rec, size_t len)
 		if (h->vm)
 			vm_entry(k, (uint32_t)h->vm);
 		note_running(k, h, len);
+		note_access(k, h, len);
 		/* kvmirq's own key-frame reads are not the VMM's: no rule judges them */
 		for (size_t i = 0; i < check_nr_rules && !k->ctx.key_frame; i++)
 			if (k->state[i])
 				check_rules[i].ops->event(&k->ctx, &check_rules[i], k->state[i], h, len);
-		note_sequence(k, h, len);
+		note_sequence(k, h);
 		note_vm(k, h, len);
 	}
 	recon_apply(&k->recon, rec, len);

@@ -11,17 +11,12 @@
 static void command_event(const struct check_ctx *c, const struct check_rule *r, void *state,
 			  const struct kvmirq_event_header *h, size_t len)
 {
-	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
 	const struct check_vm *v = check_vm(c, (uint32_t)h->vm);
-	struct access a;
 	uint64_t events[2];
 
 	(void)state;
-	if (h->kind != KVMIRQ_EV_IOCTL || !v || !v->in_sequence || c->running ||
-	    len < sizeof(*h) + sizeof(*io) || io->ret < 0)
-		return;
-	access_classify(c->registry, c->recon->snap.byte_order_big, h, io, &a);
-	if (a.class != ACCESS_COMMAND)
+	(void)len;
+	if (c->access.class != ACCESS_COMMAND || !v || !v->in_sequence || c->running)
 		return;
 	events[0] = v->sequence_index;
 	events[1] = c->index;
@@ -30,7 +25,7 @@ static void command_event(const struct check_ctx *c, const struct check_rule *r,
 		     "no vCPU running): it is a command, not state: it changes the controller "
 		     "(acknowledges, ends or raises an interrupt, resets, writes guest memory), "
 		     "so what is saved or restored is not what the guest had",
-		     a.what, v->sequence_accesses, v->sequence_accesses == 1 ? "" : "es",
+		     c->access.what, v->sequence_accesses, v->sequence_accesses == 1 ? "" : "es",
 		     (unsigned long long)v->sequence_index);
 }
 

@@ -201,8 +201,8 @@ static void audit_event(const struct check_ctx *c, const struct check_rule *r, v
 {
 	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
 	const struct check_vm *v = check_vm(c, (uint32_t)h->vm);
+	const struct access *a = &c->access;
 	struct vm_audit *va;
-	struct access a;
 
 	if (!v || !(va = vm_of(state, (uint32_t)h->vm)))
 		return;
@@ -222,12 +222,11 @@ static void audit_event(const struct check_ctx *c, const struct check_rule *r, v
 	}
 	if (c->running)
 		return;
-	access_classify(c->registry, c->recon->snap.byte_order_big, h, io, &a);
 	/* configuration allowed at run time (the MPIC's base address) is state
 	 * a restore writes too */
-	if ((a.class == ACCESS_STATE_SET || a.class == ACCESS_RUNTIME) && v->created && !v->ran) {
-		list_add(&va->restored, &a, h, c->index);
-	} else if (a.class == ACCESS_STATE_GET && a.restorable && v->ran) {
+	if ((a->class == ACCESS_STATE_SET || a->class == ACCESS_RUNTIME) && v->created && !v->ran) {
+		list_add(&va->restored, a, h, c->index);
+	} else if (a->class == ACCESS_STATE_GET && a->restorable && v->ran) {
 		/* a new sequence begins with this read (checker.c opens it after the rules) */
 		uint64_t sequence = v->in_sequence ? v->sequence_index : c->index;
 
@@ -236,7 +235,7 @@ static void audit_event(const struct check_ctx *c, const struct check_rule *r, v
 			va->save_sequence = sequence;
 			va->save_begin_ns = h->timestamp_ns;
 		}
-		list_add(&va->saved, &a, h, c->index);
+		list_add(&va->saved, a, h, c->index);
 	}
 }
 

@@ -12,16 +12,12 @@
 static void running_event(const struct check_ctx *c, const struct check_rule *r, void *state,
 			  const struct kvmirq_event_header *h, size_t len)
 {
-	const struct kvmirq_ev_ioctl *io = (const void *)(h + 1);
 	struct check_vm *v = h->vm < c->nr_vms ? &c->vms[h->vm] : NULL;
 	uint64_t events[2] = { c->running_index, c->index };
-	struct access a;
 
 	(void)state;
-	if (h->kind != KVMIRQ_EV_IOCTL || !v || len < sizeof(*h) + sizeof(*io) || io->ret < 0)
-		return;
-	access_classify(c->registry, c->recon->snap.byte_order_big, h, io, &a);
-	if (a.class != ACCESS_STATE_SET)
+	(void)len;
+	if (c->access.class != ACCESS_STATE_SET || !v)
 		return;
 	if (c->running) {
 		check_report(c, r, r->severity, h, events, 2,
@@ -29,7 +25,7 @@ static void running_event(const struct check_ctx *c, const struct check_rule *r,
 			     "the state under vCPUs that are taking interrupts from it, so an "
 			     "interrupt in flight can be lost or delivered twice; stop the vCPUs "
 			     "first (state attributes are for save and restore)",
-			     a.what, c->running, c->running == 1 ? "" : "s",
+			     c->access.what, c->running, c->running == 1 ? "" : "s",
 			     c->running == 1 ? "was" : "were");
 		return;
 	}

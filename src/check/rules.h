@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "check/access.h"
 #include "check/finding.h"
 #include "chips/platform.h"
 #include "kvmirq/event.h"
@@ -80,6 +81,9 @@ struct check_ctx {
 	uint32_t running;
 	uint64_t running_index;
 	bool key_frame;	      /* this event is one of kvmirq's own key-frame reads */
+	/* this event, a successful ioctl of a VM: what the access table says it
+	 * is (class ACCESS_NONE for every other event), worked out once */
+	struct access access;
 	const struct key_frame *key_frames;
 	size_t nr_key_frames;
 	uint64_t base_ns;     /* the first event's time */
