@@ -60,3 +60,20 @@ rig_stage() {
 	fi
 	printf '%s\n' "$dir"
 }
+
+# OUT: the tool image BASE, then an archive holding COMMANDS as
+# /rig-commands and each BIN as /bin/NAME (the kernel unpacks concatenated
+# archives in turn), made with the kernel's gen_init_cpio CPIO.
+#   rig_initrd_with_commands BASE CPIO COMMANDS OUT [BIN...]
+rig_initrd_with_commands() {
+	local base=$1 cpio=$2 commands=$3 out=$4 bin
+	shift 4
+	cp "$base" "$out"
+	{
+		printf 'file /rig-commands %s 0644 0 0\n' "$(realpath "$commands")"
+		for bin in "$@"; do
+			[ -f "$bin" ] || rig_die "no program $bin (--bin)"
+			printf 'file /bin/%s %s 0755 0 0\n' "$(basename "$bin")" "$(realpath "$bin")"
+		done
+	} | "$cpio" /dev/stdin | gzip -n -1 >>"$out"
+}

@@ -46,17 +46,9 @@ rm -f "$out"/console.log "$out"/run-* "$out"/wait-*
 eval "$("$here/build.sh" -q)" || rig_die "build.sh failed"
 command -v qemu-system-aarch64 >/dev/null || rig_die "qemu-system-aarch64 not installed"
 
-# The kernel unpacks concatenated archives in turn: the tool image, then one
-# holding /rig-commands and the extra programs.
 initrd=$out/initrd.cpio.gz
-cp "$RIG_ARM64_INITRD" "$initrd"
-{
-	printf 'file /rig-commands %s 0644 0 0\n' "$(realpath "$commands")"
-	for bin in "${extra_bins[@]}"; do
-		[ -f "$bin" ] || rig_die "no program $bin (--bin)"
-		printf 'file /bin/%s %s 0755 0 0\n' "$(basename "$bin")" "$(realpath "$bin")"
-	done
-} | "$RIG_ARM64_CPIO" /dev/stdin | gzip -n -1 >>"$initrd"
+rig_initrd_with_commands "$RIG_ARM64_INITRD" "$RIG_ARM64_CPIO" "$commands" "$initrd" \
+	${extra_bins[@]+"${extra_bins[@]}"}
 
 # -smp 2: a test can load two BPF objects at once (the slow part under
 # TCG: about a minute each). The GIC's ITS is QEMU's default on virt.

@@ -54,17 +54,9 @@ command -v qemu-system-ppc >/dev/null || rig_die "qemu-system-ppc not installed"
 
 initrd=$RIG_E500_INITRD
 if [ -n "$commands" ]; then
-	# The kernel unpacks concatenated archives in turn: the tool image,
-	# then one holding only /rig-commands.
 	initrd=$out/initrd.cpio.gz
-	cp "$RIG_E500_TOOL_INITRD" "$initrd"
-	{
-		printf 'file /rig-commands %s 0644 0 0\n' "$(realpath "$commands")"
-		for bin in "${extra_bins[@]}"; do
-			[ -f "$bin" ] || rig_die "no program $bin (--bin)"
-			printf 'file /bin/%s %s 0755 0 0\n' "$(basename "$bin")" "$(realpath "$bin")"
-		done
-	} | "$RIG_E500_CPIO" /dev/stdin | gzip -n -1 >>"$initrd"
+	rig_initrd_with_commands "$RIG_E500_TOOL_INITRD" "$RIG_E500_CPIO" "$commands" "$initrd" \
+		${extra_bins[@]+"${extra_bins[@]}"}
 fi
 
 start=$(date +%s.%N)
