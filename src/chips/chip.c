@@ -381,6 +381,20 @@ static const char *format_vector_set(const struct chip_value *v, char *buf, size
 	return buf;
 }
 
+const char *chip_read_status_text(int32_t status)
+{
+	if (!status)
+		return "not read";
+	if (status == CHIP_STATUS_PAST_IRQS)
+		return "past the chip's interrupts";
+	return strerror(-status);
+}
+
+bool chip_element_past_irqs(const struct chip_register *r, unsigned e, int irq_count)
+{
+	return irq_count >= 0 && r->irq_span && r->irq_base + e * r->irq_span >= (unsigned)irq_count;
+}
+
 const char *chip_value_format(const struct chip_value *v, char *buf, size_t len)
 {
 	const struct chip_field *f = v->field;
@@ -388,7 +402,7 @@ const char *chip_value_format(const struct chip_value *v, char *buf, size_t len)
 
 	if (!v->known) {
 		if (v->status)
-			snprintf(buf, len, "?(%s)", strerror(-v->status));
+			snprintf(buf, len, "?(%s)", chip_read_status_text(v->status));
 		else
 			snprintf(buf, len, "?");
 		return buf;

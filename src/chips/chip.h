@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 struct msi_decoder;
+struct chip_state;
 
 /* How a snapshot obtains a register's bytes. */
 enum chip_read_kind {
@@ -162,7 +163,17 @@ struct chip_model {
 	enum chip_attr_layout attr_layout;
 	/* The name of interrupt IRQ in per_irq values ("spi40"); NULL: "irq40". */
 	void (*irq_label)(unsigned irq, char *buf, size_t len);
+	/* How many interrupts (INTIDs 0..n-1) the instance has, from a register
+	 * read earlier in the table (the GICv3's GICD_TYPER), or -1 while that
+	 * is not read. A snapshot skips elements about interrupts past it
+	 * (CHIP_STATUS_PAST_IRQS). NULL: every element is read. */
+	int (*irq_count)(const struct chip_state *state);
 };
+
+/* The status of a read a snapshot did not make because its register
+ * element is about interrupts past the chip's irq_count: not an errno
+ * (snapshot-format.md keeps statuses in -4095..0). */
+#define CHIP_STATUS_PAST_IRQS (-4095)
 
 /* The result of one read a snapshot performed. */
 struct chip_read_result {
@@ -244,6 +255,12 @@ void chip_irq_label(const struct chip_model *model, unsigned irq, char *buf, siz
 uint64_t chip_field_value(const struct chip_field *f, uint64_t raw);
 /* The value as text: "0x31", "level", "{0x31,0x3f}"; returns buf. */
 const char *chip_value_format(const struct chip_value *v, char *buf, size_t len);
+/* Why a value is not known, from its read's STATUS: "not read", "past the
+ * chip's interrupts", else the errno's text. */
+const char *chip_read_status_text(int32_t status);
+/* Whether a snapshot skips element E of R: it is about interrupts at or
+ * past IRQ_COUNT (-1: not known, nothing is skipped). */
+bool chip_element_past_irqs(const struct chip_register *r, unsigned e, int irq_count);
 /* The reason a volatile value changes on its own, or NULL. */
 const char *chip_value_why(const struct chip_value *v);
 

@@ -8,8 +8,9 @@
  *
  * The distributor holds the SPIs (INTIDs 32..1019); the words and bytes of
  * INTIDs 0..31 are the redistributors' (gicv3_redist.c). Registers of
- * INTIDs past the VM's NR_IRQS answer -ENXIO, so a VM with 288 interrupts
- * shows the rest as unknown with that reason.
+ * INTIDs past the VM's NR_IRQS answer -ENXIO: a snapshot reads GICD_TYPER
+ * first and leaves those unread (CHIP_STATUS_PAST_IRQS), about 2300 of
+ * 2460 reads on a VM with 128 interrupts.
  *
  * A user space read of ISPENDR gives the pending latch, not the line level
  * (LEVEL_INFO); ICPENDR reads as zero and ignores writes; ICENABLER and
@@ -138,6 +139,16 @@ static const struct chip_register dist_registers[] = {
 	  .command = "save-pending-tables" },
 };
 
+/* GICD_TYPER.ITLinesNumber: the VM has 32 * (n + 1) INTIDs (its NR_IRQS). */
+static int dist_irq_count(const struct chip_state *state)
+{
+	uint64_t typer;
+
+	if (!chip_register_get(state, chip_register_by_name(state->model, "typer"), 0, &typer))
+		return -1;
+	return 32 * ((int)(typer & 0x1f) + 1);
+}
+
 const struct chip_model chip_model_gicv3_dist = {
 	.name = "arm-gicv3-dist",
 	.arch = CHIP_ARCH_ARM64,
@@ -150,4 +161,5 @@ const struct chip_model chip_model_gicv3_dist = {
 	.line_forgets = line_state,
 	.attr_layout = CHIP_ATTR_MPIDR_IGNORED,
 	.irq_label = gicv3_irq_label,
+	.irq_count = dist_irq_count,
 };

@@ -205,7 +205,7 @@ static int json_value(void *ctx, const struct chip_value *v)
 	} else {
 		json_key(j, "value");
 		json_null(j);
-		json_kv_string(j, "error", v->status ? strerror(-v->status) : "not read");
+		json_kv_string(j, "error", chip_read_status_text(v->status));
 	}
 	if (chip_value_why(v))
 		json_kv_string(j, "volatile", chip_value_why(v));
