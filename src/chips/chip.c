@@ -395,6 +395,11 @@ bool chip_element_past_irqs(const struct chip_register *r, unsigned e, int irq_c
 	return irq_count >= 0 && r->irq_span && r->irq_base + e * r->irq_span >= (unsigned)irq_count;
 }
 
+int chip_state_irq_count(const struct chip_state *state)
+{
+	return state->model && state->model->irq_count ? state->model->irq_count(state) : -1;
+}
+
 const char *chip_value_format(const struct chip_value *v, char *buf, size_t len)
 {
 	const struct chip_field *f = v->field;

@@ -261,6 +261,8 @@ const char *chip_read_status_text(int32_t status);
 /* Whether a snapshot skips element E of R: it is about interrupts at or
  * past IRQ_COUNT (-1: not known, nothing is skipped). */
 bool chip_element_past_irqs(const struct chip_register *r, unsigned e, int irq_count);
+/* STATE's irq_count, -1 when its model has none or it is not known yet. */
+int chip_state_irq_count(const struct chip_state *state);
 /* The reason a volatile value changes on its own, or NULL. */
 const char *chip_value_why(const struct chip_value *v);
 

@@ -44,6 +44,7 @@ static bool chip_selected(const struct chip_state *c, const struct state_print_o
 struct text_ctx {
 	FILE *out;
 	bool skip_zero;
+	int irq_count; /* the chip's interrupts (-1: all): none shown past them */
 	const struct chip_register *reg;
 	unsigned element;
 	char line[1024];
@@ -67,6 +68,9 @@ static int text_value(void *ctx, const struct chip_value *v)
 	const char *dot = strrchr(v->name, '.');
 	/* the name after the element: "vector", or a per-interrupt value's "spi40" */
 	const char *field = v->field && dot ? dot + 1 : NULL;
+
+	if (t->irq_count >= 0 && v->irq >= t->irq_count)
+		return 0;
 
 	if (v->reg != t->reg || v->element != t->element) {
 		flush_line(t);
@@ -148,7 +152,8 @@ static size_t vm_ids(const struct snapshot *s, uint32_t **out)
 static void print_chip_text(const struct chip_state *c, const struct state_print_options *o,
 			    FILE *out)
 {
-	struct text_ctx t = { .out = out, .skip_zero = o->skip_zero };
+	struct text_ctx t = { .out = out, .skip_zero = o->skip_zero,
+			      .irq_count = chip_state_irq_count(c) };
 
 	fprintf(out, "  %s %d (%s)\n", c->model ? c->model->title : "unknown controller", c->index,
 		c->model_name);

@@ -27,6 +27,7 @@ bool top_chip_same_row(const struct top_chip_value *a, const struct top_chip_val
 struct decode_ctx {
 	struct top_chip_values *vals;
 	const struct chip_model *model;
+	int irq_count; /* the chip's interrupts (-1: all): no rows past them */
 };
 
 static int keep_value(void *ctx, const struct chip_value *v)
@@ -37,6 +38,8 @@ static int keep_value(void *ctx, const struct chip_value *v)
 	const char *field = v->field ? v->field->name : NULL;
 	const char *dot = strrchr(v->name, '.');
 
+	if (d->irq_count >= 0 && v->irq >= d->irq_count)
+		return 0;
 	if (vals->n == vals->cap) {
 		size_t cap = vals->cap ? vals->cap * 2 : 256;
 		struct top_chip_value *p = realloc(vals->v, cap * sizeof(*p));
@@ -86,7 +89,8 @@ static int by_row(const void *pa, const void *pb)
 int top_chip_values_update(struct top_chip_values *vals, const struct chip_state *c)
 {
 	struct top_chip_values fresh = { .decoded = true };
-	struct decode_ctx d = { .vals = &fresh, .model = c->model };
+	struct decode_ctx d = { .vals = &fresh, .model = c->model,
+				.irq_count = chip_state_irq_count(c) };
 	bool comparable;
 	int ret = chip_decode(c, keep_value, &d);
 

@@ -455,6 +455,15 @@ static void test_show_diff(void)
 	fclose(f);
 	CHECK(strstr(out, "\n    ispendr[1]         spi32=no spi33=no "));
 	CHECK(strstr(out, " spi39=no spi40=yes spi41=no "));
+	CHECK(strstr(out, "spi1019=?")); /* no GICD_TYPER: every SPI may exist */
+	free(out);
+	/* A VM of 128 interrupts: none shown past SPI 127. */
+	fill(&b.chips[0], GRP_DIST, 0x0004, 3);
+	f = open_memstream(&out, &len);
+	state_print(&b, &text, f);
+	fclose(f);
+	CHECK(strstr(out, " spi127=?"));
+	CHECK(!strstr(out, "spi128"));
 	free(out);
 	CHECK_EQ(snapshot_diff(&a, &b, one_diff, &d, &totals), 0);
 	CHECK_EQ(d.n, 1); /* a pending latch moves on its own: listed apart */

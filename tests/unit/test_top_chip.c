@@ -119,6 +119,29 @@ static void gic_rows(void)
 	chip_state_free(&c);
 }
 
+/* A distributor of a VM with 64 interrupts (GICD_TYPER.ITLinesNumber 1):
+ * rows for SPIs 32..63 only, before and after GICD_TYPER is known. */
+static void gic_rows_sized(void)
+{
+	struct top_chip_values vals = { 0 };
+	struct chip_read_result *typer;
+	struct chip_state c;
+
+	CHECK_EQ(chip_state_init(&c, &chip_model_gicv3_dist, 1, 0), 0);
+	CHECK_EQ(top_chip_values_update(&vals, &c), 0);
+	CHECK_EQ(vals.v[vals.n - 1].irq, 1023); /* not known: every bitmap bit shown */
+	typer = chip_state_find_read(&c, CHIP_READ_DEVICE_ATTR, 1, 0x0004);
+	CHECK(typer != NULL);
+	if (typer) {
+		bytes_store(typer->bytes, 4, 1, false);
+		typer->status = 0;
+	}
+	CHECK_EQ(top_chip_values_update(&vals, &c), 0);
+	CHECK_EQ(vals.v[vals.n - 1].irq, 63);
+	top_chip_values_free(&vals);
+	chip_state_free(&c);
+}
+
 int main(void)
 {
 	struct top_chip_values vals = { 0 };
@@ -203,5 +226,6 @@ int main(void)
 	top_chip_values_free(&vals);
 	snapshot_free(&s);
 	gic_rows();
+	gic_rows_sized();
 	return check_done();
 }
