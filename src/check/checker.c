@@ -5,7 +5,10 @@
 
 #include "check/access.h"
 #include "check/checker.h"
+#include "chips/gicv3.h"
 #include "kvmirq/ioctls.h"
+#include "registry/registry.h"
+#include "util/byte_order.h"
 
 int checker_init(struct checker *k, const struct registry *registry,
 		 const struct payload_format *format, const struct platform *platform,
@@ -143,6 +146,31 @@ static void note_sequence(struct checker *k, const struct kvmirq_event_header *h
 	v->sequence_accesses++;
 }
 
+/* A SET of the VGICv3's NR_IRQS, or its CTRL_INIT: that initialisation
+ * routes GSI i to SPI i + 32 for every SPI of the VM (vgic-irqfd.c's
+ * kvm_vgic_setup_default_irq_routing()). */
+static void note_vgic(struct checker *k, struct check_vm *v, const struct kvmirq_ev_ioctl *io)
+{
+	bool big = k->ctx.recon->snap.byte_order_big;
+	const struct object_entry *o;
+	uint32_t group, nr_irqs;
+
+	/* struct kvm_device_attr: flags, group, attr, addr; then the value */
+	if (io->fd_kind != KVMIRQ_FD_DEVICE || io->in_len < 24)
+		return;
+	o = registry_find_object(k->ctx.registry, (uint32_t)io->object);
+	if (!o || strcmp(o->name, GICV3_DEVICE))
+		return;
+	group = load_u32(io->payload + 4, big);
+	if (group == GICV3_GRP_NR_IRQS && io->in_len >= 28)
+		v->vgic_nr_irqs = load_u32(io->payload + 24, big);
+	if (group == GICV3_GRP_CTRL && load_u64(io->payload + 8, big) == GICV3_CTRL_INIT) {
+		nr_irqs = v->vgic_nr_irqs ? v->vgic_nr_irqs : GICV3_DEFAULT_NR_IRQS;
+		v->irqchip = true;
+		v->default_gsis = nr_irqs > GICV3_NR_PRIVATE_IRQS ? nr_irqs - GICV3_NR_PRIVATE_IRQS : 0;
+	}
+}
+
 /* What the ioctl tells of its VM, once the rules have seen it. */
 static void note_vm(struct checker *k, const struct kvmirq_event_header *h, size_t len)
 {
@@ -158,7 +186,11 @@ static void note_vm(struct checker *k, const struct kvmirq_event_header *h, size
 	case KVMIRQ_IOCTL_CREATE_VM: /* a new VM may get a freed one's id */
 		*v = (struct check_vm){ .created = true };
 		break;
-	case KVMIRQ_IOCTL_CREATE_IRQCHIP: v->irqchip = true; break;
+	case KVMIRQ_IOCTL_CREATE_IRQCHIP:
+		v->irqchip = true;
+		v->default_gsis = k->ctx.platform->irqchip_default_gsis;
+		break;
+	case KVMIRQ_IOCTL_SET_DEVICE_ATTR: note_vgic(k, v, io); break;
 	case KVMIRQ_IOCTL_CREATE_VCPU: /* its argument is the vCPU id */
 		if (io->arg < CHECK_MAX_VCPU_IDS)
 			v->vcpus[io->arg / 64] |= 1ull << (io->arg % 64);

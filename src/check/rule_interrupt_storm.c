@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * interrupt-storm: one source injecting into a VM more than --storm-rate
- * times a second: a GSI raised (kvm_set_irq, level 1), an MSI (one address
+ * times a second: a GSI raised (kvm_set_irq, level 1), an arm64 line raised
+ * (kvm_irq_line of KVM_IRQ_LINE, level 1: "SPI 40"), an MSI (one address
  * and data, kvm_msi_set_irq), a vector accepted by one vCPU's LAPIC
  * (kvm_apic_accept_irq). One storm shows at each level it passes, so a
  * burst is reported at the first of them: an MSI's while its GSI storms is
@@ -13,14 +14,15 @@
 
 #include "check/rate.h"
 #include "check/rules.h"
+#include "chips/arm_irq.h"
 
 /* In the order a storm passes them: the first in a burst names it. */
-enum storm_source { STORM_GSI, STORM_MSI, STORM_VECTOR };
+enum storm_source { STORM_GSI, STORM_ARM_LINE, STORM_MSI, STORM_VECTOR };
 
 struct storm_key {
 	uint32_t vm;
 	enum storm_source source;
-	uint64_t a;  /* GSI; MSI address; vCPU */
+	uint64_t a;  /* GSI; the KVM_IRQ_LINE irq word; MSI address; vCPU */
 	uint32_t b;  /* MSI data; vector */
 	bool quiet;  /* this burst is another source's storm seen further on */
 	struct rate_counter rate;
@@ -34,10 +36,16 @@ struct storms {
 
 static void report(const struct check_ctx *c, const struct check_rule *r, const struct storm_key *k)
 {
-	char what[96];
+	char what[96], line[64];
+	struct arm_irq_line l;
 
 	switch (k->source) {
 	case STORM_GSI: snprintf(what, sizeof(what), "GSI %" PRIu64 " was raised", k->a); break;
+	case STORM_ARM_LINE:
+		arm_irq_line_split((uint32_t)k->a, &l);
+		snprintf(what, sizeof(what), "%s was raised",
+			 arm_irq_line_text(&l, line, sizeof(line)));
+		break;
 	case STORM_MSI:
 		snprintf(what, sizeof(what), "the MSI address 0x%" PRIx64 " data 0x%x was sent",
 			 k->a, k->b);
@@ -109,6 +117,14 @@ static void storm_event(const struct check_ctx *c, const struct check_rule *r, v
 
 		if (e->level)
 			inject(c, s, h, STORM_GSI, e->gsi, 0);
+	} else if (h->kind == KVMIRQ_EV_ARM_IRQ_LINE &&
+		   len >= sizeof(*h) + sizeof(struct kvmirq_ev_arm_irq_line)) {
+		const struct kvmirq_ev_arm_irq_line *e = body;
+		const struct arm_irq_line l = { .type = e->type, .vcpu = (unsigned)e->vcpu_idx,
+						.num = (unsigned)e->irq_num };
+
+		if (e->level)
+			inject(c, s, h, STORM_ARM_LINE, arm_irq_line_join(&l), 0);
 	} else if (h->kind == KVMIRQ_EV_MSI_SET_IRQ &&
 		   len >= sizeof(*h) + sizeof(struct kvmirq_ev_msi_set_irq)) {
 		const struct kvmirq_ev_msi_set_irq *e = body;

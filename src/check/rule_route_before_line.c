@@ -10,16 +10,22 @@
 
 #define IRQFD_DEASSIGN 1u
 
-/* Why VM has no route yet, for the message. */
-static const char *why_unrouted(const struct check_ctx *c, const struct check_vm *v)
+/* Why VM has no route yet, for the message, in BUF. */
+static const char *why_unrouted(const struct check_ctx *c, const struct check_vm *v, char *buf,
+				size_t len)
 {
+	const char *by = c->platform->default_routes_by;
+
 	if (v->routing_set)
 		return "it is not in the table of the last KVM_SET_GSI_ROUTING";
+	if (!by)
+		return "no KVM_SET_GSI_ROUTING yet (this platform has no default routes)";
 	if (v->irqchip)
-		return "no KVM_SET_GSI_ROUTING yet, and KVM_CREATE_IRQCHIP's default routes do not hold it";
-	if (c->platform->irqchip_default_gsis)
-		return "no KVM_CREATE_IRQCHIP or KVM_SET_GSI_ROUTING yet";
-	return "no KVM_SET_GSI_ROUTING yet (this platform has no default routes)";
+		snprintf(buf, len, "no KVM_SET_GSI_ROUTING yet, and the default routes of %s "
+			 "(GSIs 0-%u) do not hold it", by, v->default_gsis - 1);
+	else
+		snprintf(buf, len, "no %s or KVM_SET_GSI_ROUTING yet", by);
+	return buf;
 }
 
 static void check_gsi(const struct check_ctx *c, const struct check_rule *r,
@@ -29,7 +35,7 @@ static void check_gsi(const struct check_ctx *c, const struct check_rule *r,
 	const struct check_vm *v = check_vm(c, (uint32_t)h->vm);
 	struct route_view route;
 	uint64_t events[2];
-	char failed[96] = "", err[64];
+	char failed[96] = "", err[64], why[160];
 	size_t nr;
 
 	if (!v)
@@ -53,7 +59,8 @@ static void check_gsi(const struct check_ctx *c, const struct check_rule *r,
 	check_report(c, r, r->severity, h, events, v->routing_set ? 2 : 1,
 		     "%s %s GSI %u, which the VM's routing does not hold (%s): KVM has nowhere "
 		     "to deliver it and the interrupt is lost%s",
-		     ioctl_name(io->ioctl_id), what, gsi, why_unrouted(c, v), failed);
+		     ioctl_name(io->ioctl_id), what, gsi, why_unrouted(c, v, why, sizeof(why)),
+		     failed);
 }
 
 static void route_event(const struct check_ctx *c, const struct check_rule *r, void *state,

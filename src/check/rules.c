@@ -166,12 +166,13 @@ const struct check_rule check_rules[] = {
 	{
 		.id = "interrupt-storm",
 		.severity = CHECK_WARNING,
-		.title = "one GSI, MSI or vector injected into a VM above a rate",
+		.title = "one GSI, line, MSI or vector injected into a VM above a rate",
 		.reason = "an interrupt source that fires more than --storm-rate times a second "
 			  "(over 1 s) starves the vCPUs it interrupts and the VMM threads that "
 			  "inject it: a level line never lowered behind an edge-only model, an irqfd "
 			  "signalled in a loop, a device model re-raising what the guest "
-			  "acknowledged. Counted per GSI raised (kvm_set_irq), per MSI address and "
+			  "acknowledged. Counted per GSI raised (kvm_set_irq), per arm64 line "
+			  "raised by KVM_IRQ_LINE (kvm_irq_line: \"SPI 40\"), per MSI address and "
 			  "data (kvm_msi_set_irq) and per vCPU and accepted vector "
 			  "(kvm_apic_accept_irq); a storm is named at the first of these it passes "
 			  "and reported once per burst, with its peak rate, when it ends. MSIs and "
@@ -276,7 +277,7 @@ enum gsi_routes check_gsi_routes(const struct check_ctx *c, uint32_t vm, uint32_
 		}
 		return GSI_ROUTES_KNOWN;
 	}
-	n = v->irqchip ? routing_default_pins(c->platform, gsi, def) : 0;
+	n = routing_default_pins(c->platform, gsi, v->default_gsis, def);
 	for (size_t i = 0; i < n && *nr < max; i++)
 		out[(*nr)++] = def[i];
 	return GSI_ROUTES_KNOWN;

@@ -45,7 +45,9 @@ extern const struct check_options check_default_options;
 /* What the checker knows of a VM beyond its routing table. */
 struct check_vm {
 	bool created;	      /* its KVM_CREATE_VM is in the recording */
-	bool irqchip;	      /* KVM_CREATE_IRQCHIP succeeded */
+	bool irqchip;	      /* KVM_CREATE_IRQCHIP or the VGIC's CTRL_INIT succeeded */
+	uint32_t default_gsis; /* the GSIs that gave it routes (routing_default_pins) */
+	uint32_t vgic_nr_irqs; /* the VGIC's KVM_DEV_ARM_VGIC_GRP_NR_IRQS; 0: not set */
 	bool routing_set;     /* a KVM_SET_GSI_ROUTING succeeded */
 	uint64_t routing_at;  /* the index of the last one */
 	bool told_unknown;    /* said once that its routes are not known */

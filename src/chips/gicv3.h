@@ -22,6 +22,13 @@
 #define GICV3_GRP_LEVEL_INFO 7
 #define GICV3_GRP_ITS_REGS 8
 
+/* KVM_DEV_ARM_VGIC_CTRL_INIT, the attr of group CTRL that initialises the VGIC */
+#define GICV3_CTRL_INIT 0
+/* The interrupts of a VM that never set NR_IRQS (VGIC_NR_IRQS_LEGACY), and
+ * the private ones (SGIs and PPIs) before the first SPI. */
+#define GICV3_DEFAULT_NR_IRQS 256
+#define GICV3_NR_PRIVATE_IRQS 32
+
 #define GICV3_DEVICE "kvm-arm-vgic-v3"
 #define GICV3_ITS_DEVICE "kvm-arm-vgic-its"
 

@@ -15,6 +15,7 @@ static const struct platform platforms[] = {
 		.word_size = 8,
 		.msi = &msi_decoder_x86,
 		.irqchip_default_gsis = 24,
+		.default_routes_by = "KVM_CREATE_IRQCHIP",
 		.irq_line_is_gsi = true,
 	},
 	{
@@ -25,6 +26,7 @@ static const struct platform platforms[] = {
 		.word_size = 4,
 		.msi = &msi_decoder_x86,
 		.irqchip_default_gsis = 24,
+		.default_routes_by = "KVM_CREATE_IRQCHIP",
 		.irq_line_is_gsi = true,
 	},
 	{
@@ -63,6 +65,7 @@ static const struct platform platforms[] = {
 		.big_endian = false,
 		.word_size = 8,
 		.msi = &msi_decoder_its,
+		.default_routes_by = "the VGIC's KVM_DEV_ARM_VGIC_CTRL_INIT",
 	},
 	{
 		.name = "aarch64_be",
@@ -71,6 +74,7 @@ static const struct platform platforms[] = {
 		.big_endian = true,
 		.word_size = 8,
 		.msi = &msi_decoder_its,
+		.default_routes_by = "the VGIC's KVM_DEV_ARM_VGIC_CTRL_INIT",
 	},
 	{
 		.name = "s390x",

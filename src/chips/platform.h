@@ -26,6 +26,9 @@ struct platform {
 	 * KVM_SET_GSI_ROUTING (x86: the IOAPIC's 24 pins, the PICs' 16 among
 	 * them); 0: no default routes */
 	uint32_t irqchip_default_gsis;
+	/* What gives a VM its default routes, for messages: "KVM_CREATE_IRQCHIP",
+	 * "the VGIC's KVM_DEV_ARM_VGIC_CTRL_INIT" (one route per SPI); NULL: nothing */
+	const char *default_routes_by;
 	/* KVM_IRQ_LINE's irq is a GSI (arm64: a type, vCPU and number instead) */
 	bool irq_line_is_gsi;
 };

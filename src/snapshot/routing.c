@@ -68,11 +68,18 @@ int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t 
 	return 0;
 }
 
-size_t routing_default_pins(const struct platform *p, uint32_t gsi, struct route_view out[2])
+size_t routing_default_pins(const struct platform *p, uint32_t gsi, uint32_t nr_default,
+			    struct route_view out[2])
 {
 	size_t n = 0;
 
-	if (p->arch != CHIP_ARCH_X86 || gsi >= p->irqchip_default_gsis)
+	if (gsi >= nr_default)
+		return 0;
+	if (p->arch == CHIP_ARCH_ARM64) {
+		out[0] = (struct route_view){ .gsi = gsi, .type = ROUTE_TYPE_IRQCHIP, .pin = gsi };
+		return 1;
+	}
+	if (p->arch != CHIP_ARCH_X86)
 		return 0;
 	if (gsi < 16)
 		out[n++] = (struct route_view){ .gsi = gsi, .type = ROUTE_TYPE_IRQCHIP,

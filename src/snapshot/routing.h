@@ -48,11 +48,14 @@ int routing_irqfd(struct vm_routing *r, int32_t eventfd, uint32_t gsi, uint32_t 
 		  int32_t resamplefd, uint64_t ns);
 
 /*
- * The routes KVM_CREATE_IRQCHIP gives GSI before any KVM_SET_GSI_ROUTING
- * (x86: a GSI under 16 reaches its PIC pin and the IOAPIC pin of its number,
- * one up to 23 the IOAPIC only), as irqchip entries in OUT[2]: how many.
+ * The routes the in-kernel irqchip gives GSI before any KVM_SET_GSI_ROUTING,
+ * as irqchip entries in OUT[2]: how many. NR_DEFAULT: the GSIs it routes.
+ * x86 (KVM_CREATE_IRQCHIP, 24): a GSI under 16 reaches its PIC pin and the
+ * IOAPIC pin of its number, one up to 23 the IOAPIC only. arm64 (the
+ * VGIC's initialisation, one per SPI): GSI i is irqchip 0 pin i, SPI i + 32.
  */
-size_t routing_default_pins(const struct platform *p, uint32_t gsi, struct route_view out[2]);
+size_t routing_default_pins(const struct platform *p, uint32_t gsi, uint32_t nr_default,
+			    struct route_view out[2]);
 
 /* "ioapic pin 4", "msi dest=0x1 vector=0x41 ...": the irqchips and MSIs as P has them. */
 void routing_entry_text(const struct route_view *v, const struct platform *p, char *buf,

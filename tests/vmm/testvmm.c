@@ -319,8 +319,8 @@ void step_signal_msi(struct vmm *v, const struct msi_case *cases, size_t n)
 	}
 }
 
-static long irqfd(struct vmm *v, int efd, __u32 gsi, __u32 flags, int resamplefd,
-		  struct expect expect, const char *note)
+long step_irqfd_one(struct vmm *v, int efd, __u32 gsi, __u32 flags, int resamplefd,
+		    struct expect expect, const char *note)
 {
 	struct kvm_irqfd req = { .fd = (__u32)efd, .gsi = gsi, .flags = flags,
 				 .resamplefd = (__u32)resamplefd };
@@ -330,7 +330,7 @@ static long irqfd(struct vmm *v, int efd, __u32 gsi, __u32 flags, int resamplefd
 	return vmm_call(v, &c);
 }
 
-static int new_eventfd(void)
+int vmm_new_eventfd(void)
 {
 	int fd = eventfd(0, EFD_CLOEXEC);
 
@@ -347,17 +347,17 @@ static int new_eventfd(void)
  */
 void step_irqfd(struct vmm *v, __u32 edge_gsi, __u32 level_gsi)
 {
-	int plain = new_eventfd(), level = new_eventfd(), resample = new_eventfd();
+	int plain = vmm_new_eventfd(), level = vmm_new_eventfd(), resample = vmm_new_eventfd();
 
-	irqfd(v, plain, edge_gsi, 0, 0, SUCCEEDS, "assign plain irqfd");
-	irqfd(v, plain, edge_gsi + 1, 0, 0, FAILS(EBUSY), "same eventfd twice");
-	irqfd(v, level, level_gsi, KVM_IRQFD_FLAG_RESAMPLE, -1, FAILS(EBADF),
+	step_irqfd_one(v, plain, edge_gsi, 0, 0, SUCCEEDS, "assign plain irqfd");
+	step_irqfd_one(v, plain, edge_gsi + 1, 0, 0, FAILS(EBUSY), "same eventfd twice");
+	step_irqfd_one(v, level, level_gsi, KVM_IRQFD_FLAG_RESAMPLE, -1, FAILS(EBADF),
 	      "resample with resamplefd -1");
-	irqfd(v, level, level_gsi, KVM_IRQFD_FLAG_RESAMPLE, resample, SUCCEEDS,
+	step_irqfd_one(v, level, level_gsi, KVM_IRQFD_FLAG_RESAMPLE, resample, SUCCEEDS,
 	      "assign resample irqfd on a level GSI");
-	irqfd(v, plain, edge_gsi, 1u << 2, 0, FAILS(EINVAL), "unknown flag bit 2");
-	irqfd(v, plain, edge_gsi, KVM_IRQFD_FLAG_DEASSIGN, 0, SUCCEEDS, "deassign plain");
-	irqfd(v, plain, edge_gsi, KVM_IRQFD_FLAG_DEASSIGN, 0, SUCCEEDS,
+	step_irqfd_one(v, plain, edge_gsi, 1u << 2, 0, FAILS(EINVAL), "unknown flag bit 2");
+	step_irqfd_one(v, plain, edge_gsi, KVM_IRQFD_FLAG_DEASSIGN, 0, SUCCEEDS, "deassign plain");
+	step_irqfd_one(v, plain, edge_gsi, KVM_IRQFD_FLAG_DEASSIGN, 0, SUCCEEDS,
 	      "deassign again: not found is still 0");
 	close(plain);
 }
@@ -453,7 +453,7 @@ void step_device_attrs(struct vmm *v, const struct attr_case *cases, size_t n)
  */
 void step_vfio_device(struct vmm *v)
 {
-	int efd = new_eventfd();
+	int efd = vmm_new_eventfd();
 
 	step_create_device(v, KVM_DEV_TYPE_VFIO, KVM_CREATE_DEVICE_TEST, SUCCEEDS,
 			   "VFIO, TEST: probe only, no fd");

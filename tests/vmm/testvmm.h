@@ -90,6 +90,10 @@ struct msi_case {
 };
 void step_signal_msi(struct vmm *v, const struct msi_case *cases, size_t n);
 
+/* One KVM_IRQFD; an eventfd for it (the VMM exits when none is left). */
+long step_irqfd_one(struct vmm *v, int efd, __u32 gsi, __u32 flags, int resamplefd,
+		    struct expect expect, const char *note);
+int vmm_new_eventfd(void);
 /* irqfd: plain assign on edge_gsi, resample assign on level_gsi, errors. */
 void step_irqfd(struct vmm *v, __u32 edge_gsi, __u32 level_gsi);
 

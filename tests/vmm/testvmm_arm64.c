@@ -38,6 +38,16 @@
  * 40; msi signals devid 0x10 to an ITS that is never enabled, so every MSI
  * fails with EBUSY (and is counted as an error).
  *
+ * --break RULE (kvmirq check's rules that apply to arm64), each after the
+ * storm's set-up (a VGICv3 of NR_IRQS 128 initialised: its default routes
+ * are GSIs 0-95, GSI i to SPI i + 32; an ITS never enabled):
+ *   none               an irqfd on GSI 5 (a default route), SPI 40 pulsed
+ *   route-before-line  an irqfd on GSI 100, past the default routes
+ *   errno-loop         KVM_SIGNAL_MSI to the disabled ITS, 10 times (EBUSY)
+ *   interrupt-storm    SPI 40 pulsed by KVM_IRQ_LINE for 1.2 s, as fast as
+ *                      it goes (under TCG a few thousand a second: check it
+ *                      with a --storm-rate below what the VMM prints)
+ *
  * Expected values follow the 6.1 sources (arch/arm64/kvm/{arm.c,vgic/}) and
  * were checked on the arm64 rig (tests/rig/arm64).
  */
@@ -45,13 +55,11 @@
 #include "testvmm.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 const char arch_name[] = "arm64-gicv3";
-
-/* No --break modes here yet. */
-const struct break_mode *const arch_breaks = NULL;
-const size_t arch_nr_breaks = 0;
 
 _Static_assert(sizeof(struct kvm_vcpu_init) == 32, "kvm_vcpu_init");
 
@@ -514,3 +522,92 @@ struct kvm_msi arch_storm_msi(void)
 	return (struct kvm_msi){ .address_lo = (__u32)ITS_DOORBELL, .data = 5,
 				 .flags = KVM_MSI_VALID_DEVID, .devid = 0x10 };
 }
+
+/* ---- --break -------------------------------------------------------------- */
+
+#define BREAK_RETRIES 10	   /* failures in a row: check's errno loop is 8 */
+#define BREAK_STORM_SECONDS 1.2 /* sustained over check's 1 s window */
+#define DEFAULT_GSIS (NR_IRQS - 32) /* the VGIC's default routes: one per SPI */
+
+static double seconds_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* The storm's VM; false (a mismatch logged) when it could not be made. */
+static bool break_setup(struct vmm *v)
+{
+	arch_storm_setup(v);
+	return gic_fd >= 0 && its_fd >= 0;
+}
+
+static void break_none(struct vmm *v)
+{
+	int efd = vmm_new_eventfd();
+
+	if (!break_setup(v))
+		return;
+	step_irqfd_one(v, efd, 5, 0, 0, SUCCEEDS, "GSI 5: the VGIC's default route to SPI 37");
+	line(v, SPI_IRQ(SPI), 1, SUCCEEDS, "raise SPI 40");
+	line(v, SPI_IRQ(SPI), 0, SUCCEEDS, "lower SPI 40");
+	step_irqfd_one(v, efd, 5, KVM_IRQFD_FLAG_DEASSIGN, 0, SUCCEEDS, "GSI 5: deassign");
+	close(efd);
+	printf("break none: an irqfd on default-routed GSI 5, SPI 40 pulsed once\n");
+}
+
+static void break_route_before_line(struct vmm *v)
+{
+	int efd = vmm_new_eventfd();
+
+	if (!break_setup(v))
+		return;
+	step_irqfd_one(v, efd, 100, 0, 0, SUCCEEDS, "GSI 100: no route, signals are lost");
+	printf("break route-before-line: an irqfd on GSI 100 (the default routes end at %d)\n",
+	       DEFAULT_GSIS - 1);
+}
+
+static void break_errno_loop(struct vmm *v)
+{
+	const struct msi_case msi = { arch_storm_msi(), FAILS(EBUSY),
+				      "devid 0x10 to the ITS, never enabled, again" };
+
+	if (!break_setup(v))
+		return;
+	for (int i = 0; i < BREAK_RETRIES; i++)
+		step_signal_msi(v, &msi, 1);
+	printf("break errno-loop: KVM_SIGNAL_MSI to a disabled ITS retried %d times (EBUSY)\n",
+	       BREAK_RETRIES);
+}
+
+static void break_interrupt_storm(struct vmm *v)
+{
+	struct kvm_irq_level up = { .irq = SPI_IRQ(SPI), .level = 1 }, down = up;
+	long n = 0, errors = 0;
+	double t0, dt;
+
+	if (!break_setup(v))
+		return;
+	down.level = 0;
+	t0 = seconds_now();
+	while ((dt = seconds_now() - t0) < BREAK_STORM_SECONDS) {
+		for (int i = 0; i < 100; i++, n++)
+			errors += ioctl(v->vm_fd, KVM_IRQ_LINE, &up) < 0 ||
+				  ioctl(v->vm_fd, KVM_IRQ_LINE, &down) < 0;
+	}
+	printf("break interrupt-storm: SPI 40 raised and lowered %ld times in %.3f s "
+	       "(%.0f a second), %ld failed\n", n, dt, n / dt, errors);
+	if (errors)
+		vmm_mismatch(v, "%ld of %ld SPI 40 pulses failed", errors, n);
+}
+
+static const struct break_mode breaks[] = {
+	{ "none", break_none },
+	{ "route-before-line", break_route_before_line },
+	{ "errno-loop", break_errno_loop },
+	{ "interrupt-storm", break_interrupt_storm },
+};
+const struct break_mode *const arch_breaks = breaks;
+const size_t arch_nr_breaks = ARRAY_SIZE(breaks);
