@@ -7,7 +7,7 @@
  * kvm_irq_line and vgic_update_irq_pending events, KVM_SIGNAL_MSI with a
  * device id, a routing table with an ITS MSI, and device attributes of the
  * GICv3's distributor, a redistributor (vCPU 17 by its MPIDR), a CPU
- * interface register and the ITS. The timeline (text and JSON), the
+ * interface register, the ITS and NR_IRQS (a __u32 value). The timeline (text and JSON), the
  * summary and top's line rows must name each as the kernel splits it. The
  * same bytes recorded as machine "x86_64" read KVM_IRQ_LINE's irq as a GSI.
  */
@@ -23,6 +23,7 @@
 #include "util/kv.h"
 
 #define GRP_DIST 1
+#define GRP_NR_IRQS 3
 #define GRP_CTRL 4
 #define GRP_REDIST 5
 #define GRP_SYSREGS 6
@@ -117,6 +118,12 @@ static void record(const char *path, const char *machine)
 	put(&in, 8, 0), put(&in, 8, 0);
 	add_ioctl(&r, KVMIRQ_IOCTL_SET_GSI_ROUTING, KVMIRQ_FD_VM, r.vm_obj, "", 0, &in, NULL);
 
+	/* NR_IRQS: a __u32 at addr; the capture took the 8 bytes there */
+	in.len = 0;
+	put(&in, 4, 0), put(&in, 4, GRP_NR_IRQS), put(&in, 8, 0), put(&in, 8, 0x1000);
+	put(&in, 4, 128), put_junk(&in, 4);
+	add_ioctl(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, KVMIRQ_FD_DEVICE, gic, "kvm-arm-vgic-v3", 0,
+		  &in, NULL);
 	/* GICD_ISPENDR1 (SPI 40 pending), with an MPIDR the distributor ignores */
 	attr(&r, "kvm-arm-vgic-v3", gic, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_DIST,
 	     MPIDR_VCPU17 | 0x204, 4, 1u << 8);
@@ -158,6 +165,7 @@ static void check_arm_timeline(const char *t)
 		     "devid=16 flags=0x1}}");
 	CHECK_HAS(t, "group=1 attr=0x10100000204 addr=0x1000 value=0x100 group_name=DIST_REGS "
 		     "register=ispendr[1] decoded={spi40=yes} = 0\n");
+	CHECK_HAS(t, "group=3 attr=0x0 addr=0x1000 value=0x80 group_name=NR_IRQS = 0\n");
 	CHECK_HAS(t, "group=5 attr=0x10100010200 addr=0x1000 value=0x8000000 "
 		     "group_name=REDIST_REGS register=ispendr0 decoded={ppi27=yes} = 0\n");
 	CHECK_HAS(t, "group=6 attr=0x1010000c230 addr=0x1000 value=0xf0 group_name=CPU_SYSREGS "
