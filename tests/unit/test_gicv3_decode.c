@@ -4,7 +4,7 @@
  * a recording written as an aarch64 host writes it (trace_out, machine
  * "aarch64", little-endian, 8-byte words) holds KVM_IRQ_LINE of an SPI, a
  * PPI, a CPU input and a PPI of a vCPU past 255 (the vcpu2 bits), the
- * kvm_irq_line and vgic_update_irq_pending events, KVM_SIGNAL_MSI with a
+ * kvm_irq_line, vgic_update_irq_pending and kvm_timer_update_irq events, KVM_SIGNAL_MSI with a
  * device id, a routing table with an ITS MSI, and device attributes of the
  * GICv3's distributor, a redistributor (vCPU 17 by its MPIDR), a CPU
  * interface register, the ITS and NR_IRQS (a __u32 value). The timeline (text and JSON), the
@@ -80,6 +80,7 @@ static void record(const char *path, const char *machine)
 	struct payload in = { .big = false };
 	struct kvmirq_ev_arm_irq_line line = { .type = 2, .vcpu_idx = 1, .irq_num = 27, .level = 1 };
 	struct kvmirq_ev_vgic_update_pending pending = { .vcpu_id = 0, .irq = 40, .level = 1 };
+	struct kvmirq_ev_arm_timer_update timer = { .vcpu_id = 2, .irq = 27, .level = 1 };
 	uint32_t gic, its;
 
 	CHECK_EQ(trace_header_describe_host(m), 0);
@@ -105,6 +106,7 @@ static void record(const char *path, const char *machine)
 	event(&r, KVMIRQ_EV_VGIC_UPDATE_PENDING, &pending, sizeof(pending));
 	pending = (struct kvmirq_ev_vgic_update_pending){ .vcpu_id = 3, .irq = 27, .level = 1 };
 	event(&r, KVMIRQ_EV_VGIC_UPDATE_PENDING, &pending, sizeof(pending));
+	event(&r, KVMIRQ_EV_ARM_TIMER_UPDATE, &timer, sizeof(timer));
 
 	/* KVM_SIGNAL_MSI: {address_lo, address_hi, data, flags KVM_MSI_VALID_DEVID, devid} */
 	put(&in, 4, 0x08090040), put(&in, 4, 0), put(&in, 4, 3), put(&in, 4, 1), put(&in, 4, 7);
@@ -159,6 +161,7 @@ static void check_arm_timeline(const char *t)
 	CHECK_HAS(t, "vgic_update_irq_pending vcpu_id=0 irq=40 level=1 class=spi line=SPI 40\n");
 	CHECK_HAS(t, "vgic_update_irq_pending vcpu_id=3 irq=27 level=1 class=ppi "
 		     "line=PPI 27 on vCPU 3\n");
+	CHECK_HAS(t, "timer_update_irq vcpu_id=2 irq=27 level=1 class=ppi line=PPI 27 on vCPU 2\n");
 	CHECK_HAS(t, "KVM_SIGNAL_MSI(vm fd 5) address_lo=0x8090040 address_hi=0x0 data=0x3 "
 		     "flags=0x1 devid=7 device=7 event=3 = 1\n");
 	CHECK_HAS(t, "entries={{gsi=5 type=msi address_lo=0x8090040 address_hi=0x0 data=0x9 "
@@ -188,6 +191,8 @@ static void check_arm_json(const char *j)
 		     "\"line\":\"CPU IRQ on vCPU 0\"");
 	CHECK_HAS(j, "\"irq_num\":27,\"level\":1,\"line\":\"PPI 27 on vCPU 1\"}");
 	CHECK_HAS(j, "\"irq\":40,\"level\":1,\"class\":\"spi\",\"line\":\"SPI 40\"}");
+	CHECK_HAS(j, "\"kind\":\"timer_update_irq\"");
+	CHECK_HAS(j, "\"irq\":27,\"level\":1,\"class\":\"ppi\",\"line\":\"PPI 27 on vCPU 2\"}");
 	CHECK_HAS(j, "\"devid\":7,\"device\":7,\"event\":3}");
 	CHECK_HAS(j, "\"group_name\":\"REDIST_REGS\",\"register\":\"ispendr0\","
 		     "\"decoded\":{\"ppi27\":true}}");

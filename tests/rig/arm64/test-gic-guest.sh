@@ -5,15 +5,15 @@
 # level line) raised with KVM_IRQ_LINE, its virtual timer's PPI 27, and two
 # LPIs through the ITS: KVM_SIGNAL_MSI with a device id, and an irqfd on a
 # GSI routed as an ITS MSI. ftrace's kvm events that kvmirq records on arm64
-# (kvm_irq_line, vgic_update_irq_pending, kvm_set_irq, kvm_ack_irq) and
-# kvm_timer_update_irq are on, and kvmirq records beside it.
+# (kvm_irq_line, vgic_update_irq_pending, kvm_timer_update_irq, kvm_set_irq,
+# kvm_ack_irq) are on, and kvmirq records beside it.
 # Here, from the VMM's KVMIRQ-GUEST report, the ftrace buffer (read back
 # from tracefs) and the recording: gicguest's own checks passed and its
 # INTIDs are the ones raised, in order; kvmirq recorded exactly as many
 # events of each tracepoint as ftrace saw, the four KVM_IRQ_LINEs as the
 # ARM lines they are ("SPI 40"...), the MSI with its device id and event
 # as an ITS MSI, the routing entry and the irqfd on its GSI; the timer
-# raised PPI 27. A rig that cannot be built or booted fails.
+# raised PPI 27 (timer_update_irq, then vgic_update_irq_pending). A rig that cannot be built or booted fails.
 #
 # Environment: KVMIRQ_BUILD  the build directory of the host tool (default build)
 set -euo pipefail
