@@ -110,8 +110,8 @@ check(any(f["irq"] == g["timer_ppi"] and f["level"] == 1 and f.get("line") ==
           f"PPI {g['timer_ppi']} on vCPU 0" for f in pend),
       f"recorded: vgic_update_irq_pending of PPI {g['timer_ppi']} on vCPU 0 raised")
 acks = [e["fields"] for e in events if e["kind"] == "ack_irq"]
-check([a["pin"] for a in acks] == [spi_level - 32],
-      f"one ack_irq, the level SPI's pin {spi_level - 32}, at its EOI ({acks})")
+check([(a["pin"], a.get("line")) for a in acks] == [(spi_level - 32, f"SPI {spi_level}")],
+      f"one ack_irq, the level SPI's pin {spi_level - 32} named SPI {spi_level}, at its EOI ({acks})")
 sets = [e["fields"] for e in events if e["kind"] == "set_irq"]
 check(all(s["gsi"] == irqfd["gsi"] for s in sets),
       f"each set_irq is the irqfd's GSI {irqfd['gsi']} ({[s['gsi'] for s in sets]})")

@@ -4,7 +4,8 @@
  * a recording written as an aarch64 host writes it (trace_out, machine
  * "aarch64", little-endian, 8-byte words) holds KVM_IRQ_LINE of an SPI, a
  * PPI, a CPU input and a PPI of a vCPU past 255 (the vcpu2 bits), the
- * kvm_irq_line, vgic_update_irq_pending and kvm_timer_update_irq events, KVM_SIGNAL_MSI with a
+ * kvm_irq_line, vgic_update_irq_pending and kvm_timer_update_irq events,
+ * a level SPI's EOI (kvm_ack_irq: GIC pin 9 is SPI 41), KVM_SIGNAL_MSI with a
  * device id, a routing table with an ITS MSI, and device attributes of the
  * GICv3's distributor, a redistributor (vCPU 17 by its MPIDR), a CPU
  * interface register, the ITS and NR_IRQS (a __u32 value). The timeline (text and JSON), the
@@ -81,6 +82,7 @@ static void record(const char *path, const char *machine)
 	struct kvmirq_ev_arm_irq_line line = { .type = 2, .vcpu_idx = 1, .irq_num = 27, .level = 1 };
 	struct kvmirq_ev_vgic_update_pending pending = { .vcpu_id = 0, .irq = 40, .level = 1 };
 	struct kvmirq_ev_arm_timer_update timer = { .vcpu_id = 2, .irq = 27, .level = 1 };
+	struct kvmirq_ev_ack_irq ack = { .irqchip = 0, .pin = 9 };
 	uint32_t gic, its;
 
 	CHECK_EQ(trace_header_describe_host(m), 0);
@@ -107,6 +109,7 @@ static void record(const char *path, const char *machine)
 	pending = (struct kvmirq_ev_vgic_update_pending){ .vcpu_id = 3, .irq = 27, .level = 1 };
 	event(&r, KVMIRQ_EV_VGIC_UPDATE_PENDING, &pending, sizeof(pending));
 	event(&r, KVMIRQ_EV_ARM_TIMER_UPDATE, &timer, sizeof(timer));
+	event(&r, KVMIRQ_EV_ACK_IRQ, &ack, sizeof(ack));
 
 	/* KVM_SIGNAL_MSI: {address_lo, address_hi, data, flags KVM_MSI_VALID_DEVID, devid} */
 	put(&in, 4, 0x08090040), put(&in, 4, 0), put(&in, 4, 3), put(&in, 4, 1), put(&in, 4, 7);
@@ -161,6 +164,7 @@ static void check_arm_timeline(const char *t)
 	CHECK_HAS(t, "vgic_update_irq_pending vcpu_id=0 irq=40 level=1 class=spi line=SPI 40\n");
 	CHECK_HAS(t, "vgic_update_irq_pending vcpu_id=3 irq=27 level=1 class=ppi "
 		     "line=PPI 27 on vCPU 3\n");
+	CHECK_HAS(t, "ack_irq irqchip=0 pin=9 line=SPI 41\n");
 	CHECK_HAS(t, "timer_update_irq vcpu_id=2 irq=27 level=1 class=ppi line=PPI 27 on vCPU 2\n");
 	CHECK_HAS(t, "KVM_SIGNAL_MSI(vm fd 5) address_lo=0x8090040 address_hi=0x0 data=0x3 "
 		     "flags=0x1 devid=7 device=7 event=3 = 1\n");
@@ -323,6 +327,7 @@ int main(void)
 	/* the same bytes from an x86 host: a GSI, whatever this host is */
 	CHECK_HAS(x86.timeline, "KVM_IRQ_LINE(vm fd 5) irq=16777256 level=1 = 0\n");
 	CHECK(!strstr(x86.timeline, "KVM_IRQ_LINE(vm fd 5) irq=0x"));
+	CHECK_HAS(x86.timeline, "ack_irq irqchip=0 pin=9\n");
 	free(arm.timeline), free(arm.json), free(arm.summary), free(arm.summary_json);
 	free(x86.timeline), free(x86.json), free(x86.summary), free(x86.summary_json);
 	return check_done();
