@@ -187,6 +187,18 @@ int BPF_PROG(on_vgic_update_pending, unsigned long vcpu_id, __u32 irq, bool leve
 	return EMIT_FIXED(KVMIRQ_EV_VGIC_UPDATE_PENDING, b);
 }
 
+/* arm64: a vCPU's timer raised or lowered its PPI at the VGIC. */
+SEC("raw_tp/kvm_timer_update_irq")
+int BPF_PROG(on_timer_update_irq, unsigned long vcpu_id, __u32 irq, int level)
+{
+	JIT_SIZE_STABLE();
+	if (aggregate)
+		return aggregate_event(KVMIRQ_EV_ARM_TIMER_UPDATE, (__s32)vcpu_id, irq, level);
+	struct kvmirq_ev_arm_timer_update b = { .vcpu_id = vcpu_id, .irq = irq, .level = level };
+
+	return EMIT_FIXED(KVMIRQ_EV_ARM_TIMER_UPDATE, b);
+}
+
 /* PowerPC BookE: an exception queued for a vCPU (the MPIC raising its output). */
 SEC("raw_tp/kvm_booke_queue_irqprio")
 int BPF_PROG(on_booke_queue_irqprio, struct kvm_vcpu *vcpu, unsigned int priority)

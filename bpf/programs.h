@@ -34,6 +34,7 @@
 	PROGRAM(on_ioapic_delayed_eoi, DELIVERY, "kvm/kvm_ioapic_delayed_eoi_inj")        \
 	PROGRAM(on_arm_irq_line, DELIVERY, "kvm/kvm_irq_line")                            \
 	PROGRAM(on_vgic_update_pending, DELIVERY, "kvm/vgic_update_irq_pending")          \
+	PROGRAM(on_timer_update_irq, DELIVERY, "kvm/kvm_timer_update_irq")                \
 	PROGRAM(on_booke_queue_irqprio, DELIVERY, "kvm_booke/kvm_booke_queue_irqprio")     \
 	PROGRAM(enter_kvm_dev_ioctl, FENTRY, "kvm_dev_ioctl")                             \
 	PROGRAM(exit_kvm_dev_ioctl, FENTRY, "kvm_dev_ioctl")                              \

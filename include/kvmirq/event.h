@@ -40,8 +40,10 @@ enum kvmirq_event_kind {
 	/* PowerPC BookE (e500) */
 	KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO = 14, /* kvm_booke_queue_irqprio */
 	KVMIRQ_EV_MPIC_MMIO = 15,	     /* kprobes: kvm_mpic_read, kvm_mpic_write */
-	/* Kinds 1-15 are delivery ("-e delivery"); from 16 on, the ioctl programs'. */
+	/* Kinds 1-15 and 17 are delivery ("-e delivery"); 16 and from 32 on, the
+	 * ioctl programs'. */
 	KVMIRQ_EV_VCPUS_RUNNING = 16, /* a VM's threads inside KVM_RUN, when it matters */
+	KVMIRQ_EV_ARM_TIMER_UPDATE = 17, /* kvm_timer_update_irq (arm64) */
 
 	/* ioctl paths */
 	KVMIRQ_EV_IOCTL = 32,	      /* one KVM ioctl, entry to exit */
@@ -153,6 +155,14 @@ struct kvmirq_ev_vgic_update_pending {
 	__u64 vcpu_id;
 	__u32 irq;
 	__u32 level;
+};
+
+/* An arm64 vCPU's timer output changed: its PPI (27 virtual, 30 physical)
+ * goes to the VGIC at that level. */
+struct kvmirq_ev_arm_timer_update {
+	__u64 vcpu_id;
+	__u32 irq;
+	__s32 level;
 };
 
 /*

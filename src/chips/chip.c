@@ -206,7 +206,12 @@ unsigned chip_attr_value_width(const struct chip_model *m, uint32_t group, uint6
 	for (size_t i = 0; !r && i < m->nr_registers; i++)
 		if (m->registers[i].read == CHIP_READ_DEVICE_ATTR && m->registers[i].group == group)
 			r = &m->registers[i];
-	return r ? r->width : 0;
+	if (r)
+		return r->width;
+	for (const struct chip_group *g = m->groups; g && g->name; g++)
+		if (g->group == group)
+			return g->value_width;
+	return 0;
 }
 
 bool chip_register_get(const struct chip_state *s, const struct chip_register *r, unsigned e,

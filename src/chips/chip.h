@@ -115,6 +115,9 @@ struct chip_register {
 struct chip_group {
 	uint32_t group;
 	const char *name; /* "REGISTER" for KVM_DEV_MPIC_GRP_REGISTER; NULL ends a list */
+	/* The bytes at addr of a group no register describes (the VGIC's
+	 * NR_IRQS: a __u32); 0: as wide as the capture took. */
+	unsigned value_width;
 };
 
 /* Which fd of a VMM a chip's reads go to. */
@@ -288,7 +291,8 @@ const char *chip_register_element_name(const struct chip_register *r, unsigned e
 /* The name of MODEL's attribute group GROUP ("REGISTER"), or NULL. */
 const char *chip_group_name(const struct chip_model *model, uint32_t group);
 /* How wide the value of attribute (GROUP, ATTR) is: its register's width,
- * else that of any register of the group; 0 when the model does not say. */
+ * else that of any register of the group, else the group's value_width; 0
+ * when the model does not say. */
 unsigned chip_attr_value_width(const struct chip_model *model, uint32_t group, uint64_t attr);
 
 /* The attr bits that pick instance INDEX (a vCPU id) of MODEL: its MPIDR

@@ -22,7 +22,7 @@ _Static_assert(GICV3_GRP_ADDR == KVM_DEV_ARM_VGIC_GRP_ADDR &&
 const struct chip_group gicv3_groups[] = {
 	{ .group = GICV3_GRP_ADDR, .name = "ADDR" },
 	{ .group = GICV3_GRP_DIST_REGS, .name = "DIST_REGS" },
-	{ .group = GICV3_GRP_NR_IRQS, .name = "NR_IRQS" },
+	{ .group = GICV3_GRP_NR_IRQS, .name = "NR_IRQS", .value_width = 4 },
 	{ .group = GICV3_GRP_CTRL, .name = "CTRL" },
 	{ .group = GICV3_GRP_REDIST_REGS, .name = "REDIST_REGS" },
 	{ .group = GICV3_GRP_CPU_SYSREGS, .name = "CPU_SYSREGS" },

@@ -71,6 +71,11 @@ static const struct event_field vgic_fields[] = {
 	F(struct kvmirq_ev_vgic_update_pending, irq, false, false),
 	F(struct kvmirq_ev_vgic_update_pending, level, false, false),
 };
+static const struct event_field arm_timer_fields[] = {
+	F(struct kvmirq_ev_arm_timer_update, vcpu_id, false, false),
+	F(struct kvmirq_ev_arm_timer_update, irq, false, false),
+	F(struct kvmirq_ev_arm_timer_update, level, true, false),
+};
 static const struct event_field booke_irqprio_fields[] = {
 	F(struct kvmirq_ev_booke_queue_irqprio, vcpu_id, false, false),
 	F(struct kvmirq_ev_booke_queue_irqprio, priority, false, false),
@@ -128,6 +133,7 @@ static const struct event_layout layouts[KVMIRQ_EV_KIND_MAX] = {
 						 booke_irqprio_fields),
 	[KVMIRQ_EV_MPIC_MMIO] = LAYOUT(struct kvmirq_ev_mpic_mmio, mpic_mmio_fields),
 	[KVMIRQ_EV_VCPUS_RUNNING] = LAYOUT(struct kvmirq_ev_vcpus_running, vcpus_running_fields),
+	[KVMIRQ_EV_ARM_TIMER_UPDATE] = LAYOUT(struct kvmirq_ev_arm_timer_update, arm_timer_fields),
 	[KVMIRQ_EV_IOCTL] = LAYOUT(struct kvmirq_ev_ioctl, ioctl_fields),
 	[KVMIRQ_EV_IOCTL_PAYLOAD] = LAYOUT(struct kvmirq_ev_ioctl_payload, payload_fields),
 };

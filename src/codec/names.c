@@ -23,6 +23,7 @@ static const struct kind_name kind_names[KVMIRQ_EV_KIND_MAX] = {
 	[KVMIRQ_EV_IOAPIC_DELAYED_EOI] = { "ioapic_delayed_eoi_inj", "kvm_ioapic_delayed_eoi_inj" },
 	[KVMIRQ_EV_ARM_IRQ_LINE] = { "irq_line", "kvm_irq_line" },
 	[KVMIRQ_EV_VGIC_UPDATE_PENDING] = { "vgic_update_irq_pending", "vgic_update_irq_pending" },
+	[KVMIRQ_EV_ARM_TIMER_UPDATE] = { "timer_update_irq", "kvm_timer_update_irq" },
 	[KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO] = { "booke_queue_irqprio", "kvm_booke_queue_irqprio" },
 	[KVMIRQ_EV_MPIC_MMIO] = { "mpic_mmio", NULL },
 	[KVMIRQ_EV_VCPUS_RUNNING] = { "vcpus_running", NULL },

@@ -54,6 +54,8 @@ int parse_duration_ms(const char *s, unsigned long long *out)
  * first KVM_RUNs (what kvmirq check needs to tell stopped vCPUs from running). */
 #define IOCTL_KINDS                                                              \
 	(1ULL << KVMIRQ_EV_IOCTL | 1ULL << KVMIRQ_EV_IOCTL_PAYLOAD | 1ULL << KVMIRQ_EV_VCPUS_RUNNING)
+/* What "delivery" records: the tracepoints' and kprobes' kinds. */
+#define DELIVERY_KINDS (((1ULL << KVMIRQ_EV_VCPUS_RUNNING) - 2) | 1ULL << KVMIRQ_EV_ARM_TIMER_UPDATE)
 
 int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *ioctls)
 {
@@ -71,7 +73,7 @@ int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *io
 			*kinds |= IOCTL_KINDS;
 			*ioctls = ~0ULL;
 		} else if (!strcmp(tok, "delivery")) {
-			*kinds |= (1ULL << KVMIRQ_EV_VCPUS_RUNNING) - 2;
+			*kinds |= DELIVERY_KINDS;
 		} else if (!strncmp(tok, "ioctl:", 6) && (id = ioctl_id_from_name(tok + 6)) > 0) {
 			*kinds |= IOCTL_KINDS;
 			*ioctls |= 1ULL << id;

@@ -49,7 +49,7 @@ void cmd_record_usage(void)
 	       "                        pic_set_irq, apic_accept_irq, eoi, pv_eoi, ack_irq,\n"
 	       "                        apic_ipi, inj_virq, ioapic_delayed_eoi_inj, irq_line,\n"
 	       "                        vgic_update_irq_pending, booke_queue_irqprio,\n"
-	       "                        mpic_mmio, vcpus_running) or\n"
+	       "                        mpic_mmio, timer_update_irq, vcpus_running) or\n"
 	       "                        ioctl:NAME (irq_line,\n"
 	       "                        signal_msi, irqfd, set_gsi_routing, ...); ioctl\n"
 	       "                        includes vcpus_running (threads in KVM_RUN)\n"

@@ -66,6 +66,16 @@ static void decode_delivery(const struct event_printer *p, const struct kvmirq_e
 		const struct kvmirq_ev_vgic_update_pending *v = body;
 
 		arm_intid_fields(v->irq, (unsigned)v->vcpu_id, l);
+	} else if (h->kind == KVMIRQ_EV_ACK_IRQ && p->format.platform->arch == CHIP_ARCH_ARM64) {
+		/* a level SPI's EOI: the GIC's pin p is SPI p + 32 */
+		const struct kvmirq_ev_ack_irq *a = body;
+		char text[48];
+
+		kv_str(l, "line", arm_intid_text(arm_route_pin_intid(a->pin), 0, text, sizeof(text)));
+	} else if (h->kind == KVMIRQ_EV_ARM_TIMER_UPDATE) {
+		const struct kvmirq_ev_arm_timer_update *t = body;
+
+		arm_intid_fields(t->irq, (unsigned)t->vcpu_id, l);
 	} else if (h->kind == KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO) {
 		const char *name =
 			booke_irqprio_name(((const struct kvmirq_ev_booke_queue_irqprio *)body)->priority);

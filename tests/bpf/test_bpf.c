@@ -96,6 +96,7 @@ static const struct expectation cases[] = {
 	{ "on_ioapic_delayed_eoi", { 0x1234 }, 1, KVMIRQ_EV_IOAPIC_DELAYED_EOI },
 	{ "on_arm_irq_line", { 1, 0, 40, 1 }, 4, KVMIRQ_EV_ARM_IRQ_LINE },
 	{ "on_vgic_update_pending", { 0, 40, 1 }, 3, KVMIRQ_EV_VGIC_UPDATE_PENDING },
+	{ "on_timer_update_irq", { 0, 27, 1 }, 3, KVMIRQ_EV_ARM_TIMER_UPDATE },
 };
 
 static void check_fields(const struct expectation *c)

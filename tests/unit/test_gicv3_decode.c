@@ -4,10 +4,11 @@
  * a recording written as an aarch64 host writes it (trace_out, machine
  * "aarch64", little-endian, 8-byte words) holds KVM_IRQ_LINE of an SPI, a
  * PPI, a CPU input and a PPI of a vCPU past 255 (the vcpu2 bits), the
- * kvm_irq_line and vgic_update_irq_pending events, KVM_SIGNAL_MSI with a
+ * kvm_irq_line, vgic_update_irq_pending and kvm_timer_update_irq events,
+ * a level SPI's EOI (kvm_ack_irq: GIC pin 9 is SPI 41), KVM_SIGNAL_MSI with a
  * device id, a routing table with an ITS MSI, and device attributes of the
  * GICv3's distributor, a redistributor (vCPU 17 by its MPIDR), a CPU
- * interface register and the ITS. The timeline (text and JSON), the
+ * interface register, the ITS and NR_IRQS (a __u32 value). The timeline (text and JSON), the
  * summary and top's line rows must name each as the kernel splits it. The
  * same bytes recorded as machine "x86_64" read KVM_IRQ_LINE's irq as a GSI.
  */
@@ -23,6 +24,7 @@
 #include "util/kv.h"
 
 #define GRP_DIST 1
+#define GRP_NR_IRQS 3
 #define GRP_CTRL 4
 #define GRP_REDIST 5
 #define GRP_SYSREGS 6
@@ -79,6 +81,8 @@ static void record(const char *path, const char *machine)
 	struct payload in = { .big = false };
 	struct kvmirq_ev_arm_irq_line line = { .type = 2, .vcpu_idx = 1, .irq_num = 27, .level = 1 };
 	struct kvmirq_ev_vgic_update_pending pending = { .vcpu_id = 0, .irq = 40, .level = 1 };
+	struct kvmirq_ev_arm_timer_update timer = { .vcpu_id = 2, .irq = 27, .level = 1 };
+	struct kvmirq_ev_ack_irq ack = { .irqchip = 0, .pin = 9 };
 	uint32_t gic, its;
 
 	CHECK_EQ(trace_header_describe_host(m), 0);
@@ -104,6 +108,8 @@ static void record(const char *path, const char *machine)
 	event(&r, KVMIRQ_EV_VGIC_UPDATE_PENDING, &pending, sizeof(pending));
 	pending = (struct kvmirq_ev_vgic_update_pending){ .vcpu_id = 3, .irq = 27, .level = 1 };
 	event(&r, KVMIRQ_EV_VGIC_UPDATE_PENDING, &pending, sizeof(pending));
+	event(&r, KVMIRQ_EV_ARM_TIMER_UPDATE, &timer, sizeof(timer));
+	event(&r, KVMIRQ_EV_ACK_IRQ, &ack, sizeof(ack));
 
 	/* KVM_SIGNAL_MSI: {address_lo, address_hi, data, flags KVM_MSI_VALID_DEVID, devid} */
 	put(&in, 4, 0x08090040), put(&in, 4, 0), put(&in, 4, 3), put(&in, 4, 1), put(&in, 4, 7);
@@ -117,6 +123,12 @@ static void record(const char *path, const char *machine)
 	put(&in, 8, 0), put(&in, 8, 0);
 	add_ioctl(&r, KVMIRQ_IOCTL_SET_GSI_ROUTING, KVMIRQ_FD_VM, r.vm_obj, "", 0, &in, NULL);
 
+	/* NR_IRQS: a __u32 at addr; the capture took the 8 bytes there */
+	in.len = 0;
+	put(&in, 4, 0), put(&in, 4, GRP_NR_IRQS), put(&in, 8, 0), put(&in, 8, 0x1000);
+	put(&in, 4, 128), put_junk(&in, 4);
+	add_ioctl(&r, KVMIRQ_IOCTL_SET_DEVICE_ATTR, KVMIRQ_FD_DEVICE, gic, "kvm-arm-vgic-v3", 0,
+		  &in, NULL);
 	/* GICD_ISPENDR1 (SPI 40 pending), with an MPIDR the distributor ignores */
 	attr(&r, "kvm-arm-vgic-v3", gic, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_DIST,
 	     MPIDR_VCPU17 | 0x204, 4, 1u << 8);
@@ -152,12 +164,15 @@ static void check_arm_timeline(const char *t)
 	CHECK_HAS(t, "vgic_update_irq_pending vcpu_id=0 irq=40 level=1 class=spi line=SPI 40\n");
 	CHECK_HAS(t, "vgic_update_irq_pending vcpu_id=3 irq=27 level=1 class=ppi "
 		     "line=PPI 27 on vCPU 3\n");
+	CHECK_HAS(t, "ack_irq irqchip=0 pin=9 line=SPI 41\n");
+	CHECK_HAS(t, "timer_update_irq vcpu_id=2 irq=27 level=1 class=ppi line=PPI 27 on vCPU 2\n");
 	CHECK_HAS(t, "KVM_SIGNAL_MSI(vm fd 5) address_lo=0x8090040 address_hi=0x0 data=0x3 "
 		     "flags=0x1 devid=7 device=7 event=3 = 1\n");
 	CHECK_HAS(t, "entries={{gsi=5 type=msi address_lo=0x8090040 address_hi=0x0 data=0x9 "
 		     "devid=16 flags=0x1}}");
 	CHECK_HAS(t, "group=1 attr=0x10100000204 addr=0x1000 value=0x100 group_name=DIST_REGS "
 		     "register=ispendr[1] decoded={spi40=yes} = 0\n");
+	CHECK_HAS(t, "group=3 attr=0x0 addr=0x1000 value=0x80 group_name=NR_IRQS = 0\n");
 	CHECK_HAS(t, "group=5 attr=0x10100010200 addr=0x1000 value=0x8000000 "
 		     "group_name=REDIST_REGS register=ispendr0 decoded={ppi27=yes} = 0\n");
 	CHECK_HAS(t, "group=6 attr=0x1010000c230 addr=0x1000 value=0xf0 group_name=CPU_SYSREGS "
@@ -180,6 +195,8 @@ static void check_arm_json(const char *j)
 		     "\"line\":\"CPU IRQ on vCPU 0\"");
 	CHECK_HAS(j, "\"irq_num\":27,\"level\":1,\"line\":\"PPI 27 on vCPU 1\"}");
 	CHECK_HAS(j, "\"irq\":40,\"level\":1,\"class\":\"spi\",\"line\":\"SPI 40\"}");
+	CHECK_HAS(j, "\"kind\":\"timer_update_irq\"");
+	CHECK_HAS(j, "\"irq\":27,\"level\":1,\"class\":\"ppi\",\"line\":\"PPI 27 on vCPU 2\"}");
 	CHECK_HAS(j, "\"devid\":7,\"device\":7,\"event\":3}");
 	CHECK_HAS(j, "\"group_name\":\"REDIST_REGS\",\"register\":\"ispendr0\","
 		     "\"decoded\":{\"ppi27\":true}}");
@@ -310,6 +327,7 @@ int main(void)
 	/* the same bytes from an x86 host: a GSI, whatever this host is */
 	CHECK_HAS(x86.timeline, "KVM_IRQ_LINE(vm fd 5) irq=16777256 level=1 = 0\n");
 	CHECK(!strstr(x86.timeline, "KVM_IRQ_LINE(vm fd 5) irq=0x"));
+	CHECK_HAS(x86.timeline, "ack_irq irqchip=0 pin=9\n");
 	free(arm.timeline), free(arm.json), free(arm.summary), free(arm.summary_json);
 	free(x86.timeline), free(x86.json), free(x86.summary), free(x86.summary_json);
 	return check_done();

@@ -29,8 +29,8 @@
 #                                              key: the packages' versions
 #   cpio-<key>/     gen_init_cpio (from linux-source-6.1's usr/, built for
 #                   this machine)              key: linux-source version
-#   vmm-<key>/      rig-init, testvmm          key: their sources, the sysroot,
-#                                              the compiler
+#   vmm-<key>/      rig-init, testvmm,         key: their sources, the sysroot,
+#                   gicguest                   the compiler
 #   initrd-<key>.cpio.gz                       key: everything in it
 # kvmirq itself is built by the project's Makefile into build/arm64/ of the
 # repository (make's own dependencies decide what to rebuild).
@@ -200,6 +200,16 @@ testvmm_sources() {
 }
 VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror"
 
+# The VMM whose guest takes interrupts through the VGICv3 and its ITS, with
+# its guest program: /bin/gicguest.
+gicguest_sources() {
+	printf '%s\n' "$repo/tests/vmm/gicguest.c" "$repo/tests/vmm/gicguest_guest.S"
+}
+build_gicguest() {
+	# shellcheck disable=SC2086,SC2046
+	${CROSS}gcc $VMM_CFLAGS -static -I"$repo/tests/vmm" -o "$1/gicguest" $(gicguest_sources)
+}
+
 # Stage 4: rig-init and the test VMM, static.
 build_vmm() {
 	local out=$1 tmp start=$SECONDS
@@ -210,9 +220,10 @@ build_vmm() {
 	if ! ${CROSS}gcc $VMM_CFLAGS -D_GNU_SOURCE -I"$repo/tests/vmm" -I"$sysroot/usr/include" -static \
 		-o "$tmp/out/rig-init" $(init_sources) -L"$sysroot/usr/lib/$TRIPLET" -lz >"$tmp/cc.log" 2>&1 ||
 		! ${CROSS}gcc $VMM_CFLAGS -static -o "$tmp/out/testvmm" $(testvmm_sources) \
-		>>"$tmp/cc.log" 2>&1; then
+		>>"$tmp/cc.log" 2>&1 ||
+		! build_gicguest "$tmp/out" >>"$tmp/cc.log" 2>&1; then
 		cat "$tmp/cc.log" >&2
-		rig_die "cross-building rig-init or the test VMM failed"
+		rig_die "cross-building rig-init or the test VMMs failed"
 	fi
 	finish_stage "$tmp" "$out" "rig-init and testvmm" "$start"
 }
@@ -250,6 +261,7 @@ dir /tmp 1777 0 0
 dir /bin 0755 0 0
 file /init $vdir/rig-init 0755 0 0
 file /bin/testvmm $vdir/testvmm 0755 0 0
+file /bin/gicguest $vdir/gicguest 0755 0 0
 file /bin/kvmirq $list.kvmirq 0755 0 0
 file /bin/busybox $sysroot/busybox 0755 0 0
 EOF
@@ -289,7 +301,7 @@ main() {
 	# shellcheck disable=SC2046
 	key=$( {
 		echo "layout $VMM_LAYOUT $gcc_version $sysroot $VMM_CFLAGS"
-		rig_hash_files $(init_sources) $(testvmm_sources) "$repo"/tests/vmm/*.h
+		rig_hash_files $(init_sources) $(testvmm_sources) $(gicguest_sources) "$repo"/tests/vmm/*.h
 	} | rig_short_hash)
 	vdir=$(rig_stage vmm "$key" testvmm build_vmm)
 
