@@ -560,11 +560,15 @@ static __always_inline void ioctl_exit(long ret)
 	} else if (id == KVMIRQ_IOCTL_SET_DEVICE_ATTR && len == 24) {
 		__u64 addr = *(__u64 *)&s->payload[16];
 
-		s->io.in_total = 24 + ATTR_VALUE_SIZE;
-		/* 8 bytes, or 4 when a narrow value ends a page */
-		if (payload_append_user(s, &len, ATTR_VALUE_SIZE, addr) &&
-		    payload_append_user(s, &len, 4, addr))
-			s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+		/* A command (the VGIC's CTRL_INIT) passes no value: addr 0, nothing
+		 * to read and nothing missing. Else 8 bytes, or 4 when a narrow
+		 * value ends a page. */
+		if (addr) {
+			s->io.in_total = 24 + ATTR_VALUE_SIZE;
+			if (payload_append_user(s, &len, ATTR_VALUE_SIZE, addr) &&
+			    payload_append_user(s, &len, 4, addr))
+				s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+		}
 	}
 	in_len = len;
 
@@ -573,7 +577,7 @@ static __always_inline void ioctl_exit(long ret)
 		if (id == KVMIRQ_IOCTL_GET_DEVICE_ATTR && len >= 24) {
 			__u64 addr = *(__u64 *)&s->payload[16];
 
-			if (payload_append_user(s, &len, ATTR_VALUE_SIZE, addr) &&
+			if (addr && payload_append_user(s, &len, ATTR_VALUE_SIZE, addr) &&
 			    payload_append_user(s, &len, 4, addr))
 				s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
 		} else if (capture_rules[id].out) {

@@ -6,6 +6,8 @@
  * KVM file of a kind it is valid on. Each must come back as one record with
  * its id and file kind, in order; KVM ioctls outside the table, one of its
  * numbers with another size, and one on a file it is not valid on, must not.
+ * The arguments are zeroes: KVM_SET_DEVICE_ATTR's addr 0 passes no value (a
+ * command's way), which is not a payload that failed to read.
  * Needs root and /dev/kvm; fails (does not skip) without them.
  */
 #include <fcntl.h>
@@ -23,7 +25,7 @@
 struct seen {
 	unsigned int n;
 	struct {
-		unsigned int id, fd_kind;
+		unsigned int id, fd_kind, flags;
 	} io[MAX_SEEN];
 };
 
@@ -37,6 +39,7 @@ static int on_record(const void *record, size_t len, void *ctx)
 		return 0;
 	seen->io[seen->n].id = io->ioctl_id;
 	seen->io[seen->n].fd_kind = io->fd_kind;
+	seen->io[seen->n].flags = h->flags;
 	seen->n++;
 	return 0;
 }
@@ -122,6 +125,8 @@ int main(void)
 				want[i]->name, want_kind[i], seen.io[i].id, seen.io[i].fd_kind);
 		CHECK_EQ(seen.io[i].id, want[i]->id);
 		CHECK_EQ(seen.io[i].fd_kind, want_kind[i]);
+		if (want[i]->id == KVMIRQ_IOCTL_SET_DEVICE_ATTR)
+			CHECK_EQ(seen.io[i].flags & KVMIRQ_F_PAYLOAD_FAULT, 0);
 	}
 	close(f.vcpu);
 	close(f.vm);
