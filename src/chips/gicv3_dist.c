@@ -8,8 +8,9 @@
  *
  * The distributor holds the SPIs (INTIDs 32..1019); the words and bytes of
  * INTIDs 0..31 are the redistributors' (gicv3_redist.c). Registers of
- * INTIDs past the VM's NR_IRQS answer -ENXIO, so a VM with 288 interrupts
- * shows the rest as unknown with that reason.
+ * INTIDs past the VM's NR_IRQS read as zero from user space and ignore
+ * writes (vgic_uaccess_read answers 0 where check_region refuses), so a
+ * snapshot shows them as zeros, not as failed reads (seen in the arm64 rig).
  *
  * A user space read of ISPENDR gives the pending latch, not the line level
  * (LEVEL_INFO); ICPENDR reads as zero and ignores writes; ICENABLER and
