@@ -22,6 +22,9 @@
 #define GICV3_GRP_LEVEL_INFO 7
 #define GICV3_GRP_ITS_REGS 8
 
+/* KVM_DEV_ARM_ITS_SAVE_TABLES: group CTRL's attr on the ITS device */
+#define GICV3_ITS_SAVE_TABLES 1
+
 #define GICV3_DEVICE "kvm-arm-vgic-v3"
 #define GICV3_ITS_DEVICE "kvm-arm-vgic-its"
 
