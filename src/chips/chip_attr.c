@@ -51,6 +51,7 @@ static void per_irq_kv(const struct chip_model *m, const struct chip_register *r
 			continue;
 		chip_irq_label(m, first + i, name, sizeof(name));
 		value_kv(r, f, name, v, l);
+		kv_keep_name(l);
 	}
 }
 

@@ -28,6 +28,8 @@
  * the private ones (SGIs and PPIs) before the first SPI. */
 #define GICV3_DEFAULT_NR_IRQS 256
 #define GICV3_NR_PRIVATE_IRQS 32
+/* KVM_DEV_ARM_ITS_SAVE_TABLES: group CTRL's attr on the ITS device */
+#define GICV3_ITS_SAVE_TABLES 1
 
 #define GICV3_DEVICE "kvm-arm-vgic-v3"
 #define GICV3_ITS_DEVICE "kvm-arm-vgic-its"

@@ -8,9 +8,11 @@
  *
  * The distributor holds the SPIs (INTIDs 32..1019); the words and bytes of
  * INTIDs 0..31 are the redistributors' (gicv3_redist.c). Registers of
- * INTIDs past the VM's NR_IRQS answer -ENXIO: a snapshot reads GICD_TYPER
- * first and leaves those unread (CHIP_STATUS_PAST_IRQS), about 2300 of
- * 2460 reads on a VM with 128 interrupts.
+ * INTIDs past the VM's NR_IRQS read as zero from user space and ignore
+ * writes (vgic_uaccess_read answers 0 where check_region refuses; seen in
+ * the arm64 rig): a snapshot reads GICD_TYPER first and leaves those
+ * unread (CHIP_STATUS_PAST_IRQS), about 2200 of 2460 reads on a VM with
+ * 128 interrupts.
  *
  * A user space read of ISPENDR gives the pending latch, not the line level
  * (LEVEL_INFO); ICPENDR reads as zero and ignores writes; ICENABLER and

@@ -17,6 +17,7 @@ _Static_assert(GICV3_GRP_ADDR == KVM_DEV_ARM_VGIC_GRP_ADDR &&
 		       GICV3_GRP_LEVEL_INFO == KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO &&
 		       GICV3_GRP_ITS_REGS == KVM_DEV_ARM_VGIC_GRP_ITS_REGS,
 	       "KVM_DEV_ARM_VGIC_GRP_*");
+_Static_assert(GICV3_ITS_SAVE_TABLES == KVM_DEV_ARM_ITS_SAVE_TABLES, "KVM_DEV_ARM_ITS_SAVE_TABLES");
 #endif
 
 const struct chip_group gicv3_groups[] = {

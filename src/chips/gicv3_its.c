@@ -109,7 +109,7 @@ static const struct chip_register its_registers[] = {
 
 	/* CTRL (KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_ITS_*): commands, no value */
 	ITS_CTRL(.name = "ctrl_init", .attr = 0, .command = "init"),
-	ITS_CTRL(.name = "ctrl_save_tables", .attr = 1, .command = "save-tables"),
+	ITS_CTRL(.name = "ctrl_save_tables", .attr = GICV3_ITS_SAVE_TABLES, .command = "save-tables"),
 	ITS_CTRL(.name = "ctrl_restore_tables", .attr = 2, .command = "restore-tables",
 		 .forgets = everything),
 	ITS_CTRL(.name = "ctrl_reset", .attr = 4, .command = "reset", .forgets = everything),

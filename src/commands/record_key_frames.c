@@ -69,7 +69,7 @@ static void take_one(pid_t pid, uint64_t unit, struct key_frame *k)
 	k->pid = (uint32_t)pid;
 	/* The events are stored in UNITs (rounded down): so is the window's start. */
 	k->begin_ns = monotonic_ns() / unit * unit;
-	if (snapshot_take_pid(&s, pid, err, sizeof(err)))
+	if (snapshot_take_pid(&s, pid, 0, err, sizeof(err)))
 		snprintf(k->error, sizeof(k->error), "%s", err[0] ? err : "cannot read the VMM");
 	k->end_ns = monotonic_ns();
 	k->stopped_ns = s.stopped_ns;

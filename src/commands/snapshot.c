@@ -37,6 +37,9 @@ void cmd_snapshot_usage(void)
 	       "  -a, --at TIME         with --from: at TIME (end, SECONDS after the first\n"
 	       "                        event, or @NS of CLOCK_MONOTONIC); default end\n"
 	       "  -o, --output FILE     write the snapshot here\n"
+	       "      --its-save-tables with --pid: first have KVM save each ITS's tables\n"
+	       "                        into the guest's memory (a command: it writes guest\n"
+	       "                        RAM; see the man page); never done otherwise\n"
 	       "  -q, --quiet           print nothing on success\n"
 	       "  -h, --help            show this help\n"
 	       "\n"
@@ -77,6 +80,7 @@ int cmd_snapshot(int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' }, { "output", required_argument, NULL, 'o' },
 		{ "from", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
 		{ "quiet", no_argument, NULL, 'q' },	 { "help", no_argument, NULL, 'h' },
+		{ "its-save-tables", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct state_time at = { STATE_AT_END };
@@ -84,6 +88,7 @@ int cmd_snapshot(int argc, char **argv)
 	struct snapshot s;
 	char err[512] = "";
 	pid_t pid = 0;
+	unsigned flags = 0;
 	int c, quiet = 0, ret;
 
 	while ((c = getopt_long(argc, argv, "p:o:f:a:qh", longopts, NULL)) != -1) {
@@ -104,6 +109,9 @@ int cmd_snapshot(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case 'S':
+			flags |= TAKE_PID_ITS_SAVE_TABLES;
+			break;
 		case 'h':
 			cmd_snapshot_usage();
 			return 0;
@@ -111,14 +119,14 @@ int cmd_snapshot(int argc, char **argv)
 			return 2;
 		}
 	}
-	if ((pid <= 0) == !from || !out || optind != argc) {
-		fprintf(stderr, "kvmirq snapshot: give --pid PID or --from RECORDING, and -o FILE "
-				"(see --help)\n");
+	if ((pid <= 0) == !from || !out || optind != argc || (from && flags)) {
+		fprintf(stderr, "kvmirq snapshot: give --pid PID or --from RECORDING, and -o FILE; "
+				"--its-save-tables only with --pid (see --help)\n");
 		return 2;
 	}
 	if (from)
 		return save_reconstruction(from, &at, out, quiet);
-	ret = snapshot_take_pid(&s, pid, err, sizeof(err));
+	ret = snapshot_take_pid(&s, pid, flags, err, sizeof(err));
 	if (!ret)
 		ret = snapshot_write(&s, out, err, sizeof(err));
 	if (ret)
@@ -126,9 +134,10 @@ int cmd_snapshot(int argc, char **argv)
 	else if (!quiet)
 		fprintf(stderr,
 			"kvmirq: pid %d (%s): %zu controllers, %llu reads (%llu failed); VMM stopped "
-			"%.3f ms\n",
+			"%.3f ms%s\n",
 			pid, s.process_name, s.nr_chips, (unsigned long long)s.reads,
-			(unsigned long long)s.failed_reads, (double)s.stopped_ns / 1e6);
+			(unsigned long long)s.failed_reads, (double)s.stopped_ns / 1e6,
+			s.its_tables_saved ? "; ITS tables saved into guest memory first" : "");
 	snapshot_free(&s);
 	return ret ? 1 : 0;
 }

@@ -21,6 +21,9 @@ void state_print_origin(const struct snapshot *s, const char *path, FILE *out)
 		(double)s->duration_ns / 1e6);
 	if (s->stopped_ns)
 		fprintf(out, "; VMM stopped %.3f ms", (double)s->stopped_ns / 1e6);
+	if (s->its_tables_saved)
+		fprintf(out, "; the tables of %u ITS saved into guest memory first",
+			s->its_tables_saved);
 	fprintf(out, "\n");
 }
 

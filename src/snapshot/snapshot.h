@@ -55,6 +55,10 @@ struct snapshot {
 	uint64_t duration_ns;		  /* from the first read to the last */
 	uint64_t stopped_ns;		  /* ptrace: how long the VMM was stopped */
 	uint64_t reads, failed_reads;
+	/* ITS devices whose tables the snapshot saved into guest memory first
+	 * (KVM_DEV_ARM_ITS_SAVE_TABLES, only when asked: the one command a
+	 * snapshot may issue); 0 for every snapshot that issued none */
+	uint32_t its_tables_saved;
 	bool byte_order_big;		  /* the host that read the registers was big-endian */
 	uint8_t word_size;		  /* and its word size (payload_format.h) */
 	/* the VMs, by ordinal: KVM's own name for each ("PID-FD") */

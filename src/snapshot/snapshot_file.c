@@ -146,6 +146,8 @@ static int describe(const struct snapshot *s, struct tracefile_meta *m)
 	ret |= tracefile_meta_set_u64(m, "stopped_ns", s->stopped_ns);
 	ret |= tracefile_meta_set_u64(m, "reads", s->reads);
 	ret |= tracefile_meta_set_u64(m, "failed_reads", s->failed_reads);
+	if (s->its_tables_saved)
+		ret |= tracefile_meta_set_u64(m, "its_tables_saved", s->its_tables_saved);
 	ret |= payload_format_describe(m, &format);
 	vms = tracefile_meta_add_table(m, "vms", vm_cols, 2, TRACEFILE_TABLE_REPLACE);
 	if (!vms)
@@ -396,10 +398,12 @@ static void read_header(struct snapshot *s, const struct tracefile_meta *m)
 	tracefile_meta_get_u64(m, "reads", &s->reads);
 	tracefile_meta_get_u64(m, "failed_reads", &s->failed_reads);
 	{
-		uint64_t pid = 0;
+		uint64_t pid = 0, saved = 0;
 
 		tracefile_meta_get_u64(m, "pid", &pid);
 		s->pid = (uint32_t)pid;
+		tracefile_meta_get_u64(m, "its_tables_saved", &saved);
+		s->its_tables_saved = (uint32_t)saved;
 	}
 	str = tracefile_meta_get_string(m, "process_name");
 	snprintf(s->process_name, sizeof(s->process_name), "%s", str ? str : "");

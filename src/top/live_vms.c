@@ -300,7 +300,7 @@ int live_vms_snapshot(struct live_vms *l, uint32_t id)
 		if (v->has_state)
 			snapshot_free(&v->state);
 		v->has_state = false;
-		ret = snapshot_take_pid(&v->state, (pid_t)v->vm.pid, err, sizeof(err));
+		ret = snapshot_take_pid(&v->state, (pid_t)v->vm.pid, 0, err, sizeof(err));
 		if (ret) {
 			snapshot_free(&v->state);
 			return ret;

@@ -40,10 +40,26 @@ static struct kv *add(struct kv_list *l, const char *name, enum kv_type type)
 	}
 	kv = &l->items[l->n++];
 	kv->name = name;
+	kv->name_kept = false;
 	kv->type = type;
 	kv->u = 0;
 	kv->s[0] = '\0';
 	return kv;
+}
+
+void kv_keep_name(struct kv_list *l)
+{
+	struct kv *kv = l->n ? &l->items[l->n - 1] : NULL;
+
+	if (!kv || !kv->name)
+		return;
+	snprintf(kv->name_copy, sizeof(kv->name_copy), "%s", kv->name);
+	kv->name_kept = true;
+}
+
+static const char *name_of(const struct kv *kv)
+{
+	return kv->name_kept ? kv->name_copy : kv->name;
 }
 
 void kv_u64(struct kv_list *l, const char *name, uint64_t v)
@@ -107,7 +123,7 @@ void kv_print_text(const struct kv_list *l, FILE *out)
 			fputc(' ', out);
 		first = 0;
 		if (kv->name)
-			fprintf(out, "%s=", kv->name);
+			fprintf(out, "%s=", name_of(kv));
 		switch (kv->type) {
 		case KV_U64: fprintf(out, "%" PRIu64, kv->u); break;
 		case KV_S64: fprintf(out, "%" PRId64, (int64_t)kv->u); break;
@@ -132,7 +148,7 @@ void kv_print_json(const struct kv_list *l, struct json *j)
 		const struct kv *kv = &l->items[i];
 
 		if (kv->type != KV_END && kv->name)
-			json_key(j, kv->name);
+			json_key(j, name_of(kv));
 		switch (kv->type) {
 		case KV_U64: json_uint(j, kv->u); break;
 		case KV_S64: json_int(j, (int64_t)kv->u); break;

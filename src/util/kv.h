@@ -7,6 +7,7 @@
 #define KVMIRQ_KV_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 struct json;
@@ -15,6 +16,8 @@ enum kv_type { KV_U64, KV_S64, KV_HEX, KV_STR, KV_BOOL, KV_OBJECT, KV_ARRAY, KV_
 
 struct kv {
 	const char *name; /* NULL inside arrays */
+	bool name_kept;	  /* the name is name_copy: it was built on the caller's stack */
+	char name_copy[24];
 	enum kv_type type;
 	uint64_t u;
 	char s[48];
@@ -33,6 +36,9 @@ void kv_u64(struct kv_list *l, const char *name, uint64_t v);
 void kv_s64(struct kv_list *l, const char *name, int64_t v);
 void kv_hex(struct kv_list *l, const char *name, uint64_t v);
 void kv_str(struct kv_list *l, const char *name, const char *s);
+/* The last item's name is the caller's buffer (an interrupt's label, built
+ * on its stack): keep a copy instead of the pointer. */
+void kv_keep_name(struct kv_list *l);
 void kv_bool(struct kv_list *l, const char *name, int v);
 void kv_object(struct kv_list *l, const char *name);
 void kv_array(struct kv_list *l, const char *name);

@@ -11,7 +11,14 @@
 
 #include "snapshot/snapshot.h"
 
+/* What a snapshot of a pid does besides reading. */
+enum take_pid_flags {
+	/* Before the reads, save each ITS's tables into guest memory
+	 * (KVM_DEV_ARM_ITS_SAVE_TABLES): a command, issued only when asked. */
+	TAKE_PID_ITS_SAVE_TABLES = 1,
+};
+
 /* Fill S (snapshot_free it, also on failure). 0, or -errno with a message in ERR. */
-int snapshot_take_pid(struct snapshot *s, pid_t pid, char *err, size_t errlen);
+int snapshot_take_pid(struct snapshot *s, pid_t pid, unsigned flags, char *err, size_t errlen);
 
 #endif

@@ -472,9 +472,46 @@ static void test_show_diff(void)
 	snapshot_free(&b);
 }
 
+/* A snapshot that saved the ITS tables says so in its file and its origin
+ * line; one that did not carries no such key (it issued no command). */
+static void test_its_tables_saved(void)
+{
+	char path[] = "/tmp/kvmirq-test-its-XXXXXX", err[256], *out = NULL;
+	struct snapshot s, back;
+	size_t len = 0;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	close(fd);
+	for (uint32_t saved = 0; saved < 2; saved++) {
+		snapshot_init(&s);
+		snprintf(s.machine, sizeof(s.machine), "aarch64");
+		snprintf(s.method, sizeof(s.method), "ptrace");
+		s.its_tables_saved = saved;
+		snapshot_add_vm(&s, "1-2");
+		CHECK(snapshot_add_chip(&s, &chip_model_gicv3_its, 1, 0) != NULL);
+		CHECK_EQ(snapshot_write(&s, path, err, sizeof(err)), 0);
+		snapshot_free(&s);
+		CHECK_EQ(snapshot_read(&back, path, err, sizeof(err)), 0);
+		CHECK_EQ(back.its_tables_saved, saved);
+		f = open_memstream(&out, &len);
+		state_print_origin(&back, "x", f);
+		fclose(f);
+		CHECK_EQ(strstr(out, "ITS saved into guest memory") != NULL, saved == 1);
+		free(out);
+		out = NULL;
+		snapshot_free(&back);
+	}
+	unlink(path);
+}
+
 int main(void)
 {
 	test_reads();
+	test_its_tables_saved();
 	test_mpidr();
 	check_dist(false);
 	check_dist(true); /* aarch64_be: the same values from bytes in its order */

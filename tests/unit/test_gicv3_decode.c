@@ -132,6 +132,9 @@ static void record(const char *path, const char *machine)
 	/* GICD_ISPENDR1 (SPI 40 pending), with an MPIDR the distributor ignores */
 	attr(&r, "kvm-arm-vgic-v3", gic, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_DIST,
 	     MPIDR_VCPU17 | 0x204, 4, 1u << 8);
+	/* GICD_IPRIORITYR10: four interrupts' priorities in one access, each named */
+	attr(&r, "kvm-arm-vgic-v3", gic, KVMIRQ_IOCTL_GET_DEVICE_ATTR, GRP_DIST, 0x428, 4,
+	     0x10305078);
 	/* GICR_ISPENDR0 of vCPU 17: PPI 27 */
 	attr(&r, "kvm-arm-vgic-v3", gic, KVMIRQ_IOCTL_SET_DEVICE_ATTR, GRP_REDIST,
 	     MPIDR_VCPU17 | 0x10200, 4, 1u << 27);
@@ -173,6 +176,8 @@ static void check_arm_timeline(const char *t)
 	CHECK_HAS(t, "group=1 attr=0x10100000204 addr=0x1000 value=0x100 group_name=DIST_REGS "
 		     "register=ispendr[1] decoded={spi40=yes} = 0\n");
 	CHECK_HAS(t, "group=3 attr=0x0 addr=0x1000 value=0x80 group_name=NR_IRQS = 0\n");
+	CHECK_HAS(t, "register=ipriorityr[10] decoded={spi40=0x78 spi41=0x50 spi42=0x30 "
+		     "spi43=0x10} = 0\n");
 	CHECK_HAS(t, "group=5 attr=0x10100010200 addr=0x1000 value=0x8000000 "
 		     "group_name=REDIST_REGS register=ispendr0 decoded={ppi27=yes} = 0\n");
 	CHECK_HAS(t, "group=6 attr=0x1010000c230 addr=0x1000 value=0xf0 group_name=CPU_SYSREGS "

@@ -30,7 +30,7 @@
 #   cpio-<key>/     gen_init_cpio (from linux-source-6.1's usr/, built for
 #                   this machine)              key: linux-source version
 #   vmm-<key>/      rig-init, testvmm,         key: their sources, the sysroot,
-#                   gicguest                   the compiler
+#                   gicguest, gicvmm           the compiler
 #   initrd-<key>.cpio.gz                       key: everything in it
 # kvmirq itself is built by the project's Makefile into build/arm64/ of the
 # repository (make's own dependencies decide what to rebuild).
@@ -210,22 +210,43 @@ build_gicguest() {
 	${CROSS}gcc $VMM_CFLAGS -static -I"$repo/tests/vmm" -o "$1/gicguest" $(gicguest_sources)
 }
 
+# The VGICv3 snapshot VMM (tests/vmm/gicvmm.c) with the project's snapshot
+# code and what it needs (libc and zlib), as the e500 rig links mpicvmm.
+gicvmm_sources() {
+	printf '%s\n' "$repo/tests/vmm/gicvmm.c" "$repo/tests/vmm/console_file.c" \
+		"$repo"/src/snapshot/snapshot.c "$repo"/src/snapshot/snapshot_file.c \
+		"$repo"/src/snapshot/routing.c "$repo"/src/codec/routing_entry.c "$repo"/src/chips/*.c \
+		"$repo"/src/tracefile/*.c "$repo"/src/util/host.c "$repo"/src/util/json.c \
+		"$repo"/src/util/kv.c "$repo"/src/util/varint.c
+}
+
+# gicvmm into DIR, or its compiler's messages on stderr and a failure.
+build_gicvmm() {
+	# shellcheck disable=SC2046
+	${CROSS}gcc $VMM_CFLAGS -Wno-missing-field-initializers -D_GNU_SOURCE \
+		-DKVMIRQ_VERSION="\"$(cat "$repo/VERSION")\"" -I"$repo/src" -I"$repo/include" \
+		-I"$repo/tests/vmm" -I"$sysroot/usr/include" -static -Wl,--gc-sections \
+		-ffunction-sections -fdata-sections -o "$1/gicvmm" $(gicvmm_sources) \
+		-L"$sysroot/usr/lib/$TRIPLET" -lz
+}
+
 # Stage 4: rig-init and the test VMM, static.
 build_vmm() {
 	local out=$1 tmp start=$SECONDS
 	tmp=$(mktemp -d "$cache/.tmp.vmm.XXXXXX")
-	say "cross-building rig-init and the arm64 test VMM"
+	say "cross-building rig-init and the arm64 test VMMs"
 	mkdir -p "$tmp/out"
 	# shellcheck disable=SC2086,SC2046
 	if ! ${CROSS}gcc $VMM_CFLAGS -D_GNU_SOURCE -I"$repo/tests/vmm" -I"$sysroot/usr/include" -static \
 		-o "$tmp/out/rig-init" $(init_sources) -L"$sysroot/usr/lib/$TRIPLET" -lz >"$tmp/cc.log" 2>&1 ||
 		! ${CROSS}gcc $VMM_CFLAGS -static -o "$tmp/out/testvmm" $(testvmm_sources) \
 		>>"$tmp/cc.log" 2>&1 ||
-		! build_gicguest "$tmp/out" >>"$tmp/cc.log" 2>&1; then
+		! build_gicguest "$tmp/out" >>"$tmp/cc.log" 2>&1 ||
+		! build_gicvmm "$tmp/out" >>"$tmp/cc.log" 2>&1; then
 		cat "$tmp/cc.log" >&2
 		rig_die "cross-building rig-init or the test VMMs failed"
 	fi
-	finish_stage "$tmp" "$out" "rig-init and testvmm" "$start"
+	finish_stage "$tmp" "$out" "rig-init, testvmm and gicvmm" "$start"
 }
 
 # Stage 5: kvmirq for the guest, by the project's Makefile into build/arm64/:
@@ -262,6 +283,7 @@ dir /bin 0755 0 0
 file /init $vdir/rig-init 0755 0 0
 file /bin/testvmm $vdir/testvmm 0755 0 0
 file /bin/gicguest $vdir/gicguest 0755 0 0
+file /bin/gicvmm $vdir/gicvmm 0755 0 0
 file /bin/kvmirq $list.kvmirq 0755 0 0
 file /bin/busybox $sysroot/busybox 0755 0 0
 EOF
@@ -301,7 +323,8 @@ main() {
 	# shellcheck disable=SC2046
 	key=$( {
 		echo "layout $VMM_LAYOUT $gcc_version $sysroot $VMM_CFLAGS"
-		rig_hash_files $(init_sources) $(testvmm_sources) $(gicguest_sources) "$repo"/tests/vmm/*.h
+		rig_hash_files $(init_sources) $(testvmm_sources) $(gicguest_sources) \
+			$(gicvmm_sources) "$repo"/tests/vmm/*.h "$repo"/src/*/*.h "$repo"/include/kvmirq/*.h
 	} | rig_short_hash)
 	vdir=$(rig_stage vmm "$key" testvmm build_vmm)
 
