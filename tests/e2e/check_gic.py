@@ -128,11 +128,12 @@ def main():
         st = e.get(snap, {})
         # 2 vCPUs: distributor, ITS, 2 redistributors, 2 CPU interfaces. The
         # failed reads are AP0R1..3 and AP1R1..3 of each vCPU: a host with 5
-        # priority bits has one active-priority register per group.
-        check(st.get("chips") == 6 and st.get("failed_reads") == 12 and st.get("reads", 0) > 2000,
+        # priority bits has one active-priority register per group. The
+        # distributor is read up to NR_IRQS 128 (GICD_TYPER): 256 of 2459.
+        check(st.get("chips") == 6 and st.get("failed_reads") == 12 and st.get("reads", 0) > 300,
               f"{snap}: {st}; want 6 controllers, 12 failed reads (AP<n>R1..3)")
     m = e.get("migration", {})
-    check(m.get("sets", 0) > 1000, f"migration: only {m.get('sets')} registers restored")
+    check(m.get("sets", 0) > 300, f"migration: only {m.get('sets')} registers restored")
     check(e.get("saved_collection_terminator") == 0,
           f"SAVE_TABLES wrote the collection table's terminator: {e.get('saved_collection_terminator')}")
 
@@ -150,9 +151,17 @@ def main():
             check(v is not None and v.get("value") == value,
                   f"{chip} {index} {key}: shown {v and v.get('value')}, want {value} "
                   f"(register {want:#x}: {x['why']})")
+    past = "past the chip's interrupts"
     unread = [(k, n) for k, c in chips.items() for n, v in c.get("fields", {}).items()
-              if v.get("value") is None and not re.match(r"^ap[01]r\[[123]\]$", n)]
-    check(not unread, f"values not read besides AP<n>R1..3: {unread[:5]}")
+              if v.get("value") is None and not re.match(r"^ap[01]r\[[123]\]$", n)
+              and v.get("error") != past]
+    check(not unread, f"values not read besides AP<n>R1..3 and past NR_IRQS: {unread[:5]}")
+    # Left unread past NR_IRQS 128: SPIs 128 on, never one below.
+    dist = chips.get(("arm-gicv3-dist", 0), {}).get("fields", {})
+    past_spis = [int(m.group(1)) for n, v in dist.items() if v.get("error") == past
+                 for m in [re.search(r"\.spi(\d+)$", n)] if m]
+    check(past_spis and min(past_spis) == 128,
+          f"the distributor's values past NR_IRQS 128: from SPI {min(past_spis, default=None)}")
 
     # The migration: B restored from A's snapshot file equals A in every field.
     p = subprocess.run([args.kvmirq, "diff", "--json", f"{out}/first.kvmsnap", f"{out}/second.kvmsnap"],
