@@ -27,12 +27,13 @@ uptime_s() { $B cut -d' ' -f1 /proc/uptime; }
 # QEMU with the L1's in-kernel GICv3 and ITS and one virtio PCI device;
 # the arguments after it are added (serial, monitor, -append).
 l2_qemu() {
-	$B timeout 900 /bin/qemu-system-aarch64 -M virt,gic-version=3 -accel kvm -cpu host \
+	$B timeout 3000 /bin/qemu-system-aarch64 -M virt,gic-version=3 -accel kvm -cpu host \
 		-m 128 -smp 1 -nodefaults -display none -no-reboot \
 		-kernel /l2/vmlinuz -initrd /l2/initrd.cpio.gz -device virtio-rng-pci "$@"
 }
 
-result() { echo "$1 $2" >>/tmp/results; }
+# A result, on the console too: it survives a rig that runs out of time.
+result() { echo "$1 $2" | $B tee -a /tmp/results; }
 ticks() {
 	local n
 	n=$($B grep -c '^tick' "$1" 2>/dev/null)
@@ -71,7 +72,8 @@ await_hmp() {
 }
 
 # A ticking L2 guest as QEMU NAME (pid in /tmp/NAME.pid once it runs), with
-# its monitor, serial in /tmp/NAME.log.
+# its monitor, serial in /tmp/NAME.log. Not in $(...): that would wait for
+# QEMU's end.
 start_ticking() {
 	local name=$1
 	shift
@@ -85,7 +87,6 @@ start_ticking() {
 		$B sleep 1
 		i=$((i + 1))
 	done
-	$B cat "/tmp/$name.pid" 2>/dev/null
 }
 
 # Seconds since uptime T0.
@@ -121,8 +122,11 @@ ftrace-counts)
 	;;
 safety)
 	: >/tmp/results
+	# The migration goes over loopback, which nothing else brings up here.
+	$B ip link set lo up
 	t0=$(uptime_s)
-	src=$(start_ticking src)
+	start_ticking src
+	src=$($B cat /tmp/src.pid)
 	wait_ticks /tmp/src.log 3 600 "$src" && result boot.ok 0 || result boot.ok 1
 	result boot.seconds "$(since "$t0")"
 	before=$(ticks /tmp/src.log) fails=0 i=0 t0=$(uptime_s)
@@ -143,7 +147,8 @@ safety)
 	rc=0
 	/bin/kvmirq snapshot --pid "$src" -o /tmp/before.kvmsnap 2>/tmp/before.err || rc=$?
 	result before.rc $rc
-	dst=$(start_ticking dst -incoming "tcp:127.0.0.1:$MIGRATION_PORT")
+	start_ticking dst -incoming "tcp:127.0.0.1:$MIGRATION_PORT"
+	dst=$($B cat /tmp/dst.pid)
 	# It answers once its main loop runs, after it listens.
 	hmp dst "info status"
 	await_hmp dst inmigrate 300 || echo "qemu-l1.sh: the destination is not waiting" >&2
