@@ -62,6 +62,9 @@ enum {
 				      * on a field: writing it nonzero is (a reset) */
 	CHIP_MSI_DOORBELL = 1 << 6,  /* a write is an MSI whose data is the value written:
 				      * the model's msi decoder reads it */
+	CHIP_HOST_MAY_LACK = 1 << 7, /* elements past what the host has answer EINVAL (a
+				      * GICv3's AP0R1..3 with 5 priority bits): such a
+				      * read is an absent register, not a failed read */
 };
 
 /*

@@ -126,12 +126,13 @@ def main():
           f"gicvmm's own GETs after programming: {e.get('own_reads_wrong')} wrong")
     for snap in ("first.kvmsnap", "second.kvmsnap"):
         st = e.get(snap, {})
-        # 2 vCPUs: distributor, ITS, 2 redistributors, 2 CPU interfaces. The
-        # failed reads are AP0R1..3 and AP1R1..3 of each vCPU: a host with 5
-        # priority bits has one active-priority register per group. The
+        # 2 vCPUs: distributor, ITS, 2 redistributors, 2 CPU interfaces.
+        # AP0R1..3 and AP1R1..3 of each vCPU answer EINVAL, not counted as
+        # failures: a host with 5 priority bits has one active-priority
+        # register per group (CHIP_HOST_MAY_LACK). The
         # distributor is read up to NR_IRQS 128 (GICD_TYPER): 256 of 2459.
-        check(st.get("chips") == 6 and st.get("failed_reads") == 12 and st.get("reads", 0) > 300,
-              f"{snap}: {st}; want 6 controllers, 12 failed reads (AP<n>R1..3)")
+        check(st.get("chips") == 6 and st.get("failed_reads") == 0 and st.get("reads", 0) > 300,
+              f"{snap}: {st}; want 6 controllers, no failed reads (AP<n>R1..3 are absent)")
     m = e.get("migration", {})
     check(m.get("sets", 0) > 300, f"migration: only {m.get('sets')} registers restored")
     check(e.get("saved_collection_terminator") == 0,

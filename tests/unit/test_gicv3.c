@@ -318,6 +318,50 @@ static void test_snapshot_per_vcpu(void)
 	snapshot_free(&s);
 }
 
+/* A host with 5 priority bits (QEMU's TCG, the arm64 rig) refuses
+ * ICC_AP0R1..3 and ICC_AP1R1..3 with EINVAL: absent registers, not failed
+ * reads. With REFUSE_PMR, ICC_PMR_EL1 is refused too: that one fails. */
+static bool refuse_pmr;
+
+static long five_pri_bits_attr(void *ctx, int fd, uint32_t group, uint64_t attr, void *val,
+			       size_t len)
+{
+	unsigned reg = attr & 0xffff;
+
+	(void)ctx, (void)fd;
+	memset(val, 0, len);
+	if (group == GRP_SYSREGS && ((reg >= 0xc645 && reg <= 0xc647) ||
+				     (reg >= 0xc649 && reg <= 0xc64b) || (refuse_pmr && reg == 0xc230)))
+		return -EINVAL;
+	return 0;
+}
+
+static void test_snapshot_absent_aprs(bool pmr)
+{
+	const struct snapshot_io io = { .ioctl_buf = fake_ioctl,
+					.get_device_attr = five_pri_bits_attr };
+	const struct snapshot_fd fds[] = {
+		{ .fd = 6, .kind = CHIP_FD_VCPU, .vm = 1, .vcpu_id = 0, .name = "kvm-vcpu:0" },
+		{ .fd = 10, .kind = CHIP_FD_DEVICE, .vm = 1, .name = "kvm-arm-vgic-v3" },
+	};
+	struct snapshot s;
+	char err[64];
+	size_t refused = 0, not_this_host = 0;
+
+	refuse_pmr = pmr;
+	snapshot_init(&s);
+	CHECK_EQ(snapshot_take(&s, &io, fds, sizeof(fds) / sizeof(fds[0]), err, sizeof(err)), 0);
+	for (size_t i = 0; i < s.nr_chips; i++)
+		for (size_t r = 0; r < s.chips[i].nr_reads; r++) {
+			refused += s.chips[i].reads[r].status == -EINVAL;
+			/* the x86 host's own vCPU model, fake_ioctl's */
+			not_this_host += s.chips[i].reads[r].status == -ENOTTY;
+		}
+	CHECK_EQ(refused, (pmr ? 7u : 6u));
+	CHECK_EQ(s.failed_reads - not_this_host, (pmr ? 1u : 0u));
+	snapshot_free(&s);
+}
+
 /* A VMM's SET of vCPU 17's GICR_IPRIORITYR6 and GET of GICD_IPRIORITYR10,
  * recorded, rebuild those values in the right instances; the pending
  * latches it read are known until a line moves (LINE_AFTER). */
@@ -518,6 +562,8 @@ int main(void)
 	check_redist_cpu_its(false);
 	check_redist_cpu_its(true);
 	test_snapshot_per_vcpu();
+	test_snapshot_absent_aprs(false);
+	test_snapshot_absent_aprs(true);
 	test_show_diff();
 	test_reconstruction(false);
 	test_reconstruction(true);

@@ -7,7 +7,7 @@
 # Usage: build.sh [-q]
 #   Prints shell assignments on stdout (safe for eval):
 #     RIG_ARM64_KERNEL=...  RIG_ARM64_INITRD=...  RIG_ARM64_KVMIRQ=...
-#     RIG_ARM64_TESTVMM=...  RIG_ARM64_CPIO=...
+#     RIG_ARM64_TESTVMM=...  RIG_ARM64_CPIO=...  RIG_ARM64_QEMU_ARCHIVE=...
 #   -q  no progress messages
 #
 # Every part comes from Debian 12: linux-image-6.1.0-<abi>-arm64 (the ABI
@@ -32,6 +32,16 @@
 #   vmm-<key>/      rig-init, testvmm,         key: their sources, the sysroot,
 #                   gicguest, gicvmm           the compiler
 #   initrd-<key>.cpio.gz                       key: everything in it
+#   resolved-qemu   qemu-system-arm and the library packages of its
+#                   dependency closure, with versions (with `resolved`)
+#   qemu-<key>/     bin/qemu-system-aarch64, lib/aarch64-linux-gnu/: the
+#                   libraries its ELF NEEDED entries reach, the loader
+#                                              key: resolved-qemu
+#   l2-<key>/       initrd.cpio.gz of the L2 guest: busybox, the virtio
+#                   PCI modules, l2-init.sh    key: kernel, sysroot, script
+#   qemu-guest-<key>.cpio  (uncompressed) the QEMU, its libraries and the
+#                   L2 guest (/l2/vmlinuz, /l2/initrd.cpio.gz), for
+#                   run.sh --archive           key: everything in it
 # kvmirq itself is built by the project's Makefile into build/arm64/ of the
 # repository (make's own dependencies decide what to rebuild).
 # Each part is built under a temporary name and renamed when complete; a run
@@ -57,6 +67,15 @@ SYSROOT_LAYOUT=1
 CPIO_LAYOUT=1
 VMM_LAYOUT=1
 INITRD_LAYOUT=1
+QEMU_LAYOUT=1
+L2_LAYOUT=1
+QEMU_ARCHIVE_LAYOUT=1
+# A real VMM for the rig: Debian's arm64 QEMU (qemu-system-aarch64).
+QEMU_PKG=qemu-system-arm
+# The L2 guest's modules under kernel/, in load order (each after the ones
+# it depends on): virtio PCI and virtio-rng are =m in Debian's arm64 config.
+L2_MODULES="drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev
+	drivers/virtio/virtio_pci drivers/char/hw_random/virtio-rng"
 
 quiet=0
 case "${1:-}" in
@@ -165,6 +184,128 @@ build_sysroot() {
 		[ -f "$tmp/out/$f" ] || rig_die "the arm64 packages left no $f"
 	done
 	finish_stage "$tmp" "$out" "$(sed 1d "$cache/resolved" | tr '\n' ' ')" "$start"
+}
+
+# $cache/resolved-qemu: "PACKAGE VERSION" of QEMU_PKG and of every package
+# its library dependencies reach (not its data and helper packages, which
+# hold nothing the binary loads): build_qemu keeps of them only the
+# libraries that the ELF NEEDED entries reach.
+resolve_qemu_packages() {
+	local libs tmp=$cache/resolved-qemu.tmp.$$
+	libs=$(apt_arm64 apt-cache depends "$QEMU_PKG" 2>/dev/null |
+		awk '$1 == "Depends:" && $2 !~ /^(qemu|<)/ { print $2 }' | sort -u)
+	[ -n "$libs" ] || rig_die "no arm64 $QEMU_PKG in the Debian lists"
+	# shellcheck disable=SC2046,SC2086
+	apt_arm64 apt-cache show --no-all-versions "$QEMU_PKG" $(apt_arm64 apt-cache depends \
+		--recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
+		--no-enhances $libs | grep -v '^[ <]' | sort -u) |
+		awk '$1 == "Package:" { p = $2 } $1 == "Version:" { print p, $2 }' >"$tmp"
+	grep -q "^$QEMU_PKG " "$tmp" || rig_die "no arm64 $QEMU_PKG version in the Debian lists"
+	mv -f "$tmp" "$cache/resolved-qemu"
+}
+
+# Copy into DEST the shared libraries that ELF's NEEDED entries reach, and
+# theirs, from POOL's library directories (unpacked packages).
+copy_needed() {
+	local pool=$1 dest=$2 queue=("$3") lib dir found
+	while [ ${#queue[@]} -gt 0 ]; do
+		for lib in $(${CROSS}readelf -d "${queue[0]}" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			[ -e "$dest/$lib" ] && continue
+			found=
+			for dir in lib/$TRIPLET usr/lib/$TRIPLET; do
+				[ -e "$pool/$dir/$lib" ] && found=$pool/$dir/$lib && break
+			done
+			[ -n "$found" ] || rig_die "no $lib (needed by ${queue[0]##*/}) in the arm64 packages"
+			cp -L "$found" "$dest/$lib"
+			queue+=("$dest/$lib")
+		done
+		queue=("${queue[@]:1}")
+	done
+}
+
+# Stage: qemu-system-aarch64 and the libraries it loads, with the loader.
+# It needs no firmware or data files with -kernel, -nodefaults and no
+# display (no option ROM, no keymap).
+build_qemu() {
+	local out=$1 tmp deb interp start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.qemu.XXXXXX")
+	say "downloading $QEMU_PKG and its library packages (arm64)"
+	# shellcheck disable=SC2046
+	download "$tmp/dl" $(awk '{ print $1 "=" $2 }' "$cache/resolved-qemu")
+	mkdir -p "$tmp/pool" "$tmp/out/bin" "$tmp/out/lib/$TRIPLET"
+	for deb in "$tmp"/dl/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/pool"
+	done
+	cp "$tmp/pool/usr/bin/qemu-system-aarch64" "$tmp/out/bin/"
+	copy_needed "$tmp/pool" "$tmp/out/lib/$TRIPLET" "$tmp/out/bin/qemu-system-aarch64"
+	interp=$(${CROSS}readelf -l "$tmp/out/bin/qemu-system-aarch64" |
+		sed -n 's/.*program interpreter: \(.*\)\]$/\1/p')
+	[ "$interp" = /lib/ld-linux-aarch64.so.1 ] && [ -f "$tmp/out/lib/$TRIPLET/${interp##*/}" ] ||
+		rig_die "qemu-system-aarch64 wants the loader $interp, which the packages do not give"
+	finish_stage "$tmp" "$out" "$(head -n 1 "$cache/resolved-qemu") and its $(ls "$tmp/out/lib/$TRIPLET" |
+		wc -l) libraries" "$start"
+}
+
+# Stage: the L2 guest's initramfs (its kernel is the rig's own): busybox,
+# the virtio PCI and virtio-rng modules of the kernel package, and
+# l2-init.sh as /init, which loads them in /modules/order.
+build_l2() {
+	local out=$1 tmp m ko name dep loaded=" " start=$SECONDS
+	tmp=$(mktemp -d "$cache/.tmp.l2.XXXXXX")
+	say "downloading $kernel_pkg=$kernel_ver for the L2 guest's modules"
+	download "$tmp/dl" "$kernel_pkg=$kernel_ver"
+	# shellcheck disable=SC2046
+	dpkg-deb --fsys-tarfile "$tmp"/dl/*.deb | tar -x -C "$tmp" --wildcards \
+		$(for m in $L2_MODULES; do echo "./lib/modules/*/kernel/$m.ko"; done)
+	cat >"$tmp/list" <<EOF
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /bin 0755 0 0
+dir /modules 0755 0 0
+file /init $here/l2-init.sh 0755 0 0
+file /bin/busybox $sysroot/busybox 0755 0 0
+file /modules/order $tmp/order 0644 0 0
+EOF
+	for m in $L2_MODULES; do
+		ko=$(echo "$tmp"/lib/modules/*/kernel/"$m".ko)
+		name=${m##*/}
+		for dep in $(modinfo -F depends "$ko" | tr , ' '); do
+			case $loaded in
+			*" $dep "*) ;;
+			*) rig_die "the L2 module $name needs $dep before it (L2_MODULES)" ;;
+			esac
+		done
+		loaded="$loaded${name//-/_} "
+		echo "$name" >>"$tmp/order"
+		echo "file /modules/$name.ko $ko 0644 0 0" >>"$tmp/list"
+	done
+	mkdir -p "$tmp/out"
+	"$cdir/gen_init_cpio" "$tmp/list" | gzip -n -9 >"$tmp/out/initrd.cpio.gz"
+	finish_stage "$tmp" "$out" "L2 initramfs: $kernel_pkg $kernel_ver, busybox,${loaded% }" "$start"
+}
+
+# The QEMU and the L2 guest as one uncompressed archive for run.sh
+# --archive: the kernel unpacks it without decompressing (fast under TCG).
+build_qemu_archive() {
+	local out=$1 list f
+	list=$(mktemp "$cache/.tmp.qemu-archive.XXXXXX")
+	{
+		echo "dir /lib 0755 0 0"
+		echo "dir /lib/$TRIPLET 0755 0 0"
+		echo "slink /lib/ld-linux-aarch64.so.1 $TRIPLET/ld-linux-aarch64.so.1 0777 0 0"
+		for f in "$qdir/lib/$TRIPLET"/*; do
+			echo "file /lib/$TRIPLET/${f##*/} $f 0755 0 0"
+		done
+		echo "file /bin/qemu-system-aarch64 $qdir/bin/qemu-system-aarch64 0755 0 0"
+		echo "dir /l2 0755 0 0"
+		echo "file /l2/vmlinuz $kdir/vmlinuz 0644 0 0"
+		echo "file /l2/initrd.cpio.gz $l2dir/initrd.cpio.gz 0644 0 0"
+	} >"$list"
+	"$cdir/gen_init_cpio" "$list" >"$out.tmp.$$"
+	mv -f "$out.tmp.$$" "$out"
+	rm -f "$list"
 }
 
 # Stage 3: the kernel's gen_init_cpio (packs /dev/console without root),
@@ -296,7 +437,7 @@ main() {
 	local key initrd memo kernel_line
 	rig_ensure_packages qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 		linux-source-6.1 make gcc libc6-dev xz-utils gzip dpkg-dev clang llvm bpftool \
-		libbpf-dev python3
+		libbpf-dev python3 kmod
 	cache=$(rig_cache_root)/arm64
 	mkdir -p "$cache"
 	# One builder at a time per cache; others wait, then find it done.
@@ -308,7 +449,9 @@ main() {
 	if [ ! -s "$memo" ] || [ -n "${KVMIRQ_ARM64_KERNEL_PKG:-}" ] ||
 		[ -n "$(find /var/lib/apt/lists -maxdepth 0 -newer "$memo" 2>/dev/null)" ]; then
 		resolve_packages
+		resolve_qemu_packages
 	fi
+	[ -s "$cache/resolved-qemu" ] || resolve_qemu_packages
 	read -r kernel_line <"$memo"
 	kernel_pkg=${kernel_line% *} kernel_ver=${kernel_line#* }
 	src_version=$(pkg_version linux-source-6.1)
@@ -336,6 +479,17 @@ main() {
 		build_initrd "$initrd"
 		find "$cache" -maxdepth 1 -name 'initrd-*.cpio.gz' ! -path "$initrd" -delete
 	fi
+
+	qdir=$(rig_stage qemu "$( { echo "layout $QEMU_LAYOUT"; cat "$cache/resolved-qemu"; } |
+		rig_short_hash)" bin/qemu-system-aarch64 build_qemu)
+	l2dir=$(rig_stage l2 "$( { echo "layout $L2_LAYOUT $kernel_line $sysroot $L2_MODULES"
+		rig_hash_files "$here/l2-init.sh"; } | rig_short_hash)" initrd.cpio.gz build_l2)
+	key=$(echo "layout $QEMU_ARCHIVE_LAYOUT $qdir $l2dir $kdir" | rig_short_hash)
+	qemu_archive=$cache/qemu-guest-$key.cpio
+	if [ ! -f "$qemu_archive" ]; then
+		build_qemu_archive "$qemu_archive"
+		find "$cache" -maxdepth 1 -name 'qemu-guest-*.cpio' ! -path "$qemu_archive" -delete
+	fi
 	exec 9>&-
 
 	echo "RIG_ARM64_KERNEL=$(rig_shell_quote "$kdir/vmlinuz")"
@@ -343,6 +497,7 @@ main() {
 	echo "RIG_ARM64_KVMIRQ=$(rig_shell_quote "$kvmirq_arm64")"
 	echo "RIG_ARM64_TESTVMM=$(rig_shell_quote "$vdir/testvmm")"
 	echo "RIG_ARM64_CPIO=$(rig_shell_quote "$cdir/gen_init_cpio")"
+	echo "RIG_ARM64_QEMU_ARCHIVE=$(rig_shell_quote "$qemu_archive")"
 }
 
 main

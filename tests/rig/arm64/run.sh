@@ -6,7 +6,11 @@
 # on the console; this script cuts them out into files.
 #
 # Usage: run.sh --commands FILE [--out DIR] [--timeout SECONDS] [--bin PROGRAM]...
+#               [--archive CPIO]... [--memory MB]
 #   --bin adds PROGRAM (built for arm64) to the image's /bin.
+#   --archive adds an uncompressed cpio archive to the image (build.sh's
+#     RIG_ARM64_QEMU_ARCHIVE: a real QEMU and its L2 guest).
+#   --memory: the guest's RAM (default 1024 MB).
 #   DIR (default: a new temporary directory, printed) receives
 #     console.log               everything the guest printed
 #     run-N.log, run-N.status   the output and exit status of FILE's line N
@@ -23,14 +27,16 @@ RIG_PROG=run.sh
 RIG_DIE_STATUS=125
 . "$here/../lib.sh"
 
-out= timeout_s=${KVMIRQ_ARM64_TIMEOUT:-300} commands= extra_bins=()
+out= timeout_s=${KVMIRQ_ARM64_TIMEOUT:-300} commands= extra_bins=() archives=() memory=1024
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--commands) commands=$2; shift 2 ;;
 	--bin) extra_bins+=("$2"); shift 2 ;;
-	-h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+	--archive) archives+=("$2"); shift 2 ;;
+	--memory) memory=$2; shift 2 ;;
+	-h | --help) sed -n '2,22p' "$0"; exit 0 ;;
 	*) rig_die "unknown argument $1 (see --help)" ;;
 	esac
 done
@@ -49,13 +55,19 @@ command -v qemu-system-aarch64 >/dev/null || rig_die "qemu-system-aarch64 not in
 initrd=$out/initrd.cpio.gz
 rig_initrd_with_commands "$RIG_ARM64_INITRD" "$RIG_ARM64_CPIO" "$commands" "$initrd" \
 	${extra_bins[@]+"${extra_bins[@]}"}
+for archive in ${archives[@]+"${archives[@]}"}; do
+	[ -f "$archive" ] || rig_die "no archive $archive (--archive)"
+	# The kernel takes an uncompressed archive only at a 4-byte boundary.
+	truncate -s %4 "$initrd"
+	cat "$archive" >>"$initrd"
+done
 
 # -smp 2: a test can load two BPF objects at once (the slow part under
 # TCG: about a minute each). The GIC's ITS is QEMU's default on virt.
 start=$(date +%s.%N)
 set +e
 timeout --kill-after=5 "$timeout_s" qemu-system-aarch64 \
-	-M virt,virtualization=on,gic-version=3 -cpu max -accel tcg -m 1024 -smp 2 \
+	-M virt,virtualization=on,gic-version=3 -cpu max -accel tcg -m "$memory" -smp 2 \
 	-nographic -no-reboot -kernel "$RIG_ARM64_KERNEL" -initrd "$initrd" \
 	-append "console=ttyAMA0 panic=-1 quiet" </dev/null >"$out/console.log" 2>&1
 qemu_status=$?

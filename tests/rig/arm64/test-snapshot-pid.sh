@@ -138,7 +138,7 @@ log = read("vmm.log")
 m = re.search(r"gicvmm: holding pid (\d+)", log)
 check("KVMIRQ-AWAIT vmm " in console and m, "the VMM holds its VM (gicvmm --hold ready)")
 vmm_pid = m.group(1) if m else "?"
-LINE = re.compile(rf"pid {vmm_pid} \(gicvmm[^)]*\): 6 controllers, (\d+) reads \(12 failed\); "
+LINE = re.compile(rf"pid {vmm_pid} \(gicvmm[^)]*\): 6 controllers, (\d+) reads \(0 failed\); "
                   r"VMM stopped ([0-9.]+) ms")
 
 # The first snapshot from outside, against the VMM's own of the same moment.
@@ -146,7 +146,8 @@ FIRST = commands.index(f"run /bin/busybox taskset 1 /bin/kvmirq snapshot --pid %
 first = read(f"run-{FIRST}.log")
 f = LINE.search(first)
 check(status(FIRST) == "0" and f, f"kvmirq snapshot --pid {vmm_pid} exited 0, 6 controllers, "
-      f"12 failed reads (AP<n>R1..3) ({first.strip()[-300:]})")
+      f"0 failed reads (AP<n>R1..3, which a host with 5 priority bits lacks, are not failures) "
+      f"({first.strip()[-300:]})")
 reads = f.group(1) if f else "?"
 fields = same_state("held.kvmsnap", "pid.kvmsnap", "--pid vs in-process")
 
@@ -172,7 +173,7 @@ p = run("report", "--json", f"{out}/kf.kvmirq")
 head = json.loads(p.stdout.splitlines()[0]) if p.returncode == 0 and p.stdout else {}
 frames = head.get("key_frames") or []
 check(len(frames) >= 2 and all(not k.get("error", "").startswith("process") and str(k.get("pid")) == vmm_pid and str(k.get("reads")) == reads
-                               and k.get("failed_reads") == 12 for k in frames),
+                               and k.get("failed_reads") == 0 for k in frames),
       f"the recording has key frames of the VMM, {reads} reads each ({[(k.get('pid'), k.get('reads')) for k in frames]})")
 for n, k in enumerate(frames):
     p, t = diff_totals(f"{out}/held.kvmsnap", f"{out}/kf.kvmirq", "--at", f"@{k['end_ns']}")
