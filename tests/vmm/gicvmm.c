@@ -67,6 +67,7 @@
 
 #include "chips/models.h"
 #include "console_file.h"
+#include "expect_text.h"
 #include "snapshot/snapshot.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -143,8 +144,6 @@ struct vm {
 };
 
 static int kvm_fd = -1, status;
-static char *expect;
-static size_t expect_len, expect_cap;
 
 static void die(const char *fmt, ...)
 {
@@ -156,25 +155,6 @@ static void die(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stdout, "\ngicvmm: exit 1\n");
 	exit(1);
-}
-
-static void add(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(expect + expect_len, expect_cap - expect_len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < expect_cap - expect_len)
-			break;
-		expect_cap = expect_cap * 2 + (size_t)n + 256;
-		expect = realloc(expect, expect_cap);
-		if (!expect)
-			die("out of memory");
-	}
-	expect_len += (size_t)n;
 }
 
 /* --- KVM ------------------------------------------------------------------- */
@@ -336,7 +316,7 @@ static void snapshot_vm(const struct vm *v, const char *dir, const char *name)
 	snapshot_add_vm(&s, v->name);
 	if (snapshot_take(&s, &snapshot_io_local, fds, ARRAY_SIZE(fds), err, sizeof(err)))
 		die("snapshot: %s", err);
-	add("\"%s\":{\"reads\":%llu,\"failed_reads\":%llu,\"chips\":%zu},", name,
+	expect_add("\"%s\":{\"reads\":%llu,\"failed_reads\":%llu,\"chips\":%zu},", name,
 	    (unsigned long long)s.reads, (unsigned long long)s.failed_reads, s.nr_chips);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	if (snapshot_write(&s, path, err, sizeof(err)))
@@ -487,10 +467,10 @@ static void note(const struct write *w, uint64_t wrote, uint64_t want, bool writ
 		snprintf(name, sizeof(name), "%s[%d]", w->reg, w->elem);
 	else
 		snprintf(name, sizeof(name), "%s", w->reg);
-	add("{\"chip\":\"%s\",\"index\":%d,\"reg\":\"%s\",", chips[w->chip].model, w->index, name);
+	expect_add("{\"chip\":\"%s\",\"index\":%d,\"reg\":\"%s\",", chips[w->chip].model, w->index, name);
 	if (written)
-		add("\"wrote\":%llu,", (unsigned long long)wrote);
-	add("\"want\":%llu,\"why\":\"%s\"},", (unsigned long long)want, w->why);
+		expect_add("\"wrote\":%llu,", (unsigned long long)wrote);
+	expect_add("\"want\":%llu,\"why\":\"%s\"},", (unsigned long long)want, w->why);
 }
 
 /* ICC_CTLR_EL1 of each vCPU: what it holds, and EOImode set on vCPU 0. */
@@ -521,7 +501,7 @@ static void raise_lines(const struct vm *a)
 	irq_line(a, SPI_IRQ(40), 0);
 	irq_line(a, SPI_IRQ(41), 1);
 	irq_line(a, PPI_IRQ(1, 24), 1);
-	add("\"lines\":{\"spi40\":\"edge pulse\",\"spi41\":\"level high\","
+	expect_add("\"lines\":{\"spi40\":\"edge pulse\",\"spi41\":\"level high\","
 	    "\"ppi24 on vCPU 1\":\"level high\"},");
 }
 
@@ -536,12 +516,12 @@ static void program(const struct vm *a)
 	for (size_t i = 0; i < ARRAY_SIZE(writes); i++)
 		if (writes[i].chip == ITS)
 			program_one(a, &writes[i]);
-	add("\"expect\":[");
+	expect_add("\"expect\":[");
 	note_cpu_ctlr();
 	for (size_t i = 0; i < ARRAY_SIZE(writes); i++)
 		note(&writes[i], writes[i].wrote, writes[i].want, writes[i].offset != -1ull);
-	expect_len--; /* the last comma */
-	add("],");
+	expect_unadd(); /* the last comma */
+	expect_add("],");
 }
 
 /* The registers a GET must read back as the VMM reads them now (a check of the table). */
@@ -563,7 +543,7 @@ static void check_reads(const struct vm *a)
 			bad++;
 		}
 	}
-	add("\"own_reads_wrong\":%u,", bad);
+	expect_add("\"own_reads_wrong\":%u,", bad);
 	if (bad)
 		status = 1;
 }
@@ -660,7 +640,7 @@ static void migrate(const struct vm *a, const char *dir, const char *from, struc
 		die("reading back %s: %s", path, err);
 	/* What a migrating VMM does before copying RAM: the ITS's tables into it. */
 	ctrl(a->its, KVM_DEV_ARM_ITS_SAVE_TABLES, "ITS SAVE_TABLES of VM A");
-	add("\"saved_collection_terminator\":%llu,",
+	expect_add("\"saved_collection_terminator\":%llu,",
 	    (unsigned long long)*guest(a, COLL_TABLE_GPA));
 	create_vm(b);
 	memcpy(b->ram, a->ram, RAM_SIZE);
@@ -672,7 +652,7 @@ static void migrate(const struct vm *a, const char *dir, const char *from, struc
 		restore_chip(b->gic, chip_of(&s, &chip_model_gicv3_cpu, i), cpu_first, &st);
 	place_its(b);
 	restore_its(b, chip_of(&s, &chip_model_gicv3_its, 0), &st);
-	add("\"migration\":{\"sets\":%u,\"skipped\":%u},", st.sets, st.skipped);
+	expect_add("\"migration\":{\"sets\":%u,\"skipped\":%u},", st.sets, st.skipped);
 	snapshot_free(&s);
 	snapshot_vm(b, dir, "second.kvmsnap");
 }
@@ -757,7 +737,7 @@ int main(int argc, char **argv)
 	if (kvm_fd < 0)
 		die("/dev/kvm: %s", strerror(errno));
 
-	add("{\"nr_irqs\":%d,\"vcpus\":%d,", NR_IRQS, NR_VCPUS);
+	expect_add("{\"nr_irqs\":%d,\"vcpus\":%d,", NR_IRQS, NR_VCPUS);
 	create_vm(&a);
 	create_its(&a);
 	place_its(&a);
@@ -765,10 +745,10 @@ int main(int argc, char **argv)
 	check_reads(&a);
 	snapshot_vm(&a, dir, "first.kvmsnap");
 	migrate(&a, dir, "first.kvmsnap", &b);
-	add("\"ram_base\":%llu}", (unsigned long long)RAM_BASE);
+	expect_add("\"ram_base\":%llu}", (unsigned long long)RAM_BASE);
 	print_file(dir, "first.kvmsnap");
 	print_file(dir, "second.kvmsnap");
-	printf("KVMIRQ-EXPECT %s\n", expect);
+	printf("KVMIRQ-EXPECT %s\n", expect_text());
 	if (hold_s >= 0) {
 		close_vm(&b);
 		hold(&a, dir, (unsigned)hold_s);

@@ -94,6 +94,7 @@
 
 #include "chips/models.h"
 #include "console_file.h"
+#include "expect_text.h"
 #include "mpicvmm.h"
 #include "mpicvmm_guest.h"
 #include "snapshot/snapshot.h"
@@ -129,8 +130,6 @@ static const struct mpic_kind mpic_kinds[] = {
 	  .brr1 = 0x00400402, .frr = 0x00c30002, .gcr = 0x60000000 /* proxy */ },
 };
 const struct mpic_kind *mpic_kind = &mpic_kinds[0];
-static char *expect; /* the KVMIRQ-EXPECT object, built up as we go */
-static size_t expect_len, expect_cap;
 
 void die(const char *fmt, ...)
 {
@@ -147,25 +146,6 @@ void die(const char *fmt, ...)
 		reboot(RB_POWER_OFF);
 	}
 	exit(1);
-}
-
-static void add(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(expect + expect_len, expect_cap - expect_len, fmt, ap);
-		va_end(ap);
-		if (n >= 0 && (size_t)n < expect_cap - expect_len)
-			break;
-		expect_cap = expect_cap * 2 + (size_t)n + 256;
-		expect = realloc(expect, expect_cap);
-		if (!expect)
-			die("out of memory");
-	}
-	expect_len += (size_t)n;
 }
 
 /* --- KVM ------------------------------------------------------------------- */
@@ -297,7 +277,7 @@ static uint64_t snapshot_vm(const struct vm *v, const char *dir, const char *nam
 	if (s.nr_chips != 1 || s.chips[0].model != &chip_model_fsl_mpic)
 		die("snapshot: %zu controllers, expected just the MPIC", s.nr_chips);
 	failed = s.failed_reads;
-	add("\"%s\":{\"reads\":%llu,\"failed_reads\":%llu,\"big_endian\":%s},", name,
+	expect_add("\"%s\":{\"reads\":%llu,\"failed_reads\":%llu,\"big_endian\":%s},", name,
 	    (unsigned long long)s.reads, (unsigned long long)failed,
 	    s.chips[0].big_endian ? "true" : "false");
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -372,16 +352,16 @@ static const struct source sources[] = {
 static void program_reg(const struct vm *a, const char *name, uint64_t off, uint32_t value)
 {
 	reg_set(a, off, value);
-	add("\"%s\":{\"offset\":%llu,\"wrote\":%u},", name, (unsigned long long)off, value);
+	expect_add("\"%s\":{\"offset\":%llu,\"wrote\":%u},", name, (unsigned long long)off, value);
 }
 
 static void program(const struct vm *a)
 {
 	char name[64];
 
-	add("\"programmed\":{");
+	expect_add("\"programmed\":{");
 	mpic_set_attr(a, KVM_DEV_MPIC_GRP_MISC, KVM_DEV_MPIC_BASE_ADDR, MPIC_BASE);
-	add("\"base_addr\":{\"group\":%d,\"wrote\":%llu},", KVM_DEV_MPIC_GRP_MISC,
+	expect_add("\"base_addr\":{\"group\":%d,\"wrote\":%llu},", KVM_DEV_MPIC_GRP_MISC,
 	    (unsigned long long)MPIC_BASE);
 	program_reg(a, "gcr", GCR, mpic_kind->gcr);
 	program_reg(a, "spvr", SPVR, SPV);
@@ -410,8 +390,8 @@ static void program(const struct vm *a)
 	}
 	/* An MSI: bit IBS of MSIR SRS, which asserts source 224 + SRS. */
 	program_reg(a, "msiir", MSIIR, (uint32_t)MSI_SRS << 29 | (uint32_t)MSI_IBS << 24);
-	expect_len--; /* the last comma */
-	add("},\"raised\":{");
+	expect_unadd(); /* the last comma */
+	expect_add("},\"raised\":{");
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		const struct source *s = &sources[i];
 
@@ -420,15 +400,15 @@ static void program(const struct vm *a)
 		irq_line(a, s->n, 1);
 		if (s->raise == EDGE_PULSE)
 			irq_line(a, s->n, 0);
-		add("\"%u\":\"%s\",", s->n, s->raise == EDGE_PULSE ? "edge pulse" : "level high");
+		expect_add("\"%u\":\"%s\",", s->n, s->raise == EDGE_PULSE ? "edge pulse" : "level high");
 	}
-	expect_len--;
-	add("},");
+	expect_unadd();
+	expect_add("},");
 }
 
 static void expect_reg(const char *name, uint64_t value)
 {
-	add("\"%s\":%llu,", name, (unsigned long long)value);
+	expect_add("\"%s\":%llu,", name, (unsigned long long)value);
 }
 
 static void expect_values(void)
@@ -436,7 +416,7 @@ static void expect_values(void)
 	bool v42 = mpic_kind->device_type == KVM_DEV_TYPE_FSL_MPIC_42;
 	char name[64];
 
-	add("\"expect\":{");
+	expect_add("\"expect\":{");
 	/* Identification and reset values of the version, with one CPU. */
 	expect_reg("brr1", mpic_kind->brr1);
 	expect_reg("frr", mpic_kind->frr);
@@ -479,8 +459,8 @@ static void expect_values(void)
 		snprintf(name, sizeof(name), "irq_active[%u]", s->n);
 		expect_reg(name, s->raise != NONE || s->n == 224 + MSI_SRS);
 	}
-	expect_len--; /* the last comma */
-	add("},");
+	expect_unadd(); /* the last comma */
+	expect_add("},");
 }
 
 /* --- live checks on VM A after its snapshot ----------------------------------- */
@@ -492,19 +472,19 @@ static void live_checks(const struct vm *a)
 
 	/* The 6.1 timer quirk: a GET at GTBCR's own offset returns GTVPR, and one
 	 * at GTCCR's offset returns GTBCR. */
-	add("\"timer_quirk\":{\"get_gtbcr_offset\":%u,\"want_gtvpr\":%u,"
+	expect_add("\"timer_quirk\":{\"get_gtbcr_offset\":%u,\"want_gtvpr\":%u,"
 	    "\"get_gtccr_offset\":%u,\"want_gtbcr\":%u},",
 	    tbcr_slot, TIMER_VPR, tccr_slot, TIMER_BCR);
 	/* The current-CPU aliases, from a thread that runs no vCPU. */
-	add("\"alias_ctpr\":%u,\"alias_whoami\":%u,", reg_get(a, 0x80), reg_get(a, 0x90));
+	expect_add("\"alias_ctpr\":%u,\"alias_whoami\":%u,", reg_get(a, 0x80), reg_get(a, 0x90));
 	/* The snapshot read MSISR only: MSIR still holds the MSI's bit... */
-	add("\"msisr_after\":%u,", reg_get(a, MSISR));
-	add("\"msir_after\":%u,\"msir_want\":%u,", reg_get(a, MSIR(MSI_SRS)), 1u << MSI_IBS);
+	expect_add("\"msisr_after\":%u,", reg_get(a, MSISR));
+	expect_add("\"msir_after\":%u,\"msir_want\":%u,", reg_get(a, MSIR(MSI_SRS)), 1u << MSI_IBS);
 	/* ...and reading it cleared it (the reason a snapshot never does). */
-	add("\"msir_again\":%u,", reg_get(a, MSIR(MSI_SRS)));
+	expect_add("\"msir_again\":%u,", reg_get(a, MSIR(MSI_SRS)));
 	/* IACK was not read either: it still hands out the best pending vector
 	 * (source 3, priority 12, over source 1, priority 5; both above CTPR 2). */
-	add("\"iack_after\":%u,\"iack_want\":%u,", reg_get(a, CPU_REG(0, IACK)), 0x63);
+	expect_add("\"iack_after\":%u,\"iack_want\":%u,", reg_get(a, CPU_REG(0, IACK)), 0x63);
 }
 
 /* --- migration: restore B from A's snapshot file ------------------------------- */
@@ -599,7 +579,7 @@ static void migrate(const char *dir, const char *from, bool hold,
 		die("%s: %zu controllers, expected just the MPIC", path, s.nr_chips);
 	create_vm(&b);
 	restore(&b, &s.chips[0], &st);
-	add("\"migration\":{\"sets\":%u,\"registers_skipped\":%u,\"left_out\":"
+	expect_add("\"migration\":{\"sets\":%u,\"registers_skipped\":%u,\"left_out\":"
 	    "\"src_ivpr[%u].priority\",\"left_out_was\":%u},",
 	    st.sets, st.skipped, LEFT_OUT_SOURCE, 11);
 	snapshot_free(&s);
@@ -663,7 +643,7 @@ static void snapshot_run(const char *dir, long hold_s)
 {
 	struct vm a;
 
-	add("{\"mpic_type\":%u,\"caps\":{\"device_ctrl\":%d,\"irq_mpic\":%d},", mpic_kind->number,
+	expect_add("{\"mpic_type\":%u,\"caps\":{\"device_ctrl\":%d,\"irq_mpic\":%d},", mpic_kind->number,
 	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DEVICE_CTRL),
 	    ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_MPIC));
 	create_vm(&a);
@@ -673,11 +653,11 @@ static void snapshot_run(const char *dir, long hold_s)
 	expect_values();
 	live_checks(&a);
 	migrate(dir, "first.kvmsnap", hold_s >= 0, NULL);
-	add("\"left_out_source\":%u}", LEFT_OUT_SOURCE);
+	expect_add("\"left_out_source\":%u}", LEFT_OUT_SOURCE);
 
 	print_file(dir, "first.kvmsnap");
 	print_file(dir, "second.kvmsnap");
-	printf("KVMIRQ-EXPECT %s\n", expect);
+	printf("KVMIRQ-EXPECT %s\n", expect_text());
 	if (hold_s >= 0)
 		hold(&a, dir, (unsigned)hold_s);
 }
