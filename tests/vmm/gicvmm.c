@@ -68,6 +68,7 @@
 #include "chips/models.h"
 #include "console_file.h"
 #include "expect_text.h"
+#include "hold_wait.h"
 #include "snapshot/snapshot.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -659,55 +660,43 @@ static void migrate(const struct vm *a, const char *dir, const char *from, struc
 
 /* --- hold: VM A kept for kvmirq snapshot --pid --------------------------------- */
 
-static long ms_until(const struct timespec *end)
-{
-	struct timespec now;
+/* After each wake-up of the hold: say when SAVE_TABLES wrote the guest's
+ * collection table (it holds TABLE_PATTERN until then). */
+struct tables_watch {
+	uint64_t *coll;
+	bool written;
+};
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (end->tv_sec - now.tv_sec) * 1000 + (end->tv_nsec - now.tv_nsec) / 1000000;
+static void watch_tables(void *ctx, unsigned interruptions)
+{
+	struct tables_watch *w = ctx;
+
+	if (w->written || *w->coll == TABLE_PATTERN)
+		return;
+	w->written = true;
+	printf("gicvmm: ITS tables written before interruption %u "
+	       "(collection table entry 0 = 0x%llx)\n",
+	       interruptions, (unsigned long long)*w->coll);
 }
 
 static void hold(const struct vm *a, const char *dir, unsigned seconds)
 {
-	uint64_t *coll = guest(a, COLL_TABLE_GPA);
-	unsigned interruptions = 0;
-	bool written = false;
-	struct timespec end, wait;
-	sigset_t set;
-	long left;
-	int sig = 0;
+	struct tables_watch w = { .coll = guest(a, COLL_TABLE_GPA) };
+	struct hold_result r;
+	int err;
 
-	*coll = TABLE_PATTERN;
+	*w.coll = TABLE_PATTERN;
 	snapshot_vm(a, dir, "held.kvmsnap");
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += seconds;
-	printf("gicvmm: holding pid %d\n", (int)getpid());
-	while (!sig && (left = ms_until(&end)) > 0) {
-		wait.tv_sec = left / 1000;
-		wait.tv_nsec = left % 1000 * 1000000;
-		sig = sigtimedwait(&set, NULL, &wait);
-		if (sig < 0 && errno == EINTR)
-			interruptions++;
-		else if (sig < 0 && errno != EAGAIN)
-			die("sigtimedwait: %s", strerror(errno));
-		if (sig < 0)
-			sig = 0;
-		if (!written && *coll != TABLE_PATTERN) {
-			written = true;
-			printf("gicvmm: ITS tables written before interruption %u "
-			       "(collection table entry 0 = 0x%llx)\n",
-			       interruptions, (unsigned long long)*coll);
-		}
-	}
+	err = hold_wait("gicvmm", seconds, watch_tables, &w, &r);
+	if (err)
+		die("sigtimedwait: %s", strerror(-err));
 	snapshot_vm(a, dir, "after.kvmsnap");
-	if (sig)
-		printf("gicvmm: held, ended by signal %d, %u interruptions\n", sig, interruptions);
+	if (r.signal)
+		printf("gicvmm: held, ended by signal %d, %u interruptions\n", r.signal,
+		       r.interruptions);
 	else
-		printf("gicvmm: held, ended after %u s, %u interruptions\n", seconds, interruptions);
+		printf("gicvmm: held, ended after %u s, %u interruptions\n", seconds,
+		       r.interruptions);
 }
 
 int main(int argc, char **argv)

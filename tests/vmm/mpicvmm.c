@@ -95,6 +95,7 @@
 #include "chips/models.h"
 #include "console_file.h"
 #include "expect_text.h"
+#include "hold_wait.h"
 #include "mpicvmm.h"
 #include "mpicvmm_guest.h"
 #include "snapshot/snapshot.h"
@@ -593,48 +594,24 @@ static void migrate(const char *dir, const char *from, bool hold,
 
 /* --- hold: VM A kept for kvmirq snapshot --pid --------------------------------- */
 
-static long ms_until(const struct timespec *end)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (end->tv_sec - now.tv_sec) * 1000 + (end->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 static void hold(const struct vm *a, const char *dir, unsigned seconds)
 {
-	struct timespec end, wait;
-	unsigned interruptions = 0;
-	sigset_t set;
-	long left;
-	int sig = 0;
+	struct hold_result r;
+	int err;
 
 	if (snapshot_vm(a, dir, "held.kvmsnap"))
 		status = 1;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += seconds;
-	printf("mpicvmm: holding pid %d\n", (int)getpid());
-	while (!sig && (left = ms_until(&end)) > 0) {
-		wait.tv_sec = left / 1000;
-		wait.tv_nsec = left % 1000 * 1000000;
-		sig = sigtimedwait(&set, NULL, &wait);
-		if (sig < 0 && errno == EINTR)
-			interruptions++;
-		else if (sig < 0 && errno != EAGAIN)
-			die("sigtimedwait: %s", strerror(errno));
-		if (sig < 0)
-			sig = 0;
-	}
+	err = hold_wait("mpicvmm", seconds, NULL, NULL, &r);
+	if (err)
+		die("sigtimedwait: %s", strerror(-err));
 	if (snapshot_vm(a, dir, "after.kvmsnap"))
 		status = 1;
-	if (sig)
-		printf("mpicvmm: held, ended by signal %d, %u interruptions\n", sig, interruptions);
+	if (r.signal)
+		printf("mpicvmm: held, ended by signal %d, %u interruptions\n", r.signal,
+		       r.interruptions);
 	else
-		printf("mpicvmm: held, ended after %u s, %u interruptions\n", seconds, interruptions);
+		printf("mpicvmm: held, ended after %u s, %u interruptions\n", seconds,
+		       r.interruptions);
 }
 
 /* The default run: VM A programmed, snapshotted, migrated into VM B; held

@@ -354,7 +354,7 @@ build_gicguest() {
 # The VGICv3 snapshot VMM (tests/vmm/gicvmm.c) with the project's snapshot
 # code and what it needs (libc and zlib), as the e500 rig links mpicvmm.
 gicvmm_sources() {
-	printf '%s\n' "$repo/tests/vmm/gicvmm.c" "$repo/tests/vmm/console_file.c" "$repo/tests/vmm/expect_text.c" \
+	printf '%s\n' "$repo/tests/vmm/gicvmm.c" "$repo/tests/vmm/console_file.c" "$repo/tests/vmm/expect_text.c" "$repo/tests/vmm/hold_wait.c" \
 		"$repo"/src/snapshot/snapshot.c "$repo"/src/snapshot/snapshot_file.c \
 		"$repo"/src/snapshot/routing.c "$repo"/src/codec/routing_entry.c "$repo"/src/chips/*.c \
 		"$repo"/src/tracefile/*.c "$repo"/src/util/host.c "$repo"/src/util/json.c \
