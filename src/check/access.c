@@ -141,7 +141,7 @@ static void classify_attr(const struct access_row *row, const char *device,
 	uint32_t group = load_u32(io->payload + 4, big);
 	uint64_t attr = load_u64(io->payload + 8, big);
 	size_t have = (size_t)io->in_len + io->out_len;
-	const struct chip_model *m = chip_model_by_device_group(device, group);
+	const struct chip_model *m = chip_model_by_device_group(device, group, attr);
 	const struct chip_register *reg = NULL;
 	const char *command = NULL;
 	unsigned element = 0;

@@ -216,10 +216,12 @@ const struct chip_model *const *chip_models(size_t *count);
 const struct chip_model *chip_model_by_name(const char *name);
 /* The model of a KVM_CREATE_DEVICE device, by its ops name ("kvm-mpic"). */
 const struct chip_model *chip_model_by_device(const char *device_name);
-/* The model of a device that reads attribute group GROUP: a device with
+/* The model of a device that reads attribute (GROUP, ATTR): a device with
  * several models (the VGICv3's distributor, redistributors and CPU
- * interfaces) has one per group; else chip_model_by_device's. */
-const struct chip_model *chip_model_by_device_group(const char *device_name, uint32_t group);
+ * interfaces) has one per group, or where two share a group, per attr;
+ * else the one that reads GROUP, else chip_model_by_device's. */
+const struct chip_model *chip_model_by_device_group(const char *device_name, uint32_t group,
+						   uint64_t attr);
 
 /* The reads a snapshot of MODEL performs, in table order, duplicates
  * removed. Calls fn once per read; returns the number of reads. */

@@ -40,7 +40,17 @@ extern const struct chip_group gicv3_its_groups[];
 
 /* The per-interrupt registers' fields (gicv3_groups.c), in both frames. */
 extern const struct chip_field gicv3_group_bits[], gicv3_enable_bits[], gicv3_pending_bits[],
-	gicv3_active_bits[], gicv3_grpmod_bits[], gicv3_priority_bytes[], gicv3_config_pairs[];
+	gicv3_active_bits[], gicv3_grpmod_bits[], gicv3_priority_bytes[], gicv3_config_pairs[],
+	gicv3_level_bits[];
+
+/*
+ * KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO, VGIC_LEVEL_INFO_LINE_LEVEL: attr bits
+ * 31:10 the kind of information (0: line levels), 9:0 the first of the 32
+ * INTIDs whose input lines a 32-bit value holds (a multiple of 32); the
+ * MPIDR in bits 63:32 picks the vCPU of private INTIDs. What a migration
+ * must carry besides the registers: a level line high on the source.
+ */
+#define GICV3_LEVEL_WHY "the devices behind the lines raise and lower them"
 
 /* "sgi3", "ppi27", "spi40", "lpi8192": INTID IRQ by its class. */
 void gicv3_irq_label(unsigned irq, char *buf, size_t len);

@@ -91,8 +91,12 @@ static const struct chip_field irouter_hi_fields[] = {
 	{ .name = NULL },
 };
 
-/* What an edge on a line, or the guest, moves unseen: the pending latches. */
-static const char *const line_state[] = { "ispendr", NULL };
+/* What a line change, or the guest, moves unseen: the pending latches, and
+ * the levels of the lines themselves (the event says which line; the model
+ * forgets them all). */
+static const char *const line_state[] = { "ispendr", "line_level", NULL };
+/* A SET of line levels latches edges as pending. */
+static const char *const line_level[] = { "ispendr", NULL };
 static const char *const enables[] = { "isenabler", NULL };
 static const char *const actives[] = { "isactiver", NULL };
 static const char *const everything[] = { "*", NULL };
@@ -131,6 +135,12 @@ static const struct chip_register dist_registers[] = {
 		 .irq_base = 32, .irq_span = 1, .fields = irouter_fields),
 	DIST_REG(.name = "irouter_hi", .count = GIC_SPIS, .stride = 8, .attr = 0x6104,
 		 .irq_base = 32, .irq_span = 1, .fields = irouter_hi_fields),
+	/* The SPIs' input lines (group LEVEL_INFO, gicv3.h): word E is SPIs
+	 * 32(E+1)..32(E+1)+31 */
+	{ .name = "line_level", .count = GIC_SPI_WORDS - 1, .stride = 32, .width = 4,
+	  .read = CHIP_READ_DEVICE_ATTR, .group = GICV3_GRP_LEVEL_INFO, .attr = 32,
+	  .irq_base = 32, .irq_span = 32, .flags = CHIP_VOLATILE, .why = GICV3_LEVEL_WHY,
+	  .fields = gicv3_level_bits, .forgets = line_level },
 
 	/* CTRL: commands, no value */
 	{ .name = "ctrl_init", .width = 8, .read = CHIP_READ_DEVICE_ATTR, .group = GICV3_GRP_CTRL,

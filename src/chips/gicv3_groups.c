@@ -70,6 +70,10 @@ const struct chip_field gicv3_grpmod_bits[] = {
 	{ .name = "modifier", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
 	{ .name = NULL },
 };
+const struct chip_field gicv3_level_bits[] = {
+	{ .name = "level", .lo = 0, .bits = 32, .format = CHIP_FMT_DEC, .per_irq = 1 },
+	{ .name = NULL },
+};
 const struct chip_field gicv3_priority_bytes[] = {
 	{ .name = "priority", .lo = 0, .bits = 32, .format = CHIP_FMT_HEX, .per_irq = 8 },
 	{ .name = NULL },

@@ -94,8 +94,11 @@ static const struct chip_field pendbaser_hi_fields[] = {
 };
 
 
-/* A PPI raised on KVM_IRQ_LINE, an SGI the guest sends: the pending latches. */
-static const char *const line_state[] = { "ispendr0", NULL };
+/* A PPI raised on KVM_IRQ_LINE, an SGI the guest sends: the pending
+ * latches, and the levels of the lines themselves. */
+static const char *const line_state[] = { "ispendr0", "line_level0", NULL };
+/* A SET of line levels latches edges as pending. */
+static const char *const level_set[] = { "ispendr0", NULL };
 static const char *const enables[] = { "isenabler0", NULL };
 static const char *const actives[] = { "isactiver0", NULL };
 
@@ -135,6 +138,10 @@ static const struct chip_register redist_registers[] = {
 	REDIST_REG(.name = "icfgr", .count = 2, .stride = 4, .attr = SGI_FRAME + 0x0c00,
 		   .irq_span = 16, .fields = gicv3_config_pairs),
 	REDIST_BITMAP(.name = "igrpmodr0", .attr = SGI_FRAME + 0x0d00, .fields = gicv3_grpmod_bits),
+	/* The input lines of this vCPU's SGIs and PPIs (group LEVEL_INFO, gicv3.h) */
+	{ .name = "line_level0", .width = 4, .read = CHIP_READ_DEVICE_ATTR,
+	  .group = GICV3_GRP_LEVEL_INFO, .attr = 0, .irq_span = 32, .flags = CHIP_VOLATILE,
+	  .why = GICV3_LEVEL_WHY, .fields = gicv3_level_bits, .forgets = level_set },
 };
 
 const struct chip_model chip_model_gicv3_redist = {

@@ -65,10 +65,19 @@ static bool reads_group(const struct chip_model *m, uint32_t group)
 	return false;
 }
 
-const struct chip_model *chip_model_by_device_group(const char *device_name, uint32_t group)
+const struct chip_model *chip_model_by_device_group(const char *device_name, uint32_t group,
+						   uint64_t attr)
 {
 	size_t n;
 	const struct chip_model *const *m = chip_models(&n);
+	unsigned element;
+
+	/* a group two models share (the VGIC's LEVEL_INFO: SPIs in the
+	 * distributor, a vCPU's private lines in its redistributor): by attr */
+	for (size_t i = 0; i < n; i++)
+		if (m[i]->device_name && !strcmp(m[i]->device_name, device_name) &&
+		    chip_register_by_attr(m[i], group, attr, &element))
+			return m[i];
 
 	for (size_t i = 0; i < n; i++)
 		if (m[i]->device_name && !strcmp(m[i]->device_name, device_name) &&

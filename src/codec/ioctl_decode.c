@@ -161,11 +161,12 @@ static void decode_create_device(const struct payload *p, struct kv_list *l)
 		kv_u64(l, "device_fd", u32(p, p->out, 4));
 }
 
-/* The model of the device an attribute ioctl went to that reads GROUP, or NULL. */
-static const struct chip_model *device_model(const struct payload *p, uint32_t group)
+/* The model of the device an attribute ioctl went to that reads (GROUP, ATTR), or NULL. */
+static const struct chip_model *device_model(const struct payload *p, uint32_t group,
+					     uint64_t attr)
 {
 	return p->io->fd_kind == KVMIRQ_FD_DEVICE
-		       ? chip_model_by_device_group(p->io->device_name, group)
+		       ? chip_model_by_device_group(p->io->device_name, group, attr)
 		       : NULL;
 }
 
@@ -206,7 +207,7 @@ static void decode_device_attr(const struct payload *p, struct kv_list *l)
 		return;
 	group = u32(p, p->in, 4);
 	attr = u64(p, p->in, 8);
-	m = device_model(p, group);
+	m = device_model(p, group, attr);
 	kv_hex(l, "flags", u32(p, p->in, 0));
 	kv_u64(l, "group", group);
 	kv_hex(l, "attr", attr);

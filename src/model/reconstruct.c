@@ -311,7 +311,7 @@ static void apply_device_attr(struct reconstruction *r, const struct kvmirq_even
 		return;
 	group = load_u32(p + 4, r->snap.byte_order_big);
 	attr = load_u64(p + 8, r->snap.byte_order_big);
-	m = chip_model_by_device_group(o->name, group);
+	m = chip_model_by_device_group(o->name, group, attr);
 	if (!m || !(reg = chip_register_by_attr(m, group, attr, &element)) ||
 	    have < value_at + reg->width)
 		return;

@@ -182,7 +182,7 @@ static bool attr_names(const struct registry *r, const struct tally_entry *e,
 	const struct object_entry *o = registry_find_object(r, (uint32_t)(e->key[0] >> 8));
 	const struct chip_model *m =
 		o && o->fd_kind == KVMIRQ_FD_DEVICE
-			? chip_model_by_device_group(o->name, (uint32_t)e->key[1])
+			? chip_model_by_device_group(o->name, (uint32_t)e->key[1], e->key[2])
 			: NULL;
 	const struct chip_register *reg_at;
 	unsigned element;

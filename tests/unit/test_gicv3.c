@@ -27,6 +27,7 @@
 #define GRP_DIST 1
 #define GRP_REDIST 5
 #define GRP_SYSREGS 6
+#define GRP_LEVEL 7
 #define GRP_ITS 8
 
 /* A successful read of (GROUP, ATTR) holding VALUE in BIG's byte order. */
@@ -71,10 +72,12 @@ static void test_reads(void)
 	struct attrs a = { 0 };
 
 	/* 4 ID/control words, 5 bitmaps of 32 words, 255 priority and 64
-	 * configuration words, 988 IROUTERs in two halves */
-	CHECK_EQ(reads_of(&chip_model_gicv3_dist), 4 + 5 * 32 + 255 + 64 + 2 * 988);
-	/* RD frame 9 (64-bit registers in halves), SGI frame 5 bitmaps + 8 + 2 */
-	CHECK_EQ(reads_of(&chip_model_gicv3_redist), 9 + 5 + 8 + 2);
+	 * configuration words, 988 IROUTERs in two halves, 31 words of SPI
+	 * line levels */
+	CHECK_EQ(reads_of(&chip_model_gicv3_dist), 4 + 5 * 32 + 255 + 64 + 2 * 988 + 31);
+	/* RD frame 9 (64-bit registers in halves), SGI frame 5 bitmaps + 8 + 2,
+	 * the SGIs' and PPIs' line levels */
+	CHECK_EQ(reads_of(&chip_model_gicv3_redist), 9 + 5 + 8 + 2 + 1);
 	CHECK_EQ(reads_of(&chip_model_gicv3_cpu), 15);
 	CHECK_EQ(reads_of(&chip_model_gicv3_its), 14);
 	chip_for_each_read(&chip_model_gicv3_cpu, first_reads, &a);
@@ -93,14 +96,19 @@ static void test_reads(void)
 	CHECK(chip_attr_command(&chip_model_gicv3_its, 4, 2, CHIP_ACCESS_WRITE, false, 0) &&
 	      !strcmp(chip_attr_command(&chip_model_gicv3_its, 4, 2, CHIP_ACCESS_WRITE, false, 0),
 		      "restore-tables"));
-	/* a device's models by group */
-	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_DIST) == &chip_model_gicv3_dist);
-	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_REDIST) ==
+	/* a device's models by group, and by attr where two share one */
+	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_DIST, 0) == &chip_model_gicv3_dist);
+	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_REDIST, 0) ==
 	      &chip_model_gicv3_redist);
-	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_SYSREGS) ==
+	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_SYSREGS, 0) ==
 	      &chip_model_gicv3_cpu);
-	CHECK(chip_model_by_device_group("kvm-arm-vgic-its", GRP_ITS) == &chip_model_gicv3_its);
-	CHECK(chip_model_by_device_group("kvm-mpic", 2) == &chip_model_fsl_mpic);
+	CHECK(chip_model_by_device_group("kvm-arm-vgic-its", GRP_ITS, 0) == &chip_model_gicv3_its);
+	CHECK(chip_model_by_device_group("kvm-mpic", 2, 0) == &chip_model_fsl_mpic);
+	/* LEVEL_INFO: a vCPU's SGIs and PPIs in its redistributor, SPIs in the distributor */
+	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_LEVEL, 1ull << 32) ==
+	      &chip_model_gicv3_redist);
+	CHECK(chip_model_by_device_group("kvm-arm-vgic-v3", GRP_LEVEL, 64) ==
+	      &chip_model_gicv3_dist);
 }
 
 /* KVM's MPIDR of a vCPU (reset_mpidr) in the attr, and back. */
@@ -248,13 +256,16 @@ static long fake_attr(void *ctx, int fd, uint32_t group, uint64_t attr, void *va
 	struct fake_kvm *k = ctx;
 
 	memset(val, 0, len);
-	if (fd == 10 && group == GRP_REDIST && attr >> 32 == 0)
+	/* LEVEL_INFO: a vCPU's private lines at 0, the SPIs' from 32 */
+	bool level_private = group == GRP_LEVEL && (uint32_t)attr < 32;
+
+	if (fd == 10 && (group == GRP_REDIST || level_private) && attr >> 32 == 0)
 		k->redist_vcpu0++;
-	else if (fd == 10 && group == GRP_REDIST && attr >> 32 == 0x0101)
+	else if (fd == 10 && (group == GRP_REDIST || level_private) && attr >> 32 == 0x0101)
 		k->redist_vcpu17++;
 	else if (fd == 10 && group == GRP_SYSREGS && attr >> 32 == 0x0101)
 		k->cpu_vcpu17++;
-	else if (fd == 10 && group == GRP_DIST && attr >> 32 == 0)
+	else if (fd == 10 && (group == GRP_DIST || group == GRP_LEVEL) && attr >> 32 == 0)
 		k->dist++;
 	else if (fd == 11 && group == GRP_ITS)
 		k->its++;
@@ -264,7 +275,8 @@ static long fake_attr(void *ctx, int fd, uint32_t group, uint64_t attr, void *va
 		*(uint32_t *)val = 17 << 8; /* vCPU 17's GICR_TYPER */
 	if (fd == 10 && group == GRP_DIST && attr == 0x0004)
 		*(uint32_t *)val = 3; /* GICD_TYPER.ITLinesNumber: NR_IRQS 128 */
-	if (fd == 10 && group == GRP_DIST && (uint32_t)attr >= 0x6000 + 8 * 128)
+	if (fd == 10 && ((group == GRP_DIST && (uint32_t)attr >= 0x6000 + 8 * 128) ||
+			 (group == GRP_LEVEL && (uint32_t)attr >= 128)))
 		return -ENXIO; /* an SPI the VM does not have: never asked */
 	return 0;
 }
@@ -287,11 +299,11 @@ static void test_snapshot_per_vcpu(void)
 
 	snapshot_init(&s);
 	CHECK_EQ(snapshot_take(&s, &io, fds, sizeof(fds) / sizeof(fds[0]), err, sizeof(err)), 0);
-	/* Of the 2459 reads, those of INTIDs 0..127: CTLR, TYPER, IIDR, TYPER2,
+	/* Of the 2490 reads, those of INTIDs 0..127: CTLR, TYPER, IIDR, TYPER2,
 	 * five bitmaps of 4 words, 32 IPRIORITYR and 8 ICFGR words, IROUTER of
-	 * SPIs 32..127 in two halves. */
-	CHECK_EQ(reads_of(&chip_model_gicv3_dist), 2459);
-	CHECK_EQ(k.dist, 4 + 5 * 4 + 32 + 8 + 2 * 96);
+	 * SPIs 32..127 in two halves, the line levels of SPIs 32..127. */
+	CHECK_EQ(reads_of(&chip_model_gicv3_dist), 2490);
+	CHECK_EQ(k.dist, 4 + 5 * 4 + 32 + 8 + 2 * 96 + 3);
 	CHECK_EQ(k.redist_vcpu0, reads_of(&chip_model_gicv3_redist));
 	CHECK_EQ(k.redist_vcpu17, reads_of(&chip_model_gicv3_redist));
 	CHECK_EQ(k.cpu_vcpu17, reads_of(&chip_model_gicv3_cpu));

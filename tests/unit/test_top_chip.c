@@ -57,15 +57,17 @@ static char *printed(const struct top_frame *f, const struct chip_state *c,
 }
 
 /* vCPU 1's redistributor as KVM_GET_DEVICE_ATTR fills it (little-endian):
- * PPI 27 enabled, pending, priority 0xa0, edge. */
+ * PPI 27 enabled, pending, priority 0xa0, edge, its line high. */
 static void gic_rows(void)
 {
 	static const struct {
+		uint32_t group;
 		uint64_t attr;
 		uint32_t value;
 	} reads[] = {
-		{ 0x0000, 0 }, { 0x10080, 0 }, { 0x10100, 1u << 27 }, { 0x10200, 1u << 27 },
-		{ 0x10300, 0 }, { 0x10418, 0xa0u << 24 }, { 0x10c04, 2u << 22 }, { 0x10d00, 0 },
+		{ 5, 0x0000, 0 },	    { 5, 0x10080, 0 },	     { 5, 0x10100, 1u << 27 },
+		{ 5, 0x10200, 1u << 27 }, { 5, 0x10300, 0 },	     { 5, 0x10418, 0xa0u << 24 },
+		{ 5, 0x10c04, 2u << 22 }, { 5, 0x10d00, 0 },	     { 7, 0, 1u << 27 },
 	};
 	struct top_frame f = { .time_ns = 2 };
 	struct top_chip_values vals = { 0 };
@@ -76,8 +78,8 @@ static void gic_rows(void)
 	CHECK_EQ(chip_state_init(&c, &chip_model_gicv3_redist, 1, 1), 0);
 	c.time_ns = 1;
 	for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
-		struct chip_read_result *rr = chip_state_find_read(&c, CHIP_READ_DEVICE_ATTR, 5,
-								   reads[i].attr);
+		struct chip_read_result *rr = chip_state_find_read(&c, CHIP_READ_DEVICE_ATTR,
+								   reads[i].group, reads[i].attr);
 
 		CHECK(rr != NULL);
 		if (!rr)
@@ -88,28 +90,28 @@ static void gic_rows(void)
 	CHECK_EQ(top_chip_values_update(&vals, &c), 0);
 	while (row < vals.n && strcmp(vals.v[row].label, "ppi27"))
 		row++;
-	CHECK(row + 7 <= vals.n);
-	if (row + 7 <= vals.n) {
-		static const char *const fields[7] = { "group",	   "enabled", "pending", "active",
-						       "priority", "trigger", "modifier" };
-		static const char *const names[7] = {
-			"igroupr0.ppi27",      "isenabler0.ppi27", "ispendr0.ppi27", "isactiver0.ppi27",
-			"ipriorityr[6].ppi27", "icfgr[1].ppi27",   "igrpmodr0.ppi27",
+	CHECK(row + 8 <= vals.n);
+	if (row + 8 <= vals.n) {
+		static const char *const fields[8] = { "group",	   "enabled", "pending",  "active",
+						       "priority", "trigger", "modifier", "level" };
+		static const char *const names[8] = {
+			"igroupr0.ppi27",      "isenabler0.ppi27", "ispendr0.ppi27",  "isactiver0.ppi27",
+			"ipriorityr[6].ppi27", "icfgr[1].ppi27",   "igrpmodr0.ppi27", "line_level0.ppi27",
 		};
 
-		for (size_t i = 0; i < 7; i++) {
+		for (size_t i = 0; i < 8; i++) {
 			CHECK(!strcmp(vals.v[row + i].field, fields[i]));
 			CHECK(!strcmp(vals.v[row + i].name, names[i]));
 			CHECK_EQ(vals.v[row + i].irq, 27);
 		}
-		CHECK(row + 7 == vals.n || vals.v[row + 7].irq == 28);
+		CHECK(row + 8 == vals.n || vals.v[row + 8].irq == 28);
 	}
 	/* the registers of no interrupt first, as they were */
 	CHECK(!strcmp(vals.v[0].label, "ctlr") && vals.v[0].irq == -1);
 	text = printed(&f, &c, &vals, false);
 	CHECK(strstr(text, "Controller [1] GICv3 redistributor of vCPU 1 (arm-gicv3-redist) of VM 1"));
 	CHECK(strstr(text, "\n  ppi27          group=0 enabled=yes pending=yes active=no "
-			   "priority=0xa0 trigger=edge modifier=0\n"));
+			   "priority=0xa0 trigger=edge modifier=0 level=1\n"));
 	CHECK(strstr(text, "\n  ctlr           enable_lpis=no rwp=no\n"));
 	free(text);
 	text = printed(&f, &c, &vals, true);
