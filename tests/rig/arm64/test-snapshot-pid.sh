@@ -172,7 +172,7 @@ check(read("wait-rec.status").strip() == "0", f"kvmirq record exited 0 ({read('r
 p = run("report", "--json", f"{out}/kf.kvmirq")
 head = json.loads(p.stdout.splitlines()[0]) if p.returncode == 0 and p.stdout else {}
 frames = head.get("key_frames") or []
-check(len(frames) >= 2 and all(not k.get("error", "").startswith("process") and str(k.get("pid")) == vmm_pid and str(k.get("reads")) == reads
+check(len(frames) >= 2 and all(not (k.get("error") or "").startswith("process") and str(k.get("pid")) == vmm_pid and str(k.get("reads")) == reads
                                and k.get("failed_reads") == 0 for k in frames),
       f"the recording has key frames of the VMM, {reads} reads each ({[(k.get('pid'), k.get('reads')) for k in frames]})")
 for n, k in enumerate(frames):
