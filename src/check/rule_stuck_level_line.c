@@ -2,7 +2,11 @@
 /*
  * stuck-level-line: kvm_set_irq raised a GSI (level 1, per IRQ source id, as
  * KVM keeps line levels) and neither a kvm_set_irq lowering it nor a
- * kvm_ack_irq of one of its irqchip pins came within --stuck-after.
+ * kvm_ack_irq of one of its irqchip pins came within --stuck-after. A VM
+ * whose vCPUs ran (or that existed before the recording, so may have run)
+ * and then stopped for a save (its state read with no vCPU in KVM_RUN: a
+ * migration's source) cannot acknowledge: a line up across such a stop is
+ * not judged. A VM that never ran (a VMM that drives its irqchip alone) is.
  */
 #include <stdlib.h>
 
@@ -13,6 +17,7 @@ struct raised_line {
 	int32_t source;
 	uint64_t index;
 	bool reported;
+	bool paused; /* its VM was stopped for a save while it was up */
 	struct kvmirq_event_header at; /* the raise */
 };
 
@@ -99,8 +104,11 @@ static void stuck_event(const struct check_ctx *c, const struct check_rule *r, v
 	/* the recording reached past the bound of a line still up: decided */
 	for (size_t i = 0; i < s->nr; i++) {
 		struct raised_line *l = &s->lines[i];
+		const struct check_vm *v = check_vm(c, l->vm);
 
-		if (l->reported || h->timestamp_ns - l->at.timestamp_ns <= c->options->stuck_ns)
+		l->paused |= v && (v->ran || !v->created) && v->in_sequence;
+		if (l->reported || l->paused ||
+		    h->timestamp_ns - l->at.timestamp_ns <= c->options->stuck_ns)
 			continue;
 		l->reported = true;
 		check_report(c, r, r->severity, &l->at, &l->index, 1,

@@ -403,7 +403,10 @@ static void vm_ioctl(struct recorder *r, uint8_t id, int64_t ret, const uint32_t
  * acknowledged on its IOAPIC pin at 1.9 s; GSI 12 raised and lowered; GSI 5
  * raised 2 s before the recording ends at 10 s (too short to decide). And
  * an irqfd on GSI 30, which the defaults do not route (#11); a deassign
- * and a lowered line on unrouted GSIs, which lose nothing.
+ * and a lowered line on unrouted GSIs, which lose nothing. Then a vCPU
+ * runs, GSI 13 is raised at 10.5 s and the VM stopped for a save (its
+ * IOAPIC read with no vCPU in KVM_RUN), until 17 s: neither GSI 13 nor
+ * GSI 5 is judged.
  */
 static void write_synthetic(const char *path, bool ack_recorded, uint64_t filter_kinds)
 {
@@ -434,6 +437,12 @@ static void write_synthetic(const char *path, bool ack_recorded, uint64_t filter
 	set_irq(&r, 9.0, 1, 0);							 /* #10 */
 	vm_ioctl(&r, KVMIRQ_IOCTL_IRQFD, 0, (const uint32_t[]){ 9, 30, 0, 0 }, 4); /* #11 */
 	set_irq(&r, 10.0, 1, 0);						 /* #12 */
+	add_delivery(&r, KVMIRQ_EV_VCPUS_RUNNING, 10400000000ull,		 /* #13 */
+		     &(struct kvmirq_ev_vcpus_running){ 1, KVMIRQ_RUNNING_FIRST_RUN },
+		     sizeof(struct kvmirq_ev_vcpus_running));
+	set_irq(&r, 10.5, 13, 1);						 /* #14 */
+	vm_ioctl(&r, KVMIRQ_IOCTL_GET_IRQCHIP, 0, (const uint32_t[]){ 2 }, 1);	 /* #15 */
+	set_irq(&r, 17.0, 1, 0);						 /* #16 */
 	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
 	trace_out_free(&r.out);
 	registry_free(&r.reg);
