@@ -72,6 +72,11 @@ static void take_one(pid_t pid, uint64_t unit, struct key_frame *k)
 	if (snapshot_take_pid(&s, pid, 0, err, sizeof(err)))
 		snprintf(k->error, sizeof(k->error), "%s", err[0] ? err : "cannot read the VMM");
 	k->end_ns = monotonic_ns();
+	/* Its reads begin once every thread of the VMM is stopped; the VMM's
+	 * own ioctls until then (scanning its fds and stopping it take a
+	 * while) are its own, not the key frame's. */
+	if (s.all_stopped_at_ns)
+		k->begin_ns = s.all_stopped_at_ns / unit * unit;
 	k->stopped_ns = s.stopped_ns;
 	k->controllers = s.nr_chips;
 	k->reads = s.reads;

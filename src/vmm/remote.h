@@ -67,6 +67,8 @@ struct remote;
 struct remote_stats {
 	uint64_t stopped_ns;	      /* first PTRACE_INTERRUPT to the last detach of a
 				       * stopped thread (CLOCK_MONOTONIC) */
+	uint64_t all_stopped_at_ns;   /* CLOCK_MONOTONIC when every thread was stopped:
+				       * the process's own syscalls all ended before */
 	unsigned threads;	      /* threads stopped */
 	uint64_t syscalls;	      /* syscalls injected, ours (mmap, munmap, ...) included */
 	unsigned signals_redelivered; /* signals held while stopped, then passed on */

@@ -304,6 +304,7 @@ int remote_close(struct remote *r, struct remote_stats *st, char *err, size_t er
 		return 0;
 	rc = remote_teardown(r);
 	r->stats.stopped_ns = r->t_first ? r->t_last - r->t_first : 0;
+	r->stats.all_stopped_at_ns = r->t_all_stopped;
 	if (st)
 		*st = r->stats;
 	if (rc && err && errlen)

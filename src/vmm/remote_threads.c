@@ -351,5 +351,7 @@ int remote_seize_all(struct remote *r)
 		if (!added)
 			break;
 	}
+	if (!r->t_all_stopped)
+		r->t_all_stopped = now_ns();
 	return 0;
 }
