@@ -75,7 +75,10 @@ static void note_running(struct checker *k, const struct kvmirq_event_header *h,
 	struct check_vm *v = h->vm ? vm_entry(k, (uint32_t)h->vm) : NULL;
 
 	k->ctx.running = 0;
-	k->ctx.key_frame = key_frames_cover(k->ctx.key_frames, k->ctx.nr_key_frames, h->pid,
+	/* a key frame's reads are ioctls; delivery events meanwhile are the VM's
+	 * own (kernel threads, the PIT, irqfds, inject while the VMM is stopped) */
+	k->ctx.key_frame = h->kind == KVMIRQ_EV_IOCTL &&
+			   key_frames_cover(k->ctx.key_frames, k->ctx.nr_key_frames, h->pid,
 					    h->timestamp_ns);
 	if (!v)
 		return;
