@@ -10,6 +10,9 @@
 #   make fuzz       fuzz with libFuzzer (clang): FUZZ_TARGET (tracefile,
 #                   event_batch, trace_file, snapshot) for FUZZ_SECONDS
 #   make bench      benchmarks
+#   make install    the tool, man pages, bash completion and docs under PREFIX
+#                   (default /usr/local), staged under DESTDIR; make uninstall
+#   make static     one statically linked tool: build/static/kvmirq
 #   make V=1        show the commands
 #
 # The test build (build/asan/) adds ASan and UBSan.
@@ -123,6 +126,8 @@ $(SAN)/tests/%: tests/unit/%.c $(SAN_LIB_OBJS) $(wildcard tests/unit/*.h)
 	$(Q)$(CC) $(CFLAGS_COMMON) $(SANFLAGS) -Itests/unit $< $(SAN_LIB_OBJS) -o $@ $(LIBS)
 
 include tests/tests.mk
+include mk/install.mk
+include mk/static.mk
 
 clean:
 	rm -rf $(BUILD)

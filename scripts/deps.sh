@@ -9,7 +9,8 @@ test_pkgs=(qemu-system-x86 busybox-static cpio kmod python3 tmux libclang-rt-14-
 	   trace-cmd bpftrace linux-perf
 	   qemu-system-ppc gcc-powerpc-linux-gnu libc6-dev-powerpc-cross linux-source-6.1
 	   qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
-	   bc bison flex xz-utils dpkg-dev dwarves)
+	   bc bison flex xz-utils dpkg-dev dwarves
+	   file man-db debhelper lintian debootstrap)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
