@@ -60,6 +60,7 @@ fi
 if [[ $mode == @(quick|all) ]]; then
 	run_suite harness tests/harness/check-harness.sh
 	run_suite docs tests/docs/check-help.sh
+	run_suite docs-completion tests/docs/check-completion.sh
 	run_suite kvm-surface tests/e2e/kvm_surface.py --check
 	run_suite layers tests/layers/check-layers.py
 	run_suite layers-self-test tests/layers/check-layers.py --self-test
