@@ -74,9 +74,8 @@ int check_live(const struct check_live_args *a, const struct check_options *opts
 		cli_error(status, "out of memory");
 		goto out;
 	}
-	if (!a->json)
-		fprintf(stderr, "kvmirq check: checking live (ioctl strategy %s); Ctrl-C to stop\n",
-		strategy_name(capture_get_status(lc.capture)->strategy));
+	cli_notice("checking live (ioctl strategy %s); Ctrl-C to stop",
+		   strategy_name(capture_get_status(lc.capture)->strategy));
 	live_capture_run(&lc, a->duration_ms, NULL, NULL);
 	if (lc.ring_errno)
 		cli_warning("reading the ring buffer: %s", strerror(lc.ring_errno));

@@ -19,7 +19,7 @@ bool cli_json(void)
 	return json;
 }
 
-/* KEY is "error" or "warning"; STATUS < 0: no exit status (a warning). */
+/* KEY is "error", "warning" or "notice"; STATUS < 0: no exit status (not an error). */
 static void say(const char *key, int status, const char *fmt, va_list ap)
 {
 	char text[1024];
@@ -28,7 +28,7 @@ static void say(const char *key, int status, const char *fmt, va_list ap)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	if (!json) {
 		fprintf(stderr, "kvmirq%s%s: %s%s\n", command ? " " : "", command ? command : "",
-			status < 0 ? "warning: " : "", text);
+			key[0] == 'w' ? "warning: " : "", text);
 		return;
 	}
 	json_init(&j, stderr);
@@ -57,5 +57,14 @@ void cli_warning(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	say("warning", -1, fmt, ap);
+	va_end(ap);
+}
+
+void cli_notice(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("notice", -1, fmt, ap);
 	va_end(ap);
 }

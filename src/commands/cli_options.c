@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands/cli_messages.h"
@@ -22,6 +23,8 @@ void cli_parse_begin(struct cli_parser *p, const struct cli_spec *spec, int argc
 	char *s = p->optstring;
 	size_t n = 0;
 	bool as_json = false;
+	char **copy;
+	int c;
 
 	p->spec = spec;
 	*s++ = ':'; /* a missing argument returns ':', apart from an unknown option */
@@ -39,13 +42,15 @@ void cli_parse_begin(struct cli_parser *p, const struct cli_spec *spec, int argc
 	*s = '\0';
 	p->longopts[n] = (struct option){ 0 };
 	opterr = 0;
-	optind = 0; /* 0, not 1: getopt starts afresh */
-	while (json) {
-		int c = getopt_long(argc, argv, p->optstring, p->longopts, NULL);
-
-		if (c == -1)
-			break;
-		as_json |= c == json->key;
+	/* On a copy: getopt moves the operands, and would parse the moved argv
+	 * differently the second time (after an option missing its argument). */
+	copy = json ? malloc((size_t)(argc + 1) * sizeof(*copy)) : NULL;
+	if (copy) {
+		memcpy(copy, argv, (size_t)(argc + 1) * sizeof(*copy));
+		optind = 0; /* 0, not 1: getopt starts afresh */
+		while ((c = getopt_long(argc, copy, p->optstring, p->longopts, NULL)) != -1)
+			as_json |= c == json->key;
+		free(copy);
 	}
 	optind = 0;
 	cli_messages_begin(argv[0], as_json);

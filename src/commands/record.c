@@ -347,9 +347,9 @@ int cmd_record(int argc, char **argv)
 		cli_error(status, "%s", r->out.error);
 		goto out;
 	}
-	if (!a.quiet && !a.json)
-		fprintf(stderr, "kvmirq: recording to %s (ioctl strategy %s); Ctrl-C to stop\n",
-			a.output, strategy_name(st->strategy));
+	if (!a.quiet)
+		cli_notice("recording to %s (ioctl strategy %s); Ctrl-C to stop", a.output,
+			   strategy_name(st->strategy));
 
 	if (!a.no_key_frames)
 		take_key_frames(r, &a);

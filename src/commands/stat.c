@@ -38,6 +38,14 @@ const struct cli_spec cmd_stat_cli = {
 	.epilogue = "Exit status: 0 on success, 1 when the programs could not attach.\n",
 };
 
+/* The tracepoint's name; a kind that is no tracepoint (mpic_mmio, a kprobe's) by its own. */
+static const char *kind_label(unsigned int kind)
+{
+	const char *tracepoint = event_kind_tracepoint(kind);
+
+	return tracepoint ? tracepoint : event_kind_name(kind);
+}
+
 static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 {
 	struct json j;
@@ -46,7 +54,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 		printf("%-26s %12s %12s\n", "event", "count", "per s");
 		for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 			if (event_layout(k))
-				printf("%-26s %12llu %12.1f\n", event_kind_tracepoint(k),
+				printf("%-26s %12llu %12.1f\n", kind_label(k),
 				       (unsigned long long)c[k].seen, (double)c[k].seen / secs);
 		printf("over %.2f s\n", secs);
 		return;
@@ -59,7 +67,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 	json_object_begin(&j);
 	for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 		if (event_layout(k))
-			json_kv_uint(&j, event_kind_tracepoint(k), c[k].seen);
+			json_kv_uint(&j, kind_label(k), c[k].seen);
 	json_object_end(&j);
 	json_object_end(&j);
 	json_newline(&j);
@@ -93,8 +101,7 @@ int cmd_stat(int argc, char **argv)
 	stop_on_signals();
 	if (capture_open(&cap, &opts, NULL, NULL, err, sizeof(err)))
 		return cli_error(1, "%s", err);
-	if (!json)
-		fprintf(stderr, "kvmirq: counting; Ctrl-C to stop\n");
+	cli_notice("counting; Ctrl-C to stop");
 	start = monotonic_ms();
 	while (!stop_requested() && (!duration_ms || monotonic_ms() - start < duration_ms))
 		usleep(50000);
