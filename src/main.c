@@ -3,28 +3,38 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
 #include "kvmirq/event.h"
 
+static int completion(int argc, char **argv);
+
 const struct command command_table[] = {
 	{ "probe", "show what this kernel supports and how kvmirq attaches", cmd_probe,
-	  cmd_probe_usage },
+	  &cmd_probe_cli },
 	{ "record", "record interrupt events and KVM ioctls into a trace file", cmd_record,
-	  cmd_record_usage },
+	  &cmd_record_cli },
 	{ "report", "summarise a trace file, or print its timeline", cmd_report,
-	  cmd_report_usage },
-	{ "stat", "count interrupt events per kind, in the kernel", cmd_stat, cmd_stat_usage },
+	  &cmd_report_cli },
+	{ "stat", "count interrupt events per kind, in the kernel", cmd_stat, &cmd_stat_cli },
 	{ "snapshot", "read the interrupt-controller state of a running VMM", cmd_snapshot,
-	  cmd_snapshot_usage },
+	  &cmd_snapshot_cli },
 	{ "show", "decode the interrupt-controller state a snapshot holds", cmd_show,
-	  cmd_show_usage },
-	{ "diff", "compare two snapshots field by field", cmd_diff, cmd_diff_usage },
+	  &cmd_show_cli },
+	{ "diff", "compare two snapshots field by field", cmd_diff, &cmd_diff_cli },
 	{ "check", "find broken interrupt API rules and interrupt bugs in a recording",
-	  cmd_check, cmd_check_usage },
+	  cmd_check, &cmd_check_cli },
 	{ "top", "interrupt activity per VM, live or replayed, like top", cmd_top,
-	  cmd_top_usage },
+	  &cmd_top_cli },
+	{ "completion", "print the bash completion script", completion, &cmd_completion_cli },
 	{ NULL, NULL, NULL, NULL },
 };
+
+/* The completion is made from the whole table. */
+static int completion(int argc, char **argv)
+{
+	return cmd_completion(command_table, argc, argv);
+}
 
 static void usage(FILE *out)
 {
@@ -32,7 +42,7 @@ static void usage(FILE *out)
 		     "Trace and debug the interrupt controllers that KVM emulates in the kernel.\n\n"
 		     "Commands:\n");
 	for (const struct command *c = command_table; c->name; c++)
-		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fprintf(out, "\nkvmirq COMMAND --help shows a command's options.\n"
 		     "kvmirq --version shows the version.\n");
 }
@@ -54,7 +64,11 @@ int main(int argc, char **argv)
 	for (const struct command *c = command_table; c->name; c++)
 		if (!strcmp(argv[1], c->name))
 			return c->run(argc - 1, argv + 1);
-	fprintf(stderr, "kvmirq: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--json"))
+			cli_messages_begin(NULL, true);
+	cli_error(2, "unknown command '%s'", argv[1]);
+	if (!cli_json())
+		usage(stderr);
 	return 2;
 }

@@ -63,10 +63,13 @@ fi
 if [[ $mode == @(quick|all) ]]; then
 	run_suite harness tests/harness/check-harness.sh
 	run_suite docs tests/docs/check-help.sh
+	run_suite docs-completion tests/docs/check-completion.sh
+	run_suite docs-json-keys tests/docs/check-json-keys.py
 	run_suite kvm-surface tests/e2e/kvm_surface.py --check
 	run_suite layers tests/layers/check-layers.py
 	run_suite layers-self-test tests/layers/check-layers.py --self-test
 	run_suite cli tests/cli/test-cli.sh
+	run_suite cli-json-errors tests/cli/test-json-errors.sh
 	run_suite cli-state tests/cli/test-state.sh
 	run_suite cli-top tests/cli/test-top.sh
 	run_suite cli-top-tmux tests/cli/test-top-tmux.sh

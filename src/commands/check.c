@@ -3,54 +3,65 @@
  * kvmirq check: the rules of src/check/ over a recording, one finding per
  * line like a compiler, or JSON, with an exit status for scripts.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/checker.h"
 #include "commands/check_live.h"
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "kvmirq/tracefile.h"
 #include "trace/key_frames.h"
 #include "trace/trace_in.h"
 
-void cmd_check_usage(void)
-{
-	printf("Usage: kvmirq check FILE [OPTIONS]\n"
-	       "       kvmirq check --live [-p PID]... [-d DURATION] [OPTIONS]\n"
-	       "\n"
-	       "Check a recording made by kvmirq record against kvmirq's rules of KVM's\n"
-	       "interrupt API and classic interrupt bugs (kvmirq-check(1) gives each rule's\n"
-	       "reason and source). One finding per line: SEVERITY: VM, process, vCPU or\n"
-	       "thread, time: RULE: what, why [events as indices of report --timeline].\n"
-	       "A rule the recording cannot decide says so in an info line.\n"
-	       "\n"
-	       "With --live, check the VMs of this host as they run (root, BPF), capturing as\n"
-	       "kvmirq record does: each finding is printed when it is found, until the\n"
-	       "duration ends or Ctrl-C / SIGTERM, then the findings of the end. Events are\n"
-	       "numbered from the start of the check, as a recording started then would.\n"
-	       "\n"
-	       "Options:\n"
-	       "      --live            check this host's VMs instead of a recording\n"
-	       "  -p, --pid PID         live: only this VMM process (repeat for more)\n"
-	       "  -d, --duration TIME   live: stop after TIME (e.g. 10s, 500ms, 2m)\n"
-	       "  -j, --json            one JSON object per finding\n"
-	       "  -f, --fail-on SEV     exit 1 on findings of SEV or worse: info, warning\n"
-	       "                        (the default) or error\n"
-	       "      --errno-loop N    failures in a row that make an errno loop (default 8)\n"
-	       "      --stuck-after TIME  how long a raised line may stay up (default 5s)\n"
-	       "      --masked-rate N   changes a second on a masked pin that make churn\n"
-	       "                        (default 1000)\n"
-	       "      --storm-rate N    injections a second of one source that make a storm\n"
-	       "                        (default 100000)\n"
-	       "  -l, --list-rules      print the rules: id, severity, title\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Exit status: 0 no finding at --fail-on or worse, 1 some, 2 on an error\n"
-	       "(a file that cannot be read, no BPF or not root with --live, bad usage).\n");
-}
+enum { OPT_ERRNO_LOOP = CLI_LONG_ONLY, OPT_STUCK_AFTER, OPT_MASKED_RATE, OPT_STORM_RATE, OPT_LIVE };
+
+static const struct cli_option options[] = {
+	{ .name = "live", .key = OPT_LIVE, .help = "check this host's VMs instead of a recording" },
+	{ .name = "pid", .key = 'p', .arg = "PID",
+	  .help = "live: only this VMM process (repeat for more)", .value = CLI_VMM_PID },
+	{ .name = "duration", .key = 'd', .arg = "TIME",
+	  .help = "live: stop after TIME (e.g. 10s, 500ms, 2m)", .value = CLI_DURATION },
+	{ .name = "json", .key = 'j', .help = "one JSON object per finding" },
+	{ .name = "fail-on", .key = 'f', .arg = "SEV",
+	  .help = "exit 1 on findings of SEV or worse: info, warning\n(the default) or error",
+	  .value = CLI_WORDS, .words = "info warning error" },
+	{ .name = "errno-loop", .key = OPT_ERRNO_LOOP, .arg = "N",
+	  .help = "failures in a row that make an errno loop (default 8)", .value = CLI_TEXT },
+	{ .name = "stuck-after", .key = OPT_STUCK_AFTER, .arg = "TIME",
+	  .help = "how long a raised line may stay up (default 5s)", .value = CLI_DURATION },
+	{ .name = "masked-rate", .key = OPT_MASKED_RATE, .arg = "N",
+	  .help = "changes a second on a masked pin that make churn\n(default 1000)",
+	  .value = CLI_TEXT },
+	{ .name = "storm-rate", .key = OPT_STORM_RATE, .arg = "N",
+	  .help = "injections a second of one source that make a storm\n(default 100000)",
+	  .value = CLI_TEXT },
+	{ .name = "list-rules", .key = 'l', .help = "print the rules: id, severity, title" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_check_cli = {
+	.synopsis = "Usage: kvmirq check FILE [OPTIONS]\n"
+		    "       kvmirq check --live [-p PID]... [-d DURATION] [OPTIONS]\n"
+		    "\n"
+		    "Check a recording made by kvmirq record against kvmirq's rules of KVM's\n"
+		    "interrupt API and classic interrupt bugs (kvmirq-check(1) gives each rule's\n"
+		    "reason and source). One finding per line: SEVERITY: VM, process, vCPU or\n"
+		    "thread, time: RULE: what, why [events as indices of report --timeline].\n"
+		    "A rule the recording cannot decide says so in an info line.\n"
+		    "\n"
+		    "With --live, check the VMs of this host as they run (root, BPF), capturing as\n"
+		    "kvmirq record does: each finding is printed when it is found, until the\n"
+		    "duration ends or Ctrl-C / SIGTERM, then the findings of the end. Events are\n"
+		    "numbered from the start of the check, as a recording started then would.\n",
+	.options = options,
+	.epilogue = "Exit status: 0 no finding at --fail-on or worse, 1 some, 2 on an error\n"
+		    "(a file that cannot be read, no BPF or not root with --live, bad usage).\n",
+	.operands = CLI_RECORDING,
+};
 
 struct findings {
 	struct finding *list;
@@ -105,7 +116,7 @@ static int check_file(const char *path, const struct check_options *opts, struct
 	if (!t || !cov)
 		goto out;
 	if (trace_in_open(t, path)) {
-		fprintf(stderr, "kvmirq check: %s\n", t->error);
+		cli_error(2, "%s", t->error);
 		trace_in_close(t);
 		goto out;
 	}
@@ -114,19 +125,19 @@ static int check_file(const char *path, const struct check_options *opts, struct
 	if (checker_init(&k, &t->registry, &t->format,
 			 platform_by_machine(tracefile_meta_get_string(trace_in_meta(t), "machine")),
 			 cov, opts, collect, fs)) {
-		fprintf(stderr, "kvmirq check: out of memory\n");
+		cli_error(2, "out of memory");
 	} else {
 		checker_set_key_frames(&k, frames, nr_frames);
 		while ((ret = trace_in_next(t, &rec, &len)) > 0)
 			checker_event(&k, rec, len);
 		if (ret < 0)
-			fprintf(stderr, "kvmirq check: %s: %s\n", path, t->error);
+			cli_error(2, "%s: %s", path, t->error);
 		else
 			checker_end(&k);
 	}
 	checker_free(&k);
 	if (!ret && trace_in_warning(t))
-		fprintf(stderr, "kvmirq check: warning: %s: %s\n", path, trace_in_warning(t));
+		cli_warning("%s: %s", path, trace_in_warning(t));
 	trace_in_close(t);
 out:
 	free(frames);
@@ -141,32 +152,14 @@ static int parse_rate(const char *arg, const char *option, uint64_t *rate)
 	char *end;
 	unsigned long long n = strtoull(arg, &end, 10);
 
-	if (end == arg || (*end && strcmp(end, "/s")) || !n || arg[0] == '-') {
-		fprintf(stderr, "kvmirq check: %s: a count a second of 1 or more (1000 or 1000/s)\n",
-			option);
-		return -1;
-	}
+	if (end == arg || (*end && strcmp(end, "/s")) || !n || arg[0] == '-')
+		return cli_error(2, "%s: a count a second of 1 or more (1000 or 1000/s)", option);
 	*rate = n;
 	return 0;
 }
 
 int cmd_check(int argc, char **argv)
 {
-	enum { OPT_ERRNO_LOOP = 256, OPT_STUCK_AFTER, OPT_MASKED_RATE, OPT_STORM_RATE, OPT_LIVE };
-	static const struct option longopts[] = {
-		{ "live", no_argument, NULL, OPT_LIVE },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "fail-on", required_argument, NULL, 'f' },
-		{ "errno-loop", required_argument, NULL, OPT_ERRNO_LOOP },
-		{ "stuck-after", required_argument, NULL, OPT_STUCK_AFTER },
-		{ "masked-rate", required_argument, NULL, OPT_MASKED_RATE },
-		{ "storm-rate", required_argument, NULL, OPT_STORM_RATE },
-		{ "list-rules", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct check_options opts = check_default_options;
 	struct check_live_args live = { .fail_on = CHECK_WARNING };
 	enum check_severity fail_on = CHECK_WARNING;
@@ -174,23 +167,19 @@ int cmd_check(int argc, char **argv)
 	unsigned long long ms;
 	int c, json = 0, status = 0;
 	bool is_live = false, live_only = false;
+	struct cli_parser p;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "p:d:jf:lh", longopts, NULL)) != -1) {
+	cli_parse_begin(&p, &cmd_check_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case OPT_LIVE: is_live = true; break;
 		case 'p':
-			if (live.nr_pids == CHECK_LIVE_MAX_PIDS) {
-				fprintf(stderr, "kvmirq check: at most %d --pid\n",
-					CHECK_LIVE_MAX_PIDS);
-				return 2;
-			}
+			if (live.nr_pids == CHECK_LIVE_MAX_PIDS)
+				return cli_error(2, "at most %d --pid", CHECK_LIVE_MAX_PIDS);
 			live.pids[live.nr_pids] = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !live.pids[live.nr_pids]) {
-				fprintf(stderr, "kvmirq check: --pid: a process id, not '%s'\n",
-					optarg);
-				return 2;
-			}
+			if (*end || !live.pids[live.nr_pids])
+				return cli_error(2, "--pid: a process id, not '%s'", optarg);
 			live.nr_pids++;
 			live_only = true;
 			break;
@@ -202,18 +191,14 @@ int cmd_check(int argc, char **argv)
 			break;
 		case 'j': json = 1; break;
 		case 'f':
-			if (check_severity_parse(optarg, &fail_on)) {
-				fprintf(stderr, "kvmirq check: --fail-on: info, warning or error, not '%s'\n",
-					optarg);
-				return 2;
-			}
+			if (check_severity_parse(optarg, &fail_on))
+				return cli_error(2, "--fail-on: info, warning or error, not '%s'",
+						 optarg);
 			break;
 		case OPT_ERRNO_LOOP:
 			opts.errno_loop = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || opts.errno_loop < 2) {
-				fprintf(stderr, "kvmirq check: --errno-loop: a count of 2 or more\n");
-				return 2;
-			}
+			if (*end || opts.errno_loop < 2)
+				return cli_error(2, "--errno-loop: a count of 2 or more");
 			break;
 		case OPT_STUCK_AFTER:
 			if (parse_duration_ms(optarg, &ms))
@@ -227,27 +212,21 @@ int cmd_check(int argc, char **argv)
 				return 2;
 			break;
 		case 'l': list_rules(); return 0;
-		case 'h': cmd_check_usage(); return 0;
+		case 'h': cli_print_help(&cmd_check_cli); return 0;
 		default: return 2;
 		}
 	}
 	if (is_live) {
-		if (optind != argc) {
-			fprintf(stderr, "kvmirq check: --live checks this host, not a recording\n");
-			return 2;
-		}
+		if (optind != argc)
+			return cli_error(2, "--live checks this host, not a recording");
 		live.json = json;
 		live.fail_on = fail_on;
 		return check_live(&live, &opts);
 	}
-	if (live_only) {
-		fprintf(stderr, "kvmirq check: --pid and --duration are for --live\n");
-		return 2;
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "kvmirq check: one recording, please (kvmirq check FILE)\n");
-		return 2;
-	}
+	if (live_only)
+		return cli_error(2, "--pid and --duration are for --live");
+	if (optind != argc - 1)
+		return cli_error(2, "one recording, please (kvmirq check FILE)");
 	if (check_file(argv[optind], &opts, &fs)) {
 		free(fs.list);
 		return 2;

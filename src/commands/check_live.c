@@ -10,6 +10,7 @@
 
 #include "check/live_coverage.h"
 #include "commands/check_live.h"
+#include "commands/cli_messages.h"
 #include "util/stop.h"
 
 struct live_checker {
@@ -63,28 +64,29 @@ int check_live(const struct check_live_args *a, const struct check_options *opts
 
 	stop_on_signals();
 	if (live_capture_open(&lc, &copts, on_event, &l, err, sizeof(err))) {
-		fprintf(stderr, "kvmirq check: %s\n", err);
 		live_capture_close(&lc);
-		return 2;
+		return cli_error(2, "%s", err);
 	}
 	payload_format_host(&format);
 	if (check_coverage_live(&coverage, &copts, capture_get_status(lc.capture), &platform) ||
 	    checker_init(&l.checker, &lc.registry, &format, platform, &coverage, opts,
 			 print_finding, &l)) {
-		fprintf(stderr, "kvmirq check: out of memory\n");
+		cli_error(status, "out of memory");
 		goto out;
 	}
-	fprintf(stderr, "kvmirq check: checking live (ioctl strategy %s); Ctrl-C to stop\n",
-		strategy_name(capture_get_status(lc.capture)->strategy));
-	live_capture_run(&lc, a->duration_ms, NULL, NULL, "check");
+	cli_notice("checking live (ioctl strategy %s); Ctrl-C to stop",
+		   strategy_name(capture_get_status(lc.capture)->strategy));
+	live_capture_run(&lc, a->duration_ms, NULL, NULL);
+	if (lc.ring_errno)
+		cli_warning("reading the ring buffer: %s", strerror(lc.ring_errno));
 	checker_end(&l.checker);
 	if (!capture_read_counters(lc.capture, counters))
 		for (unsigned k = 0; k < KVMIRQ_EV_KIND_MAX; k++)
 			dropped += counters[k].dropped;
 	if (dropped || lc.malformed)
-		fprintf(stderr, "kvmirq check: warning: %llu events dropped (ring buffer full), "
-				"%llu malformed: findings may be missing or wrong\n",
-			(unsigned long long)dropped, (unsigned long long)lc.malformed);
+		cli_warning("%llu events dropped (ring buffer full), %llu malformed: findings may "
+			    "be missing or wrong",
+			    (unsigned long long)dropped, (unsigned long long)lc.malformed);
 	status = l.status;
 out:
 	checker_free(&l.checker);

@@ -3,35 +3,41 @@
 #ifndef KVMIRQ_COMMANDS_H
 #define KVMIRQ_COMMANDS_H
 
+#include "commands/cli_options.h"
+
 struct command {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv);
-	void (*usage)(void); /* prints the command's --help text to stdout */
+	const struct cli_spec *cli; /* its options: --help, getopt, completion */
 };
 
 int cmd_probe(int argc, char **argv);
-void cmd_probe_usage(void);
+extern const struct cli_spec cmd_probe_cli;
 int cmd_record(int argc, char **argv);
-void cmd_record_usage(void);
+extern const struct cli_spec cmd_record_cli;
 int cmd_report(int argc, char **argv);
-void cmd_report_usage(void);
+extern const struct cli_spec cmd_report_cli;
 int cmd_stat(int argc, char **argv);
-void cmd_stat_usage(void);
+extern const struct cli_spec cmd_stat_cli;
 
 int cmd_show(int argc, char **argv);
-void cmd_show_usage(void);
+extern const struct cli_spec cmd_show_cli;
 int cmd_diff(int argc, char **argv);
-void cmd_diff_usage(void);
+extern const struct cli_spec cmd_diff_cli;
 
 int cmd_snapshot(int argc, char **argv);
-void cmd_snapshot_usage(void);
+extern const struct cli_spec cmd_snapshot_cli;
 
 int cmd_check(int argc, char **argv);
-void cmd_check_usage(void);
+extern const struct cli_spec cmd_check_cli;
 
 int cmd_top(int argc, char **argv);
-void cmd_top_usage(void);
+extern const struct cli_spec cmd_top_cli;
+
+/* kvmirq completion bash: the script that completes TABLE's commands. */
+int cmd_completion(const struct command *table, int argc, char **argv);
+extern const struct cli_spec cmd_completion_cli;
 
 extern const struct command command_table[];
 

@@ -1,38 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kvmirq diff: what differs, field by field, between two snapshots. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "model/state_load.h"
 #include "report/state_print.h"
 #include "snapshot/diff.h"
 #include "util/json.h"
 
-void cmd_diff_usage(void)
-{
-	printf("Usage: kvmirq diff [OPTIONS] A B\n"
-	       "\n"
-	       "Compare two snapshots field by field: the state before and after a live\n"
-	       "migration, on two hosts, or at two moments. Controllers are matched by VM\n"
-	       "(in order), model and instance (vCPU id), never by kernel addresses, so\n"
-	       "snapshots from different hosts compare. Fields that change on their own\n"
-	       "(a running timer's count, the input level of a line) are listed apart with\n"
-	       "the reason, and do not count as differences. A or B may be a recording:\n"
-	       "its reconstructed state is compared, and what the trace could not show\n"
-	       "is listed apart too.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -a, --at TIME         recordings: their state at TIME (end, SECONDS after the\n"
-	       "                        first event, or @NS of CLOCK_MONOTONIC); default end\n"
-	       "  -b, --at-b TIME       B at another time than A (compare a recording with\n"
-	       "                        itself: what changed between two moments)\n"
-	       "  -j, --json            JSON Lines: one object per difference, then totals\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Exit status, as diff(1): 0 no difference, 1 differences, 2 trouble.\n");
-}
+static const struct cli_option options[] = {
+	{ .name = "at", .key = 'a', .arg = "TIME",
+	  .help = "recordings: their state at TIME (end, SECONDS after the\n"
+		  "first event, or @NS of CLOCK_MONOTONIC); default end",
+	  .value = CLI_WORDS, .words = "end" },
+	{ .name = "at-b", .key = 'b', .arg = "TIME",
+	  .help = "B at another time than A (compare a recording with\n"
+		  "itself: what changed between two moments)",
+	  .value = CLI_WORDS, .words = "end" },
+	{ .name = "json", .key = 'j', .help = "JSON Lines: one object per difference, then totals" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_diff_cli = {
+	.synopsis = "Usage: kvmirq diff [OPTIONS] A B\n"
+		    "\n"
+		    "Compare two snapshots field by field: the state before and after a live\n"
+		    "migration, on two hosts, or at two moments. Controllers are matched by VM\n"
+		    "(in order), model and instance (vCPU id), never by kernel addresses, so\n"
+		    "snapshots from different hosts compare. Fields that change on their own\n"
+		    "(a running timer's count, the input level of a line) are listed apart with\n"
+		    "the reason, and do not count as differences. A or B may be a recording:\n"
+		    "its reconstructed state is compared, and what the trace could not show\n"
+		    "is listed apart too.\n",
+	.options = options,
+	.epilogue = "Exit status, as diff(1): 0 no difference, 1 differences, 2 trouble.\n",
+	.operands = CLI_STATE_FILE,
+};
 
 static const char *const class_names[] = {
 	[DIFF_CHANGED] = "changed",	  [DIFF_VOLATILE] = "volatile", [DIFF_UNKNOWN] = "unknown",
@@ -114,12 +121,10 @@ static int load(struct snapshot *s, const char *path, const struct state_time *a
 {
 	char err[512];
 
-	if (state_load(path, at, s, err, sizeof(err))) {
-		fprintf(stderr, "kvmirq diff: %s\n", err);
-		return -1;
-	}
+	if (state_load(path, at, s, err, sizeof(err)))
+		return cli_error(2, "%s", err);
 	if (s->warning[0])
-		fprintf(stderr, "kvmirq diff: warning: %s: %s\n", path, s->warning);
+		cli_warning("%s: %s", path, s->warning);
 	return 0;
 }
 
@@ -150,41 +155,34 @@ static void print_totals(struct printer *p, const struct diff_totals *t)
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "at", required_argument, NULL, 'a' },
-		{ "at-b", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct printer p = { 0 };
 	struct state_time at = { STATE_AT_END }, at_b;
 	bool have_at_b = false;
 	struct snapshot a, b;
 	struct diff_totals t;
+	struct cli_parser cli;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "a:b:jh", longopts, NULL)) != -1) {
+	cli_parse_begin(&cli, &cmd_diff_cli, argc, argv);
+	while ((c = cli_parse_next(&cli, argc, argv)) != -1) {
 		if (c == 'a') {
-			if (state_time_parse(optarg, &at))
+			if (parse_time(optarg, &at))
 				return 2;
 		} else if (c == 'b') {
-			if (state_time_parse(optarg, &at_b))
+			if (parse_time(optarg, &at_b))
 				return 2;
 			have_at_b = true;
 		} else if (c == 'j') {
 			p.json = true;
 		} else if (c == 'h') {
-			cmd_diff_usage();
+			cli_print_help(&cmd_diff_cli);
 			return 0;
 		} else {
 			return 2;
 		}
 	}
-	if (optind != argc - 2) {
-		fprintf(stderr, "kvmirq diff: give two snapshot files (see --help)\n");
-		return 2;
-	}
+	if (optind != argc - 2)
+		return cli_error(2, "give two snapshot files (see --help)");
 	if (load(&a, argv[optind], &at))
 		return 2;
 	if (load(&b, argv[optind + 1], have_at_b ? &at_b : &at)) {
@@ -207,7 +205,7 @@ int cmd_diff(int argc, char **argv)
 	if (!ret)
 		print_totals(&p, &t);
 	else
-		fprintf(stderr, "kvmirq diff: out of memory\n");
+		cli_error(2, "out of memory");
 	snapshot_free(&a);
 	snapshot_free(&b);
 	return ret ? 2 : diff_totals_differ(&t) ? 1 : 0;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "codec/names.h"
+#include "commands/cli_messages.h"
 #include "commands/options.h"
 
 int parse_strategy(const char *s, enum kvmirq_strategy *out)
@@ -17,7 +18,7 @@ int parse_strategy(const char *s, enum kvmirq_strategy *out)
 	else if (!strcmp(s, "syscall"))
 		*out = KVMIRQ_STRATEGY_SYSCALL;
 	else {
-		fprintf(stderr, "kvmirq: unknown strategy '%s' (auto, fentry or syscall)\n", s);
+		cli_error(2, "unknown strategy '%s' (auto, fentry or syscall)", s);
 		return -1;
 	}
 	return 0;
@@ -29,7 +30,7 @@ int parse_duration_ms(const char *s, unsigned long long *out)
 	double v = strtod(s, &end);
 
 	if (end == s || v < 0) {
-		fprintf(stderr, "kvmirq: bad duration '%s'\n", s);
+		cli_error(2, "bad duration '%s'", s);
 		return -1;
 	}
 	if (!*end || !strcmp(end, "s"))
@@ -39,7 +40,7 @@ int parse_duration_ms(const char *s, unsigned long long *out)
 	else if (!strcmp(end, "h"))
 		v *= 3600000;
 	else if (strcmp(end, "ms")) {
-		fprintf(stderr, "kvmirq: bad duration unit in '%s' (ms, s, m, h)\n", s);
+		cli_error(2, "bad duration unit in '%s' (ms, s, m, h)", s);
 		return -1;
 	}
 	*out = (unsigned long long)v;
@@ -80,7 +81,7 @@ int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *io
 		} else if ((id = event_kind_from_name(tok)) > 0) {
 			*kinds |= 1ULL << id;
 		} else {
-			fprintf(stderr, "kvmirq: unknown event kind '%s' (see kvmirq record --help)\n", tok);
+			cli_error(2, "unknown event kind '%s' (see kvmirq record --help)", tok);
 			ret = -1;
 			break;
 		}
@@ -111,20 +112,20 @@ int parse_vm(const char *s, char out[KVMIRQ_VM_NAME_LEN])
 	DIR *dir;
 
 	if (end == s || (*end && *end != ':' && *end != '-')) {
-		fprintf(stderr, "kvmirq: --vm takes PID or PID:FD, not '%s'\n", s);
+		cli_error(2, "--vm takes PID or PID:FD, not '%s'", s);
 		return -1;
 	}
 	if (*end) {
 		fd = strtoul(end + 1, NULL, 10);
 		if (!is_vm_fd(pid, fd)) {
-			fprintf(stderr, "kvmirq: fd %lu of process %lu is not a KVM VM\n", fd, pid);
+			cli_error(2, "fd %lu of process %lu is not a KVM VM", fd, pid);
 			return -1;
 		}
 	} else {
 		snprintf(path, sizeof(path), "/proc/%lu/fd", pid);
 		dir = opendir(path);
 		if (!dir) {
-			fprintf(stderr, "kvmirq: no process %lu\n", pid);
+			cli_error(2, "no process %lu", pid);
 			return -1;
 		}
 		while ((de = readdir(dir)))
@@ -134,11 +135,18 @@ int parse_vm(const char *s, char out[KVMIRQ_VM_NAME_LEN])
 			}
 		closedir(dir);
 		if (found != 1) {
-			fprintf(stderr, "kvmirq: process %lu has %lu VMs; name one as PID:FD\n", pid,
+			cli_error(2, "process %lu has %lu VMs; name one as PID:FD", pid,
 				found);
 			return -1;
 		}
 	}
 	snprintf(out, KVMIRQ_VM_NAME_LEN, "%lu-%lu", pid, fd);
+	return 0;
+}
+
+int parse_time(const char *s, struct state_time *at)
+{
+	if (state_time_parse(s, at))
+		return cli_error(2, "bad time '%s' (end, SECONDS from the start, or @NS)", s);
 	return 0;
 }

@@ -4,8 +4,15 @@
 #define KVMIRQ_OPTIONS_H
 
 #include "kvmirq/event.h"
+#include "model/state_load.h"
 
-/* "auto", "fentry" or "syscall"; prints an error and returns -1 otherwise. */
+/*
+ * Each prints its error through commands/cli_messages.h (exit status 2) and
+ * returns non-zero on a bad value.
+ */
+
+#define STRATEGY_WORDS "auto fentry syscall"
+/* "auto", "fentry" or "syscall". */
 int parse_strategy(const char *s, enum kvmirq_strategy *out);
 /* A duration such as "10", "10s", "500ms", "2m" into milliseconds. */
 int parse_duration_ms(const char *s, unsigned long long *out);
@@ -15,8 +22,10 @@ int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *io
 /*
  * A VM as "PID:FD" (the VMM's pid and its VM fd, as /proc/PID/fd shows it)
  * or "PID" when that process has exactly one VM, into KVM's own name for
- * it, "PID-FD". Prints an error and returns -1 when there is no such VM.
+ * it, "PID-FD".
  */
 int parse_vm(const char *s, char out[KVMIRQ_VM_NAME_LEN]);
+/* A moment in a recording, as state_time_parse() reads it. */
+int parse_time(const char *s, struct state_time *at);
 
 #endif

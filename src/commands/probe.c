@@ -3,7 +3,6 @@
  * kvmirq probe: what the running kernel offers, which attach strategy kvmirq
  * chooses, which programs attached, and why the others did not.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,23 +15,25 @@
 #include "util/json.h"
 #include "util/tracefs.h"
 
-void cmd_probe_usage(void)
-{
-	printf("Usage: kvmirq probe [OPTIONS]\n"
-	       "\n"
-	       "Load and attach kvmirq's BPF programs, then report what the running kernel\n"
-	       "supports: the ioctl attach strategy chosen (fentry, or syscall tracepoints\n"
-	       "where the kernel refuses fentry), each program's hook and whether it attached,\n"
-	       "and why the others did not. Nothing is recorded.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -s, --strategy NAME   auto (default), fentry or syscall\n"
-	       "  -j, --json            print one JSON object\n"
-	       "  -v, --verbose         show libbpf's messages\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Exit status: 0 when the programs attached, 1 when they could not.\n");
-}
+static const struct cli_option options[] = {
+	{ .name = "strategy", .key = 's', .arg = "NAME", .help = "auto (default), fentry or syscall",
+	  .value = CLI_WORDS, .words = STRATEGY_WORDS },
+	{ .name = "json", .key = 'j', .help = "print one JSON object" },
+	{ .name = "verbose", .key = 'v', .help = "show libbpf's messages" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_probe_cli = {
+	.synopsis = "Usage: kvmirq probe [OPTIONS]\n"
+		    "\n"
+		    "Load and attach kvmirq's BPF programs, then report what the running kernel\n"
+		    "supports: the ioctl attach strategy chosen (fentry, or syscall tracepoints\n"
+		    "where the kernel refuses fentry), each program's hook and whether it attached,\n"
+		    "and why the others did not. Nothing is recorded.\n",
+	.options = options,
+	.epilogue = "Exit status: 0 when the programs attached, 1 when they could not.\n",
+};
 
 static bool path_exists(const char *p)
 {
@@ -119,21 +120,16 @@ static void print_json(const struct capture_status *s, const struct utsname *u, 
 
 int cmd_probe(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "strategy", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct capture_options opts = { 0 };
+	struct cli_parser p;
 	struct capture *cap = NULL;
 	struct utsname u;
 	bool json = false;
 	char err[512] = "";
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "s:jvh", longopts, NULL)) != -1) {
+	cli_parse_begin(&p, &cmd_probe_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_strategy(optarg, &opts.strategy))
@@ -141,7 +137,7 @@ int cmd_probe(int argc, char **argv)
 			break;
 		case 'j': json = true; break;
 		case 'v': opts.verbose = true; break;
-		case 'h': cmd_probe_usage(); return 0;
+		case 'h': cli_print_help(&cmd_probe_cli); return 0;
 		default: return 2;
 		}
 	}

@@ -5,7 +5,6 @@
  * what the BPF side saw, what it dropped, what reached the file.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +13,14 @@
 #include "capture/capture.h"
 #include "codec/layout.h"
 #include "codec/names.h"
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "commands/record_key_frames.h"
 #include "kvmirq/tracefile.h"
 #include "trace/live_capture.h"
 #include "trace/trace_out.h"
+#include "util/json.h"
 #include "util/stop.h"
 
 /*
@@ -29,53 +30,72 @@
  */
 #define RECORD_DEFAULT_BUFFER_MIB 64
 
-void cmd_record_usage(void)
-{
-	printf("Usage: kvmirq record -o FILE [OPTIONS]\n"
-	       "\n"
-	       "Record KVM interrupt delivery events and the KVM ioctls that configure\n"
-	       "interrupts (with their arguments, payloads and results) into FILE, until\n"
-	       "the duration ends or Ctrl-C / SIGTERM. Ring-buffer drops are counted,\n"
-	       "printed and stored in the file.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -o, --output FILE     the trace file to write (required)\n"
-	       "  -p, --pid PID         only this VMM process\n"
-	       "      --vm PID[:FD]     only this VM: the VMM's pid and the VM's fd (as\n"
-	       "                        /proc/PID/fd shows it); the fd may be left out when\n"
-	       "                        the process has one VM\n"
-	       "  -e, --events LIST     only these kinds, comma-separated: delivery, ioctl,\n"
-	       "                        an event (set_irq, msi_set_irq, ioapic_set_irq,\n"
-	       "                        pic_set_irq, apic_accept_irq, eoi, pv_eoi, ack_irq,\n"
-	       "                        apic_ipi, inj_virq, ioapic_delayed_eoi_inj, irq_line,\n"
-	       "                        vgic_update_irq_pending, booke_queue_irqprio,\n"
-	       "                        mpic_mmio, timer_update_irq, vcpus_running) or\n"
-	       "                        ioctl:NAME (irq_line,\n"
-	       "                        signal_msi, irqfd, set_gsi_routing, ...); ioctl\n"
-	       "                        includes vcpus_running (threads in KVM_RUN)\n"
-	       "  -d, --duration TIME   stop after TIME (e.g. 10s, 500ms, 2m)\n"
-	       "  -s, --strategy NAME   ioctl attach strategy: auto (default), fentry, syscall\n"
-	       "  -t, --time-unit UNIT  resolution of the stored times and durations: us\n"
-	       "                        (default) or ns\n"
-	       "  -b, --buffer MIB      ring buffer size in MiB (default 64)\n"
-	       "  -n, --note TEXT       store TEXT in the file's header: how and why it was made\n"
-	       "  -k, --key-frames TIME besides at the start, read every controller of the\n"
-	       "                        traced VMMs again every TIME (e.g. 10s)\n"
-	       "      --no-key-frames   do not read the VMMs' controllers at all\n"
-	       "  -q, --quiet           print nothing but errors and drops\n"
-	       "  -v, --verbose         show libbpf's messages\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Key frames: when it starts, record reads every register of every in-kernel\n"
-	       "interrupt controller of the traced VMMs, stopping each for a moment with\n"
-	       "ptrace as snapshot --pid does, so that show, diff and top -i know every\n"
-	       "field from the start. The reads are in the recording as the VMM's GET\n"
-	       "ioctls, marked as key frames; a VMM that cannot be read is named on\n"
-	       "stderr and the recording goes on.\n"
-	       "\n"
-	       "Exit status: 0 when the recording is complete, 1 on error, 3 when events\n"
-	       "were dropped.\n");
-}
+enum { OPT_VM = CLI_LONG_ONLY, OPT_NO_KEY_FRAMES };
+
+static const struct cli_option options[] = {
+	{ .name = "output", .key = 'o', .arg = "FILE", .help = "the trace file to write (required)",
+	  .value = CLI_RECORDING },
+	{ .name = "pid", .key = 'p', .arg = "PID", .help = "only this VMM process",
+	  .value = CLI_VMM_PID },
+	{ .name = "vm", .key = OPT_VM, .arg = "PID[:FD]",
+	  .help = "only this VM: the VMM's pid and the VM's fd (as\n"
+		  "/proc/PID/fd shows it); the fd may be left out when\n"
+		  "the process has one VM",
+	  .value = CLI_VM },
+	{ .name = "events", .key = 'e', .arg = "LIST",
+	  .help = "only these kinds, comma-separated: delivery, ioctl,\n"
+		  "an event (set_irq, msi_set_irq, ioapic_set_irq,\n"
+		  "pic_set_irq, apic_accept_irq, eoi, pv_eoi, ack_irq,\n"
+		  "apic_ipi, inj_virq, ioapic_delayed_eoi_inj, irq_line,\n"
+		  "vgic_update_irq_pending, booke_queue_irqprio,\n"
+		  "mpic_mmio, timer_update_irq, vcpus_running) or\n"
+		  "ioctl:NAME (irq_line,\n"
+		  "signal_msi, irqfd, set_gsi_routing, ...); ioctl\n"
+		  "includes vcpus_running (threads in KVM_RUN)",
+	  .value = CLI_EVENT_KINDS },
+	{ .name = "duration", .key = 'd', .arg = "TIME",
+	  .help = "stop after TIME (e.g. 10s, 500ms, 2m)", .value = CLI_DURATION },
+	{ .name = "strategy", .key = 's', .arg = "NAME",
+	  .help = "ioctl attach strategy: auto (default), fentry, syscall", .value = CLI_WORDS,
+	  .words = STRATEGY_WORDS },
+	{ .name = "time-unit", .key = 't', .arg = "UNIT",
+	  .help = "resolution of the stored times and durations: us\n(default) or ns",
+	  .value = CLI_WORDS, .words = "us ns" },
+	{ .name = "buffer", .key = 'b', .arg = "MIB", .help = "ring buffer size in MiB (default 64)",
+	  .value = CLI_TEXT },
+	{ .name = "note", .key = 'n', .arg = "TEXT",
+	  .help = "store TEXT in the file's header: how and why it was made", .value = CLI_TEXT },
+	{ .name = "key-frames", .key = 'k', .arg = "TIME",
+	  .help = "besides at the start, read every controller of the\n"
+		  "traced VMMs again every TIME (e.g. 10s)",
+	  .value = CLI_DURATION },
+	{ .name = "no-key-frames", .key = OPT_NO_KEY_FRAMES,
+	  .help = "do not read the VMMs' controllers at all" },
+	{ .name = "json", .key = 'j', .help = "print the summary as one JSON object on stdout" },
+	{ .name = "quiet", .key = 'q', .help = "print nothing but errors and drops" },
+	{ .name = "verbose", .key = 'v', .help = "show libbpf's messages" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_record_cli = {
+	.synopsis = "Usage: kvmirq record -o FILE [OPTIONS]\n"
+		    "\n"
+		    "Record KVM interrupt delivery events and the KVM ioctls that configure\n"
+		    "interrupts (with their arguments, payloads and results) into FILE, until\n"
+		    "the duration ends or Ctrl-C / SIGTERM. Ring-buffer drops are counted,\n"
+		    "printed and stored in the file.\n",
+	.options = options,
+	.epilogue = "Key frames: when it starts, record reads every register of every in-kernel\n"
+		    "interrupt controller of the traced VMMs, stopping each for a moment with\n"
+		    "ptrace as snapshot --pid does, so that show, diff and top -i know every\n"
+		    "field from the start. The reads are in the recording as the VMM's GET\n"
+		    "ioctls, marked as key frames; a VMM that cannot be read is named on\n"
+		    "stderr and the recording goes on.\n"
+		    "\n"
+		    "Exit status: 0 when the recording is complete, 1 on error, 3 when events\n"
+		    "were dropped.\n",
+};
 
 struct recorder {
 	struct trace_out out;
@@ -122,12 +142,9 @@ static int add_counts(struct tracefile_meta *m, const struct recorder *r,
 	return 0;
 }
 
-static void print_summary(const struct recorder *r, const char *path,
-			  const struct kvmirq_kind_counters *counters, uint64_t dropped, double secs)
+static void print_summary_text(const struct recorder *r, const char *path,
+			       const struct kvmirq_kind_counters *counters, uint64_t size, double secs)
 {
-	struct stat st;
-	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
-
 	fprintf(stderr, "kvmirq: %llu events in %.1f s to %s (%llu bytes, %.2f bytes/event)\n",
 		(unsigned long long)r->out.events, secs, path, (unsigned long long)size,
 		r->out.events ? (double)size / (double)r->out.events : 0.0);
@@ -136,12 +153,55 @@ static void print_summary(const struct recorder *r, const char *path,
 			fprintf(stderr, "  %-24s %10llu recorded %8llu dropped\n", event_kind_name(k),
 				(unsigned long long)r->live.received[k],
 				(unsigned long long)counters[k].dropped);
+}
+
+static void print_summary_json(const struct recorder *r, const char *path,
+			       const struct kvmirq_kind_counters *counters, uint64_t size,
+			       uint64_t dropped, double secs)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_string(&j, "file", path);
+	json_kv_uint(&j, "events", r->out.events);
+	json_key(&j, "seconds");
+	json_double(&j, secs);
+	json_kv_uint(&j, "bytes", size);
+	json_kv_uint(&j, "dropped", dropped);
+	json_kv_uint(&j, "malformed", r->live.malformed);
+	json_key(&j, "kinds");
+	json_object_begin(&j);
+	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++) {
+		if (!r->live.received[k] && !counters[k].dropped)
+			continue;
+		json_key(&j, event_kind_name(k));
+		json_object_begin(&j);
+		json_kv_uint(&j, "recorded", r->live.received[k]);
+		json_kv_uint(&j, "dropped", counters[k].dropped);
+		json_object_end(&j);
+	}
+	json_object_end(&j);
+	json_object_end(&j);
+	json_newline(&j);
+}
+
+static void print_summary(const struct recorder *r, const char *path, bool json, bool quiet,
+			  const struct kvmirq_kind_counters *counters, uint64_t dropped, double secs)
+{
+	struct stat st;
+	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+
+	if (json)
+		print_summary_json(r, path, counters, size, dropped, secs);
+	else if (!quiet || dropped || r->live.malformed)
+		print_summary_text(r, path, counters, size, secs);
 	if (dropped)
-		fprintf(stderr, "kvmirq: WARNING: %llu events were DROPPED (ring buffer full): "
-				"use a larger --buffer\n", (unsigned long long)dropped);
+		cli_warning("%llu events were DROPPED (ring buffer full): use a larger --buffer",
+			    (unsigned long long)dropped);
 	if (r->live.malformed)
-		fprintf(stderr, "kvmirq: WARNING: %llu malformed records were discarded\n",
-			(unsigned long long)r->live.malformed);
+		cli_warning("%llu malformed records were discarded",
+			    (unsigned long long)r->live.malformed);
 }
 
 struct record_args {
@@ -150,6 +210,7 @@ struct record_args {
 	unsigned long long duration_ms;
 	unsigned long long time_unit_ns;
 	const char *note;
+	bool json;
 	bool quiet;
 	bool no_key_frames;
 	unsigned long long key_frame_ms; /* 0: at the start only */
@@ -157,28 +218,12 @@ struct record_args {
 
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
-	enum { OPT_VM = 256, OPT_NO_KEY_FRAMES };
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "vm", required_argument, NULL, OPT_VM },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "strategy", required_argument, NULL, 's' },
-		{ "time-unit", required_argument, NULL, 't' },
-		{ "buffer", required_argument, NULL, 'b' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "key-frames", required_argument, NULL, 'k' },
-		{ "no-key-frames", no_argument, NULL, OPT_NO_KEY_FRAMES },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	int c;
 
 	a->time_unit_ns = 1000;
-	while ((c = getopt_long(argc, argv, "o:p:e:d:s:t:b:n:k:qvh", longopts, NULL)) != -1) {
+	cli_parse_begin(&p, &cmd_record_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case 'p': a->capture.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
@@ -203,10 +248,8 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				a->time_unit_ns = 1000;
 			else if (!strcmp(optarg, "ns"))
 				a->time_unit_ns = 1;
-			else {
-				fprintf(stderr, "kvmirq record: --time-unit is us or ns\n");
-				return 2;
-			}
+			else
+				return cli_error(2, "--time-unit is us or ns");
 			break;
 		case 'b': a->capture.ringbuf_mib = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'n': a->note = optarg; break;
@@ -215,20 +258,17 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				return 2;
 			break;
 		case OPT_NO_KEY_FRAMES: a->no_key_frames = true; break;
+		case 'j': a->json = true; break;
 		case 'q': a->quiet = true; break;
 		case 'v': a->capture.verbose = true; break;
-		case 'h': cmd_record_usage(); exit(0);
+		case 'h': cli_print_help(&cmd_record_cli); exit(0);
 		default: return 2;
 		}
 	}
-	if (!a->output) {
-		fprintf(stderr, "kvmirq record: -o FILE is required\n");
-		return 2;
-	}
-	if (a->capture.ringbuf_mib & (a->capture.ringbuf_mib - 1)) {
-		fprintf(stderr, "kvmirq record: --buffer must be a power of two\n");
-		return 2;
-	}
+	if (!a->output)
+		return cli_error(2, "-o FILE is required");
+	if (a->capture.ringbuf_mib & (a->capture.ringbuf_mib - 1))
+		return cli_error(2, "--buffer must be a power of two");
 	if (!a->capture.ringbuf_mib)
 		a->capture.ringbuf_mib = RECORD_DEFAULT_BUFFER_MIB;
 	return 0;
@@ -238,7 +278,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 static void take_key_frames(struct recorder *r, const struct record_args *a)
 {
 	pid_t only = a->capture.pid ? (pid_t)a->capture.pid : (pid_t)atoi(a->capture.vm);
-	int ret = record_key_frames(&r->out, only, a->time_unit_ns, a->quiet);
+	int ret = record_key_frames(&r->out, only, a->time_unit_ns, a->quiet || a->json);
 
 	if (ret < 0 && !r->live.error)
 		r->live.error = ret;
@@ -292,7 +332,7 @@ int cmd_record(int argc, char **argv)
 
 	ret = live_capture_open(&r->live, &a.capture, on_event, r, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "kvmirq record: %s\n", err);
+		cli_error(status, "%s", err);
 		goto out;
 	}
 	st = capture_get_status(r->live.capture);
@@ -300,35 +340,36 @@ int cmd_record(int argc, char **argv)
 	final = tracefile_meta_new();
 	if (!header || !final ||
 	    live_capture_describe(header, &a.capture, st, a.time_unit_ns, a.note)) {
-		fprintf(stderr, "kvmirq record: out of memory\n");
+		cli_error(status, "out of memory");
 		goto out;
 	}
 	if (trace_out_open(&r->out, a.output, header, &r->live.registry, a.time_unit_ns)) {
-		fprintf(stderr, "kvmirq record: %s\n", r->out.error);
+		cli_error(status, "%s", r->out.error);
 		goto out;
 	}
 	if (!a.quiet)
-		fprintf(stderr, "kvmirq: recording to %s (ioctl strategy %s); Ctrl-C to stop\n",
-			a.output, strategy_name(st->strategy));
+		cli_notice("recording to %s (ioctl strategy %s); Ctrl-C to stop", a.output,
+			   strategy_name(st->strategy));
 
 	if (!a.no_key_frames)
 		take_key_frames(r, &a);
 	t.last_flush = t.last_key_frame = monotonic_ms();
 	if (!r->live.error)
-		live_capture_run(&r->live, a.duration_ms, tick, &t, "record");
+		live_capture_run(&r->live, a.duration_ms, tick, &t);
+	if (r->live.ring_errno)
+		cli_warning("reading the ring buffer: %s", strerror(r->live.ring_errno));
 	capture_read_counters(r->live.capture, counters);
 	if (r->live.error) {
-		fprintf(stderr, "kvmirq record: writing %s: %s\n", a.output, r->out.error);
+		cli_error(status, "writing %s: %s", a.output, r->out.error);
 		goto out;
 	}
 	add_counts(final, r, counters, &dropped);
 	if (trace_out_close(&r->out, final)) {
-		fprintf(stderr, "kvmirq record: closing %s: %s\n", a.output, r->out.error);
+		cli_error(status, "closing %s: %s", a.output, r->out.error);
 		goto out;
 	}
-	if (!a.quiet || dropped || r->live.malformed)
-		print_summary(r, a.output, counters, dropped,
-			      (double)(monotonic_ms() - r->live.start_ms) / 1000.0);
+	print_summary(r, a.output, a.json, a.quiet, counters, dropped,
+		      (double)(monotonic_ms() - r->live.start_ms) / 1000.0);
 	status = dropped ? 3 : 0;
 out:
 	live_capture_close(&r->live);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "commands/cli_messages.h"
 #include "commands/record_key_frames.h"
 #include "kvmirq/tracefile.h"
 #include "snapshot/snapshot.h"
@@ -94,8 +95,7 @@ int record_key_frames(struct trace_out *out, pid_t only, uint64_t time_unit_ns, 
 	int taken = 0, ret = 0;
 
 	if (n < 0) {
-		fprintf(stderr, "kvmirq record: key frames: cannot list the VMMs: %s\n",
-			strerror((int)-n));
+		cli_warning("key frames: cannot list the VMMs: %s", strerror((int)-n));
 		return 0;
 	}
 	for (long i = 0; i < n && !ret; i++) {
@@ -108,9 +108,9 @@ int record_key_frames(struct trace_out *out, pid_t only, uint64_t time_unit_ns, 
 		}
 		take_one(pids[i], unit, &k);
 		if (k.error[0])
-			fprintf(stderr, "kvmirq record: %s key frame of pid %d: %s\n",
-				k.reads > k.failed_reads ? "an incomplete" : "no", (int)pids[i],
-				k.error);
+			cli_warning("%s key frame of pid %d: %s",
+				    k.reads > k.failed_reads ? "an incomplete" : "no", (int)pids[i],
+				    k.error);
 		else if (!quiet)
 			fprintf(stderr, "kvmirq: key frame of pid %d: %llu controllers, %llu reads "
 					"(%llu failed); VMM stopped %.1f ms\n",

@@ -5,12 +5,12 @@
  * as text or JSON Lines.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec/names.h"
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "kvmirq/tracefile.h"
@@ -22,31 +22,43 @@
 #include "trace/trace_in.h"
 #include "util/json.h"
 
-void cmd_report_usage(void)
-{
-	printf("Usage: kvmirq report FILE [OPTIONS]\n"
-	       "\n"
-	       "Summarise a recording made by kvmirq record: per VM, counts and rates per\n"
-	       "event kind, per GSI and pin, per MSI (address and data decoded), per device\n"
-	       "attribute, per ioctl with its errors. With --timeline, every event in order.\n"
-	       "A file cut short is read up to its last whole chunk, with a warning.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -t, --timeline        print the events, one per line\n"
-	       "  -j, --json            JSON Lines: a recording object, one vm_summary per VM,\n"
-	       "                        and with --timeline one event object per event\n"
-	       "      --vm N            only VM N (0: events not attributed to a VM)\n"
-	       "  -p, --pid PID         only events raised by process PID\n"
-	       "  -e, --events LIST     only these kinds (as for kvmirq record --events)\n"
-	       "      --from SECONDS    only events at or after this time (from the first event)\n"
-	       "      --to SECONDS      only events before this time\n"
-	       "  -n, --limit N         at most N timeline events\n"
-	       "  -s, --state           then the controllers' state, reconstructed at the end\n"
-	       "                        (or at --to), with the routing table and irqfds\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Exit status: 0 on success, 1 when the file cannot be read, 2 on bad usage.\n");
-}
+enum { OPT_VM = CLI_LONG_ONLY, OPT_FROM, OPT_TO };
+
+static const struct cli_option options[] = {
+	{ .name = "timeline", .key = 't', .help = "print the events, one per line" },
+	{ .name = "json", .key = 'j',
+	  .help = "JSON Lines: a recording object, one vm_summary per VM,\n"
+		  "and with --timeline one event object per event" },
+	{ .name = "vm", .key = OPT_VM, .arg = "N",
+	  .help = "only VM N (0: events not attributed to a VM)", .value = CLI_TEXT },
+	{ .name = "pid", .key = 'p', .arg = "PID", .help = "only events raised by process PID",
+	  .value = CLI_TEXT },
+	{ .name = "events", .key = 'e', .arg = "LIST",
+	  .help = "only these kinds (as for kvmirq record --events)", .value = CLI_EVENT_KINDS },
+	{ .name = "from", .key = OPT_FROM, .arg = "SECONDS",
+	  .help = "only events at or after this time (from the first event)", .value = CLI_TEXT },
+	{ .name = "to", .key = OPT_TO, .arg = "SECONDS", .help = "only events before this time",
+	  .value = CLI_TEXT },
+	{ .name = "limit", .key = 'n', .arg = "N", .help = "at most N timeline events",
+	  .value = CLI_TEXT },
+	{ .name = "state", .key = 's',
+	  .help = "then the controllers' state, reconstructed at the end\n"
+		  "(or at --to), with the routing table and irqfds" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_report_cli = {
+	.synopsis = "Usage: kvmirq report FILE [OPTIONS]\n"
+		    "\n"
+		    "Summarise a recording made by kvmirq record: per VM, counts and rates per\n"
+		    "event kind, per GSI and pin, per MSI (address and data decoded), per device\n"
+		    "attribute, per ioctl with its errors. With --timeline, every event in order.\n"
+		    "A file cut short is read up to its last whole chunk, with a warning.\n",
+	.options = options,
+	.epilogue = "Exit status: 0 on success, 1 when the file cannot be read, 2 on bad usage.\n",
+	.operands = CLI_RECORDING,
+};
 
 struct report_filter {
 	long long vm; /* -1: all */
@@ -191,8 +203,7 @@ static int print_state(const char *path, const struct report_filter *f, bool jso
 	if (f->to < 1e300)
 		at.ns = f->to > 0 ? (uint64_t)(f->to * 1e9) : 0;
 	if (state_load(path, &at, &s, err, sizeof(err))) {
-		fprintf(stderr, "kvmirq report: %s\n", err);
-		return 1;
+		return cli_error(1, "%s", err);
 	}
 	if (!json)
 		printf("\nController state reconstructed from the recording ('?': not known):\n");
@@ -204,19 +215,11 @@ static int print_state(const char *path, const struct report_filter *f, bool jso
 static int parse_args(int argc, char **argv, struct report_filter *f, bool *json,
 		      bool *timeline, bool *state, const char **path)
 {
-	enum { OPT_VM = 256, OPT_FROM, OPT_TO };
-	static const struct option longopts[] = {
-		{ "timeline", no_argument, NULL, 't' }, { "json", no_argument, NULL, 'j' },
-		{ "vm", required_argument, NULL, OPT_VM }, { "pid", required_argument, NULL, 'p' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "to", required_argument, NULL, OPT_TO }, { "limit", required_argument, NULL, 'n' },
-		{ "state", no_argument, NULL, 's' },	{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "tjp:e:n:sh", longopts, NULL)) != -1) {
+	cli_parse_begin(&p, &cmd_report_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 't': *timeline = true; break;
 		case 's': *state = true; break;
@@ -230,14 +233,12 @@ static int parse_args(int argc, char **argv, struct report_filter *f, bool *json
 		case OPT_FROM: f->from = strtod(optarg, NULL); break;
 		case OPT_TO: f->to = strtod(optarg, NULL); break;
 		case 'n': f->limit = strtoull(optarg, NULL, 10); break;
-		case 'h': cmd_report_usage(); exit(0);
+		case 'h': cli_print_help(&cmd_report_cli); exit(0);
 		default: return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "kvmirq report: exactly one FILE is needed\n");
-		return 2;
-	}
+	if (optind != argc - 1)
+		return cli_error(2, "exactly one FILE is needed");
 	*path = argv[optind];
 	return 0;
 }
@@ -264,12 +265,13 @@ int cmd_report(int argc, char **argv)
 		return ret;
 	}
 	if (trace_in_open(t, path)) {
-		fprintf(stderr, "kvmirq report: %s\n", t->error);
+		cli_error(1, "%s", t->error);
 		trace_in_close(t);
 		free(t);
 		return 1;
 	}
 	if (summary_init(&s, t->registry.nr_vms, &t->format)) {
+		cli_error(1, "out of memory");
 		trace_in_close(t);
 		free(t);
 		return 1;
@@ -296,7 +298,7 @@ int cmd_report(int argc, char **argv)
 	}
 	event_printer_flush(&printer);
 	if (ret < 0) {
-		fprintf(stderr, "kvmirq report: %s: %s\n", path, t->error);
+		cli_error(status, "%s: %s", path, t->error);
 		goto out;
 	}
 	if (timeline && !json)
@@ -307,7 +309,7 @@ int cmd_report(int argc, char **argv)
 	else
 		summary_print_text(&s, &t->registry, stdout);
 	if (trace_in_warning(t))
-		fprintf(stderr, "kvmirq report: warning: %s: %s\n", path, trace_in_warning(t));
+		cli_warning("%s: %s", path, trace_in_warning(t));
 	status = state ? print_state(path, &f, json) : 0;
 out:
 	event_printer_free(&printer);

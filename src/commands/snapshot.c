@@ -6,45 +6,84 @@
  * ioctls run inside it, and everything touched is put back.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "model/state_load.h"
 #include "snapshot/snapshot.h"
+#include "util/json.h"
 #include "vmm/take_pid.h"
 
-void cmd_snapshot_usage(void)
+enum { OPT_ITS_SAVE_TABLES = CLI_LONG_ONLY };
+
+static const struct cli_option options[] = {
+	{ .name = "pid", .key = 'p', .arg = "PID",
+	  .help = "the VMM process (needs root or CAP_SYS_PTRACE)", .value = CLI_VMM_PID },
+	{ .name = "from", .key = 'f', .arg = "FILE", .help = "reconstruct from this recording instead",
+	  .value = CLI_RECORDING },
+	{ .name = "at", .key = 'a', .arg = "TIME",
+	  .help = "with --from: at TIME (end, SECONDS after the first\n"
+		  "event, or @NS of CLOCK_MONOTONIC); default end",
+	  .value = CLI_WORDS, .words = "end" },
+	{ .name = "output", .key = 'o', .arg = "FILE", .help = "write the snapshot here",
+	  .value = CLI_SNAPSHOT },
+	{ .name = "its-save-tables", .key = OPT_ITS_SAVE_TABLES,
+	  .help = "with --pid: first have KVM save each ITS's tables\n"
+		  "into the guest's memory (a command: it writes guest\n"
+		  "RAM; see the man page); never done otherwise" },
+	{ .name = "json", .key = 'j', .help = "say what was saved as one JSON object on stdout" },
+	{ .name = "quiet", .key = 'q', .help = "print nothing on success" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_snapshot_cli = {
+	.synopsis = "Usage: kvmirq snapshot --pid PID -o FILE [OPTIONS]\n"
+		    "       kvmirq snapshot --from RECORDING [--at TIME] -o FILE\n"
+		    "\n"
+		    "Read the state of every in-kernel interrupt controller of a running VMM:\n"
+		    "its PICs and IOAPIC, each vCPU's local APIC, and KVM devices such as the\n"
+		    "PowerPC MPIC. KVM answers only the VMM's own ioctls, so kvmirq stops the\n"
+		    "VMM's threads with ptrace for a moment, runs the read-only GET ioctls inside\n"
+		    "it, restores every register it touched, and lets it go. The VMM's vCPUs\n"
+		    "leave KVM_RUN with EINTR, as they do for any signal.\n"
+		    "\n"
+		    "With --from, the state is reconstructed from a recording instead (see\n"
+		    "kvmirq show), routing table and irqfds included, and saved as a snapshot.\n",
+	.options = options,
+	.epilogue = "Exit status: 0 on success, 1 when the VMM cannot be snapshotted (not a KVM\n"
+		    "VMM, already traced, no permission), 2 on bad usage.\n",
+};
+
+/* What was saved, the same keys either way (null where they do not apply). */
+static void print_json(const struct snapshot *s, const char *out, const char *from)
 {
-	printf("Usage: kvmirq snapshot --pid PID -o FILE [OPTIONS]\n"
-	       "       kvmirq snapshot --from RECORDING [--at TIME] -o FILE\n"
-	       "\n"
-	       "Read the state of every in-kernel interrupt controller of a running VMM:\n"
-	       "its PICs and IOAPIC, each vCPU's local APIC, and KVM devices such as the\n"
-	       "PowerPC MPIC. KVM answers only the VMM's own ioctls, so kvmirq stops the\n"
-	       "VMM's threads with ptrace for a moment, runs the read-only GET ioctls inside\n"
-	       "it, restores every register it touched, and lets it go. The VMM's vCPUs\n"
-	       "leave KVM_RUN with EINTR, as they do for any signal.\n"
-	       "\n"
-	       "With --from, the state is reconstructed from a recording instead (see\n"
-	       "kvmirq show), routing table and irqfds included, and saved as a snapshot.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -p, --pid PID         the VMM process (needs root or CAP_SYS_PTRACE)\n"
-	       "  -f, --from FILE       reconstruct from this recording instead\n"
-	       "  -a, --at TIME         with --from: at TIME (end, SECONDS after the first\n"
-	       "                        event, or @NS of CLOCK_MONOTONIC); default end\n"
-	       "  -o, --output FILE     write the snapshot here\n"
-	       "      --its-save-tables with --pid: first have KVM save each ITS's tables\n"
-	       "                        into the guest's memory (a command: it writes guest\n"
-	       "                        RAM; see the man page); never done otherwise\n"
-	       "  -q, --quiet           print nothing on success\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Exit status: 0 on success, 1 when the VMM cannot be snapshotted (not a KVM\n"
-	       "VMM, already traced, no permission), 2 on bad usage.\n");
+	struct json j;
+
+	json_init(&j, stdout);
+	json_object_begin(&j);
+	json_kv_string(&j, "file", out);
+	json_kv_string(&j, "method", s->method);
+	json_kv_string(&j, "from", from);
+	if (from) {
+		json_kv_string(&j, "pid", NULL);
+		json_kv_string(&j, "process", NULL);
+	} else {
+		json_kv_uint(&j, "pid", s->pid);
+		json_kv_string(&j, "process", s->process_name);
+	}
+	json_kv_uint(&j, "controllers", s->nr_chips);
+	json_kv_uint(&j, "routing_tables", s->nr_routing);
+	json_kv_uint(&j, "reads", s->reads);
+	json_kv_uint(&j, "failed_reads", s->failed_reads);
+	json_kv_uint(&j, "stopped_ns", s->stopped_ns);
+	json_kv_bool(&j, "its_tables_saved", s->its_tables_saved);
+	json_object_end(&j);
+	json_newline(&j);
 }
 
 static int save_reconstruction(const char *from, const struct state_time *at, const char *out,
@@ -60,44 +99,39 @@ static int save_reconstruction(const char *from, const struct state_time *at, co
 		ret = -EINVAL;
 	}
 	if (!ret && s.warning[0])
-		fprintf(stderr, "kvmirq snapshot: warning: %s: %s\n", from, s.warning);
+		cli_warning("%s: %s", from, s.warning);
 	if (!ret) {
 		ret = snapshot_write(&s, out, err, sizeof(err));
-		if (!ret && !quiet)
+		if (!ret && cli_json())
+			print_json(&s, out, from);
+		else if (!ret && !quiet)
 			fprintf(stderr, "kvmirq: %s: %zu controllers and %zu routing tables "
 					"reconstructed to %s\n",
 				from, s.nr_chips, s.nr_routing, out);
 		snapshot_free(&s);
 	}
-	if (ret)
-		fprintf(stderr, "kvmirq snapshot: %s\n", err);
-	return ret ? 1 : 0;
+	return ret ? cli_error(1, "%s", err) : 0;
 }
 
 int cmd_snapshot(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "pid", required_argument, NULL, 'p' }, { "output", required_argument, NULL, 'o' },
-		{ "from", required_argument, NULL, 'f' }, { "at", required_argument, NULL, 'a' },
-		{ "quiet", no_argument, NULL, 'q' },	 { "help", no_argument, NULL, 'h' },
-		{ "its-save-tables", no_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct state_time at = { STATE_AT_END };
 	const char *out = NULL, *from = NULL;
 	struct snapshot s;
 	char err[512] = "";
 	pid_t pid = 0;
 	unsigned flags = 0;
+	struct cli_parser p;
 	int c, quiet = 0, ret;
 
-	while ((c = getopt_long(argc, argv, "p:o:f:a:qh", longopts, NULL)) != -1) {
+	cli_parse_begin(&p, &cmd_snapshot_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'f':
 			from = optarg;
 			break;
 		case 'a':
-			if (state_time_parse(optarg, &at))
+			if (parse_time(optarg, &at))
 				return 2;
 			break;
 		case 'p':
@@ -109,28 +143,30 @@ int cmd_snapshot(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
-		case 'S':
+		case 'j':
+			break; /* cli_json() */
+		case OPT_ITS_SAVE_TABLES:
 			flags |= TAKE_PID_ITS_SAVE_TABLES;
 			break;
 		case 'h':
-			cmd_snapshot_usage();
+			cli_print_help(&cmd_snapshot_cli);
 			return 0;
 		default:
 			return 2;
 		}
 	}
-	if ((pid <= 0) == !from || !out || optind != argc || (from && flags)) {
-		fprintf(stderr, "kvmirq snapshot: give --pid PID or --from RECORDING, and -o FILE; "
-				"--its-save-tables only with --pid (see --help)\n");
-		return 2;
-	}
+	if ((pid <= 0) == !from || !out || optind != argc || (from && flags))
+		return cli_error(2, "give --pid PID or --from RECORDING, and -o FILE; "
+				    "--its-save-tables only with --pid (see --help)");
 	if (from)
 		return save_reconstruction(from, &at, out, quiet);
 	ret = snapshot_take_pid(&s, pid, flags, err, sizeof(err));
 	if (!ret)
 		ret = snapshot_write(&s, out, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "kvmirq snapshot: pid %d: %s\n", pid, err);
+		cli_error(1, "pid %d: %s", pid, err);
+	else if (cli_json())
+		print_json(&s, out, NULL);
 	else if (!quiet)
 		fprintf(stderr,
 			"kvmirq: pid %d (%s): %zu controllers, %llu reads (%llu failed); VMM stopped "

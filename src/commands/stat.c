@@ -4,7 +4,6 @@
  * in per-CPU counters inside the kernel: nothing is copied per event, so it
  * costs less than recording (and than a bpftrace count script).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -12,27 +11,39 @@
 #include "capture/capture.h"
 #include "codec/layout.h"
 #include "codec/names.h"
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "util/json.h"
 #include "util/stop.h"
 
-void cmd_stat_usage(void)
+static const struct cli_option options[] = {
+	{ .name = "duration", .key = 'd', .arg = "TIME",
+	  .help = "stop after TIME (e.g. 10s, 500ms, 2m)", .value = CLI_DURATION },
+	{ .name = "pid", .key = 'p', .arg = "PID", .help = "only events raised by this process",
+	  .value = CLI_PID },
+	{ .name = "json", .key = 'j', .help = "print one JSON object" },
+	{ .name = "verbose", .key = 'v', .help = "show libbpf's messages" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_stat_cli = {
+	.synopsis = "Usage: kvmirq stat [OPTIONS]\n"
+		    "\n"
+		    "Count KVM interrupt delivery events per kind until the duration ends or\n"
+		    "Ctrl-C, then print each count and rate. Counting happens in the kernel, in\n"
+		    "per-CPU counters: no event is copied to user space.\n",
+	.options = options,
+	.epilogue = "Exit status: 0 on success, 1 when the programs could not attach.\n",
+};
+
+/* The tracepoint's name; a kind that is no tracepoint (mpic_mmio, a kprobe's) by its own. */
+static const char *kind_label(unsigned int kind)
 {
-	printf("Usage: kvmirq stat [OPTIONS]\n"
-	       "\n"
-	       "Count KVM interrupt delivery events per kind until the duration ends or\n"
-	       "Ctrl-C, then print each count and rate. Counting happens in the kernel, in\n"
-	       "per-CPU counters: no event is copied to user space.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -d, --duration TIME   stop after TIME (e.g. 10s, 500ms, 2m)\n"
-	       "  -p, --pid PID         only events raised by this process\n"
-	       "  -j, --json            print one JSON object\n"
-	       "  -v, --verbose         show libbpf's messages\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Exit status: 0 on success, 1 when the programs could not attach.\n");
+	const char *tracepoint = event_kind_tracepoint(kind);
+
+	return tracepoint ? tracepoint : event_kind_name(kind);
 }
 
 static void print(const struct kvmirq_kind_counters *c, double secs, int json)
@@ -43,7 +54,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 		printf("%-26s %12s %12s\n", "event", "count", "per s");
 		for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 			if (event_layout(k))
-				printf("%-26s %12llu %12.1f\n", event_kind_tracepoint(k),
+				printf("%-26s %12llu %12.1f\n", kind_label(k),
 				       (unsigned long long)c[k].seen, (double)c[k].seen / secs);
 		printf("over %.2f s\n", secs);
 		return;
@@ -56,7 +67,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 	json_object_begin(&j);
 	for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 		if (event_layout(k))
-			json_kv_uint(&j, event_kind_tracepoint(k), c[k].seen);
+			json_kv_uint(&j, kind_label(k), c[k].seen);
 	json_object_end(&j);
 	json_object_end(&j);
 	json_newline(&j);
@@ -64,20 +75,17 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 
 int cmd_stat(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "duration", required_argument, NULL, 'd' }, { "pid", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },	       { "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },	       { NULL, 0, NULL, 0 },
-	};
 	struct capture_options opts = { .count_only = true };
 	struct kvmirq_kind_counters counters[KVMIRQ_EV_KIND_MAX];
 	unsigned long long duration_ms = 0;
 	struct capture *cap;
 	char err[512];
 	uint64_t start;
+	struct cli_parser p;
 	int c, json = 0;
 
-	while ((c = getopt_long(argc, argv, "d:p:jvh", longopts, NULL)) != -1) {
+	cli_parse_begin(&p, &cmd_stat_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'd':
 			if (parse_duration_ms(optarg, &duration_ms))
@@ -86,17 +94,14 @@ int cmd_stat(int argc, char **argv)
 		case 'p': opts.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'j': json = 1; break;
 		case 'v': opts.verbose = true; break;
-		case 'h': cmd_stat_usage(); return 0;
+		case 'h': cli_print_help(&cmd_stat_cli); return 0;
 		default: return 2;
 		}
 	}
 	stop_on_signals();
-	if (capture_open(&cap, &opts, NULL, NULL, err, sizeof(err))) {
-		fprintf(stderr, "kvmirq stat: %s\n", err);
-		return 1;
-	}
-	if (!json)
-		fprintf(stderr, "kvmirq: counting; Ctrl-C to stop\n");
+	if (capture_open(&cap, &opts, NULL, NULL, err, sizeof(err)))
+		return cli_error(1, "%s", err);
+	cli_notice("counting; Ctrl-C to stop");
 	start = monotonic_ms();
 	while (!stop_requested() && (!duration_ms || monotonic_ms() - start < duration_ms))
 		usleep(50000);

@@ -5,7 +5,6 @@
  * frames printed one after another with -b (text) or --json.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
 #include "top/frame_filter.h"
 #include "top/live.h"
@@ -21,40 +21,51 @@
 #include "ui/top_ui.h"
 #include "util/stop.h"
 
-void cmd_top_usage(void)
-{
-	printf("Usage: kvmirq top [OPTIONS]\n"
-	       "\n"
-	       "Interrupt activity per VM, like top: line changes, MSIs, injections, EOIs and\n"
-	       "controller-state reads and writes per second; per VM its GSIs, MSIs, vCPUs,\n"
-	       "routing and irqfds; per controller its decoded registers. Live from counters\n"
-	       "in the kernel (root, BPF), or replayed from a recording with -i.\n"
-	       "\n"
-	       "Options:\n"
-	       "  -i, --input FILE      replay this recording (kvmirq record) instead of live\n"
-	       "  -b, --batch           print frames as text instead of the full screen\n"
-	       "  -n, --iterations N    stop after N frames (batch; a replay also stops at its "
-	       "end)\n"
-	       "  -d, --delay SECONDS   between frames (default 1); a batch replay moves this "
-	       "much\n"
-	       "                        recording time per frame, so its frames are repeatable\n"
-	       "  -j, --json            print frames as JSON Lines (implies --batch)\n"
-	       "      --vm ID           also this VM in detail (JSON: only its rows); on screen,\n"
-	       "                        start on it; live, batch: its controllers are read\n"
-	       "                        by ptrace before each frame (the VMM stops meanwhile)\n"
-	       "      --chip N          batch, with --vm: also that VM's controller [N],\n"
-	       "                        every register decoded, changes marked with *\n"
-	       "  -p, --pid PID         only the VMs of this process\n"
-	       "      --speed X         replay at X times real time (default 1; 0: start paused)\n"
-	       "  -h, --help            show this help\n"
-	       "\n"
-	       "Keys on screen: h help, q quit, Enter open, Esc back, s sort, / filter, f the\n"
-	       "findings of kvmirq check's rules (the FIND column counts them), space pause,\n"
-	       "n/p step, g go to a time, +/- speed.\n"
-	       "\n"
-	       "Exit status: 0 on success, 1 when the source cannot be opened or read (no BPF,\n"
-	       "not root, a damaged recording) or the terminal cannot be used, 2 on bad usage.\n");
-}
+enum { OPT_VM = CLI_LONG_ONLY, OPT_CHIP, OPT_SPEED };
+
+static const struct cli_option options[] = {
+	{ .name = "input", .key = 'i', .arg = "FILE",
+	  .help = "replay this recording (kvmirq record) instead of live", .value = CLI_RECORDING },
+	{ .name = "batch", .key = 'b', .help = "print frames as text instead of the full screen" },
+	{ .name = "iterations", .key = 'n', .arg = "N",
+	  .help = "stop after N frames (batch; a replay also stops at its end)", .value = CLI_TEXT },
+	{ .name = "delay", .key = 'd', .arg = "SECONDS",
+	  .help = "between frames (default 1); a batch replay moves this much\n"
+		  "recording time per frame, so its frames are repeatable",
+	  .value = CLI_TEXT },
+	{ .name = "json", .key = 'j', .help = "print frames as JSON Lines (implies --batch)" },
+	{ .name = "vm", .key = OPT_VM, .arg = "ID",
+	  .help = "also this VM in detail (JSON: only its rows); on screen,\n"
+		  "start on it; live, batch: its controllers are read\n"
+		  "by ptrace before each frame (the VMM stops meanwhile)",
+	  .value = CLI_TEXT },
+	{ .name = "chip", .key = OPT_CHIP, .arg = "N",
+	  .help = "batch, with --vm: also that VM's controller [N],\n"
+		  "every register decoded, changes marked with *",
+	  .value = CLI_TEXT },
+	{ .name = "pid", .key = 'p', .arg = "PID", .help = "only the VMs of this process",
+	  .value = CLI_VMM_PID },
+	{ .name = "speed", .key = OPT_SPEED, .arg = "X",
+	  .help = "replay at X times real time (default 1; 0: start paused)", .value = CLI_TEXT },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_top_cli = {
+	.synopsis = "Usage: kvmirq top [OPTIONS]\n"
+		    "\n"
+		    "Interrupt activity per VM, like top: line changes, MSIs, injections, EOIs and\n"
+		    "controller-state reads and writes per second; per VM its GSIs, MSIs, vCPUs,\n"
+		    "routing and irqfds; per controller its decoded registers. Live from counters\n"
+		    "in the kernel (root, BPF), or replayed from a recording with -i.\n",
+	.options = options,
+	.epilogue = "Keys on screen: h help, q quit, Enter open, Esc back, s sort, / filter, f the\n"
+		    "findings of kvmirq check's rules (the FIND column counts them), space pause,\n"
+		    "n/p step, g go to a time, +/- speed.\n"
+		    "\n"
+		    "Exit status: 0 on success, 1 when the source cannot be opened or read (no BPF,\n"
+		    "not root, a damaged recording) or the terminal cannot be used, 2 on bad usage.\n",
+};
 
 struct top_options {
 	const char *input;
@@ -70,33 +81,19 @@ static int parse_number(const char *what, const char *s, double min, double *out
 	char *end;
 
 	*out = strtod(s, &end);
-	if (end == s || *end || !isfinite(*out) || *out < min) {
-		fprintf(stderr, "kvmirq top: bad %s '%s'\n", what, s);
-		return 2;
-	}
+	if (end == s || *end || !isfinite(*out) || *out < min)
+		return cli_error(2, "bad %s '%s'", what, s);
 	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct top_options *o)
 {
-	enum { OPT_VM = 256, OPT_CHIP, OPT_SPEED };
-	static const struct option longopts[] = {
-		{ "input", required_argument, NULL, 'i' },
-		{ "batch", no_argument, NULL, 'b' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "vm", required_argument, NULL, OPT_VM },
-		{ "chip", required_argument, NULL, OPT_CHIP },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "speed", required_argument, NULL, OPT_SPEED },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parser p;
 	double v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:bn:d:jp:h", longopts, NULL)) != -1) {
+	cli_parse_begin(&p, &cmd_top_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'i': o->input = optarg; break;
 		case 'b': o->batch = true; break;
@@ -109,10 +106,8 @@ static int parse_args(int argc, char **argv, struct top_options *o)
 		case 'd':
 			if (parse_number("delay", optarg, 0, &v))
 				return 2;
-			if (v < 1e-6) {
-				fprintf(stderr, "kvmirq top: the delay must be above 0\n");
-				return 2;
-			}
+			if (v < 1e-6)
+				return cli_error(2, "the delay must be above 0");
 			o->delay_s = v;
 			break;
 		case OPT_VM:
@@ -136,21 +131,16 @@ static int parse_args(int argc, char **argv, struct top_options *o)
 				return 2;
 			o->speed = v;
 			break;
-		case 'h': cmd_top_usage(); exit(0);
+		case 'h': cli_print_help(&cmd_top_cli); exit(0);
 		default: return 2;
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr,
-			"kvmirq top: unexpected argument '%s' (a recording goes after -i)\n",
-			argv[optind]);
-		return 2;
-	}
-	if (o->chip && (!o->vm || !o->batch)) {
-		fprintf(stderr, "kvmirq top: --chip prints a controller of the --vm in batch "
-				"(-b, -j); on screen its number opens it\n");
-		return 2;
-	}
+	if (optind != argc)
+		return cli_error(2, "unexpected argument '%s' (a recording goes after -i)",
+				 argv[optind]);
+	if (o->chip && (!o->vm || !o->batch))
+		return cli_error(2, "--chip prints a controller of the --vm in batch (-b, -j); on "
+				    "screen its number opens it");
 	return 0;
 }
 
@@ -175,7 +165,7 @@ static int print_one(struct top_source *src, struct top_frame *f, const struct t
 	top_print_frame(f, &po, stdout);
 	fflush(stdout);
 	if (ret)
-		fprintf(stderr, "kvmirq top: %s\n", f->status[0] ? f->status : strerror(-ret));
+		cli_error(1, "%s", f->status[0] ? f->status : strerror(-ret));
 	return ret;
 }
 
@@ -215,13 +205,13 @@ static int batch_live(struct top_source *src, const struct top_options *o)
 		sleep_s(o->delay_s);
 		err = o->vm ? src->ops->snapshot(src->ctx, o->vm) : 0;
 		if (err)
-			fprintf(stderr, "kvmirq top: reading the controllers of VM %u: %s\n", o->vm,
-				err == -ENOENT ? "no such VM" : strerror(-err));
+			cli_warning("reading the controllers of VM %u: %s", o->vm,
+				    err == -ENOENT ? "no such VM" : strerror(-err));
 		ret = print_one(src, &f, o, &chip);
 	}
 	top_chip_values_free(&chip);
 	if (ret && !f.status[0])
-		fprintf(stderr, "kvmirq top: %s\n", strerror(-ret));
+		cli_error(1, "%s", strerror(-ret));
 	top_frame_clear(&f);
 	return ret ? 1 : 0;
 }
@@ -237,13 +227,10 @@ static int open_source(struct top_source *src, const struct top_options *o, char
 		ret = top_replay_open(src, o->input, warning, warnlen, err, sizeof(err));
 	else
 		ret = top_live_open(src, &lo, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "kvmirq top: %s\n", err[0] ? err : strerror(-ret));
-		if (!o->input)
-			fprintf(stderr, "kvmirq top: kvmirq top -i demo/x86-testvmm.kvmirq replays "
-					"a recording instead\n");
-		return 1;
-	}
+	if (ret)
+		return cli_error(1, "%s%s", err[0] ? err : strerror(-ret),
+				 o->input ? "" : " (kvmirq top -i demo/x86-testvmm.kvmirq replays a "
+						 "recording instead)");
 	if (o->input) {
 		src->ops->set_speed(src->ctx, o->speed > 0 ? o->speed : 1);
 		src->ops->set_paused(src->ctx, o->batch || o->speed == 0);
@@ -261,10 +248,8 @@ int cmd_top(int argc, char **argv)
 
 	if (ret)
 		return ret;
-	if (!o.batch && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO))) {
-		fprintf(stderr, "kvmirq top: not a terminal: -b prints frames instead\n");
-		return 2;
-	}
+	if (!o.batch && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)))
+		return cli_error(2, "not a terminal: -b prints frames instead");
 	if (open_source(&src, &o, warning, sizeof(warning)))
 		return 1;
 	stop_on_signals();
@@ -277,6 +262,6 @@ int cmd_top(int argc, char **argv)
 	src.ops->close(src.ctx);
 	/* after the screen is gone; the replay's status line says it meanwhile */
 	if (warning[0])
-		fprintf(stderr, "kvmirq top: warning: %s: %s\n", o.input, warning);
+		cli_warning("%s: %s", o.input, warning);
 	return ret;
 }

@@ -26,11 +26,7 @@ int state_time_parse(const char *s, struct state_time *t)
 		t->kind = STATE_AT_OFFSET;
 		t->ns = secs >= 0 ? (uint64_t)(secs * 1e9) : UINT64_MAX;
 	}
-	if (end == s || *end || t->ns == UINT64_MAX) {
-		fprintf(stderr, "kvmirq: bad time '%s' (end, SECONDS from the start, or @NS)\n", s);
-		return -1;
-	}
-	return 0;
+	return end == s || *end || t->ns == UINT64_MAX ? -1 : 0;
 }
 
 static bool is_snapshot(const char *path)

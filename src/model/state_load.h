@@ -17,7 +17,7 @@ struct state_time {
 };
 
 /* "end", "SECONDS" (from the first event, as report's timeline counts) or "@NS" (CLOCK_MONOTONIC, as a
- * snapshot's time_ns): 0, or -1 with a message on stderr. */
+ * snapshot's time_ns): 0, or -1 when S is none of these. */
 int state_time_parse(const char *s, struct state_time *t);
 
 /* Fill OUT (snapshot_free it) from PATH. 0 or -errno with a message in ERR.

@@ -44,7 +44,7 @@ int live_capture_drain(struct live_capture *lc)
 }
 
 int live_capture_run(struct live_capture *lc, uint64_t duration_ms, live_tick_fn tick,
-		     void *tick_arg, const char *who)
+		     void *tick_arg)
 {
 	lc->start_ms = monotonic_ms();
 	while (!stop_requested() && !lc->error) {
@@ -52,8 +52,7 @@ int live_capture_run(struct live_capture *lc, uint64_t duration_ms, live_tick_fn
 		uint64_t now;
 
 		if (ret < 0 && ret != -EINTR) {
-			fprintf(stderr, "kvmirq %s: reading the ring buffer: %s\n", who,
-				strerror(-ret));
+			lc->ring_errno = -ret;
 			break;
 		}
 		now = monotonic_ms();

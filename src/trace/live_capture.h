@@ -34,6 +34,7 @@ struct live_capture {
 	uint64_t malformed;
 	uint64_t start_ms; /* when live_capture_run() began */
 	int error;	   /* what ended the capture: an on_event's or tick's error */
+	int ring_errno;	   /* a ring read's error, which ended the wait */
 };
 
 /* Attach (capture_open) with ON_EVENT called for every event. 0, or -errno
@@ -44,11 +45,11 @@ int live_capture_open(struct live_capture *lc, const struct capture_options *o,
 /*
  * Hand on events until SIGINT/SIGTERM (stop_on_signals()), DURATION_MS (0:
  * none) or an error, then whatever is still in the ring. A ring read error
- * is printed as "kvmirq WHO: reading the ring buffer: ..." and ends the
- * wait. Returns lc->error.
+ * ends the wait, kept in lc->ring_errno for the caller to say. Returns
+ * lc->error.
  */
 int live_capture_run(struct live_capture *lc, uint64_t duration_ms, live_tick_fn tick,
-		     void *tick_arg, const char *who);
+		     void *tick_arg);
 /* Hand on what the ring holds now, without waiting: 0 or lc->error. */
 int live_capture_drain(struct live_capture *lc);
 void live_capture_close(struct live_capture *lc);
