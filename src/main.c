@@ -14,6 +14,8 @@ const struct command command_table[] = {
 	{ "report", "summarise a trace file, or print its timeline", cmd_report,
 	  cmd_report_usage },
 	{ "stat", "count interrupt events per kind, in the kernel", cmd_stat, cmd_stat_usage },
+	{ "exporter", "serve the in-kernel counters to Prometheus", cmd_exporter,
+	  cmd_exporter_usage },
 	{ "snapshot", "read the interrupt-controller state of a running VMM", cmd_snapshot,
 	  cmd_snapshot_usage },
 	{ "show", "decode the interrupt-controller state a snapshot holds", cmd_show,

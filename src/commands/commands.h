@@ -18,6 +18,8 @@ int cmd_report(int argc, char **argv);
 void cmd_report_usage(void);
 int cmd_stat(int argc, char **argv);
 void cmd_stat_usage(void);
+int cmd_exporter(int argc, char **argv);
+void cmd_exporter_usage(void);
 
 int cmd_show(int argc, char **argv);
 void cmd_show_usage(void);

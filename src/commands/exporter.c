@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmirq exporter: the in-kernel counters for Prometheus, served over HTTP
+ * (GET /metrics) and/or written to a file for node_exporter's textfile
+ * collector. A daemon of its own rather than a mode of `stat`: it runs for
+ * months, keys its counters by VM, GSI and vCPU with bounds, forgets VMs
+ * that exit, and needs the ioctl programs to know each event's VM, where
+ * stat counts per kind for one window with the tracepoints alone.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "capture/capture.h"
+#include "commands/commands.h"
+#include "commands/exporter_metrics.h"
+#include "commands/options.h"
+#include "util/http_server.h"
+#include "util/prom_text.h"
+#include "util/stop.h"
+
+#define DEFAULT_INTERVAL_MS 15000
+#define TIDY_MS 5000 /* drop exited VMs at least this often, scraped or not */
+
+void cmd_exporter_usage(void)
+{
+	printf("Usage: kvmirq exporter (--listen ADDR:PORT | --textfile PATH) [OPTIONS]\n"
+	       "\n"
+	       "Export the in-kernel interrupt counters for Prometheus: per kind, per VM,\n"
+	       "per GSI and per vCPU, with drops and the exporter's own state. Counting\n"
+	       "stays in the kernel; the counters are read only when metrics are written.\n"
+	       "Runs until the duration ends, SIGINT or SIGTERM.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -l, --listen ADDR:PORT  serve GET /metrics over HTTP (\":PORT\": every address)\n"
+	       "  -t, --textfile PATH     write the metrics to PATH (atomically: a temporary file\n"
+	       "                          renamed) every --interval, and once more at exit\n"
+	       "  -i, --interval TIME     how often --textfile is rewritten (default 15s)\n"
+	       "  -d, --duration TIME     stop after TIME (e.g. 10s, 2m)\n"
+	       "  -p, --pid PID           only events raised by this process\n"
+	       "  -v, --verbose           show libbpf's messages\n"
+	       "  -h, --help              show this help\n"
+	       "\n"
+	       "Exit status: 0 on success, 1 when the programs could not attach, the address\n"
+	       "cannot be listened on or the file cannot be written, 2 on bad options.\n");
+}
+
+static int serve(const char *path, FILE *body, const char **content_type, void *ctx)
+{
+	struct exporter_metrics *m = ctx;
+
+	if (!strcmp(path, "/")) {
+		*content_type = "text/html; charset=utf-8";
+		fputs("<html><head><title>kvmirq exporter</title></head><body>"
+		      "<h1>kvmirq exporter</h1><p><a href=\"/metrics\">Metrics</a></p>"
+		      "</body></html>\n",
+		      body);
+		return 200;
+	}
+	if (strcmp(path, "/metrics"))
+		return 404;
+	*content_type = PROM_CONTENT_TYPE;
+	exporter_metrics_write(m, body);
+	return 200;
+}
+
+/* Write the metrics to a temporary file beside PATH, then rename it over PATH. */
+static int write_textfile(struct exporter_metrics *m, const char *path)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 8);
+	FILE *f = NULL;
+	int fd, ret = 0;
+
+	if (!tmp)
+		return -ENOMEM;
+	snprintf(tmp, len + 8, "%s.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0 || fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
+		ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		goto out;
+	}
+	exporter_metrics_write(m, f);
+	if (fflush(f) || fsync(fileno(f)))
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+out:
+	if (ret) {
+		fprintf(stderr, "kvmirq exporter: cannot write %s: %s\n", path, strerror(-ret));
+		if (fd >= 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	return ret;
+}
+
+int cmd_exporter(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "textfile", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct capture_options opts = { .aggregate = true, .bounded_keys = true };
+	unsigned long long duration_ms = 0, interval_ms = DEFAULT_INTERVAL_MS;
+	const char *listen_addr = NULL, *textfile = NULL;
+	struct http_server *server = NULL;
+	struct exporter_metrics metrics;
+	uint64_t start, next_write, next_tidy;
+	struct capture *cap;
+	char err[512];
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "l:t:i:d:p:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': listen_addr = optarg; break;
+		case 't': textfile = optarg; break;
+		case 'i':
+			if (parse_duration_ms(optarg, &interval_ms))
+				return 2;
+			if (!interval_ms) {
+				fprintf(stderr, "kvmirq exporter: --interval must be more than 0\n");
+				return 2;
+			}
+			break;
+		case 'd':
+			if (parse_duration_ms(optarg, &duration_ms))
+				return 2;
+			break;
+		case 'p': opts.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'v': opts.verbose = true; break;
+		case 'h': cmd_exporter_usage(); return 0;
+		default: return 2;
+		}
+	}
+	if (optind < argc || (!listen_addr && !textfile)) {
+		fprintf(stderr, "kvmirq exporter: give --listen ADDR:PORT, --textfile PATH or both\n");
+		return 2;
+	}
+	if (listen_addr && http_server_open(&server, listen_addr, err, sizeof(err))) {
+		fprintf(stderr, "kvmirq exporter: %s\n", err);
+		return 1;
+	}
+	stop_on_signals();
+	if (capture_open(&cap, &opts, NULL, NULL, err, sizeof(err))) {
+		fprintf(stderr, "kvmirq exporter: %s\n", err);
+		http_server_close(server);
+		return 1;
+	}
+	exporter_metrics_init(&metrics, cap, server);
+	if (server)
+		fprintf(stderr, "kvmirq exporter: serving http://%s/metrics (port %d)\n",
+			listen_addr, http_server_port(server));
+	if (textfile)
+		fprintf(stderr, "kvmirq exporter: writing %s every %llu ms\n", textfile, interval_ms);
+	start = monotonic_ms();
+	next_write = start + interval_ms;
+	next_tidy = start + TIDY_MS;
+	while (!stop_requested() && (!duration_ms || monotonic_ms() - start < duration_ms)) {
+		uint64_t now = monotonic_ms();
+		int wait_ms = 200;
+
+		if (textfile && next_write - now < (uint64_t)wait_ms)
+			wait_ms = next_write > now ? (int)(next_write - now) : 0;
+		if (server)
+			ret = http_server_poll(server, wait_ms, serve, &metrics);
+		else
+			usleep((useconds_t)wait_ms * 1000);
+		if (ret) {
+			fprintf(stderr, "kvmirq exporter: %s\n", strerror(-ret));
+			break;
+		}
+		now = monotonic_ms();
+		if (textfile && now >= next_write) {
+			write_textfile(&metrics, textfile);
+			next_write = now + interval_ms;
+			next_tidy = now + TIDY_MS;
+		} else if (now >= next_tidy) {
+			exporter_metrics_tidy(&metrics);
+			next_tidy = now + TIDY_MS;
+		}
+	}
+	if (textfile && write_textfile(&metrics, textfile))
+		ret = -EIO;
+	http_server_close(server);
+	capture_close(cap);
+	return ret ? 1 : 0;
+}
