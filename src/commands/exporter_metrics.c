@@ -56,13 +56,6 @@ static bool delivery_kind(unsigned int k)
 	return k > 0 && k < KVMIRQ_EV_IOCTL && event_layout(k);
 }
 
-static const char *kind_label(unsigned int k)
-{
-	const char *tp = event_kind_tracepoint(k);
-
-	return tp ? tp : event_kind_name(k);
-}
-
 /* A VM is gone when its VMM is, or when KVM's debugfs no longer lists it. */
 static bool vm_gone(const struct kvmirq_vm_info *info)
 {
@@ -133,8 +126,10 @@ static int read_vms(struct scrape *s, int fd)
 		r->gone = vm_gone(&r->info);
 		s->nvms++;
 	}
+	if (!s->nvms)
+		return 0;
 	qsort(s->vms, s->nvms, sizeof(*s->vms), by_kvm);
-	s->order = calloc(s->nvms ? s->nvms : 1, sizeof(*s->order));
+	s->order = calloc(s->nvms, sizeof(*s->order));
 	if (!s->order)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->nvms; i++)
@@ -149,7 +144,7 @@ static struct vm_row *vm_of(struct scrape *s, uint64_t kvm)
 {
 	struct vm_row probe = { .kvm = kvm };
 
-	return kvm ? bsearch(&probe, s->vms, s->nvms, sizeof(*s->vms), by_kvm) : NULL;
+	return kvm && s->nvms ? bsearch(&probe, s->vms, s->nvms, sizeof(*s->vms), by_kvm) : NULL;
 }
 
 static int read_entries(struct scrape *s, int fd)
@@ -191,7 +186,8 @@ static int read_entries(struct scrape *s, int fd)
 			s->totals[key.kind] += e->count;
 	}
 	free(percpu);
-	qsort(s->e, s->n, sizeof(*s->e), by_rank_key);
+	if (s->n)
+		qsort(s->e, s->n, sizeof(*s->e), by_rank_key);
 	return 0;
 }
 
@@ -270,13 +266,13 @@ static void write_totals(FILE *out, const struct scrape *s)
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)
 		if (delivery_kind(k))
 			write_labelled(out, "kvmirq_events_total", kind,
-				       (const char *[]){ kind_label(k) }, s->totals[k]);
+				       (const char *[]){ event_kind_counter_name(k) }, s->totals[k]);
 	prom_family(out, "kvmirq_dropped_events_total", PROM_COUNTER,
 		    "events not counted because the counter map was full");
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)
 		if (delivery_kind(k) || k == KVMIRQ_EV_IOCTL)
 			write_labelled(out, "kvmirq_dropped_events_total", kind,
-				       (const char *[]){ kind_label(k) }, s->kinds[k].dropped);
+				       (const char *[]){ event_kind_counter_name(k) }, s->kinds[k].dropped);
 }
 
 /* The entries of the VM ranked R: [*first, *end). */
@@ -322,7 +318,7 @@ static void write_vm_kinds(FILE *out, struct scrape *s)
 		for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)
 			if (seen[k] && delivery_kind(k))
 				write_labelled(out, name, names,
-					       (const char *[]){ vm->pid, vm->info.name, kind_label(k) },
+					       (const char *[]){ vm->pid, vm->info.name, event_kind_counter_name(k) },
 					       sum[k]);
 	}
 }
@@ -360,7 +356,7 @@ static void write_vm_lines_and_vcpus(FILE *out, struct scrape *s, bool vcpus)
 			snprintf(index, sizeof(index), "%lld",
 				 vcpus ? (long long)k->vcpu : (long long)k->detail);
 			write_labelled(out, name, names,
-				       (const char *[]){ vm->pid, vm->info.name, kind_label(k->kind),
+				       (const char *[]){ vm->pid, vm->info.name, event_kind_counter_name(k->kind),
 							 index },
 				       s->e[i].count);
 		}

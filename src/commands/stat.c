@@ -43,7 +43,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 		printf("%-26s %12s %12s\n", "event", "count", "per s");
 		for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 			if (event_layout(k))
-				printf("%-26s %12llu %12.1f\n", event_kind_tracepoint(k),
+				printf("%-26s %12llu %12.1f\n", event_kind_counter_name(k),
 				       (unsigned long long)c[k].seen, (double)c[k].seen / secs);
 		printf("over %.2f s\n", secs);
 		return;
@@ -56,7 +56,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 	json_object_begin(&j);
 	for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 		if (event_layout(k))
-			json_kv_uint(&j, event_kind_tracepoint(k), c[k].seen);
+			json_kv_uint(&j, event_kind_counter_name(k), c[k].seen);
 	json_object_end(&j);
 	json_object_end(&j);
 	json_newline(&j);

@@ -47,7 +47,7 @@ void prom_sample(FILE *out, const char *name, const struct prom_labels *labels, 
 	else if (isinf(value))
 		fputs(value > 0 ? " +Inf\n" : " -Inf\n", out);
 	else
-		fprintf(out, " %.17g\n", value);
+		fprintf(out, " %.15g\n", value);
 }
 
 void prom_sample_u64(FILE *out, const char *name, const struct prom_labels *labels,

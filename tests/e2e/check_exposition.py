@@ -9,7 +9,8 @@ final newline.
   check_exposition.py FILE [--json OUT]   check FILE ("-": stdin); OUT gets
                                           the samples as JSON rows
   check_exposition.py --self-test         each rule rejects a bad input
-Prints "ok" or the first error; exit status 0 or 1.
+Prints "ok" or the first error (--self-test: "N passed, M failed"); exit
+status 0 or 1.
 """
 import json
 import math
@@ -172,22 +173,24 @@ BAD = {
 
 
 def self_test():
-    fails = 0
+    """The good input passes and each bad one is rejected: "N passed, M failed"."""
+    passed = failed = 0
     try:
         got = check(GOOD)
         assert got[0]["labels"] == {"k": 'x"y\\z\n'} and len(got) == 3, got
+        passed += 1
     except (Bad, AssertionError) as e:
         print(f"FAIL: the good input: {e}")
-        fails += 1
+        failed += 1
     for what, text in BAD.items():
         try:
             check(text)
             print(f"FAIL: not rejected: {what}")
-            fails += 1
+            failed += 1
         except Bad:
-            pass
-    print("ok" if not fails else f"{fails} rules do not reject")
-    return 1 if fails else 0
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
 
 
 def main():
