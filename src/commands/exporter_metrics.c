@@ -56,12 +56,30 @@ static bool delivery_kind(unsigned int k)
 	return k > 0 && k < KVMIRQ_EV_IOCTL && event_layout(k);
 }
 
+/* Has process PID exited (gone, or a zombie its parent has not reaped)? */
+static bool process_exited(uint32_t pid)
+{
+	char path[32], buf[512], *state;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return kill((pid_t)pid, 0) && errno == ESRCH;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	state = strrchr(buf, ')'); /* the name in parentheses may hold anything */
+	return state && state[1] == ' ' && (state[2] == 'Z' || state[2] == 'X');
+}
+
 /* A VM is gone when its VMM is, or when KVM's debugfs no longer lists it. */
 static bool vm_gone(const struct kvmirq_vm_info *info)
 {
 	char path[sizeof(KVM_DEBUGFS) + KVMIRQ_VM_NAME_LEN + 1];
 
-	if (kill((pid_t)info->tgid, 0) && errno == ESRCH)
+	if (process_exited(info->tgid))
 		return true;
 	if (!info->name[0] || strspn(info->name, "0123456789-") != strlen(info->name) ||
 	    access(KVM_DEBUGFS, F_OK))
@@ -304,7 +322,7 @@ static void write_vm_kinds(FILE *out, struct scrape *s)
 	size_t first, end = 0;
 
 	prom_family(out, name, PROM_COUNTER, "KVM interrupt events per VM and kind");
-	for (unsigned int r = 0; r < exported_vms(s); r++) {
+	for (unsigned int r = 0, nvms = exported_vms(s); r < nvms; r++) {
 		const struct vm_row *vm = s->order[r];
 		unsigned long long sum[KVMIRQ_EV_KIND_MAX] = { 0 };
 		bool seen[KVMIRQ_EV_KIND_MAX] = { false };
@@ -335,7 +353,7 @@ static void write_vm_lines_and_vcpus(FILE *out, struct scrape *s, bool vcpus)
 	prom_family(out, name, PROM_COUNTER,
 		    vcpus ? "KVM interrupt events per VM, vCPU and kind, for the kinds aimed at a vCPU"
 			  : "kvm_set_irq events (a GSI raised or lowered, an irqfd) per VM and GSI");
-	for (unsigned int r = 0; r < exported_vms(s); r++) {
+	for (unsigned int r = 0, nvms = exported_vms(s); r < nvms; r++) {
 		const struct vm_row *vm = s->order[r];
 		unsigned int in_kind = 0, kind = 0;
 
@@ -370,7 +388,7 @@ static void write_vm_ioctls(FILE *out, struct scrape *s)
 	size_t first, end = 0;
 
 	prom_family(out, name, PROM_COUNTER, "KVM ioctls per VM, ioctl and result (KVM_RUN not counted)");
-	for (unsigned int r = 0; r < exported_vms(s); r++) {
+	for (unsigned int r = 0, nvms = exported_vms(s); r < nvms; r++) {
 		const struct vm_row *vm = s->order[r];
 
 		vm_range(s, r, &first, &end);

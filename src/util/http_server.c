@@ -190,50 +190,76 @@ static bool is_token_char(char ch)
 	       strchr("!#$%&'*+-.^_`|~", ch);
 }
 
-/* The request line is complete (C->in holds the headers): answer it. */
-static void answer(struct http_server *s, struct connection *c, http_handler_fn fn, void *ctx)
+/*
+ * Check the request line in C->in: METHOD SP TARGET SP VERSION. Returns 0
+ * with *TARGET and *HEAD set, or the status that refuses it.
+ */
+static int parse_request_line(struct connection *c, char **target, bool *head)
 {
 	char *line = c->in, *end = memchr(c->in, '\n', c->in_len);
-	char *method, *target, *version, *query, *body = NULL;
-	const char *type = "text/plain; charset=utf-8";
-	size_t mlen, body_len = 0;
-	bool head;
-	int status;
-	FILE *f;
+	char *method, *version, *query;
+	size_t mlen;
 
 	if (!end)
-		return respond_text(s, c, 400, "bad request\n", false);
+		return 400;
 	*end = '\0';
 	if (end > line && end[-1] == '\r')
 		end[-1] = '\0';
-	/* METHOD SP TARGET SP VERSION, nothing else */
 	method = line;
-	target = strchr(method, ' ');
-	version = target ? strchr(target + 1, ' ') : NULL;
-	if (!target || !version || strchr(version + 1, ' '))
-		return respond_text(s, c, 400, "bad request\n", false);
-	*target++ = '\0';
+	*target = strchr(method, ' ');
+	version = *target ? strchr(*target + 1, ' ') : NULL;
+	if (!*target || !version || strchr(version + 1, ' '))
+		return 400;
+	*(*target)++ = '\0';
 	*version++ = '\0';
 	mlen = strlen(method);
 	for (size_t i = 0; i < mlen; i++)
 		if (!is_token_char(method[i]))
-			return respond_text(s, c, 400, "bad request\n", false);
-	if (!mlen || target[0] != '/' || strncmp(version, "HTTP/", 5))
-		return respond_text(s, c, 400, "bad request\n", false);
-	for (const char *p = target; *p; p++)
+			return 400;
+	if (!mlen || (*target)[0] != '/' || strncmp(version, "HTTP/", 5))
+		return 400;
+	for (const char *p = *target; *p; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return respond_text(s, c, 400, "bad request\n", false);
+			return 400;
 	if (strcmp(version, "HTTP/1.1") && strcmp(version, "HTTP/1.0"))
-		return respond_text(s, c, 505, "only HTTP/1.0 and HTTP/1.1\n", false);
-	head = !strcmp(method, "HEAD");
-	if (!head && strcmp(method, "GET"))
-		return respond_text(s, c, 405, "only GET and HEAD\n", false);
-	query = strchr(target, '?');
+		return 505;
+	*head = !strcmp(method, "HEAD");
+	if (!*head && strcmp(method, "GET"))
+		return 405;
+	query = strchr(*target, '?');
 	if (query)
 		*query = '\0';
+	return 0;
+}
+
+/* The request's headers are complete: answer it. */
+static void answer(struct http_server *s, struct connection *c, http_handler_fn fn, void *ctx)
+{
+	const char *type = "text/plain; charset=utf-8";
+	char *target = NULL, *body = NULL;
+	size_t body_len = 0;
+	bool head = false;
+	int status = parse_request_line(c, &target, &head);
+	FILE *f;
+
+	switch (status) {
+	case 0:
+		break;
+	case 405:
+		respond_text(s, c, 405, "only GET and HEAD\n", false);
+		return;
+	case 505:
+		respond_text(s, c, 505, "only HTTP/1.0 and HTTP/1.1\n", false);
+		return;
+	default:
+		respond_text(s, c, 400, "bad request\n", false);
+		return;
+	}
 	f = open_memstream(&body, &body_len);
-	if (!f)
-		return respond_text(s, c, 500, "out of memory\n", head);
+	if (!f) {
+		respond_text(s, c, 500, "out of memory\n", head);
+		return;
+	}
 	status = fn(target, f, &type, ctx);
 	if (fclose(f))
 		status = 500;
