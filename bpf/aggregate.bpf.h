@@ -3,7 +3,8 @@
  * Aggregation for `kvmirq top`: instead of a record per event, each program
  * adds one to a per-CPU counter keyed by VM, kind, vCPU and detail (a GSI,
  * a vector, an MSI message). The viewer reads the map once per refresh, so
- * its cost does not grow with the interrupt rate.
+ * its cost does not grow with the interrupt rate. `kvmirq exporter` uses the
+ * same counters with a coarser, bounded key (aggregate_bounded).
  */
 #ifndef KVMIRQ_AGGREGATE_BPF_H
 #define KVMIRQ_AGGREGATE_BPF_H
@@ -14,6 +15,8 @@ const volatile bool aggregate = false;
 /* With aggregate: KVM ioctls still go to the ring as records too (top's
  * checker, src/top/live_check.c); delivery stays counted only. */
 const volatile bool aggregate_ioctl_records = false;
+/* With aggregate: kvmirq exporter's bounded key (KVMIRQ_AGG_BOUNDED_*). */
+const volatile bool aggregate_bounded = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -50,6 +53,12 @@ static __always_inline int aggregate_event(__u32 kind, __s32 vcpu, __u64 detail,
 		return 0;
 	key.vm = event_vm(st, &own_vcpu, &flags);
 	key.vcpu = vcpu >= 0 ? vcpu : own_vcpu;
+	if (aggregate_bounded) { /* KIND is a constant: this folds away */
+		if (!((KVMIRQ_AGG_BOUNDED_DETAIL_KINDS >> kind) & 1))
+			key.detail = 0;
+		if (!((KVMIRQ_AGG_BOUNDED_VCPU_KINDS >> kind) & 1))
+			key.vcpu = KVMIRQ_NO_VCPU;
+	}
 	v = bpf_map_lookup_elem(&agg, &key);
 	if (!v) {
 		bpf_map_update_elem(&agg, &key, &zero, BPF_NOEXIST);

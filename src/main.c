@@ -17,6 +17,8 @@ const struct command command_table[] = {
 	{ "report", "summarise a trace file, or print its timeline", cmd_report,
 	  &cmd_report_cli },
 	{ "stat", "count interrupt events per kind, in the kernel", cmd_stat, &cmd_stat_cli },
+	{ "exporter", "serve the in-kernel counters to Prometheus", cmd_exporter,
+	  &cmd_exporter_cli },
 	{ "snapshot", "read the interrupt-controller state of a running VMM", cmd_snapshot,
 	  &cmd_snapshot_cli },
 	{ "show", "decode the interrupt-controller state a snapshot holds", cmd_show,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the test suites and sum their "N passed, M failed" lines into one.
-#   tests/run.sh quick   unit, BPF (this kernel's verifier and KVM, check --live
-#                        and live top on a test VMM's run), the test
+#   tests/run.sh quick   unit, BPF (this kernel's verifier and KVM, check --live,
+#                        live top and the exporter on a test VMM's run), the test
 #                        harness itself, docs, layers, command line, fuzz corpus,
 #                        make install and uninstall, the static binary in an
 #                        empty chroot
@@ -59,6 +59,7 @@ if [[ $mode == @(quick|all|bpf) ]]; then
 	run_suite bpf "$SAN/test_bpf"
 	run_suite bpf-ioctl "$SAN/test_bpf_ioctl"
 	run_suite bpf-check-live tests/bpf/test-check-live.sh
+	run_suite bpf-exporter tests/bpf/test-exporter.sh
 fi
 if [[ $mode == @(quick|all) ]]; then
 	run_suite harness tests/harness/check-harness.sh
@@ -66,6 +67,7 @@ if [[ $mode == @(quick|all) ]]; then
 	run_suite docs-completion tests/docs/check-completion.sh
 	run_suite docs-json-keys tests/docs/check-json-keys.py
 	run_suite kvm-surface tests/e2e/kvm_surface.py --check
+	run_suite exposition-self-test tests/e2e/check_exposition.py --self-test
 	run_suite layers tests/layers/check-layers.py
 	run_suite layers-self-test tests/layers/check-layers.py --self-test
 	run_suite cli tests/cli/test-cli.sh

@@ -288,6 +288,19 @@ struct kvmirq_kind_counters {
 #define KVMIRQ_AGG_MAX_ENTRIES 16384
 #define KVMIRQ_AGG_IOCTL_FAILED 0x100
 
+/*
+ * kvmirq exporter: the same counters with a bounded key. Each kind keeps the
+ * detail only where it is a GSI or an ioctl (with its failure), the vCPU only
+ * where the event is aimed at one vCPU; every other kind counts per VM and
+ * kind alone. So entries grow with VMs, GSIs and vCPUs, never with vectors
+ * or MSI messages.
+ */
+#define KVMIRQ_AGG_BOUNDED_DETAIL_KINDS (1ULL << KVMIRQ_EV_SET_IRQ | 1ULL << KVMIRQ_EV_IOCTL)
+#define KVMIRQ_AGG_BOUNDED_VCPU_KINDS                                                       \
+	(1ULL << KVMIRQ_EV_APIC_ACCEPT_IRQ | 1ULL << KVMIRQ_EV_EOI | 1ULL << KVMIRQ_EV_PV_EOI | \
+	 1ULL << KVMIRQ_EV_INJ_VIRQ | 1ULL << KVMIRQ_EV_VGIC_UPDATE_PENDING |                  \
+	 1ULL << KVMIRQ_EV_ARM_TIMER_UPDATE | 1ULL << KVMIRQ_EV_BOOKE_QUEUE_IRQPRIO)
+
 struct kvmirq_agg_key {
 	__u64 vm; /* kernel address of struct kvm; 0 unattributed */
 	__u64 detail;

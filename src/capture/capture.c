@@ -84,6 +84,7 @@ static void set_filters(struct kvmirq_bpf *skel, const struct capture_options *o
 	skel->rodata->count_only = o->count_only;
 	skel->rodata->aggregate = o->aggregate;
 	skel->rodata->aggregate_ioctl_records = o->aggregate && o->ioctl_records;
+	skel->rodata->aggregate_bounded = o->aggregate && o->bounded_keys;
 	skel->rodata->filter_kinds = o->kinds ? o->kinds : ~0ULL;
 	skel->rodata->filter_ioctl_kinds = o->ioctl_kinds ? o->ioctl_kinds : ~0ULL;
 	if (o->vm[0]) {

@@ -25,6 +25,8 @@ struct capture_options {
 	bool aggregate;			/* kvmirq top: count per VM, kind, vCPU and detail
 					 * in the kernel; no records */
 	bool ioctl_records;		/* with aggregate: a record per KVM ioctl too */
+	bool bounded_keys;		/* with aggregate: only KVMIRQ_AGG_BOUNDED_* keys
+					 * (kvmirq exporter) */
 };
 
 #define CAPTURE_DEFAULT_RINGBUF_MIB 16

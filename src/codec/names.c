@@ -43,6 +43,13 @@ const char *event_kind_tracepoint(unsigned int kind)
 	return kind < KVMIRQ_EV_KIND_MAX ? kind_names[kind].tracepoint : NULL;
 }
 
+const char *event_kind_counter_name(unsigned int kind)
+{
+	const char *tp = event_kind_tracepoint(kind);
+
+	return tp ? tp : event_kind_name(kind);
+}
+
 int event_kind_from_name(const char *name)
 {
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)

@@ -9,6 +9,9 @@
 const char *event_kind_name(unsigned int kind);
 /* The kernel tracepoint behind a delivery kind, e.g. "kvm_set_irq". */
 const char *event_kind_tracepoint(unsigned int kind);
+/* What `stat` and the exporter call a kind: its tracepoint, or kvmirq's name
+ * for a kind without one (mpic_mmio, vcpus_running). */
+const char *event_kind_counter_name(unsigned int kind);
 int event_kind_from_name(const char *name);
 
 /* "KVM_IRQ_LINE" for KVMIRQ_IOCTL_IRQ_LINE. */

@@ -20,6 +20,8 @@ int cmd_report(int argc, char **argv);
 extern const struct cli_spec cmd_report_cli;
 int cmd_stat(int argc, char **argv);
 extern const struct cli_spec cmd_stat_cli;
+int cmd_exporter(int argc, char **argv);
+extern const struct cli_spec cmd_exporter_cli;
 
 int cmd_show(int argc, char **argv);
 extern const struct cli_spec cmd_show_cli;

@@ -38,14 +38,6 @@ const struct cli_spec cmd_stat_cli = {
 	.epilogue = "Exit status: 0 on success, 1 when the programs could not attach.\n",
 };
 
-/* The tracepoint's name; a kind that is no tracepoint (mpic_mmio, a kprobe's) by its own. */
-static const char *kind_label(unsigned int kind)
-{
-	const char *tracepoint = event_kind_tracepoint(kind);
-
-	return tracepoint ? tracepoint : event_kind_name(kind);
-}
-
 static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 {
 	struct json j;
@@ -54,7 +46,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 		printf("%-26s %12s %12s\n", "event", "count", "per s");
 		for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 			if (event_layout(k))
-				printf("%-26s %12llu %12.1f\n", kind_label(k),
+				printf("%-26s %12llu %12.1f\n", event_kind_counter_name(k),
 				       (unsigned long long)c[k].seen, (double)c[k].seen / secs);
 		printf("over %.2f s\n", secs);
 		return;
@@ -67,7 +59,7 @@ static void print(const struct kvmirq_kind_counters *c, double secs, int json)
 	json_object_begin(&j);
 	for (unsigned int k = 1; k < KVMIRQ_EV_IOCTL; k++)
 		if (event_layout(k))
-			json_kv_uint(&j, kind_label(k), c[k].seen);
+			json_kv_uint(&j, event_kind_counter_name(k), c[k].seen);
 	json_object_end(&j);
 	json_object_end(&j);
 	json_newline(&j);

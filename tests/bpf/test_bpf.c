@@ -148,6 +148,63 @@ static void test_program_list(void)
 	kvmirq_bpf__destroy(skel);
 }
 
+/* The count of KEY in the per-CPU map FD, summed over the CPUs; 0 when absent. */
+static unsigned long long agg_count(int fd, const struct kvmirq_agg_key *key)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct kvmirq_agg_value v[ncpus > 0 ? ncpus : 1];
+	unsigned long long sum = 0;
+
+	if (ncpus <= 0 || bpf_map_lookup_elem(fd, key, v))
+		return 0;
+	for (int cpu = 0; cpu < ncpus; cpu++)
+		sum += v[cpu].count;
+	return sum;
+}
+
+/*
+ * kvmirq exporter's bounded key: kvm_set_irq keeps its GSI, an accepted
+ * interrupt its vCPU and not its vector, an MSI neither: three entries.
+ */
+static void test_bounded_keys(void)
+{
+	struct kvmirq_bpf *skel = kvmirq_bpf__open();
+	struct bpf_program *prog;
+	struct kvmirq_agg_key key = {}, next;
+	unsigned int entries = 0;
+	int fd;
+
+	CHECK(skel != NULL);
+	if (!skel)
+		return;
+	skel->rodata->aggregate = true;
+	skel->rodata->aggregate_bounded = true;
+	bpf_map__set_max_entries(skel->maps.events, 1 << 20);
+	bpf_object__for_each_program(prog, skel->obj)
+		bpf_program__set_autoload(prog, !strcmp(bpf_program__name(prog), "on_set_irq") ||
+						!strcmp(bpf_program__name(prog), "on_apic_accept_irq") ||
+						!strcmp(bpf_program__name(prog), "on_msi_set_irq"));
+	CHECK_EQ(kvmirq_bpf__load(skel), 0);
+	fd = bpf_map__fd(skel->maps.agg);
+	CHECK_EQ(run(skel->progs.on_set_irq, (unsigned long long[]){ 11, 1, 0 }, 3), 0);
+	CHECK_EQ(run(skel->progs.on_set_irq, (unsigned long long[]){ 11, 0, 0 }, 3), 0);
+	CHECK_EQ(run(skel->progs.on_apic_accept_irq, (unsigned long long[]){ 2, 0, 0, 0xec }, 4), 0);
+	CHECK_EQ(run(skel->progs.on_apic_accept_irq, (unsigned long long[]){ 2, 0, 0, 0x31 }, 4), 0);
+	CHECK_EQ(run(skel->progs.on_msi_set_irq, (unsigned long long[]){ 0xfee01000, 0x4031 }, 2), 0);
+	CHECK_EQ(run(skel->progs.on_msi_set_irq, (unsigned long long[]){ 0xfee02000, 0x4032 }, 2), 0);
+	key = (struct kvmirq_agg_key){ .kind = KVMIRQ_EV_SET_IRQ, .detail = 11, .vcpu = KVMIRQ_NO_VCPU };
+	CHECK_EQ(agg_count(fd, &key), 2);
+	key = (struct kvmirq_agg_key){ .kind = KVMIRQ_EV_APIC_ACCEPT_IRQ, .vcpu = 2 };
+	CHECK_EQ(agg_count(fd, &key), 2);
+	key = (struct kvmirq_agg_key){ .kind = KVMIRQ_EV_MSI_SET_IRQ, .vcpu = KVMIRQ_NO_VCPU };
+	CHECK_EQ(agg_count(fd, &key), 2);
+	for (int err = bpf_map_get_next_key(fd, NULL, &next); !err;
+	     err = bpf_map_get_next_key(fd, &next, &next))
+		entries++;
+	CHECK_EQ(entries, 3);
+	kvmirq_bpf__destroy(skel);
+}
+
 /* capture loads and attaches every program it wants on this kernel, or says why not. */
 static void test_capture_attaches(void)
 {
@@ -250,6 +307,7 @@ int main(void)
 		kvmirq_bpf__destroy(skel);
 	}
 	test_program_list();
+	test_bounded_keys();
 	test_capture_attaches();
 	return check_done();
 }
