@@ -23,6 +23,8 @@ const struct command command_table[] = {
 	  cmd_check, cmd_check_usage },
 	{ "top", "interrupt activity per VM, live or replayed, like top", cmd_top,
 	  cmd_top_usage },
+	{ "export", "write a recording as a Perfetto or Chrome trace", cmd_export,
+	  cmd_export_usage },
 	{ NULL, NULL, NULL, NULL },
 };
 

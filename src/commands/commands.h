@@ -33,6 +33,9 @@ void cmd_check_usage(void);
 int cmd_top(int argc, char **argv);
 void cmd_top_usage(void);
 
+int cmd_export(int argc, char **argv);
+void cmd_export_usage(void);
+
 extern const struct command command_table[];
 
 #endif
