@@ -8,7 +8,8 @@
  *  - what KVM does synchronously for it follows on the same thread: the
  *    IOAPIC's or PIC's pin, the LAPIC's acceptance, the VGIC's pending
  *    bit, a BookE vCPU's queued exception; the thread's chain ends with its
- *    ioctl, a new source, or a millisecond without a step;
+ *    ioctl, a new source, an injection, EOI or acknowledgement on the
+ *    thread (its vCPU back at its guest), or a millisecond without a step;
  *  - an acceptance (vCPU, vector) leads to that vCPU's injection of the
  *    vector, and either to its EOI; an EOI of a level line is acknowledged
  *    to its pin (kvm_ack_irq), which ends the chain of that line.
@@ -293,15 +294,17 @@ static void scan_event(struct scan *s, const struct kvmirq_event_header *h, uint
 	case KVMIRQ_EV_ACK_IRQ:
 		acked(s, h, index, body);
 		break;
-	case KVMIRQ_EV_IOCTL: {
-		struct link *k = links_find(&s->thread, h->vm, h->tid);
-
-		if (k) /* the ioctl that raised the thread's source has returned */
-			links_drop(&s->thread, k);
-		break;
-	}
 	default:
 		break;
+	}
+	/* The ioctl that raised the thread's source has returned, or the vCPU
+	 * thread has moved on to its guest: what follows is another interrupt's. */
+	if (h->kind == KVMIRQ_EV_IOCTL || h->kind == KVMIRQ_EV_INJ_VIRQ || h->kind == KVMIRQ_EV_EOI ||
+	    h->kind == KVMIRQ_EV_PV_EOI || h->kind == KVMIRQ_EV_ACK_IRQ) {
+		struct link *k = links_find(&s->thread, h->vm, h->tid);
+
+		if (k)
+			links_drop(&s->thread, k);
 	}
 }
 
