@@ -14,6 +14,11 @@ test_pkgs=(qemu-system-x86 busybox-static cpio kmod python3 tmux libclang-rt-14-
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
+# The export test reads traces with npm packages (tests/export/npm-deps.sh):
+# node and npm, from Debian unless another node (e.g. NodeSource's) is there.
+if [[ "${1:-}" == "--test" ]] && ! { command -v node && command -v npm; } >/dev/null; then
+	want+=(nodejs npm)
+fi
 
 missing=()
 for p in "${want[@]}"; do

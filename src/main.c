@@ -28,6 +28,8 @@ const struct command command_table[] = {
 	  cmd_check, &cmd_check_cli },
 	{ "top", "interrupt activity per VM, live or replayed, like top", cmd_top,
 	  &cmd_top_cli },
+	{ "export", "write a recording as a Perfetto or Chrome trace", cmd_export,
+	  &cmd_export_cli },
 	{ "completion", "print the bash completion script", completion, &cmd_completion_cli },
 	{ NULL, NULL, NULL, NULL },
 };

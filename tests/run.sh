@@ -2,9 +2,9 @@
 # Run the test suites and sum their "N passed, M failed" lines into one.
 #   tests/run.sh quick   unit, BPF (this kernel's verifier and KVM, check --live,
 #                        live top and the exporter on a test VMM's run), the test
-#                        harness itself, docs, layers, command line, fuzz corpus,
-#                        make install and uninstall, the static binary in an
-#                        empty chroot
+#                        harness itself, docs, layers, command line, export
+#                        (read by node packages), fuzz corpus, make install and
+#                        uninstall, the static binary in an empty chroot
 #   tests/run.sh all     the same, plus real KVM in the nested x86 rig and the
 #                        Debian package in a clean Debian 12 chroot
 #   tests/run.sh unit|bpf|rig   only the unit tests, the BPF test, the rig suites
@@ -75,6 +75,7 @@ if [[ $mode == @(quick|all) ]]; then
 	run_suite cli-state tests/cli/test-state.sh
 	run_suite cli-top tests/cli/test-top.sh
 	run_suite cli-top-tmux tests/cli/test-top-tmux.sh
+	run_suite export tests/export/test-export.sh
 	[[ -x tests/fuzz/run-corpus.sh ]] && run_suite fuzz-corpus tests/fuzz/run-corpus.sh
 	run_suite install tests/package/test-install.sh
 	run_suite static tests/package/test-static.sh

@@ -41,6 +41,9 @@ extern const struct cli_spec cmd_top_cli;
 int cmd_completion(const struct command *table, int argc, char **argv);
 extern const struct cli_spec cmd_completion_cli;
 
+int cmd_export(int argc, char **argv);
+extern const struct cli_spec cmd_export_cli;
+
 extern const struct command command_table[];
 
 #endif

@@ -139,6 +139,15 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 		raw_fields(h, body, &p->kv);
 		decode_delivery(p, h, body, &p->kv);
 	}
+	if (p->sink) {
+		const struct event_decoded e = {
+			.h = h, .in = in, .in_len = in_len, .in_complete = in_complete,
+			.key_frame = key_frame, .fields = &p->kv,
+		};
+
+		p->sink(p->sink_ctx, &e);
+		return;
+	}
 
 	if (!p->json) {
 		fprintf(p->out, "%12.6f ", t);

@@ -16,8 +16,23 @@
 #include "trace/key_frames.h"
 #include "util/kv.h"
 
+/* One decoded event, for a consumer other than the printer (kvmirq export). */
+struct event_decoded {
+	const struct kvmirq_event_header *h;
+	const uint8_t *in; /* the whole input payload of an ioctl */
+	size_t in_len;
+	bool in_complete;
+	bool key_frame; /* an ioctl of a key frame: kvmirq's own read */
+	const struct kv_list *fields; /* as the timeline and JSON show them */
+};
+
+typedef void (*event_sink_fn)(void *ctx, const struct event_decoded *e);
+
 struct event_printer {
 	FILE *out;
+	/* when set, decoded events go here instead of being printed */
+	event_sink_fn sink;
+	void *sink_ctx;
 	bool json;
 	uint64_t base_ns; /* timestamps are shown relative to this */
 	const struct registry *registry;

@@ -112,6 +112,12 @@ void json_double(struct json *j, double v)
 		fputs("null", j->out);
 }
 
+void json_thousandths(struct json *j, uint64_t v)
+{
+	before_value(j);
+	fprintf(j->out, "%" PRIu64 ".%03" PRIu64, v / 1000, v % 1000);
+}
+
 void json_bool(struct json *j, bool v)
 {
 	before_value(j);

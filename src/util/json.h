@@ -31,6 +31,9 @@ void json_string_len(struct json *j, const char *s, size_t len);
 void json_int(struct json *j, int64_t v);
 void json_uint(struct json *j, uint64_t v);
 void json_double(struct json *j, double v);
+/* V thousandths as a decimal number with three places: exact where %g is not
+ * (nanoseconds as microseconds). */
+void json_thousandths(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_null(struct json *j);
 void json_hex_bytes(struct json *j, const void *bytes, size_t len);

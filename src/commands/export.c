@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmirq export: a recording as a trace that Perfetto's UI and
+ * chrome://tracing open (src/export).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands/cli_messages.h"
+#include "commands/cli_options.h"
+#include "commands/commands.h"
+#include "export/model.h"
+
+static const struct cli_option options[] = {
+	{ .name = "output", .key = 'o', .arg = "OUT",
+	  .help = "the trace file to write ('-': standard output)", .value = CLI_TEXT },
+	{ .name = "format", .key = 'f', .arg = "FORMAT",
+	  .help = "perfetto (protobuf, the default) or chrome-json", .value = CLI_WORDS,
+	  .words = "perfetto chrome-json" },
+	{ .name = "json", .key = 'j', .help = "errors and warnings as JSON objects on stderr" },
+	{ .name = "help", .key = 'h', .help = "show this help" },
+	{ 0 },
+};
+
+const struct cli_spec cmd_export_cli = {
+	.synopsis = "Usage: kvmirq export FILE -o OUT [--format perfetto|chrome-json]\n"
+		    "\n"
+		    "Write a recording as a trace for a trace viewer: ui.perfetto.dev opens both\n"
+		    "formats, chrome://tracing the JSON. A process per VM, a thread per VMM thread,\n"
+		    "vCPU and kernel thread; ioctls as slices with their decoded arguments, other\n"
+		    "events as instants, flows from a line change or MSI to its injection,\n"
+		    "acceptance and EOI, counters of line levels and event rates.\n"
+		    "A file cut short is read up to its last whole chunk, with a warning.\n",
+	.options = options,
+	.epilogue = "Exit status: 0 on success, 1 when the file cannot be read or the trace\n"
+		    "written, 2 on bad usage.\n",
+	.operands = CLI_RECORDING,
+};
+
+static const struct export_writer *const formats[] = { &export_perfetto, &export_chrome_json };
+
+static const struct export_writer *format_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(formats[i]->name, name))
+			return formats[i];
+	return NULL;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	const struct export_writer *writer = &export_perfetto;
+	const char *path, *output = NULL;
+	char warning[512], err[600];
+	bool to_stdout;
+	struct cli_parser p;
+	FILE *out;
+	int c, ret;
+
+	cli_parse_begin(&p, &cmd_export_cli, argc, argv);
+	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'f':
+			writer = format_by_name(optarg);
+			if (!writer)
+				return cli_error(2, "unknown format '%s' (perfetto or chrome-json)",
+						 optarg);
+			break;
+		case 'j': break; /* cli_parse_begin has seen it */
+		case 'h': cli_print_help(&cmd_export_cli); return 0;
+		default: return 2;
+		}
+	}
+	if (optind != argc - 1)
+		return cli_error(2, "exactly one FILE is needed");
+	if (!output)
+		return cli_error(2, "-o OUT is needed");
+	path = argv[optind];
+	to_stdout = !strcmp(output, "-");
+	out = to_stdout ? stdout : fopen(output, "wb");
+	if (!out)
+		return cli_error(1, "%s: %m", output);
+	ret = export_recording(path, writer, out, warning, sizeof(warning), err, sizeof(err));
+	if (!to_stdout && fclose(out) && !ret) {
+		snprintf(err, sizeof(err), "%s: %m", output);
+		ret = -1;
+	}
+	if (ret) {
+		if (!to_stdout)
+			remove(output); /* no half-written trace left behind */
+		return cli_error(1, "%s", err);
+	}
+	if (warning[0])
+		cli_warning("%s: %s", path, warning);
+	return 0;
+}
