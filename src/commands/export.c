@@ -10,6 +10,7 @@
 #include "commands/cli_options.h"
 #include "commands/commands.h"
 #include "export/model.h"
+#include "util/atomic_file.h"
 
 static const struct cli_option options[] = {
 	{ .name = "output", .key = 'o', .arg = "OUT",
@@ -52,9 +53,9 @@ int cmd_export(int argc, char **argv)
 	const struct export_writer *writer = &export_perfetto;
 	const char *path, *output = NULL;
 	char warning[512], err[600];
-	bool to_stdout;
+	struct atomic_file file;
 	struct cli_parser p;
-	FILE *out;
+	bool to_stdout;
 	int c, ret;
 
 	cli_parse_begin(&p, &cmd_export_cli, argc, argv);
@@ -78,19 +79,24 @@ int cmd_export(int argc, char **argv)
 		return cli_error(2, "-o OUT is needed");
 	path = argv[optind];
 	to_stdout = !strcmp(output, "-");
-	out = to_stdout ? stdout : fopen(output, "wb");
-	if (!out)
-		return cli_error(1, "%s: %m", output);
-	ret = export_recording(path, writer, out, warning, sizeof(warning), err, sizeof(err));
-	if (!to_stdout && fclose(out) && !ret) {
-		snprintf(err, sizeof(err), "%s: %m", output);
+	/* Written beside OUT and renamed when whole: a failed export leaves an
+	 * earlier OUT as it was. */
+	if (!to_stdout && (ret = atomic_file_open(&file, output, 0666)))
+		return cli_error(1, "%s: %s", output, strerror(-ret));
+	ret = export_recording(path, writer, to_stdout ? stdout : file.f, warning, sizeof(warning),
+			       err, sizeof(err));
+	if (to_stdout && !ret && fflush(stdout)) {
+		snprintf(err, sizeof(err), "standard output: %m");
 		ret = -1;
 	}
-	if (ret) {
-		if (!to_stdout)
-			remove(output); /* no half-written trace left behind */
-		return cli_error(1, "%s", err);
+	if (!to_stdout && ret)
+		atomic_file_abort(&file);
+	else if (!to_stdout && (ret = atomic_file_commit(&file))) {
+		snprintf(err, sizeof(err), "%s: %s", output, strerror(-ret));
+		ret = -1;
 	}
+	if (ret)
+		return cli_error(1, "%s", err);
 	if (warning[0])
 		cli_warning("%s: %s", path, warning);
 	return 0;

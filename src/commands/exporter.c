@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include "capture/capture.h"
 #include "commands/cli_messages.h"
@@ -20,6 +19,7 @@
 #include "commands/commands.h"
 #include "commands/exporter_metrics.h"
 #include "commands/options.h"
+#include "util/atomic_file.h"
 #include "util/http_server.h"
 #include "util/prom_text.h"
 #include "util/stop.h"
@@ -77,38 +77,18 @@ static int serve(const char *path, FILE *body, const char **content_type, void *
 	return 200;
 }
 
-/* Write the metrics to a temporary file beside PATH, then rename it over PATH. */
+/* The metrics, whole: node_exporter never reads a half-written file. */
 static int write_textfile(struct exporter_metrics *m, const char *path)
 {
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 8);
-	FILE *f = NULL;
-	int fd, ret = 0;
+	struct atomic_file file;
+	int ret = atomic_file_open(&file, path, 0644);
 
-	if (!tmp)
-		return -ENOMEM;
-	snprintf(tmp, len + 8, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0 || fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
-		ret = -errno;
-		if (fd >= 0)
-			close(fd);
-		goto out;
+	if (!ret) {
+		exporter_metrics_write(m, file.f);
+		ret = atomic_file_commit(&file);
 	}
-	exporter_metrics_write(m, f);
-	if (fflush(f) || fsync(fileno(f)))
-		ret = -errno;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-out:
-	if (ret) {
+	if (ret)
 		cli_error(1, "cannot write %s: %s", path, strerror(-ret));
-		if (fd >= 0)
-			unlink(tmp);
-	}
-	free(tmp);
 	return ret;
 }
 

@@ -64,6 +64,12 @@ expect_err missing 1 'nosuch.kvmirq' -- "$bin" export "$tmp/nosuch.kvmirq" -o "$
 if [[ -e $tmp/missing.pftrace ]]; then bad "a trace was left for a missing recording"; else ok; fi
 expect_err not-a-recording 1 'kvmirq export: ' -- "$bin" export tests/export/perfetto_subset.proto -o "$tmp/junk.pftrace"
 if [[ -e $tmp/junk.pftrace ]]; then bad "a trace was left for a file that is not a recording"; else ok; fi
+# An earlier trace under the name stays as it was when an export fails, and
+# no temporary file is left beside it.
+cp "$tmp/ppc-e500-mpic.json" "$tmp/earlier.json"
+expect_err kept 1 'kvmirq export: ' -- "$bin" export tests/export/perfetto_subset.proto -f chrome-json -o "$tmp/earlier.json"
+if cmp -s "$tmp/earlier.json" "$tmp/ppc-e500-mpic.json" && [[ -z $(compgen -G "$tmp/earlier.json.*") ]]; then ok; else
+	bad "a failed export damaged the earlier trace or left a temporary file"; fi
 expect_err unwritable 1 'kvmirq export: /nonexistent/' -- "$bin" export "$rec" -o /nonexistent/x.pftrace
 
 # Cut short: read up to the last whole chunk, warned about on stderr like report.

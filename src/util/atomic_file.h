@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A file written whole or not at all: the data goes to a temporary file
+ * beside PATH, which is renamed over PATH only once it is complete and on
+ * disk. A failure or an abort leaves PATH as it was (an earlier good file
+ * stays) and no temporary file behind.
+ */
+#ifndef KVMIRQ_ATOMIC_FILE_H
+#define KVMIRQ_ATOMIC_FILE_H
+
+#include <stdio.h>
+
+struct atomic_file {
+	FILE *f;	/* write here */
+	char *path;	/* the final name */
+	char *tmp_path; /* PATH.XXXXXX until committed */
+};
+
+/* 0, or -errno with nothing created. MODE is the final file's permissions. */
+int atomic_file_open(struct atomic_file *af, const char *path, unsigned int mode);
+/* Flush, fsync, close and rename over PATH: 0, or -errno with PATH untouched. */
+int atomic_file_commit(struct atomic_file *af);
+/* Close and remove the temporary file. */
+void atomic_file_abort(struct atomic_file *af);
+
+#endif
