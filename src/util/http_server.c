@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -68,39 +68,76 @@ static int split_addr(const char *addr, char *host, size_t hostlen, char *port, 
 	return 0;
 }
 
+/*
+ * HOST as a numeric address ("" or "*": every address, IPv6 and IPv4 both;
+ * "localhost": 127.0.0.1) and PORT, into SA. Names are not resolved: a static
+ * binary's getaddrinfo would need the C library's NSS modules at run time,
+ * which a bare host may not have.
+ */
+static int parse_listen_addr(const char *host, const char *port, struct sockaddr_storage *sa,
+			     socklen_t *len)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)sa;
+	struct sockaddr_in *in = (struct sockaddr_in *)sa;
+	char *end;
+	unsigned long p;
+
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (!*port || *end || errno || p > 65535)
+		return -1;
+	memset(sa, 0, sizeof(*sa));
+	if (!host[0] || !strcmp(host, "*")) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_any;
+		in6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*in6);
+	} else if (!strcmp(host, "localhost") || inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+		if (!strcmp(host, "localhost"))
+			in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		in->sin_family = AF_INET;
+		in->sin_port = htons((uint16_t)p);
+		*len = sizeof(*in);
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*in6);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 int http_server_open(struct http_server **out, const char *addr, char *err, size_t errlen)
 {
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
-	struct addrinfo *res = NULL;
-	struct sockaddr_storage bound;
-	socklen_t blen = sizeof(bound);
+	struct sockaddr_storage sa, bound;
+	socklen_t salen, blen = sizeof(bound);
 	char host[256], port[16];
 	struct http_server *s;
-	int one = 1, ret, e;
+	int one = 1, zero = 0, e;
 
-	if (split_addr(addr, host, sizeof(host), port, sizeof(port))) {
-		snprintf(err, errlen, "'%s' is not HOST:PORT", addr);
-		return -EINVAL;
-	}
-	ret = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", addr, gai_strerror(ret));
+	if (split_addr(addr, host, sizeof(host), port, sizeof(port)) ||
+	    parse_listen_addr(host, port, &sa, &salen)) {
+		snprintf(err, errlen,
+			 "'%s' is not ADDR:PORT (a numeric IPv4 or [IPv6] address, localhost, "
+			 "or nothing for every address; a port up to 65535)",
+			 addr);
 		return -EINVAL;
 	}
 	s = calloc(1, sizeof(*s));
-	if (!s) {
-		freeaddrinfo(res);
+	if (!s)
 		return -ENOMEM;
-	}
 	for (unsigned int i = 0; i < HTTP_MAX_CONNECTIONS; i++)
 		s->conns[i].fd = -1;
 	for (unsigned int i = 0; i < HTTP_STATUS_KINDS; i++)
 		s->counts[i].status = statuses[i].status;
-	s->listen_fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->listen_fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* "every address" takes IPv4 too, through the IPv6 socket. */
 	if (s->listen_fd < 0 ||
 	    setsockopt(s->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(s->listen_fd, res->ai_addr, res->ai_addrlen) ||
+	    (sa.ss_family == AF_INET6 &&
+	     setsockopt(s->listen_fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero))) ||
+	    bind(s->listen_fd, (struct sockaddr *)&sa, salen) ||
 	    listen(s->listen_fd, 64) ||
 	    getsockname(s->listen_fd, (struct sockaddr *)&bound, &blen)) {
 		e = errno;
@@ -108,10 +145,8 @@ int http_server_open(struct http_server **out, const char *addr, char *err, size
 		if (s->listen_fd >= 0)
 			close(s->listen_fd);
 		free(s);
-		freeaddrinfo(res);
 		return -e;
 	}
-	freeaddrinfo(res);
 	s->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
 						    : ((struct sockaddr_in *)&bound)->sin_port);
 	*out = s;

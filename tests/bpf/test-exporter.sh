@@ -139,6 +139,16 @@ if ! grep -q Sanitizer "$tmp"/*.err; then ok; else bad "sanitizer report"; grep 
 if ((rc == 2)); then ok; else bad "no --listen or --textfile: exit $rc"; fi
 "$bin" exporter --listen nonsense >/dev/null 2>&1; rc=$?
 if ((rc == 1)); then ok; else bad "--listen nonsense: exit $rc"; fi
+# A name is refused, not resolved (the static binary has no NSS modules).
+"$bin" exporter --listen example.org:9477 -d 1 >/dev/null 2>"$tmp/name.err"; rc=$?
+if ((rc == 1)) && grep -q "numeric" "$tmp/name.err"; then ok; else bad "--listen example.org:9477: exit $rc"; fi
+# ":PORT" is every address: IPv4 reaches it too, through the IPv6 socket.
+"$bin" exporter --listen :0 -d 20 2>"$tmp/any.err" & any=$!
+for _ in $(seq 100); do grep -q "serving" "$tmp/any.err" && break; sleep 0.2; done
+port=$(sed -nE 's/.*\(port ([0-9]+)\).*/\1/p' "$tmp/any.err")
+if [[ -n $port ]] && curl -sf -m 5 "http://127.0.0.1:$port/metrics" | grep -q '^kvmirq_build_info'; then ok; else
+	bad ":0 did not answer on 127.0.0.1: $(head -2 "$tmp/any.err")"; fi
+kill -INT $any; wait $any
 
 echo "$pass passed, $fail failed"
 ((fail == 0))
