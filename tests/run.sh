@@ -60,6 +60,7 @@ if [[ $mode == @(quick|all|bpf) ]]; then
 	run_suite bpf-ioctl "$SAN/test_bpf_ioctl"
 	run_suite bpf-check-live tests/bpf/test-check-live.sh
 	run_suite bpf-exporter tests/bpf/test-exporter.sh
+	run_suite vmm-kernel-expect tests/vmm/test-kernel-expect.sh
 fi
 if [[ $mode == @(quick|all) ]]; then
 	run_suite harness tests/harness/check-harness.sh
