@@ -29,7 +29,7 @@
 # Exit status: 0 all passed, 1 a check failed, 2 it could not run.
 set -u
 
-quick=0 keep= K= T= S= C=
+quick=0 keep='' K='' T='' S='' C=''
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
@@ -171,7 +171,7 @@ esac
 mkdir -p "$work/state"
 "$S" "$work/state" --hold 2>"$work/state.err" &
 vmm=$!
-snap_rc=1 same=1 after=1 planted=1 fields=?
+snap_rc=1 same=1 after=1
 if wait_for "$work/state/ready" "" "$vmm"; then
 	snap_rc=0
 	"$K" snapshot --pid "$vmm" -o "$work/state/ptrace.kvmsnap" 2>"$work/state-snapshot.err" ||
@@ -200,9 +200,14 @@ fi
 # ---- snapshots of a running VMM ---------------------------------------------
 "$T" --storm 2000000000 --kind irq_line >"$work/running.out" 2>&1 &
 vmm=$!
+has_vcpu() { # PID: it holds a vCPU fd (its storm's set-up is done)
+	for fd in /proc/"$1"/fd/*; do
+		case $(readlink "$fd" 2>/dev/null) in *kvm-vcpu*) return 0 ;; esac
+	done
+	return 1
+}
 i=0
-until ls -l "/proc/$vmm/fd" 2>/dev/null | grep -q kvm-vcpu; do
-	kill -0 "$vmm" 2>/dev/null && [ $i -lt 300 ] || break
+while ! has_vcpu "$vmm" && kill -0 "$vmm" 2>/dev/null && [ $i -lt 300 ]; do
 	nap
 	i=$((i + 1))
 done

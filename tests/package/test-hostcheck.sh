@@ -10,7 +10,7 @@
 # Needs root, /dev/kvm and busybox-static: fails (does not skip) without them.
 # Prints "N passed, M failed".
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }

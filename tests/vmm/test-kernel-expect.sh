@@ -7,7 +7,7 @@
 # Needs root and /dev/kvm: fails (does not skip) without them.
 # Prints "N passed, M failed".
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 vmm=build/tests/testvmm
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
