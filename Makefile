@@ -13,6 +13,7 @@
 #   make install    the tool, man pages, bash completion and docs under PREFIX
 #                   (default /usr/local), staged under DESTDIR; make uninstall
 #   make static     one statically linked tool: build/static/kvmirq
+#   make hostcheck  scripts/hostcheck.sh and its static binaries: build/hostcheck/
 #   make V=1        show the commands
 #
 # The test build (build/asan/) adds ASan and UBSan.
@@ -128,6 +129,7 @@ $(SAN)/tests/%: tests/unit/%.c $(SAN_LIB_OBJS) $(wildcard tests/unit/*.h)
 include tests/tests.mk
 include mk/install.mk
 include mk/static.mk
+include mk/hostcheck.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -4,7 +4,8 @@
 #                        live top and the exporter on a test VMM's run), the test
 #                        harness itself, docs, layers, command line, export
 #                        (read by node packages), fuzz corpus, make install and
-#                        uninstall, the static binary in an empty chroot
+#                        uninstall, the static binary in an empty chroot,
+#                        scripts/hostcheck.sh on this host's KVM in a busybox root
 #   tests/run.sh all     the same, plus real KVM in the nested x86 rig and the
 #                        Debian package in a clean Debian 12 chroot
 #   tests/run.sh unit|bpf|rig   only the unit tests, the BPF test, the rig suites
@@ -60,6 +61,7 @@ if [[ $mode == @(quick|all|bpf) ]]; then
 	run_suite bpf-ioctl "$SAN/test_bpf_ioctl"
 	run_suite bpf-check-live tests/bpf/test-check-live.sh
 	run_suite bpf-exporter tests/bpf/test-exporter.sh
+	run_suite vmm-kernel-expect tests/vmm/test-kernel-expect.sh
 fi
 if [[ $mode == @(quick|all) ]]; then
 	run_suite harness tests/harness/check-harness.sh
@@ -79,6 +81,7 @@ if [[ $mode == @(quick|all) ]]; then
 	[[ -x tests/fuzz/run-corpus.sh ]] && run_suite fuzz-corpus tests/fuzz/run-corpus.sh
 	run_suite install tests/package/test-install.sh
 	run_suite static tests/package/test-static.sh
+	run_suite hostcheck tests/package/test-hostcheck.sh
 fi
 if [[ $mode == all ]]; then
 	run_suite package-deb tests/package/test-deb.sh

@@ -43,7 +43,7 @@ $(REMOTE_NOARCH_TEST): tests/unit/vmm/test_remote_unsupported.c $(REMOTE_SRCS) \
 # The test VMM, for the tests that check a live run (tests/bpf/test-check-live.sh).
 include tests/vmm/vmm.mk
 
-TEST_BINS := $(UNIT_BINS) $(PLAIN_BPF_TESTS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM) $(MIGRATEVMM) $(TESTVMM)
+TEST_BINS := $(UNIT_BINS) $(PLAIN_BPF_TESTS) $(BPF_TEST) $(BPF_IOCTL_TEST) $(TRACEFILE_TEST) $(REMOTE_NOARCH_TEST) $(SAN)/kvmirq $(BUILD)/kvmirq $(STATEVMM) $(MIGRATEVMM) $(TESTVMM) $(IOCTL_COMPARE)
 
 tests: $(TEST_BINS)
 
@@ -119,6 +119,15 @@ $(MIGRATEVMM): tests/vmm/migratevmm.c
 	$(call msg,TEST-CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -Wall -Wextra -Werror -O2 -std=gnu11 -static $< -o $@ -lpthread
+
+# The test VMM's log against a recording, for hosts without Python
+# (scripts/hostcheck.sh): static, like the test VMM it goes with.
+IOCTL_COMPARE := $(BUILD)/tests/ioctl_compare
+
+$(IOCTL_COMPARE): tests/vmm/ioctl_compare.c include/kvmirq/ioctls.h
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -Wall -Wextra -Werror -O2 -std=gnu11 -static -Iinclude $< -o $@
 
 # The process test_remote attaches to with the syscall injector. Plain -O1:
 # it is the thing under test's target, not under test itself.

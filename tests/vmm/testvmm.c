@@ -5,24 +5,34 @@
  * It opens /dev/kvm and performs a fixed sequence of every interrupt-related
  * ioctl with known values, including deliberate errors, without ever running
  * guest code (no KVM_RUN). Each result is checked against what the script
- * expects from the kernel (6.1 semantics); the run exits 0 only if all match.
- * A tracer recording the run can be compared against the log it writes.
+ * expects from the kernel (6.1 semantics, and where a kernel answers
+ * differently, the row of kernel_expect.c for the running kernel); the run
+ * exits 0 only if all match. A tracer recording the run can be compared
+ * against the log it writes.
  *
  * Usage:
  *   testvmm [--log FILE] [--hold SECONDS] [-v]
  *   testvmm --storm N --kind irq_line|msi [--log FILE] [--hold SECONDS]
  *   testvmm --break RULE [--log FILE] [--hold SECONDS]
+ *   testvmm --kernel-table
+ *   any of them with [--kernel RELEASE] [--flavour upstream|pvm]
  *     --log FILE   one JSON line per ioctl ("-" = stdout)
  *     --storm N    instead of the script: N KVM_IRQ_LINE (level 1/0 alternating
  *                  on one GSI) or N KVM_SIGNAL_MSI as fast as possible, on a VM
  *                  with an irqchip and one vCPU; prints the rate on stdout. The
  *                  storm's own ioctls are not logged (the setup ones are).
+ *                  SIGINT or SIGTERM end it early, normally, with its rate.
  *     --break RULE instead of the script: misbehave so that kvmirq check finds
  *                  RULE (testvmm_<arch>.c's arch_breaks[] lists them), and
  *                  print what was done on stdout; "none" is the control: the
  *                  same set-up and nothing broken
  *     --hold S     keep the VM (all fds) alive S seconds at the end; SIGINT or
  *                  SIGTERM end the hold early and normally
+ *     --kernel-table  print the kernel-dependent expectations (kernel_expect.c)
+ *                  of this architecture, '*' on the rows in effect here;
+ *                  exit 1 if the table's rows overlap or leave a gap
+ *     --kernel RELEASE, --flavour F  expect what kernel RELEASE (uname -r
+ *                  form) of flavour F answers instead of the running one's
  *     -v           print every ioctl on stderr as it happens
  *   Exit status: 0 all as expected; 1 a result differed (each difference is
  *   printed on stderr); 2 usage or setup error (e.g. no /dev/kvm).
@@ -241,10 +251,13 @@ long vmm_call(struct vmm *v, const struct kcall *c)
 			c->name, fd_kind_names[c->kind], c->fd, ret, errno_name(err),
 			c->note ? c->note : "");
 	if (!expect_met(c->expect, ret, err)) {
-		char want[64];
+		char want[64], row[512] = "";
 
 		describe_expect(want, sizeof(want), c->expect);
-		vmm_mismatch(v, "expected %s, got ret %ld errno %s", want, ret, errno_name(err));
+		if (c->expect.kernel)
+			kernel_row_describe(row, sizeof(row), c->expect.kernel);
+		vmm_mismatch(v, "expected %s, got ret %ld errno %s%s%s", want, ret, errno_name(err),
+			     *row ? "; " : "", row);
 	}
 	free(in);
 	free(value_in);
@@ -253,6 +266,21 @@ long vmm_call(struct vmm *v, const struct kcall *c)
 }
 
 /* ---- generic steps ------------------------------------------------------ */
+
+struct expect kernel_returns(const char *check)
+{
+	const struct kernel_row *r = kernel_expect(check, arch_name);
+
+	switch (r->answer) {
+	case ANSWER_RETURNS: return (struct expect){ EXPECT_RET, r->value, r };
+	case ANSWER_ERRNO: return (struct expect){ EXPECT_ERRNO, r->value, r };
+	case ANSWER_READS:
+	case ANSWER_READS_WRITTEN: break;
+	}
+	fprintf(stderr, "testvmm: kernel_expect.c row '%s' says what a GET reads, not what an "
+		"ioctl returns\n", check);
+	exit(2);
+}
 
 long step_check_extension(struct vmm *v, enum fd_kind kind, long cap,
 			  const char *cap_name, struct expect expect)
@@ -434,15 +462,23 @@ void step_device_attrs(struct vmm *v, const struct attr_case *cases, size_t n)
 			c.value_len = a->value_len;
 			c.value_dir = a->cmd == KVM_GET_DEVICE_ATTR ? VALUE_OUT : VALUE_IN;
 		}
-		__u64 got;
+		__u64 got, want = a->value, below = a->below;
+		char row[512] = "";
 
 		if (vmm_call(v, &c) != 0 || !a->check_value)
 			continue;
 		got = attr_value_get(&val, a->value_len);
-		if (got > a->value || a->value - got > a->below)
-			vmm_mismatch(v, "value 0x%llx, expected 0x%llx (or up to 0x%llx less)",
-				     (unsigned long long)got, (unsigned long long)a->value,
-				     (unsigned long long)a->below);
+		if (a->kernel) {
+			kernel_row_describe(row, sizeof(row), a->kernel);
+			if (a->kernel->answer == ANSWER_READS) {
+				want = (__u64)a->kernel->value;
+				below = 0;
+			}
+		}
+		if (got > want || want - got > below)
+			vmm_mismatch(v, "value 0x%llx, expected 0x%llx (or up to 0x%llx less)%s%s",
+				     (unsigned long long)got, (unsigned long long)want,
+				     (unsigned long long)below, *row ? "; " : "", row);
 	}
 }
 
@@ -495,6 +531,23 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Set by SIGINT or SIGTERM: ends a storm or a hold early, normally. */
+static volatile sig_atomic_t stop_hold;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_hold = 1;
+}
+
+static void catch_stop(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* The hot loop: raw ioctls, no logging, errors counted. */
 static void run_storm(struct vmm *v, long n, enum storm_kind kind)
 {
@@ -502,10 +555,11 @@ static void run_storm(struct vmm *v, long n, enum storm_kind kind)
 	struct kvm_msi msi = arch_storm_msi();
 	long errors = 0;
 	double t0, dt;
+	long i;
 
 	arch_storm_setup(v);
 	t0 = now_s();
-	for (long i = 0; i < n; i++) {
+	for (i = 0; i < n && !stop_hold; i++) {
 		int r;
 
 		if (kind == STORM_IRQ_LINE) {
@@ -517,6 +571,7 @@ static void run_storm(struct vmm *v, long n, enum storm_kind kind)
 		errors += r < 0;
 	}
 	dt = now_s() - t0;
+	n = i;
 	printf("storm kind=%s n=%ld seconds=%.3f rate=%.0f ioctls/s errors=%ld\n",
 	       kind == STORM_IRQ_LINE ? "irq_line" : "msi", n, dt, dt > 0 ? n / dt : 0.0, errors);
 	fflush(stdout);
@@ -526,20 +581,8 @@ static void run_storm(struct vmm *v, long n, enum storm_kind kind)
 	}
 }
 
-static volatile sig_atomic_t stop_hold;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_hold = 1;
-}
-
 static void hold(const struct vmm *v, long seconds)
 {
-	struct sigaction sa = { .sa_handler = on_stop };
-
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	fprintf(stderr, "testvmm: holding the VM for %ld s: pid %d, vm fd %d, vcpu fd %d, device fd %d\n",
 		seconds, getpid(), v->vm_fd, v->vcpu_fd, v->dev_fd);
 	for (double end = now_s() + (double)seconds; !stop_hold && now_s() < end;)
@@ -551,7 +594,9 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: testvmm [--log FILE] [--hold SECONDS] [-v]\n"
 		"       testvmm --storm N --kind irq_line|msi [--log FILE] [--hold SECONDS]\n"
-		"       testvmm --break RULE [--log FILE] [--hold SECONDS]\n");
+		"       testvmm --break RULE [--log FILE] [--hold SECONDS]\n"
+		"       testvmm --kernel-table\n"
+		"       any of them with [--kernel RELEASE] [--flavour upstream|pvm]\n");
 	for (size_t i = 0; i < arch_nr_breaks; i++)
 		fprintf(stderr, "%s%s", i ? ", " : "  RULE: ", arch_breaks[i].rule);
 	if (arch_nr_breaks)
@@ -567,6 +612,9 @@ struct options {
 	long hold_s;
 	const struct break_mode *breaks; /* --break */
 	bool verbose;
+	bool kernel_table;
+	const char *kernel_release; /* --kernel */
+	enum kvm_flavour flavour;   /* --flavour */
 };
 
 static long parse_count(const char *s)
@@ -598,6 +646,9 @@ static struct options parse_options(int argc, char **argv)
 		{ "break", required_argument, NULL, 'b' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "kernel-table", no_argument, NULL, 'T' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "flavour", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -611,6 +662,12 @@ static struct options parse_options(int argc, char **argv)
 		case 'H': o.hold_s = parse_count(optarg); break;
 		case 'b': o.breaks = break_mode(optarg); break;
 		case 'v': o.verbose = true; break;
+		case 'T': o.kernel_table = true; break;
+		case 'K': o.kernel_release = optarg; break;
+		case 'F':
+			if (!kvm_flavour_parse(optarg, &o.flavour))
+				usage();
+			break;
 		case 'k':
 			if (strcmp(optarg, "irq_line") == 0)
 				o.kind = STORM_IRQ_LINE;
@@ -623,7 +680,8 @@ static struct options parse_options(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || (o.storm_n >= 0) != o.kind_set || (o.breaks && o.storm_n >= 0))
+	if (optind != argc || (o.storm_n >= 0) != o.kind_set || (o.breaks && o.storm_n >= 0) ||
+	    (o.kernel_table && (o.breaks || o.storm_n >= 0 || o.log_path)))
 		usage();
 	return o;
 }
@@ -650,6 +708,15 @@ int main(int argc, char **argv)
 	struct vmm v = { .sys_fd = -1, .vm_fd = -1, .vcpu_fd = -1, .dev_fd = -1,
 			 .verbose = o.verbose };
 
+	if (o.kernel_release)
+		kernel_host_override(o.kernel_release, o.flavour);
+	else if (o.flavour != FLAVOUR_UPSTREAM)
+		usage();
+	if (o.kernel_table) {
+		kernel_table_print(arch_name);
+		return kernel_table_problems() ? 1 : 0;
+	}
+	catch_stop();
 	v.log = open_log(o.log_path);
 	v.sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (v.sys_fd < 0) {
@@ -666,7 +733,7 @@ int main(int argc, char **argv)
 		fflush(v.log);
 	fprintf(stderr, "testvmm (%s): %u ioctls logged, %u mismatches%s\n", arch_name, v.seq,
 		v.mismatches, v.mismatches ? "" : ": all results as expected");
-	if (o.hold_s > 0)
+	if (o.hold_s > 0 && !stop_hold)
 		hold(&v, o.hold_s);
 	if (v.log && v.log != stdout && fclose(v.log) != 0) {
 		perror("testvmm: log");

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kernel_expect.h"
+
 enum fd_kind { FD_SYSTEM, FD_VM, FD_VCPU, FD_DEVICE };
 
 /* What one ioctl must return for the run to pass. */
@@ -24,12 +26,15 @@ enum expect_kind {
 struct expect {
 	enum expect_kind kind;
 	long value;
+	const struct kernel_row *kernel; /* the row of kernel_expect.c it came from, if any */
 };
-#define RETURNS(v) ((struct expect){ EXPECT_RET, (v) })
+#define RETURNS(v) ((struct expect){ .kind = EXPECT_RET, .value = (v) })
 #define SUCCEEDS RETURNS(0)
-#define NEW_FD ((struct expect){ EXPECT_FD, 0 })
-#define FAILS(e) ((struct expect){ EXPECT_ERRNO, (e) })
-#define NONNEG ((struct expect){ EXPECT_NONNEG, 0 })
+#define NEW_FD ((struct expect){ .kind = EXPECT_FD })
+#define FAILS(e) ((struct expect){ .kind = EXPECT_ERRNO, .value = (e) })
+#define NONNEG ((struct expect){ .kind = EXPECT_NONNEG })
+/* What this kernel returns for CHECK, from kernel_expect.c's table. */
+struct expect kernel_returns(const char *check);
 
 /* Where a device-attribute value travels (the bytes at attr.addr). */
 enum value_dir { VALUE_NONE, VALUE_IN, VALUE_OUT };
@@ -120,25 +125,32 @@ struct attr_case {
 	struct expect expect;
 	const char *note;
 	__u64 below;        /* GET check: also accept .value - below ... .value */
+	/* GET check: the row that says what this kernel reads back (value, or the SET's) */
+	const struct kernel_row *kernel;
 };
 void step_device_attrs(struct vmm *v, const struct attr_case *cases, size_t n);
 /* attr_case initialisers: HAS (addr 0), GET of a u64 / u32, SET of a u32 / u64. */
 #define ATTR_HAS(kind, g, a, exp, note) \
-	{ kind, "KVM_HAS_DEVICE_ATTR", KVM_HAS_DEVICE_ATTR, g, a, 0, 0, false, exp, note, 0 }
+	{ kind, "KVM_HAS_DEVICE_ATTR", KVM_HAS_DEVICE_ATTR, g, a, 0, 0, false, exp, note, 0, NULL }
 #define ATTR_GET64(kind, g, a, exp, note) \
-	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, 0, 8, false, exp, note, 0 }
+	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, 0, 8, false, exp, note, 0, NULL }
 #define ATTR_GET64_IS(kind, g, a, val, note) \
-	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, val, 8, true, SUCCEEDS, note, 0 }
+	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, val, 8, true, SUCCEEDS, note, 0, NULL }
 #define ATTR_GET64_NEAR(kind, g, a, val, below_, note) \
-	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, val, 8, true, SUCCEEDS, note, below_ }
+	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, val, 8, true, SUCCEEDS, note, below_, NULL }
+/* GET of a u64 that this kernel reads back as kernel_expect.c's row CHECK says. */
+#define ATTR_GET64_KERNEL(kind_, g, a, written, below_, check, note_)                       \
+	{ .kind = kind_, .name = "KVM_GET_DEVICE_ATTR", .cmd = KVM_GET_DEVICE_ATTR, .group = g, \
+	  .attr = a, .value = written, .value_len = 8, .check_value = true, .expect = SUCCEEDS,  \
+	  .note = note_, .below = below_, .kernel = kernel_expect(check, arch_name) }
 #define ATTR_GET32(kind, g, a, exp, note) \
-	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, 0, 4, false, exp, note, 0 }
+	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, 0, 4, false, exp, note, 0, NULL }
 #define ATTR_GET32_IS(kind, g, a, val, note) \
-	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, (__u32)(val), 4, true, SUCCEEDS, note, 0 }
+	{ kind, "KVM_GET_DEVICE_ATTR", KVM_GET_DEVICE_ATTR, g, a, (__u32)(val), 4, true, SUCCEEDS, note, 0, NULL }
 #define ATTR_SET32(kind, g, a, val, exp, note) \
-	{ kind, "KVM_SET_DEVICE_ATTR", KVM_SET_DEVICE_ATTR, g, a, (__u32)(val), 4, false, exp, note, 0 }
+	{ kind, "KVM_SET_DEVICE_ATTR", KVM_SET_DEVICE_ATTR, g, a, (__u32)(val), 4, false, exp, note, 0, NULL }
 #define ATTR_SET64(kind, g, a, val, exp, note) \
-	{ kind, "KVM_SET_DEVICE_ATTR", KVM_SET_DEVICE_ATTR, g, a, val, 8, false, exp, note, 0 }
+	{ kind, "KVM_SET_DEVICE_ATTR", KVM_SET_DEVICE_ATTR, g, a, val, 8, false, exp, note, 0, NULL }
 
 long step_check_extension(struct vmm *v, enum fd_kind kind, long cap,
 			  const char *cap_name, struct expect expect);

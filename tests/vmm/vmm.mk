@@ -17,8 +17,10 @@ TESTVMM_CFLAGS ?= -Wall -Wextra -Werror -O2 -std=gnu11
 TESTVMM_LDFLAGS ?= -static
 
 TESTVMM := $(TESTVMM_OUT)/testvmm
-TESTVMM_SRCS := $(TESTVMM_DIR)/testvmm.c $(TESTVMM_DIR)/testvmm_$(TESTVMM_ARCH).c
+TESTVMM_SRCS := $(TESTVMM_DIR)/testvmm.c $(TESTVMM_DIR)/testvmm_$(TESTVMM_ARCH).c \
+	$(TESTVMM_DIR)/kernel_expect.c
 
-$(TESTVMM): $(TESTVMM_SRCS) $(TESTVMM_DIR)/testvmm.h $(TESTVMM_DIR)/vmm.mk
+$(TESTVMM): $(TESTVMM_SRCS) $(TESTVMM_DIR)/testvmm.h $(TESTVMM_DIR)/kernel_expect.h \
+		$(TESTVMM_DIR)/vmm.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(TESTVMM_CFLAGS) $(TESTVMM_LDFLAGS) -o $@ $(TESTVMM_SRCS)

@@ -337,7 +337,7 @@ init_sources() {
 
 # The scripted interrupt-ioctl VMM (tests/vmm/vmm.mk), for the image's /bin.
 testvmm_sources() {
-	printf '%s\n' "$repo/tests/vmm/testvmm.c" "$repo/tests/vmm/testvmm_arm64.c"
+	printf '%s\n' "$repo/tests/vmm/testvmm.c" "$repo/tests/vmm/testvmm_arm64.c" "$repo/tests/vmm/kernel_expect.c"
 }
 VMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror"
 

@@ -268,7 +268,7 @@ init_sources() {
 
 # The scripted interrupt-ioctl VMM (tests/vmm/vmm.mk), for the tool image's /bin.
 testvmm_sources() {
-	printf '%s\n' "$repo/tests/vmm/testvmm.c" "$repo/tests/vmm/testvmm_powerpc.c"
+	printf '%s\n' "$repo/tests/vmm/testvmm.c" "$repo/tests/vmm/testvmm_powerpc.c" "$repo/tests/vmm/kernel_expect.c"
 }
 TESTVMM_CFLAGS="-std=gnu11 -O2 -g0 -Wall -Wextra -Werror"
 
