@@ -105,7 +105,10 @@ int top_chip_values_update(struct top_chip_values *vals, const struct chip_state
 		struct top_chip_value *now = &fresh.v[i];
 		const struct top_chip_value *old = comparable ? &vals->v[i] : NULL;
 
-		now->changed = old && (old->known != now->known || old->value != now->value);
+		/* A value read for the first time (a key frame still being read
+		 * when a replay starts) is news, not a change; a value no longer
+		 * known (set with a payload not recorded) is one. */
+		now->changed = old && old->known && (!now->known || old->value != now->value);
 		fresh.changed += now->changed;
 		fresh.unknown += !now->known;
 	}

@@ -214,6 +214,14 @@ int main(void)
 			   "\"changed\":true}"));
 	free(text);
 
+	/* known again (read, as a key frame reads it): not marked, news is no change */
+	chip_state_set_known(c, value_named(&vals, "src_ivpr[3].priority") - vals.v, true);
+	CHECK_EQ(top_chip_values_update(&vals, c), 0);
+	v = value_named(&vals, "src_ivpr[3].priority");
+	CHECK(v && v->known && !v->changed && v->value == 13);
+	CHECK_EQ(vals.changed, 0);
+	CHECK_EQ(vals.unknown, 0);
+
 	/* after a reset nothing is marked: another controller, another moment */
 	top_chip_values_reset(&vals);
 	CHECK_EQ(top_chip_values_update(&vals, c), 0);
