@@ -30,4 +30,4 @@ out=$(mktemp -d /var/tmp/kvmirq-probe.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] && echo "kept: $out" >&2 || trap 'rm -rf "$out"' EXIT
 "$here/run-in-l1.sh" --out "$out" --timeout 300 -- "$here/test-probe-kernels.sh" --inside "$out"
 cd tests/e2e
-exec python3 check_probe_kernels.py "$out" "$kernel" "$here/probe-kernels.expected"
+python3 check_probe_kernels.py "$out" "$kernel" "$here/probe-kernels.expected" # not exec: the trap cleans up
