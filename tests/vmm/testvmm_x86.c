@@ -175,12 +175,17 @@ static void x86_system(struct vmm *v)
 				     caps[i].by_kernel ? kernel_returns(caps[i].name) :
 							 RETURNS(caps[i].value));
 
-	/* The system fd's only attribute group (0): XCOMP_GUEST_SUPP. */
+	/*
+	 * The system fd's attribute groups: 0 (XCOMP_GUEST_SUPP) everywhere,
+	 * and 1 (KVM_X86_GRP_SEV) on AMD since 6.10 (546d714b0880, ac5c48027bac:
+	 * 6.12's kvm_amd answers HAS for attribute 0), so group 2 is the one
+	 * unknown on every kernel and vendor.
+	 */
 	const struct attr_case attrs[] = {
 		ATTR_HAS(FD_SYSTEM, 0, KVM_X86_XCOMP_GUEST_SUPP, SUCCEEDS, "XCOMP_GUEST_SUPP"),
 		ATTR_GET64(FD_SYSTEM, 0, KVM_X86_XCOMP_GUEST_SUPP, SUCCEEDS,
 			   "supported XCR0 (host dependent)"),
-		ATTR_HAS(FD_SYSTEM, 1, 0, FAILS(ENXIO), "unknown system group 1"),
+		ATTR_HAS(FD_SYSTEM, 2, 0, FAILS(ENXIO), "unknown system group 2"),
 		ATTR_SET64(FD_SYSTEM, 0, KVM_X86_XCOMP_GUEST_SUPP, 3, FAILS(EINVAL),
 			   "no SET on the system fd: unknown ioctl there"),
 	};

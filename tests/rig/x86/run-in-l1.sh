@@ -19,9 +19,10 @@
 #   On a hang, <out>/.rig/hang.txt names where each vCPU is (hang-report.py).
 #   Environment: KVMIRQ_RIG_TIMEOUT (default --timeout), KVMIRQ_RIG_TIMING=1
 #   (print boot and run time; always written to <out>/.rig/timing),
-#   KVMIRQ_CACHE (see build.sh).
+#   KVMIRQ_CACHE (see build.sh), KVMIRQ_RIG_KERNEL=6.1|6.12 (L1's kernel:
+#   Debian 12's, the default, or Debian 13's; see build.sh).
 #
-# L1 is Debian's 6.1 kernel under QEMU TCG (-cpu max emulates SVM, so
+# L1 is a Debian kernel under QEMU TCG (-cpu max emulates SVM, so
 # kvm_amd gives a real /dev/kvm). TCG runs single-threaded: with one host
 # thread per vCPU, Debian 12's QEMU 7.2 can keep running a stale translation
 # of kernel code that another vCPU has just patched (text_poke_bp, done on

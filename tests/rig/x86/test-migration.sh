@@ -93,6 +93,12 @@ if [[ ${1:-} == --inside ]]; then
 		sleep 0.1
 	done
 	record migrate.status "$status"
+	# "completed" is the source's word once all is sent; the destination puts
+	# the state into KVM after that, and leaves "inmigrate" when it has.
+	for _ in $(seq 300); do
+		qmp "$sock/dst.qmp" query-status 2>/dev/null | grep -q '"inmigrate"' || break
+		sleep 0.1
+	done
 	rc=0
 	build/kvmirq snapshot --pid "$dst" -o "$out/after.kvmsnap" 2>"$out/after.err" || rc=$?
 	record after.rc $rc
