@@ -299,7 +299,7 @@ static void fill(const struct chip_state *s, size_t *ordinal, struct chip_value 
 
 static int emit(const struct chip_state *s, size_t *ordinal, const struct chip_register *r,
 		unsigned e, const struct chip_field *f, bool known, int32_t status, uint64_t raw,
-		int (*fn)(void *, const struct chip_value *), void *ctx)
+		bool named, int (*fn)(void *, const struct chip_value *), void *ctx)
 {
 	struct chip_value v = { .reg = r, .field = f, .element = e, .irq = -1 };
 	unsigned first = r->irq_base + e * r->irq_span;
@@ -312,10 +312,12 @@ static int emit(const struct chip_state *s, size_t *ordinal, const struct chip_r
 
 			fill(s, ordinal, &v, known, status, r, f);
 			v.irq = (int32_t)(first + i);
-			chip_irq_label(s->model, first + i, label, sizeof(label));
-			if (count_of(r) > 1)
-				snprintf(idx, sizeof(idx), "[%u]", e);
-			snprintf(v.name, sizeof(v.name), "%s%s.%s", r->name, idx, label);
+			if (named) {
+				chip_irq_label(s->model, first + i, label, sizeof(label));
+				if (count_of(r) > 1)
+					snprintf(idx, sizeof(idx), "[%u]", e);
+				snprintf(v.name, sizeof(v.name), "%s%s.%s", r->name, idx, label);
+			}
 			v.value = (raw >> (f->lo + i * f->per_irq)) &
 				  ((1ull << f->per_irq) - 1);
 			stop = fn(ctx, &v);
@@ -327,13 +329,14 @@ static int emit(const struct chip_state *s, size_t *ordinal, const struct chip_r
 	fill(s, ordinal, &v, known, status, r, f);
 	if (r->irq_span == 1)
 		v.irq = (int32_t)first;
-	element_name(v.name, sizeof(v.name), r, e, f);
+	if (named)
+		element_name(v.name, sizeof(v.name), r, e, f);
 	v.value = f ? chip_field_value(f, raw) : raw;
 	return fn(ctx, &v);
 }
 
-int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct chip_value *v),
-		void *ctx)
+static int decode(const struct chip_state *s, bool named,
+		  int (*fn)(void *ctx, const struct chip_value *v), void *ctx)
 {
 	const struct chip_model *m = s->model;
 	size_t ordinal = 0;
@@ -355,19 +358,32 @@ int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct ch
 			int stop;
 
 			if (!r->fields) {
-				stop = emit(s, &ordinal, r, e, NULL, known, status, raw, fn, ctx);
+				stop = emit(s, &ordinal, r, e, NULL, known, status, raw, named, fn,
+					    ctx);
 				if (stop)
 					return stop;
 				continue;
 			}
 			for (const struct chip_field *f = r->fields; f->name; f++) {
-				stop = emit(s, &ordinal, r, e, f, known, status, raw, fn, ctx);
+				stop = emit(s, &ordinal, r, e, f, known, status, raw, named, fn, ctx);
 				if (stop)
 					return stop;
 			}
 		}
 	}
 	return 0;
+}
+
+int chip_decode(const struct chip_state *s, int (*fn)(void *ctx, const struct chip_value *v),
+		void *ctx)
+{
+	return decode(s, true, fn, ctx);
+}
+
+int chip_decode_unnamed(const struct chip_state *s,
+			int (*fn)(void *ctx, const struct chip_value *v), void *ctx)
+{
+	return decode(s, false, fn, ctx);
 }
 
 static const char *format_vector_set(const struct chip_value *v, char *buf, size_t len)

@@ -256,6 +256,11 @@ void chip_state_set_known(struct chip_state *state, size_t value, bool known);
  * Registers never read by a snapshot (side effect, write-only) are skipped. */
 int chip_decode(const struct chip_state *state,
 		int (*fn)(void *ctx, const struct chip_value *v), void *ctx);
+/* The same values with an empty name: for walks by register, element and
+ * field (the reconstruction's marks, run on every line change), where
+ * formatting thousands of names was most of the time. */
+int chip_decode_unnamed(const struct chip_state *state,
+			int (*fn)(void *ctx, const struct chip_value *v), void *ctx);
 
 /* Interrupt IRQ as MODEL names it in per_irq values: "spi40", else "irq40". */
 void chip_irq_label(const struct chip_model *model, unsigned irq, char *buf, size_t len);

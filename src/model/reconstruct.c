@@ -68,7 +68,7 @@ static void mark(struct chip_state *s, const char *reg, int element, const char 
 {
 	struct mark_ctx m = { .s = s, .reg = reg, .element = element, .field = field, .rule = rule };
 
-	chip_decode(s, mark_value, &m);
+	chip_decode_unnamed(s, mark_value, &m);
 }
 
 /* Mark unknown what a command or a line change moved (CHIP_FORGETS, chip.h). */
@@ -113,7 +113,7 @@ static bool value_is_known(const struct chip_state *s, const char *reg, int elem
 {
 	struct mark_ctx m = { .reg = reg, .element = element, .field = field };
 
-	chip_decode(s, find_value, &m);
+	chip_decode_unnamed(s, find_value, &m);
 	return m.found && m.known;
 }
 
