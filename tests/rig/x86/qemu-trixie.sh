@@ -84,9 +84,9 @@ check_closure() {
 }
 
 # Download qemu-system-x86 with every package it depends on (an empty dpkg
-# status: nothing counts as installed) into TMP, unpack them all, point the
-# binary at its loader and libraries and write the wrapper, with the paths
-# they will have once TMP is renamed to FINAL.
+# status: nothing counts as installed) into TMP, unpack them all and point
+# the binary at its loader and libraries, at the paths they will have once
+# TMP is renamed to FINAL.
 build_root() {
 	local tmp=$1 root=$2/root ver=$3 deb f
 	mkdir -p "$tmp/debs/partial" "$tmp/root"
@@ -106,23 +106,35 @@ build_root() {
 	patchelf --set-interpreter "$root/usr/lib64/ld-linux-x86-64.so.2" \
 		--force-rpath --set-rpath "$root/usr/lib/x86_64-linux-gnu" \
 		"$tmp/root/usr/bin/qemu-system-x86_64"
-	cat >"$tmp/qemu-system-x86_64" <<-EOF
-	#!/bin/sh
-	# Debian $SUITE's qemu-system-x86_64 $ver from its private root (written
-	# by tests/rig/x86/qemu-trixie.sh): its own ROMs and modules.
-	QEMU_MODULE_DIR=$(rig_shell_quote "$root/usr/lib/x86_64-linux-gnu/qemu")
-	export QEMU_MODULE_DIR
-	exec $(rig_shell_quote "$root/usr/bin/qemu-system-x86_64") \\
-		-L $(rig_shell_quote "$root/usr/share/qemu") -L $(rig_shell_quote "$root/usr/share/seabios") "\$@"
-	EOF
-	chmod 755 "$tmp/qemu-system-x86_64"
 }
 
 # A built root must run, on its own libraries only.
 verify_root() {
 	local dir=$1
 	check_closure "$dir/root" &&
-		"$dir/qemu-system-x86_64" --version | grep -q "QEMU emulator version"
+		"$dir/root/usr/bin/qemu-system-x86_64" --version | grep -q "QEMU emulator version"
+}
+
+# The wrapper: QEMU with its own ROMs (-L, after the caller's arguments, so
+# that the command line reads as usual) and modules. Rewritten when it
+# differs, so that a change here reaches a warm cache.
+write_wrapper() {
+	local dir=$1 ver=$2 root=$1/root
+	cat >"$dir/.wrapper.$$" <<-EOF
+	#!/bin/sh
+	# Debian $SUITE's qemu-system-x86_64 $ver from its private
+	# root (written by tests/rig/x86/qemu-trixie.sh): its own ROMs and modules.
+	QEMU_MODULE_DIR=$(rig_shell_quote "$root/usr/lib/x86_64-linux-gnu/qemu")
+	export QEMU_MODULE_DIR
+	exec $(rig_shell_quote "$root/usr/bin/qemu-system-x86_64") "\$@" \\
+		-L $(rig_shell_quote "$root/usr/share/qemu") -L $(rig_shell_quote "$root/usr/share/seabios")
+	EOF
+	chmod 755 "$dir/.wrapper.$$"
+	if cmp -s "$dir/.wrapper.$$" "$dir/qemu-system-x86_64"; then
+		rm -f "$dir/.wrapper.$$"
+	else
+		mv -f "$dir/.wrapper.$$" "$dir/qemu-system-x86_64"
+	fi
 }
 
 main() {
@@ -142,7 +154,7 @@ main() {
 		[ -n "$ver" ] && [ "$ver" != "(none)" ] || rig_die "$SUITE has no $PACKAGE"
 	fi
 	dir=$cache/qemu-trixie-${ver//:/_}
-	if [ ! -x "$dir/qemu-system-x86_64" ]; then
+	if [ ! -x "$dir/root/usr/bin/qemu-system-x86_64" ]; then
 		[ -f "$aptdir/sources.list" ] || update_lists
 		rm -rf "$cache"/.qemu-trixie-build.*
 		tmp=$(mktemp -d "$cache/.qemu-trixie-build.XXXXXX")
@@ -154,6 +166,7 @@ main() {
 		# Older versions are never used again.
 		find "$cache" -maxdepth 1 -name 'qemu-trixie-*' -type d ! -path "$dir" -exec rm -rf {} +
 	fi
+	write_wrapper "$dir" "$ver"
 	printf '%s\n' "$ver" >"$memo"
 	say "QEMU $ver ($SUITE)"
 	printf '%s\n' "$dir/qemu-system-x86_64"
