@@ -87,6 +87,12 @@ if [[ $mode == @(all|rig) ]]; then
 	for s in tests/rig/x86/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/$(basename "$s" .sh)" "$s"
 	done
+	# Debian 13's QEMU as the real guest's VMM (tests/rig/x86/qemu-trixie.sh),
+	# and a live migration from Debian 12's QEMU to it.
+	run_suite rig/qemu-trixie/test-qemu-guest \
+		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-qemu-guest.sh
+	run_suite rig/qemu-7.2-to-trixie/test-migration \
+		env KVMIRQ_RIG_QEMU_DST=trixie tests/rig/x86/test-migration.sh
 	for s in tests/rig/e500/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/e500/$(basename "$s" .sh)" "$s"
 	done

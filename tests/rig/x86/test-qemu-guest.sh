@@ -30,6 +30,7 @@ if [[ ${1:-} == --inside ]]; then
 	done
 	echo 1 >$T/tracing_on
 	rc=0
+	"$qemu_bin" --version | head -1 >"$out/qemu.version"
 	cut -d' ' -f1 /proc/uptime >"$out/qemu.start"
 	timeout 240 "$qemu_bin" -accel kvm -m 256 -display none -monitor none \
 		-no-reboot -serial file:"$out/l2.log" -kernel "$kernel" \
