@@ -91,6 +91,8 @@ if [[ $mode == @(all|rig) ]]; then
 	# and a live migration from Debian 12's QEMU to it.
 	run_suite rig/qemu-trixie/test-qemu-guest \
 		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-qemu-guest.sh
+	run_suite rig/qemu-trixie/test-top-live \
+		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-top-live.sh
 	run_suite rig/qemu-7.2-to-trixie/test-migration \
 		env KVMIRQ_RIG_QEMU_DST=trixie tests/rig/x86/test-migration.sh
 	for s in tests/rig/e500/test-*.sh; do
