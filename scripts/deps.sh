@@ -10,7 +10,8 @@ test_pkgs=(qemu-system-x86 busybox-static cpio kmod python3 tmux libclang-rt-14-
 	   qemu-system-ppc gcc-powerpc-linux-gnu libc6-dev-powerpc-cross linux-source-6.1
 	   qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	   bc bison flex xz-utils dpkg-dev dwarves curl prometheus
-	   file man-db debhelper lintian debootstrap)
+	   file man-db debhelper lintian debootstrap
+	   patchelf) # trixie's QEMU in a private root: tests/rig/x86/qemu-trixie.sh
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

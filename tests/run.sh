@@ -98,6 +98,14 @@ if [[ $mode == @(all|rig) ]]; then
 		test-top-live; do
 		run_suite "rig/6.12/$t" env KVMIRQ_RIG_KERNEL=6.12 "tests/rig/x86/$t.sh"
 	done
+	# Debian 13's QEMU as the real guest's VMM (tests/rig/x86/qemu-trixie.sh),
+	# and a live migration from Debian 12's QEMU to it.
+	run_suite rig/qemu-trixie/test-qemu-guest \
+		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-qemu-guest.sh
+	run_suite rig/qemu-trixie/test-top-live \
+		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-top-live.sh
+	run_suite rig/qemu-7.2-to-trixie/test-migration \
+		env KVMIRQ_RIG_QEMU_DST=trixie tests/rig/x86/test-migration.sh
 	for s in tests/rig/e500/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/e500/$(basename "$s" .sh)" "$s"
 	done

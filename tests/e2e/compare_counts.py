@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 
 from checks import Checks
+from kvm_surface import ROWS
 
 out = sys.argv[1]
 check = Checks()
@@ -74,6 +75,32 @@ if frames:
     stops = sorted(k["stopped_ns"] / 1e6 for k in frames if not k["error"])
     print(f"key frames: {len(frames)}, {frames[0]['reads']} reads each, QEMU stopped "
           f"{stops[0]:.1f} / {stops[len(stops) // 2]:.1f} / {stops[-1]:.1f} ms (min/median/max)")
+# QEMU's own ioctls on its VM (with kvmirq's key-frame reads: 3
+# KVM_GET_IRQCHIP and a KVM_GET_LAPIC per vCPU each), printed so that
+# recordings under the two QEMUs compare. Debian 12's QEMU 7.2 and Debian
+# 13's 10.0 (KVMIRQ_RIG_QEMU=trixie) issue the same irqchip ioctls for this
+# guest: a full in-kernel irqchip (one KVM_CREATE_IRQCHIP, not a split one),
+# one routing table, the serial port's line through KVM_IRQ_LINE_STATUS.
+# Which QEMU ran is the one expectation that depends on KVMIRQ_RIG_QEMU.
+WANTED_QEMU = {"7.2": r"version 7\.2\.", "trixie": r"version (?!7\.)\d+\."}
+wanted = os.environ.get("KVMIRQ_RIG_QEMU", "7.2")
+version = read("qemu.version").strip()
+check(re.search(WANTED_QEMU.get(wanted, "^$"), version),
+      f"the VMM was QEMU {wanted} (KVMIRQ_RIG_QEMU): it says '{version}'")
+names = {r.id: r.name for r in ROWS}
+ioctls = Counter()
+for line in read("report.jsonl").splitlines():
+    obj = json.loads(line)
+    if obj["type"] == "vm_summary" and obj["pid"] in qemu:
+        for i in obj["ioctls"]:
+            ioctls[(names.get(i["ioctl_id"], f"#{i['ioctl_id']}"), i["errno"])] += i["count"]
+print(f"{version}: its VM's ioctls:", ", ".join(
+    f"{n}{f' (errno {e})' if e else ''} {c}" for (n, e), c in sorted(ioctls.items())))
+failed = {k: c for k, c in ioctls.items() if k[1]}
+check(not failed, f"QEMU's irqchip ioctls all succeed ({failed})")
+check(ioctls[("KVM_CREATE_IRQCHIP", 0)] == 1 and ioctls[("KVM_SET_GSI_ROUTING", 0)] >= 1 and
+      ioctls[("KVM_IRQ_LINE_STATUS", 0)] > 1000,
+      f"QEMU sets up a full in-kernel irqchip and drives its lines with KVM_IRQ_LINE_STATUS ({dict(ioctls)})")
 # Right after the first complete one, the reconstruction knows (nearly)
 # every field that does not change on its own: line levels (PIC and IOAPIC
 # IRR) move with every timer tick, even while QEMU is stopped.

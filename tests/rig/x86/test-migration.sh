@@ -10,7 +10,12 @@
 #     difference (fields that change on their own are listed apart), and
 #     the guest must tick on in the destination. kvmirq records the
 #     migration on both sides, and `kvmirq check` must find nothing in it.
-# Fails loudly when the rig cannot be built or booted.
+# KVMIRQ_RIG_QEMU=trixie runs Debian 13's QEMU as the VMM instead of Debian
+# 12's (rig-qemu.sh); KVMIRQ_RIG_QEMU_DST (default: the same) picks the
+# destination's, and when the two differ both run machine type
+# pc-i440fx-7.2, the newest that both know (QEMU migrates forward between
+# versions only on one machine type). Fails loudly when the rig cannot be
+# built or booted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
@@ -30,13 +35,14 @@ wait_ticks() { # LOG N PID: until LOG has N ticks, or QEMU died, or 120 s passed
 record() { echo "$2" >"$out/$1"; } # NAME VALUE: a result for the host side
 
 if [[ ${1:-} == --inside ]]; then
-	out=$2 kernel=$3 initrd=$4
+	out=$2 kernel=$3 initrd=$4 qemu_bin=$5 qemu_dst=$6
 	sock=$(mktemp -d /tmp/kvmirq-qmp.XXXXXX) # the out dir is 9p: no sockets there
 	guest=(-accel kvm -m 256 -smp 2 -display none -monitor none -no-reboot
 	       -kernel "$kernel" -initrd "$initrd" -append "console=ttyS0 quiet panic=-1")
+	[[ $qemu_dst == "$qemu_bin" ]] || guest+=(-M pc-i440fx-7.2)
 	boot_src() {
 		rm -f "$out/src.log" "$sock/src.qmp"
-		qemu-system-x86_64 "${guest[@]}" -name guest=mig-src -serial file:"$out/src.log" \
+		"$qemu_bin" "${guest[@]}" -name guest=mig-src -serial file:"$out/src.log" \
 			-qmp unix:"$sock/src.qmp",server,nowait 2>"$out/src.err" &
 		src=$!
 		wait_ticks "$out/src.log" 3 "$src"
@@ -55,6 +61,8 @@ if [[ ${1:-} == --inside ]]; then
 		fi
 	fi
 	record boot.ok 0
+	"$qemu_bin" --version | head -1 >"$out/src.version"
+	"$qemu_dst" --version | head -1 >"$out/dst.version"
 
 	# 1. safety under a running guest
 	before=$(ticks "$out/src.log") fails=0
@@ -77,7 +85,7 @@ if [[ ${1:-} == --inside ]]; then
 	rc=0
 	build/kvmirq snapshot --pid "$src" -o "$out/before.kvmsnap" 2>"$out/before.err" || rc=$?
 	record before.rc $rc
-	qemu-system-x86_64 "${guest[@]}" -name guest=mig-dst -serial file:"$out/dst.log" \
+	"$qemu_dst" "${guest[@]}" -name guest=mig-dst -serial file:"$out/dst.log" \
 		-qmp unix:"$sock/dst.qmp",server,nowait -incoming tcp:127.0.0.1:4444 \
 		2>"$out/dst.err" &
 	dst=$!
@@ -116,13 +124,16 @@ fi
 
 make -s all >/dev/null
 eval "$("$here/build.sh" -q)"
+qemu_bin=$("$here/rig-qemu.sh")
+qemu_dst=$("$here/rig-qemu.sh" "${KVMIRQ_RIG_QEMU_DST:-}")
 out=$(mktemp -d /var/tmp/kvmirq-mig.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] || trap 'rm -rf "$out"' EXIT
 "$here/l2-initrd.sh" "$out/l2.cpio.gz"
 "$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 1500 --env SNAPSHOTS -- \
-	"$here/test-migration.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz"
+	"$here/test-migration.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz" "$qemu_bin" "$qemu_dst"
 
 pass=0 fail=0
+echo "source: $(cat "$out/src.version" 2>/dev/null), destination: $(cat "$out/dst.version" 2>/dev/null)"
 if [[ -e $out/boot.retried ]]; then
 	echo "NOTE: the L2 guest did not boot the first time and was booted again; the first boot:"
 	sed 's/^/    | /' "$out/first-boot.txt"

@@ -6,7 +6,8 @@
 # counted for the same tracepoints over the same run: zero loss. The
 # recording takes a key frame of QEMU every 3 s (ptrace, as snapshot --pid):
 # none may fail, and right after one the reconstruction must know at least
-# 95% of every controller's fields.
+# 95% of every controller's fields. KVMIRQ_RIG_QEMU=trixie runs Debian 13's
+# QEMU as the VMM instead of Debian 12's (rig-qemu.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
@@ -15,7 +16,7 @@ EVENTS="kvm_set_irq kvm_msi_set_irq kvm_ioapic_set_irq kvm_pic_set_irq kvm_apic_
 	kvm_eoi kvm_pv_eoi kvm_ack_irq kvm_apic_ipi kvm_inj_virq kvm_ioapic_delayed_eoi_inj"
 
 if [[ ${1:-} == --inside ]]; then
-	out=$2 kernel=$3
+	out=$2 kernel=$3 qemu_bin=$4
 	T=/sys/kernel/tracing
 	echo 0 >$T/tracing_on
 	echo >$T/trace
@@ -29,8 +30,9 @@ if [[ ${1:-} == --inside ]]; then
 	done
 	echo 1 >$T/tracing_on
 	rc=0
+	"$qemu_bin" --version | head -1 >"$out/qemu.version"
 	cut -d' ' -f1 /proc/uptime >"$out/qemu.start"
-	timeout 240 qemu-system-x86_64 -accel kvm -m 256 -display none -monitor none \
+	timeout 240 "$qemu_bin" -accel kvm -m 256 -display none -monitor none \
 		-no-reboot -serial file:"$out/l2.log" -kernel "$kernel" \
 		-append "console=ttyS0 panic=-1" >"$out/qemu.out" 2>&1 || rc=$?
 	echo "$rc" >"$out/qemu.rc"
@@ -47,11 +49,14 @@ if [[ ${1:-} == --inside ]]; then
 	rc=0
 	build/kvmirq check --json "$out/trace.kvmirq" >"$out/check.jsonl" 2>"$out/check.err" || rc=$?
 	echo "$rc" >"$out/check.rc"
-	# the state right after the first key frame of QEMU
+	# the state right after the first key frame of QEMU that read every
+	# controller: one that falls between its KVM_CREATE_IRQCHIP and its
+	# KVM_CREATE_VCPU reads no LAPIC yet (seen once in five runs)
 	end=$(python3 -c 'import json,sys
 h = json.loads(open(sys.argv[1]).readline())
-print(next((k["end_ns"] for k in h.get("key_frames") or []
-            if not k["error"] and k["reads"] and not k["failed_reads"]), ""))' "$out/report.jsonl" || true)
+ok = [k for k in h.get("key_frames") or [] if not k["error"] and k["reads"] and not k["failed_reads"]]
+most = max((k["reads"] for k in ok), default=0)
+print(next((k["end_ns"] for k in ok if k["reads"] == most), ""))' "$out/report.jsonl" || true)
 	if [[ -n $end ]]; then
 		build/kvmirq show --json --at "@$end" "$out/trace.kvmirq" >"$out/key-frame-state.jsonl" \
 			2>"$out/show.err" || true
@@ -61,7 +66,8 @@ fi
 
 make -s all >/dev/null
 eval "$("$here/build.sh" -q)"
+qemu_bin=$("$here/rig-qemu.sh")
 out=$(mktemp -d /var/tmp/kvmirq-qemu.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] || trap 'rm -rf "$out"' EXIT
-"$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 900 -- "$here/test-qemu-guest.sh" --inside "$out" "$RIG_X86_KERNEL"
+"$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 900 -- "$here/test-qemu-guest.sh" --inside "$out" "$RIG_X86_KERNEL" "$qemu_bin"
 exec python3 tests/e2e/compare_counts.py "$out"

@@ -9,7 +9,8 @@
 #     and reads its controllers once (ptrace), r reads them again, 3 opens the IOAPIC, whose entry for
 #     the serial port shows the vector the guest programmed (checked
 #     against `kvmirq snapshot --pid` of the same QEMU), and q exits 0.
-# Fails loudly when the rig cannot be built or booted.
+# KVMIRQ_RIG_QEMU=trixie runs Debian 13's QEMU as the VMM instead of Debian
+# 12's (rig-qemu.sh). Fails loudly when the rig cannot be built or booted.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
@@ -18,8 +19,8 @@ cd "$root"
 ticks() { local n; n=$(grep -c '^tick' "$1" 2>/dev/null); echo "${n:-0}"; }
 
 if [[ ${1:-} == --inside ]]; then
-	out=$2 kernel=$3 initrd=$4
-	qemu-system-x86_64 -accel kvm -m 256 -smp 2 -display none -monitor none -no-reboot \
+	out=$2 kernel=$3 initrd=$4 qemu_bin=$5
+	"$qemu_bin" -accel kvm -m 256 -smp 2 -display none -monitor none -no-reboot \
 		-name guest=live-guest -kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 quiet panic=-1" -serial file:"$out/guest.log" 2>/dev/null &
 	qemu=$!
@@ -73,9 +74,10 @@ fi
 
 make -s all >/dev/null
 eval "$("$here/build.sh" -q)"
+qemu_bin=$("$here/rig-qemu.sh")
 out=$(mktemp -d /var/tmp/kvmirq-toplive.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] || trap 'rm -rf "$out"' EXIT
 "$here/l2-initrd.sh" "$out/l2.cpio.gz"
 "$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 900 -- \
-	"$here/test-top-live.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz"
+	"$here/test-top-live.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz" "$qemu_bin"
 exec python3 tests/e2e/check_top_live.py "$out"
