@@ -30,7 +30,9 @@ bool rate_count(struct rate_counter *r, const struct kvmirq_event_header *at, ui
 	r->cur++;
 	n = last_second(r, at->timestamp_ns);
 	if (r->in_burst) {
-		r->last_ns = at->timestamp_ns;
+		/* an event of another CPU may be stamped a little earlier */
+		if (at->timestamp_ns > r->last_ns)
+			r->last_ns = at->timestamp_ns;
 		if (n > r->peak)
 			r->peak = n;
 		return false;

@@ -107,8 +107,10 @@ static void stuck_event(const struct check_ctx *c, const struct check_rule *r, v
 		const struct check_vm *v = check_vm(c, l->vm);
 
 		l->paused |= v && (v->ran || !v->created) && v->in_sequence;
+		/* Events of other CPUs arrive a little out of time order: one
+		 * stamped before the raise is not past its bound. */
 		if (l->reported || l->paused ||
-		    h->timestamp_ns - l->at.timestamp_ns <= c->options->stuck_ns)
+		    h->timestamp_ns <= l->at.timestamp_ns + c->options->stuck_ns)
 			continue;
 		l->reported = true;
 		check_report(c, r, r->severity, &l->at, &l->index, 1,

@@ -443,6 +443,15 @@ static void write_synthetic(const char *path, bool ack_recorded, uint64_t filter
 	set_irq(&r, 10.5, 13, 1);						 /* #14 */
 	vm_ioctl(&r, KVMIRQ_IOCTL_GET_IRQCHIP, 0, (const uint32_t[]){ 2 }, 1);	 /* #15 */
 	set_irq(&r, 17.0, 1, 0);						 /* #16 */
+	/* the vCPUs run again; GSI 20 up 0.1 s, and meanwhile an event of
+	 * another CPU stamped before its raise (the rig's real QEMU guest had
+	 * one): not stuck */
+	add_delivery(&r, KVMIRQ_EV_VCPUS_RUNNING, 17400000000ull,		 /* #17 */
+		     &(struct kvmirq_ev_vcpus_running){ 1, KVMIRQ_RUNNING_FIRST_RUN },
+		     sizeof(struct kvmirq_ev_vcpus_running));
+	set_irq(&r, 17.5, 20, 1);						 /* #18 */
+	set_irq(&r, 17.4999, 21, 0);						 /* #19 */
+	set_irq(&r, 17.6, 20, 0);						 /* #20 */
 	CHECK_EQ(trace_out_close(&r.out, NULL), 0);
 	trace_out_free(&r.out);
 	registry_free(&r.reg);
