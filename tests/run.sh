@@ -99,11 +99,11 @@ if [[ $mode == @(all|rig) ]]; then
 		run_suite "rig/6.12/$t" env KVMIRQ_RIG_KERNEL=6.12 "tests/rig/x86/$t.sh"
 	done
 	# Debian 13's QEMU as the real guest's VMM (tests/rig/x86/qemu-trixie.sh),
-	# and a live migration from Debian 12's QEMU to it.
+	# and a live migration from Debian 12's QEMU to it. (test-top-live with
+	# it passes by hand, KVMIRQ_RIG_QEMU=trixie, but hung L1 once in CI in
+	# multi-threaded TCG: live top on 6.12 and on 6.1 stays in CI.)
 	run_suite rig/qemu-trixie/test-qemu-guest \
 		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-qemu-guest.sh
-	run_suite rig/qemu-trixie/test-top-live \
-		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-top-live.sh
 	run_suite rig/qemu-7.2-to-trixie/test-migration \
 		env KVMIRQ_RIG_QEMU_DST=trixie tests/rig/x86/test-migration.sh
 	for s in tests/rig/e500/test-*.sh; do
