@@ -4,12 +4,7 @@
 # is cut at many offsets and corrupted; report must warn or fail cleanly.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bin=build/asan/kvmirq
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-. tests/cli/expect.sh
+. tests/lib/sanitized-cli.sh
 
 expect 2 "unknown command" -- $bin frobnicate
 expect 2 "-o FILE is required" -- $bin record

@@ -6,10 +6,7 @@
 # passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bin=build/asan/kvmirq
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
+. tests/lib/sanitized-cli.sh
 
 # json_error STATUS COMMAND ARGS...: kvmirq COMMAND ARGS exits STATUS with a
 # line of text on stderr, and with --json added at the end (and at the

@@ -4,14 +4,9 @@
 # right answers, clear errors, the right exit codes, no sanitizer report.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bin=build/asan/kvmirq
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+. tests/lib/sanitized-cli.sh
 snap=demo/x86-statevmm.kvmsnap planted=demo/x86-statevmm-planted.kvmsnap
 rec=demo/x86-statevmm.kvmirq
-pass=0 fail=0
-
-. tests/cli/expect.sh
 
 # decoding what statevmm set (see tests/vmm/statevmm.c)
 expect 0 "redir\[9\] +vector=0x39 .*polarity=active-low remote_irr=yes trigger=level masked=no" -- $bin show $snap

@@ -5,30 +5,12 @@
 # clear errors. The ASan/UBSan build runs.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bin=${KVMIRQ:-build/asan/kvmirq}
+. tests/lib/sanitized-cli.sh
 rec=demo/x86-testvmm.kvmirq
 state_rec=demo/x86-statevmm.kvmirq
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
 
 command -v python3 >/dev/null || { echo "python3 is missing (scripts/deps.sh --test)"; echo "0 passed, 1 failed"; exit 1; }
 [[ -x $bin ]] || { echo "no $bin: make tests"; echo "0 passed, 1 failed"; exit 1; }
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-
-# run NAME STATUS -- command: the exit status, and no sanitizer report
-run() {
-	local name=$1 want=$2; shift 3
-	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-	local status=$?
-	if [[ $status != "$want" ]] || grep -q Sanitizer "$tmp/$name.err"; then
-		bad "$name: exit $status (wanted $want): $*"; head -5 "$tmp/$name.err"
-		return 1
-	fi
-	ok
-}
 
 # expect NAME STATUS PATTERN -- command: status, and PATTERN in its output
 expect() {

@@ -8,27 +8,10 @@
 # recording cut short.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-bin=${KVMIRQ:-build/asan/kvmirq}
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/lib/sanitized-cli.sh
 
 [[ -x $bin ]] || { echo "no $bin: make tests"; echo "0 passed, 1 failed"; exit 1; }
 modules=$(tests/export/npm-deps.sh) || { echo "FAIL: the npm packages the test reads with"; echo "0 passed, 1 failed"; exit 1; }
-
-# run NAME STATUS -- command: the exit status, and no sanitizer report
-run() {
-	local name=$1 want=$2; shift 3
-	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-	local status=$?
-	if [[ $status != "$want" ]] || grep -q Sanitizer "$tmp/$name.err"; then
-		bad "$name: exit $status (wanted $want): $*"; head -5 "$tmp/$name.err"
-		return 1
-	fi
-	ok
-}
 
 args=()
 for rec in demo/*.kvmirq; do
