@@ -63,6 +63,7 @@ if [[ $mode == @(quick|all|bpf) ]]; then
 	run_suite bpf-check-live tests/bpf/test-check-live.sh
 	run_suite bpf-exporter tests/bpf/test-exporter.sh
 	run_suite vmm-kernel-expect tests/vmm/test-kernel-expect.sh
+	run_suite rig-keeper tests/harness/test-keeper.sh
 fi
 if [[ $mode == @(quick|all) ]]; then
 	run_suite harness tests/harness/check-harness.sh

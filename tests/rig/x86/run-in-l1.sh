@@ -12,8 +12,10 @@
 #                      passes the caller's value of NAME
 #   --tcg-multi        one host thread per L1 vCPU (faster for an L2 guest,
 #                      and tracers' readers run beside the traced work), with
-#                      a VM held for the whole run (keeper.py) so that KVM
-#                      does not patch kernel text as VMs come and go
+#                      VMs held for the whole run (keeper.py) so that KVM
+#                      does not patch kernel text as VMs come and go; the
+#                      keeper's pid is in <out>/.rig/keeper.pid (tests leave
+#                      its VMs out)
 #   -v, --verbose      stream the L1 serial console to stderr (and let the
 #                      kernel print at its default log level)
 #   On a hang, <out>/.rig/hang.txt names where each vCPU is (hang-report.py).
@@ -25,10 +27,11 @@
 # L1 is a Debian kernel under QEMU TCG (-cpu max emulates SVM, so
 # kvm_amd gives a real /dev/kvm). TCG runs single-threaded: with one host
 # thread per vCPU, Debian 12's QEMU 7.2 can keep running a stale translation
-# of kernel code that another vCPU has just patched (text_poke_bp, done on
-# every first vCPU created and last one destroyed, for KVM's preempt
-# notifiers), and the vCPU loops on an int3 that is no longer there: L1 hangs
-# silently. --tcg-multi (or KVMIRQ_RIG_TCG_THREAD=multi, without the keeper)
+# of kernel code that another vCPU has just patched (text_poke_bp, done
+# whenever one of KVM's static keys flips: the first VM created and the last
+# destroyed, a guest enabling its LAPIC, ...; keeper.py lists them), and the
+# vCPU loops on an int3 that is no longer there (L1 hangs silently) or oopses
+# on it (6.12). --tcg-multi (or KVMIRQ_RIG_TCG_THREAD=multi, without the keeper)
 # brings the multi-threaded mode back where speed matters.
 # COMMAND runs as root in a chroot of the
 # host's root (read-only 9p), in the caller's working directory, with tmpfs
@@ -125,8 +128,11 @@ write_cmd_script() {
 		echo "  exit 125"
 		echo "}"
 		if [ "$tcg_multi" = 1 ]; then
-			echo "python3 $(rig_shell_quote "$here/keeper.py") >/dev/null &"
-			echo "sleep 1"
+			# the command starts once the keeper holds every key (its pid file)
+			echo "keeper=$(rig_shell_quote "$ctl/keeper.pid")"
+			echo "python3 $(rig_shell_quote "$here/keeper.py") \"\$keeper\" >/dev/null &"
+			echo 'while [ ! -e "$keeper" ] && kill -0 $! 2>/dev/null; do sleep 0.1; done'
+			echo '[ -e "$keeper" ] || { echo "run-in-l1: keeper.py failed" >&2; exit 125; }'
 		fi
 		printf 'exec'
 		for word in "${command[@]}"; do

@@ -45,7 +45,7 @@ if [[ ${1:-} == --inside ]]; then
 	tm new-session -d -s top -x 100 -y 30 \
 		"build/kvmirq top -d 1; echo \$? >$out/tui.rc; sleep 2"
 	wait_for "live-guest" 60 && echo 0 >"$out/tui-vm" || echo 1 >"$out/tui-vm"
-	# The rig's keeper VM is listed too: filter down to the guest with '/'.
+	# The rig's keeper's VMs (keeper.py) are listed too: filter down to the guest with '/'.
 	tm send-keys -t top /
 	sleep 1
 	tm send-keys -t top live-guest Enter
