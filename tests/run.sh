@@ -71,6 +71,7 @@ if [[ $mode == @(quick|all) ]]; then
 	run_suite docs-json-keys tests/docs/check-json-keys.py
 	run_suite kvm-surface tests/e2e/kvm_surface.py --check
 	run_suite exposition-self-test tests/e2e/check_exposition.py --self-test
+	run_suite btf-self-test python3 tests/e2e/btf.py --self-test
 	run_suite layers tests/layers/check-layers.py
 	run_suite layers-self-test tests/layers/check-layers.py --self-test
 	run_suite cli tests/cli/test-cli.sh
