@@ -1,16 +1,23 @@
 #!/usr/bin/env python3
-"""Checks what tests/rig/x86/test-probe-kernels.sh collected in L1 against
-the table of what each rig kernel is expected to show
-(tests/rig/x86/probe-kernels.expected).
+"""Checks what a rig's test-probe-kernels.sh collected (tests/rig/x86: in
+L1; tests/rig/e500: in the e500v2 guest) against the table of what each rig
+kernel is expected to show (probe-kernels.expected beside the test).
 
   check_probe_kernels.py OUT KERNEL TABLE   check; prints "N passed, M failed"
   check_probe_kernels.py --observed OUT     print the observed lines (to write
                                             the table's rows for a new kernel)
 
+OUT holds uname.txt, probe-default.json, probe-fentry.json,
+probe-syscall.json (kvmirq probe --json, -s fentry, -s syscall), formats.txt
+(the hooked tracepoints' tracefs formats), btf-vmlinux and, where KVM is a
+module, btf-kvm (the kernel's BTF, in its own byte order).
+
 Observed lines, one fact each:
-  kernel RELEASE-PREFIX                 the kernel L1 booted (6.1. or 6.12.)
+  kernel RELEASE-PREFIX                 the kernel the rig booted (6.1. or 6.12.)
   strategy default STRATEGY             what probe picks when not told
   program STRATEGY NAME STATE[: WHY]    each BPF program under -s fentry|syscall
+  probe STRATEGY error: MESSAGE         -s STRATEGY refused (fentry without a
+                                        BPF trampoline: e500)
   tracepoint EVENT (TYPES)              a hooked tracepoint's arguments (BTF
                                         btf_trace_EVENT): what raw_tp programs read
   record EVENT FIELDS                   its ftrace record's fields (tracefs format)
@@ -32,7 +39,10 @@ def probe(out, name):
 
 def program_lines(out):
     for strategy in ("fentry", "syscall"):
-        for p in probe(out, strategy)["programs"]:
+        result = probe(out, strategy)
+        if "error" in result:
+            yield f"probe {strategy} error: {result['error']}"
+        for p in result.get("programs", []):
             state = p["state"] + (f": {p['why']}" if p["why"] else "")
             yield f"program {strategy} {p['name']} {state}"
 
@@ -40,7 +50,7 @@ def program_lines(out):
 def hooks(out):
     """The tracepoints (system, event) and functions that programs hook."""
     events, functions = set(), set()
-    for p in probe(out, "fentry")["programs"]:
+    for p in probe(out, "default")["programs"]:
         if "/" in p["hook"]:
             system, event = p["hook"].split("/")
             if system != "syscalls":
@@ -85,7 +95,8 @@ def observed(out):
     lines.append(f"strategy default {probe(out, 'default')['strategy']}")
     lines += program_lines(out)
     events, functions = hooks(out)
-    kernel_btf = Btf(os.path.join(out, "btf-vmlinux"), os.path.join(out, "btf-kvm"))
+    kvm = os.path.join(out, "btf-kvm")  # KVM built in (the e500 rig): in vmlinux's BTF
+    kernel_btf = Btf(os.path.join(out, "btf-vmlinux"), kvm if os.path.exists(kvm) else None)
     lines += tracepoint_lines(kernel_btf, events)
     lines += record_lines(out, events)
     lines += function_lines(kernel_btf, functions)

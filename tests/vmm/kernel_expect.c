@@ -58,6 +58,31 @@ static const struct kernel_row rows[] = {
 		.changed_by = "PVM, out of tree: [RFC PATCH 44/73] KVM: x86/PVM: Implement TSC "
 			      "related callbacks (2024-02-26): pvm_write_tsc_offset() keeps it 0",
 	},
+	/*
+	 * KVM_CHECK_EXTENSION(KVM_CAP_IRQFD_RESAMPLE) on e500 (the only
+	 * powerpc KVM the test VMM drives: the MPIC). The generic check
+	 * answered 1 wherever irqfds exist; 6.3 moved the capability into
+	 * each architecture's check, and powerpc's case sits in the
+	 * CONFIG_PPC_BOOK3S_64 block, so a BookE host answers 0 while
+	 * KVM_IRQFD_FLAG_RESAMPLE still assigns (Debian's 6.1.192: 1;
+	 * 6.12.117: 0).
+	 */
+	{
+		.check = "KVM_CAP_IRQFD_RESAMPLE", .arch = "powerpc-e500",
+		.flavour = FLAVOUR_UPSTREAM,
+		.from = { 3, 9, 0 }, .to = { 6, 3, 0 },
+		.answer = ANSWER_RETURNS, .value = 1,
+		.changed_by = "7a84428af7ca KVM: Add resampling irqfds for level triggered "
+			      "interrupts (Linux 3.9): in the generic check",
+	},
+	{
+		.check = "KVM_CAP_IRQFD_RESAMPLE", .arch = "powerpc-e500",
+		.flavour = FLAVOUR_UPSTREAM,
+		.from = { 6, 3, 0 }, .to = UP_TO_NOW,
+		.answer = ANSWER_RETURNS, .value = 0,
+		.changed_by = "52882b9c7a76 KVM: PPC: Make KVM_CAP_IRQFD_RESAMPLE platform "
+			      "dependent (Linux 6.3): Book3S-64 only",
+	},
 };
 
 static const char *const flavour_names[NR_FLAVOURS] = {

@@ -198,14 +198,18 @@ static struct kvm_irq_routing_entry to_msi(__u32 gsi, __u32 data)
 
 /* ---- steps ---------------------------------------------------------------- */
 
-/* Interrupt capabilities on the system fd, with their 6.1 e500 values. */
-#define CAP(c, val) { c, #c, val }
-static const struct { long cap; const char *name; long value; } caps[] = {
+/*
+ * Interrupt capabilities on the system fd, with their 6.1 e500 values; a
+ * KERNEL_CAP's value depends on the kernel: kernel_expect.c has its rows.
+ */
+#define CAP(c, val) { c, #c, val, false }
+#define KERNEL_CAP(c) { c, #c, 0, true }
+static const struct { long cap; const char *name; long value; bool by_kernel; } caps[] = {
 	CAP(KVM_CAP_IRQCHIP, 0),            /* x86/s390/arm64 only, yet IRQ_LINE works */
 	CAP(KVM_CAP_IRQ_ROUTING, 4096),     /* KVM_MAX_IRQ_ROUTES */
 	CAP(KVM_CAP_IRQ_INJECT_STATUS, 0),  /* and KVM_IRQ_LINE_STATUS exists */
 	CAP(KVM_CAP_IRQFD, 1),
-	CAP(KVM_CAP_IRQFD_RESAMPLE, 1),
+	KERNEL_CAP(KVM_CAP_IRQFD_RESAMPLE), /* 0 since 6.3, yet resample irqfds work */
 	CAP(KVM_CAP_SIGNAL_MSI, 1),
 	CAP(KVM_CAP_DEVICE_CTRL, 1),
 	CAP(KVM_CAP_IRQ_MPIC, 1),
@@ -228,7 +232,8 @@ static void ppc_system(struct vmm *v)
 
 	for (size_t i = 0; i < ARRAY_SIZE(caps); i++) {
 		long r = step_check_extension(v, FD_SYSTEM, caps[i].cap, caps[i].name,
-					      RETURNS(caps[i].value));
+					      caps[i].by_kernel ? kernel_returns(caps[i].name) :
+								  RETURNS(caps[i].value));
 
 		if (caps[i].cap == KVM_CAP_SIGNAL_MSI)
 			has_signal_msi = r > 0;

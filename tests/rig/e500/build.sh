@@ -11,19 +11,22 @@
 #     RIG_E500_KVMIRQ=...  RIG_E500_TOOL_INITRD=...  RIG_E500_CPIO=...
 #   -q  no progress messages
 #
-# Every part comes from Debian: the kernel from linux-source-6.1 (allnoconfig
-# plus the option fragment and userland.config, with kernel-patches/*.patch
-# applied), built with
-# gcc-powerpc-linux-gnu and pahole;
+# Every part comes from Debian: the kernel from linux-source-6.1 (Debian 12)
+# or linux-source-6.12 (Debian 13, KVMIRQ_RIG_KERNEL=6.12) (allnoconfig plus
+# the option fragment and userland.config, with kernel-patches/*.patch
+# applied), built with gcc-powerpc-linux-gnu and pahole;
 # zlib, libelf (elfutils), libbpf and ncurses from Debian's source packages
 # (apt-get source through a private, temporary deb-src list: nothing under
 # /etc/apt changes), cross-built static.
 #
 # Cache: ${KVMIRQ_CACHE:-/var/tmp/kvmirq-cache}/e500/
-#   kernel-<key>/   vmlinux (no DWARF), gen_init_cpio
+#   kernel-6.1-<key>/ kernel-6.12-<key>/
+#                   vmlinux (no DWARF), gen_init_cpio, config
 #                                 key: option lines of the fragment and
 #                                      userland.config, the patches,
 #                                      linux-source version, compiler
+#   apt-trixie/     6.12: private sources list, lists, archives/ (the
+#                   linux-source-6.12 package), resolved (its version)
 #   zlib-<key>/ libelf-<key>/ libbpf-<key>/ ncurses-<key>/
 #                   include/, lib/*.a     key: source version, compiler, the
 #                                              libraries it is built against
@@ -41,6 +44,12 @@
 #   KVMIRQ_E500_CONFIG  the option fragment (default: the shared rig's copy
 #                       if it is there, else kvm-mpic-bpf.config beside this file)
 #   KVMIRQ_E500_JOBS    make -j for the kernel (default 2)
+#   KVMIRQ_RIG_KERNEL   6.1 (default): Debian 12's linux-source-6.1, installed
+#                       as a package; 6.12: Debian 13's (trixie)
+#                       linux-source-6.12, downloaded through a private sources
+#                       list and lists directory under the cache, on the
+#                       mirror the system's own sources name. Each kernel has
+#                       its own stage: building one never deletes the other.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -67,6 +76,12 @@ case "${1:-}" in
 esac
 say() { [ "$quiet" = 1 ] || rig_log "$@"; }
 
+rig_kernel=${KVMIRQ_RIG_KERNEL:-6.1}
+case "$rig_kernel" in
+6.1 | 6.12) ;;
+*) rig_die "KVMIRQ_RIG_KERNEL=$rig_kernel: the e500 rig has 6.1 and 6.12" ;;
+esac
+
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
 # The source package version of an installed binary package: what apt-get source fetches.
 source_version() { dpkg-query -W -f='${source:Version}' "$1" 2>/dev/null; }
@@ -91,11 +106,10 @@ pick_config() {
 build_kernel() {
 	local out=$1 tmp tree start
 	tmp=$(mktemp -d "$cache/.tmp.kernel.XXXXXX")
-	say "extracting linux-source-$src_version"
 	start=$SECONDS
-	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tmp"
-	tree=$tmp/linux-source-6.1
-	[ -f "$tree/Makefile" ] || rig_die "linux-source-6.1.tar.xz has no linux-source-6.1/"
+	unpack_kernel_source "$tmp"
+	tree=$tmp/linux-source-$rig_kernel
+	[ -f "$tree/Makefile" ] || rig_die "linux-source-$rig_kernel.tar.xz has no linux-source-$rig_kernel/"
 	local patch
 	for patch in "$here"/kernel-patches/*.patch; do
 		say "applying kernel-patches/$(basename "$patch")"
@@ -123,11 +137,70 @@ build_kernel() {
 	${CROSS}objcopy --strip-debug "$tree/vmlinux" "$tmp/out/vmlinux"
 	cp "$tree/usr/gen_init_cpio" "$tmp/out/gen_init_cpio"
 	cp "$tree/.config" "$tmp/out/config"
-	printf 'linux-source-6.1 %s\nbuilt in %s s\n' "$src_version" $((SECONDS - start)) >"$tmp/out/INFO"
+	printf 'linux-source-%s %s\nbuilt in %s s\n' "$rig_kernel" "$src_version" $((SECONDS - start)) >"$tmp/out/INFO"
 	rm -rf "$out"
 	mv -T "$tmp/out" "$out"
 	rm -rf "$tmp"
 	say "kernel built in $((SECONDS - start)) s"
+}
+
+# Unpack linux-source-$rig_kernel's tarball into TMP: 6.1 from the installed
+# package, 6.12 from trixie's package, downloaded once into the cache.
+unpack_kernel_source() {
+	local tmp=$1 deb
+	if [ "$rig_kernel" = 6.1 ]; then
+		say "extracting linux-source-6.1 $src_version"
+		tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tmp"
+		return
+	fi
+	deb=$trixie/archives/linux-source-6.12_${src_version}_all.deb
+	if [ ! -f "$deb" ]; then
+		say "downloading linux-source-6.12 $src_version (trixie, private lists)"
+		mkdir -p "$trixie/archives"
+		(cd "$tmp" && apt-get -q "${trixie_opts[@]}" download "linux-source-6.12=$src_version") \
+			>"$tmp/download.log" 2>&1 || { cat "$tmp/download.log" >&2; rig_die "downloading linux-source-6.12 failed"; }
+		rm -f "$trixie"/archives/*.deb
+		mv "$tmp"/linux-source-6.12_*_all.deb "$deb"
+	fi
+	say "extracting linux-source-6.12 $src_version"
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/src/linux-source-6.12.tar.xz | tar -xJ -C "$tmp"
+}
+
+# The Debian mirror the machine's own sources name (deb822 or one-line):
+# never a host name of ours.
+system_mirror() {
+	local f
+	for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		grep -q 'debian.org/debian' "$f" && awk '$1 == "URIs:" { print $2; exit }' "$f" && return 0
+	done
+	[ -f /etc/apt/sources.list ] &&
+		awk '$1 == "deb" { sub(/\[[^]]*\] */, ""); if ($2 ~ /debian\.org\/debian/) { print $2; exit } }' /etc/apt/sources.list
+}
+
+# linux-source-6.12's version in trixie, through a private sources list and
+# lists directory (nothing under /etc/apt or /var/lib/apt changes). The
+# answer is memoised until apt-get update rewrites the lists: apt-cache takes
+# over a second, which every rig run would pay.
+trixie_source_version() {
+	local memo=$trixie/resolved uri version
+	if [ -s "$memo" ] && [ -z "$(find "$trixie/lists" -maxdepth 0 -newer "$memo" 2>/dev/null)" ]; then
+		cat "$memo"
+		return
+	fi
+	uri=$(system_mirror)
+	[ -n "$uri" ] || rig_die "no Debian mirror in the system's apt sources"
+	mkdir -p "$trixie/lists/partial"
+	printf 'deb %s trixie main\n' "$uri" >"$trixie/sources.list"
+	version=$(apt-cache "${trixie_opts[@]}" policy linux-source-6.12 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }')
+	if [ -z "$version" ] || [ "$version" = "(none)" ]; then
+		say "private trixie lists do not know linux-source-6.12; running apt-get update"
+		apt-get -q "${trixie_opts[@]}" update >&2 || rig_die "apt-get update (trixie) failed"
+		version=$(apt-cache "${trixie_opts[@]}" policy linux-source-6.12 | awk '$1 == "Candidate:" { print $2; exit }')
+	fi
+	[ -n "$version" ] && [ "$version" != "(none)" ] || rig_die "trixie has no linux-source-6.12"
+	printf '%s\n' "$version" >"$memo"
+	printf '%s\n' "$version"
 }
 
 # apt-get with a private deb-src list and private state: Debian's own
@@ -356,13 +429,13 @@ EOF
 
 main() {
 	local key initrd tool_initrd
-	rig_ensure_packages linux-source-6.1 gcc-powerpc-linux-gnu libc6-dev-powerpc-cross \
+	[ "$rig_kernel" = 6.1 ] && rig_ensure_packages linux-source-6.1
+	rig_ensure_packages gcc-powerpc-linux-gnu libc6-dev-powerpc-cross \
 		qemu-system-ppc make gcc libc6-dev bc bison flex xz-utils gzip dpkg-dev dwarves patch \
 		clang llvm bpftool libbpf-dev python3
 	pick_config
 	cache=$(rig_cache_root)/e500
 	mkdir -p "$cache"
-	src_version=$(pkg_version linux-source-6.1)
 	gcc_version=$(${CROSS}gcc -dumpfullversion)-$(pkg_version gcc-powerpc-linux-gnu)
 	# The versions apt would fetch: the ones Debian ships for this release.
 	zlib_version=$(source_version zlib1g)
@@ -378,10 +451,19 @@ main() {
 	flock 9
 	rm -rf "$cache"/.tmp.* "$cache"/*.tmp.*
 
+	trixie=$cache/apt-trixie
+	trixie_opts=(-o "Dir::Etc::sourcelist=$trixie/sources.list" -o Dir::Etc::sourceparts=-
+		-o "Dir::State::Lists=$trixie/lists")
+	if [ "$rig_kernel" = 6.1 ]; then
+		src_version=$(pkg_version linux-source-6.1)
+	else
+		src_version=$(trixie_source_version)
+	fi
+
 	key=$( { echo "layout $KERNEL_LAYOUT $src_version $gcc_version"
 		grep -h '^CONFIG_' "$config" "$here/userland.config" | sort
 		cat "$here"/kernel-patches/*.patch; } | rig_short_hash)
-	kdir=$(rig_stage kernel "$key" vmlinux build_kernel)
+	kdir=$(rig_stage "kernel-$rig_kernel" "$key" vmlinux build_kernel)
 	zdir=$(rig_stage zlib "$(echo "layout $ZLIB_LAYOUT $zlib_version $gcc_version" | rig_short_hash)" lib/libz.a build_zlib)
 	edir=$(rig_stage libelf "$(echo "layout $LIBELF_LAYOUT $elfutils_version $gcc_version $zdir" | rig_short_hash)" \
 		lib/libelf.a build_libelf)
