@@ -44,7 +44,7 @@ enum kvm_flavour {
  */
 struct kernel_row {
 	const char *check;  /* the name the test VMM asks by */
-	const char *arch;   /* the test VMM's arch_name: "x86_64", "arm64", "powerpc" */
+	const char *arch;   /* the test VMM's arch_name: "x86_64", "arm64-gicv3", "powerpc-e500" */
 	enum kvm_flavour flavour;
 	struct kernel_version from, to;
 	enum kernel_answer answer;
