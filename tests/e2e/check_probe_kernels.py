@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Checks what tests/rig/x86/test-probe-kernels.sh collected in L1 against
-the table of what each rig kernel is expected to show
-(tests/rig/x86/probe-kernels.expected).
+"""Checks what a rig's test-probe-kernels.sh (tests/rig/x86, tests/rig/arm64)
+collected on the rig's kernel against the table of what each kernel of that
+rig is expected to show (probe-kernels.expected beside the test).
 
   check_probe_kernels.py OUT KERNEL TABLE   check; prints "N passed, M failed"
   check_probe_kernels.py --observed OUT     print the observed lines (to write
                                             the table's rows for a new kernel)
 
 Observed lines, one fact each:
-  kernel RELEASE-PREFIX                 the kernel L1 booted (6.1. or 6.12.)
+  kernel RELEASE-PREFIX                 the kernel the rig booted (6.1. or 6.12.)
   strategy default STRATEGY             what probe picks when not told
   program STRATEGY NAME STATE[: WHY]    each BPF program under -s fentry|syscall
+  refused STRATEGY ERROR                -s STRATEGY cannot run on this kernel
+                                        (arm64 6.1 refuses fexit: error 524)
   tracepoint EVENT (TYPES)              a hooked tracepoint's arguments (BTF
                                         btf_trace_EVENT): what raw_tp programs read
   record EVENT FIELDS                   its ftrace record's fields (tracefs format)
@@ -32,7 +34,10 @@ def probe(out, name):
 
 def program_lines(out):
     for strategy in ("fentry", "syscall"):
-        for p in probe(out, strategy)["programs"]:
+        answer = probe(out, strategy)
+        if "error" in answer:
+            yield f"refused {strategy} {answer['error']}"
+        for p in answer.get("programs", []):
             state = p["state"] + (f": {p['why']}" if p["why"] else "")
             yield f"program {strategy} {p['name']} {state}"
 
@@ -40,7 +45,7 @@ def program_lines(out):
 def hooks(out):
     """The tracepoints (system, event) and functions that programs hook."""
     events, functions = set(), set()
-    for p in probe(out, "fentry")["programs"]:
+    for p in probe(out, "default")["programs"]:
         if "/" in p["hook"]:
             system, event = p["hook"].split("/")
             if system != "syscalls":
@@ -85,7 +90,9 @@ def observed(out):
     lines.append(f"strategy default {probe(out, 'default')['strategy']}")
     lines += program_lines(out)
     events, functions = hooks(out)
-    kernel_btf = Btf(os.path.join(out, "btf-vmlinux"), os.path.join(out, "btf-kvm"))
+    # KVM's own BTF: a module's (x86), or in vmlinux's where KVM is built in (arm64)
+    kvm_btf = os.path.join(out, "btf-kvm")
+    kernel_btf = Btf(os.path.join(out, "btf-vmlinux"), kvm_btf if os.path.exists(kvm_btf) else None)
     lines += tracepoint_lines(kernel_btf, events)
     lines += record_lines(out, events)
     lines += function_lines(kernel_btf, functions)
