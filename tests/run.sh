@@ -112,6 +112,12 @@ if [[ $mode == @(all|rig) ]]; then
 	for s in tests/rig/arm64/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/arm64/$(basename "$s" .sh)" "$s"
 	done
+	# Debian 13's 6.12 on arm64: the hooks per kernel (6.1's ran above),
+	# capture under fentry (6.1 refuses it), a guest through the VGICv3 and
+	# ITS, a real QEMU guest with key frames (tests/rig/arm64/README.md).
+	for t in test-probe-kernels test-kvmirq test-gic-guest test-qemu-guest; do
+		run_suite "rig/arm64-6.12/$t" env KVMIRQ_RIG_KERNEL=6.12 "tests/rig/arm64/$t.sh"
+	done
 fi
 
 ((${#rig_retries[@]})) && echo "rig failures retried: ${rig_retries[*]}"
