@@ -6,8 +6,8 @@
 #                        (read by node packages), fuzz corpus, make install and
 #                        uninstall, the static binary in an empty chroot,
 #                        scripts/hostcheck.sh on this host's KVM in a busybox root
-#   tests/run.sh all     the same, plus real KVM in the nested x86 rig (Debian's
-#                        6.1, and a subset on 6.12), the e500 rig (the same) and the
+#   tests/run.sh all     the same, plus real KVM in the nested x86, e500 and
+#                        arm64 rigs (Debian's 6.1, and a subset on 6.12) and the
 #                        Debian package in a clean Debian 12 chroot
 #   tests/run.sh unit|bpf|rig   only the unit tests, the BPF test, the rig suites
 set -uo pipefail
@@ -120,6 +120,12 @@ if [[ $mode == @(all|rig) ]]; then
 	done
 	for s in tests/rig/arm64/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/arm64/$(basename "$s" .sh)" "$s"
+	done
+	# Debian 13's 6.12 on arm64: the hooks per kernel (6.1's ran above),
+	# capture under fentry (6.1 refuses it), a guest through the VGICv3 and
+	# ITS, a real QEMU guest with key frames (tests/rig/arm64/README.md).
+	for t in test-probe-kernels test-kvmirq test-gic-guest test-qemu-guest; do
+		run_suite "rig/arm64/6.12/$t" env KVMIRQ_RIG_KERNEL=6.12 "tests/rig/arm64/$t.sh"
 	done
 fi
 

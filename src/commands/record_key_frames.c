@@ -42,7 +42,8 @@ static bool no_irqchip(const struct snapshot *s)
 	return enxio && s->reads && s->failed_reads == s->reads;
 }
 
-/* Why reads of S failed, for the table: the first failure and its errno. */
+/* Why reads of S failed, for the table: the first failure and its errno
+ * (not a read the snapshot skipped or the host lacks: those are no failures). */
 static void first_failure(const struct snapshot *s, char *buf, size_t len)
 {
 	if (no_irqchip(s)) {
@@ -51,7 +52,7 @@ static void first_failure(const struct snapshot *s, char *buf, size_t len)
 	}
 	for (size_t i = 0; i < s->nr_chips; i++)
 		for (size_t j = 0; j < s->chips[i].nr_reads; j++)
-			if (s->chips[i].reads[j].status < 0) {
+			if (snapshot_read_failed(&s->chips[i], &s->chips[i].reads[j])) {
 				snprintf(buf, len, "%llu of %llu reads failed, the first of %s: %s",
 					 (unsigned long long)s->failed_reads,
 					 (unsigned long long)s->reads, s->chips[i].model_name,

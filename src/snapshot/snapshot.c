@@ -165,6 +165,17 @@ static const struct chip_register *read_register(const struct chip_model *m,
 						: NULL;
 }
 
+bool snapshot_read_failed(const struct chip_state *c, const struct chip_read_result *r)
+{
+	unsigned element;
+	const struct chip_register *reg = c->model ? read_register(c->model, r, &element) : NULL;
+
+	/* a register the host lacks (CHIP_HOST_MAY_LACK) is absent, not failed;
+	 * CHIP_STATUS_PAST_IRQS is a read not made */
+	return r->status < 0 && r->status != CHIP_STATUS_PAST_IRQS &&
+	       !(r->status == -EINVAL && reg && reg->flags & CHIP_HOST_MAY_LACK);
+}
+
 static int read_chip(struct snapshot *s, const struct snapshot_io *io, int fd,
 		     const struct chip_model *m, uint32_t vm, int32_t index)
 {
@@ -188,8 +199,7 @@ static int read_chip(struct snapshot *s, const struct snapshot_io *io, int fd,
 		ret = read_one(io, fd, &c->reads[i], chip_instance_attr_bits(m, index));
 		c->reads[i].status = ret < 0 ? (int32_t)ret : 0;
 		s->reads++;
-		/* a register the host lacks (CHIP_HOST_MAY_LACK) is absent, not failed */
-		if (ret < 0 && !(ret == -EINVAL && reg && reg->flags & CHIP_HOST_MAY_LACK))
+		if (snapshot_read_failed(c, &c->reads[i]))
 			s->failed_reads++;
 	}
 	return 0;

@@ -92,6 +92,11 @@ void snapshot_free(struct snapshot *s);
 int snapshot_take(struct snapshot *s, const struct snapshot_io *io,
 		  const struct snapshot_fd *fds, size_t nr_fds, char *err, size_t errlen);
 
+/* Whether read R of chip C counts as failed (snapshot.failed_reads): not
+ * one the snapshot did not make (CHIP_STATUS_PAST_IRQS), nor a register
+ * the host may lack answering EINVAL. */
+bool snapshot_read_failed(const struct chip_state *c, const struct chip_read_result *r);
+
 /* Add one VM's name, returning its ordinal. */
 uint32_t snapshot_add_vm(struct snapshot *s, const char *name);
 /* Add an empty (unread) chip state; returns it or NULL (ENOMEM). */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks what a rig's test-probe-kernels.sh collected (tests/rig/x86: in
-L1; tests/rig/e500: in the e500v2 guest) against the table of what each rig
-kernel is expected to show (probe-kernels.expected beside the test).
+L1; tests/rig/e500 and tests/rig/arm64: in the emulated host) against the
+table of what each rig kernel is expected to show (probe-kernels.expected
+beside the test).
 
   check_probe_kernels.py OUT KERNEL TABLE   check; prints "N passed, M failed"
   check_probe_kernels.py --observed OUT     print the observed lines (to write
@@ -17,7 +18,8 @@ Observed lines, one fact each:
   strategy default STRATEGY             what probe picks when not told
   program STRATEGY NAME STATE[: WHY]    each BPF program under -s fentry|syscall
   probe STRATEGY error: MESSAGE         -s STRATEGY refused (fentry without a
-                                        BPF trampoline: e500)
+                                        BPF trampoline: e500; arm64 6.1 has no
+                                        ftrace direct calls: fexit gets 524)
   tracepoint EVENT (TYPES)              a hooked tracepoint's arguments (BTF
                                         btf_trace_EVENT): what raw_tp programs read
   record EVENT FIELDS                   its ftrace record's fields (tracefs format)
@@ -95,7 +97,7 @@ def observed(out):
     lines.append(f"strategy default {probe(out, 'default')['strategy']}")
     lines += program_lines(out)
     events, functions = hooks(out)
-    kvm = os.path.join(out, "btf-kvm")  # KVM built in (the e500 rig): in vmlinux's BTF
+    kvm = os.path.join(out, "btf-kvm")  # KVM built in (e500, arm64): in vmlinux's BTF
     kernel_btf = Btf(os.path.join(out, "btf-vmlinux"), kvm if os.path.exists(kvm) else None)
     lines += tracepoint_lines(kernel_btf, events)
     lines += record_lines(out, events)

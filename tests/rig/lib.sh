@@ -44,19 +44,45 @@ rig_shell_quote() {
 	printf "'%s'" "$s"
 }
 
+# The Debian mirror the system's own sources name for its release (deb822
+# .sources stanzas or one-line entries): never a host name of ours. The rigs
+# reach Debian 13 (trixie) on it through private sources lists.
+rig_system_mirror() {
+	local codename
+	codename=$(. /etc/os-release && printf '%s\n' "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || rig_die "/etc/os-release names no release"
+	local f files=()
+	for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
+		[ -f "$f" ] && files+=("$f")
+	done
+	[ ${#files[@]} -gt 0 ] || return 0
+	awk -v rel="$codename" '
+		function check() {
+			if (!found && uri != "" && (" " suites " ") ~ (" " rel " ")) found = uri
+		}
+		FNR == 1 || /^[ \t]*$/ { check(); uri = ""; suites = "" }
+		$1 == "URIs:" { uri = $2 }
+		$1 == "Suites:" { $1 = ""; suites = $0 }
+		$1 == "deb" && !found { sub(/\[[^]]*\] */, ""); if ($3 == rel) found = $2 }
+		END { check(); if (found) print found }' "${files[@]}"
+}
+
 # Stage caches (the e500 and arm64 rigs' build.sh): one directory per stage
 # and key under $cache, built under a temporary name and renamed when done.
 rig_short_hash() { sha256sum | cut -c1-16; }
 rig_hash_files() { sha256sum "$@" | cut -d' ' -f1; }
 
 # Find stage NAME-KEY in $cache, or build it with BUILDER DIR when FILE (a
-# path inside it) is missing, deleting the stage's other keys; prints its path.
+# path inside it) is missing, deleting the stage's other keys (16 hex digits:
+# not those of a stage whose name extends NAME, as kernel-6.12 does kernel);
+# prints its path.
 rig_stage() {
 	local name=$1 key=$2 file=$3 builder=$4 dir
 	dir=$cache/$name-$key
 	if [ ! -e "$dir/$file" ]; then
 		"$builder" "$dir" >&2
-		find "$cache" -maxdepth 1 -name "$name-*" ! -name "$name-$key" -exec rm -rf {} +
+		find "$cache" -maxdepth 1 -name "$name-????????????????" ! -name "$name-$key" \
+			-exec rm -rf {} +
 	fi
 	printf '%s\n' "$dir"
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build (or find in the cache) what the arm64 rig boots: Debian 12's arm64
-# 6.1 kernel (KVM and the VGICv3/ITS built in, BPF, BTF, fentry) and the
-# tool image, whose /init (../common/rig-init.c) runs commands with kvmirq
+# 6.1 kernel or Debian 13's 6.12 (KVM and the VGICv3/ITS built in, BPF, BTF,
+# fentry) and the tool image, whose /init (../common/rig-init.c) runs commands with kvmirq
 # itself, cross-built static for arm64, the arm64 test VMM and busybox.
 #
 # Usage: build.sh [-q]
@@ -15,7 +15,11 @@
 # busybox-static, and the arm64 -dev packages of libbpf, libelf, zlib and
 # ncurses (their static libraries), all fetched with `apt-get download`
 # through private package lists with APT::Architecture=arm64: the machine's
-# dpkg architectures, /etc/apt and /var/lib/apt stay as they are. The
+# dpkg architectures, /etc/apt and /var/lib/apt stay as they are. Only the
+# 6.12 kernel comes from Debian 13 (trixie): linux-image-6.12.<abi>-arm64,
+# the one trixie's linux-image-arm64 names, through a second private sources
+# list (trixie main on the mirror of the machine's own sources) and its own
+# lists. The
 # packages' static libraries link kvmirq as they are: nothing is compiled
 # but the project's own code (the e500 rig must build its libraries from
 # source, Debian has no 32-bit PowerPC port).
@@ -24,7 +28,10 @@
 #   apt/            the private package lists (apt-get update, ~1 s)
 #   resolved        the package versions those lists offer, refreshed when
 #                   the machine's own lists are newer (as the x86 rig does)
+#   apt-trixie/     6.12: the private trixie sources list and package lists
+#   resolved-6.12   6.12: the trixie kernel package and version (as resolved)
 #   kernel-<key>/   vmlinuz, config            key: package and version
+#   kernel-6.12-<key>/  the same for 6.12
 #   sysroot-<key>/  usr/include, usr/lib/aarch64-linux-gnu/*.a, bin/busybox
 #                                              key: the packages' versions
 #   cpio-<key>/     gen_init_cpio (from linux-source-6.1's usr/, built for
@@ -39,17 +46,25 @@
 #                                              key: resolved-qemu
 #   l2-<key>/       initrd.cpio.gz of the L2 guest: busybox, the virtio
 #                   PCI modules, l2-init.sh    key: kernel, sysroot, script
+#   l2-6.12-<key>/  the same for 6.12 (the modules it has built in left out)
 #   qemu-guest-<key>.cpio  (uncompressed) the QEMU, its libraries and the
 #                   L2 guest (/l2/vmlinuz, /l2/initrd.cpio.gz), for
 #                   run.sh --archive           key: everything in it
+#   qemu-guest-6.12-<key>.cpio  the same with the 6.12 kernel
+# The two kernels' stages live side by side: building one never deletes the
+# other's.
 # kvmirq itself is built by the project's Makefile into build/arm64/ of the
 # repository (make's own dependencies decide what to rebuild).
 # Each part is built under a temporary name and renamed when complete; a run
 # with everything cached takes about a second and touches no network.
 #
 # Environment:
-#   KVMIRQ_ARM64_KERNEL_PKG  kernel package (default: linux-image-amd64's
-#                            dependency with -amd64 turned into -arm64)
+#   KVMIRQ_RIG_KERNEL        6.1 (default): Debian 12's kernel; 6.12: Debian
+#                            13's (trixie), as the x86 rig selects its L1's
+#   KVMIRQ_ARM64_KERNEL_PKG  kernel package (default: for 6.1, the machine's
+#                            linux-image-amd64's dependency with -amd64 turned
+#                            into -arm64; for 6.12, what trixie's
+#                            linux-image-arm64 depends on)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -73,7 +88,8 @@ QEMU_ARCHIVE_LAYOUT=1
 # A real VMM for the rig: Debian's arm64 QEMU (qemu-system-aarch64).
 QEMU_PKG=qemu-system-arm
 # The L2 guest's modules under kernel/, in load order (each after the ones
-# it depends on): virtio PCI and virtio-rng are =m in Debian's arm64 config.
+# it depends on): virtio PCI and virtio-rng are =m in Debian's arm64 config;
+# a kernel that has one built in (modules.builtin) loads it not.
 L2_MODULES="drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev
 	drivers/virtio/virtio_pci drivers/char/hw_random/virtio-rng"
 
@@ -85,18 +101,42 @@ case "${1:-}" in
 esac
 say() { [ "$quiet" = 1 ] || rig_log "$@"; }
 
+# ktag names the selected kernel's stages; KVMIRQ_ARM64_KERNEL_PKG names
+# a package of its suite.
+rig_kernel=${KVMIRQ_RIG_KERNEL:-6.1} ktag='' pkg_61='' pkg_612=''
+case "$rig_kernel" in
+6.1) pkg_61=${KVMIRQ_ARM64_KERNEL_PKG:-} ;;
+6.12) ktag=-6.12 pkg_612=${KVMIRQ_ARM64_KERNEL_PKG:-} ;;
+*) rig_die "KVMIRQ_RIG_KERNEL=$rig_kernel: the rig has 6.1 and 6.12" ;;
+esac
+
 pkg_version() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null; }
 
-# apt-get/apt-cache for arm64 with private lists and caches, from the
-# machine's own Debian sources: nothing under /etc/apt or /var/lib/apt and
-# no dpkg architecture changes.
+# apt-get/apt-cache for arm64 with private lists and caches under
+# $cache/$apt_dir, from the machine's own Debian sources (or $apt_sources):
+# nothing under /etc/apt or /var/lib/apt and no dpkg architecture changes.
+apt_dir=apt apt_sources=
 apt_arm64() {
-	local tool=$1
+	local tool=$1 sources=()
 	shift
+	[ -z "$apt_sources" ] ||
+		sources=(-o "Dir::Etc::sourcelist=$apt_sources" -o Dir::Etc::sourceparts=-)
 	"$tool" -q -o APT::Architecture=arm64 -o APT::Architectures=arm64 \
-		-o Dir::State::Lists="$cache/apt/lists" -o Dir::Cache="$cache/apt/cache" \
+		-o Dir::State::Lists="$cache/$apt_dir/lists" -o Dir::Cache="$cache/$apt_dir/cache" \
 		-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= \
-		-o APT::Sandbox::User=root "$@"
+		-o APT::Sandbox::User=root ${sources[@]+"${sources[@]}"} "$@"
+}
+
+# apt_arm64 on Debian 13 (trixie) main, through a sources list of our own
+# on the mirror the machine's sources name.
+apt_trixie_arm64() {
+	local apt_dir=apt-trixie apt_sources=$cache/apt-trixie/sources.list
+	apt_arm64 "$@"
+}
+
+# The apt of the selected kernel's suite.
+kernel_apt() {
+	if [ "$rig_kernel" = 6.12 ]; then apt_trixie_arm64 "$@"; else apt_arm64 "$@"; fi
 }
 
 # The amd64 kernel package the machine's lists name, as the x86 rig picks it.
@@ -105,14 +145,15 @@ amd64_kernel_package() {
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
 }
 
+# The candidate version of package $2 for apt function $1.
 arm64_candidate() {
-	apt_arm64 apt-cache policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }'
+	"$1" apt-cache policy "$2" 2>/dev/null | awk '$1 == "Candidate:" { print $2; exit }'
 }
 
 # Write $cache/resolved: "PACKAGE VERSION" lines, the kernel first.
 resolve_packages() {
 	local kpkg p v tmp
-	kpkg=${KVMIRQ_ARM64_KERNEL_PKG:-}
+	kpkg=$pkg_61
 	if [ -z "$kpkg" ]; then
 		kpkg=$(amd64_kernel_package)
 		if [ -z "$kpkg" ]; then
@@ -130,7 +171,7 @@ resolve_packages() {
 	apt_arm64 apt-get update >"$cache/apt/update.log" 2>&1 || true
 	tmp=$cache/resolved.tmp.$$
 	for p in "$kpkg" $SYSROOT_PKGS; do
-		v=$(arm64_candidate "$p")
+		v=$(arm64_candidate apt_arm64 "$p")
 		[ -n "$v" ] && [ "$v" != "(none)" ] ||
 			{ cat "$cache/apt/update.log" >&2; rig_die "no arm64 $p in the Debian lists"; }
 		printf '%s %s\n' "$p" "$v"
@@ -138,12 +179,31 @@ resolve_packages() {
 	mv -f "$tmp" "$cache/resolved"
 }
 
-# Download PACKAGE=VERSION... into DIR.
+# Write $cache/resolved-6.12: "PACKAGE VERSION" of trixie's arm64 kernel.
+resolve_trixie_kernel() {
+	local uri kpkg v
+	uri=$(rig_system_mirror)
+	[ -n "$uri" ] || rig_die "no Debian mirror in the system's apt sources"
+	mkdir -p "$cache/apt-trixie/lists/partial" "$cache/apt-trixie/cache/archives/partial"
+	printf 'deb %s trixie main\n' "$uri" >"$cache/apt-trixie/sources.list"
+	say "updating the private trixie arm64 package lists"
+	apt_trixie_arm64 apt-get update >"$cache/apt-trixie/update.log" 2>&1 ||
+		{ cat "$cache/apt-trixie/update.log" >&2; rig_die "apt-get update of trixie failed"; }
+	kpkg=${pkg_612:-$(apt_trixie_arm64 apt-cache depends linux-image-arm64 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')}
+	[ -n "$kpkg" ] || rig_die "trixie's linux-image-arm64 names no kernel package"
+	v=$(arm64_candidate apt_trixie_arm64 "$kpkg")
+	[ -n "$v" ] && [ "$v" != "(none)" ] || rig_die "no arm64 $kpkg in trixie's lists"
+	printf '%s %s\n' "$kpkg" "$v" >"$cache/resolved-6.12.tmp.$$"
+	mv -f "$cache/resolved-6.12.tmp.$$" "$cache/resolved-6.12"
+}
+
+# Download PACKAGE=VERSION... into DIR with apt function APT.
 download() {
-	local dir=$1
-	shift
+	local dir=$1 apt=$2
+	shift 2
 	mkdir -p "$dir"
-	(cd "$dir" && apt_arm64 apt-get download "$@") >"$dir/apt.log" 2>&1 ||
+	(cd "$dir" && "$apt" apt-get download "$@") >"$dir/apt.log" 2>&1 ||
 		{ cat "$dir/apt.log" >&2; rig_die "apt-get download $* failed"; }
 }
 
@@ -153,7 +213,7 @@ build_kernel() {
 	local out=$1 tmp start=$SECONDS
 	tmp=$(mktemp -d "$cache/.tmp.kernel.XXXXXX")
 	say "downloading $kernel_pkg=$kernel_ver"
-	download "$tmp/dl" "$kernel_pkg=$kernel_ver"
+	download "$tmp/dl" kernel_apt "$kernel_pkg=$kernel_ver"
 	dpkg-deb --fsys-tarfile "$tmp"/dl/*.deb |
 		tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' './boot/config-*'
 	mkdir -p "$tmp/out"
@@ -170,7 +230,7 @@ build_sysroot() {
 	tmp=$(mktemp -d "$cache/.tmp.sysroot.XXXXXX")
 	say "downloading $SYSROOT_PKGS (arm64)"
 	# shellcheck disable=SC2046
-	download "$tmp/dl" $(sed 1d "$cache/resolved" | awk '{ print $1 "=" $2 }')
+	download "$tmp/dl" apt_arm64 $(sed 1d "$cache/resolved" | awk '{ print $1 "=" $2 }')
 	mkdir -p "$tmp/out"
 	for deb in "$tmp"/dl/*.deb; do
 		dpkg-deb -x "$deb" "$tmp/out"
@@ -231,7 +291,7 @@ build_qemu() {
 	tmp=$(mktemp -d "$cache/.tmp.qemu.XXXXXX")
 	say "downloading $QEMU_PKG and its library packages (arm64)"
 	# shellcheck disable=SC2046
-	download "$tmp/dl" $(awk '{ print $1 "=" $2 }' "$cache/resolved-qemu")
+	download "$tmp/dl" apt_arm64 $(awk '{ print $1 "=" $2 }' "$cache/resolved-qemu")
 	mkdir -p "$tmp/pool" "$tmp/out/bin" "$tmp/out/lib/$TRIPLET"
 	for deb in "$tmp"/dl/*.deb; do
 		dpkg-deb -x "$deb" "$tmp/pool"
@@ -247,16 +307,22 @@ build_qemu() {
 }
 
 # Stage: the L2 guest's initramfs (its kernel is the rig's own): busybox,
-# the virtio PCI and virtio-rng modules of the kernel package, and
-# l2-init.sh as /init, which loads them in /modules/order.
+# the virtio PCI and virtio-rng modules of the kernel package (uncompressed:
+# busybox's insmod wants plain ELF, 6.12 ships .ko.xz under
+# /usr/lib/modules), and l2-init.sh as /init, which loads them in
+# /modules/order. A module the kernel has built in is not loaded.
 build_l2() {
-	local out=$1 tmp m ko name dep loaded=" " start=$SECONDS
+	local out=$1 tmp m ko name dep moddir loaded=" " builtin='' start=$SECONDS
 	tmp=$(mktemp -d "$cache/.tmp.l2.XXXXXX")
 	say "downloading $kernel_pkg=$kernel_ver for the L2 guest's modules"
-	download "$tmp/dl" "$kernel_pkg=$kernel_ver"
+	download "$tmp/dl" kernel_apt "$kernel_pkg=$kernel_ver"
+	dpkg-deb --fsys-tarfile "$tmp"/dl/*.deb >"$tmp/data.tar"
+	tar -tf "$tmp/data.tar" >"$tmp/files"
+	moddir=$(sed -n 's#^\(\./\(usr/\)\{0,1\}lib/modules/[^/]*\)/modules\.builtin$#\1#p' "$tmp/files")
+	[ -n "$moddir" ] || rig_die "$kernel_pkg has no modules.builtin"
 	# shellcheck disable=SC2046
-	dpkg-deb --fsys-tarfile "$tmp"/dl/*.deb | tar -x -C "$tmp" --wildcards \
-		$(for m in $L2_MODULES; do echo "./lib/modules/*/kernel/$m.ko"; done)
+	tar -xf "$tmp/data.tar" -C "$tmp" "$moddir/modules.builtin" $(for m in $L2_MODULES; do
+		grep -Fx -e "$moddir/kernel/$m.ko" -e "$moddir/kernel/$m.ko.xz" "$tmp/files" || true; done)
 	cat >"$tmp/list" <<EOF
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
@@ -268,9 +334,20 @@ file /init $here/l2-init.sh 0755 0 0
 file /bin/busybox $sysroot/busybox 0755 0 0
 file /modules/order $tmp/order 0644 0 0
 EOF
+	: >"$tmp/order"
+	mkdir -p "$tmp/ko"
 	for m in $L2_MODULES; do
-		ko=$(echo "$tmp"/lib/modules/*/kernel/"$m".ko)
 		name=${m##*/}
+		if grep -qx "kernel/$m.ko" "$tmp/$moddir/modules.builtin"; then
+			builtin="$builtin $name"
+			continue
+		fi
+		ko=$tmp/ko/$name.ko
+		case $(echo "$tmp/$moddir/kernel/$m".ko*) in
+		*.ko) cp "$tmp/$moddir/kernel/$m.ko" "$ko" ;;
+		*.ko.xz) xz -dc "$tmp/$moddir/kernel/$m.ko.xz" >"$ko" ;;
+		*) rig_die "$kernel_pkg has no module kernel/$m, neither built in" ;;
+		esac
 		for dep in $(modinfo -F depends "$ko" | tr , ' '); do
 			case $loaded in
 			*" $dep "*) ;;
@@ -283,7 +360,7 @@ EOF
 	done
 	mkdir -p "$tmp/out"
 	"$cdir/gen_init_cpio" "$tmp/list" | gzip -n -9 >"$tmp/out/initrd.cpio.gz"
-	finish_stage "$tmp" "$out" "L2 initramfs: $kernel_pkg $kernel_ver, busybox,${loaded% }" "$start"
+	finish_stage "$tmp" "$out" "L2 initramfs: $kernel_pkg $kernel_ver, busybox,${loaded% }${builtin:+ (built in:$builtin)}" "$start"
 }
 
 # The QEMU and the L2 guest as one uncompressed archive for run.sh
@@ -446,18 +523,27 @@ main() {
 	rm -rf "$cache"/.tmp.* "$cache"/*.tmp.*
 
 	memo=$cache/resolved
-	if [ ! -s "$memo" ] || [ -n "${KVMIRQ_ARM64_KERNEL_PKG:-}" ] ||
+	if [ ! -s "$memo" ] || [ -n "$pkg_61" ] ||
 		[ -n "$(find /var/lib/apt/lists -maxdepth 0 -newer "$memo" 2>/dev/null)" ]; then
 		resolve_packages
 		resolve_qemu_packages
 	fi
 	[ -s "$cache/resolved-qemu" ] || resolve_qemu_packages
-	read -r kernel_line <"$memo"
+	# The sysroot and the QEMU stay Debian 12's whichever kernel boots.
+	if [ "$rig_kernel" = 6.12 ]; then
+		if [ ! -s "$cache/resolved-6.12" ] || [ -n "$pkg_612" ] ||
+			[ -n "$(find /var/lib/apt/lists -maxdepth 0 -newer "$cache/resolved-6.12" 2>/dev/null)" ]; then
+			resolve_trixie_kernel
+		fi
+		read -r kernel_line <"$cache/resolved-6.12"
+	else
+		read -r kernel_line <"$memo"
+	fi
 	kernel_pkg=${kernel_line% *} kernel_ver=${kernel_line#* }
 	src_version=$(pkg_version linux-source-6.1)
 	gcc_version=$(${CROSS}gcc -dumpfullversion)-$(pkg_version gcc-aarch64-linux-gnu)
 
-	kdir=$(rig_stage kernel "$(echo "layout $KERNEL_LAYOUT $kernel_line" | rig_short_hash)" \
+	kdir=$(rig_stage "kernel$ktag" "$(echo "layout $KERNEL_LAYOUT $kernel_line" | rig_short_hash)" \
 		vmlinuz build_kernel)
 	sysroot=$(rig_stage sysroot "$( { echo "layout $SYSROOT_LAYOUT"; sed 1d "$memo"; } | rig_short_hash)" \
 		busybox build_sysroot)
@@ -482,13 +568,14 @@ main() {
 
 	qdir=$(rig_stage qemu "$( { echo "layout $QEMU_LAYOUT"; cat "$cache/resolved-qemu"; } |
 		rig_short_hash)" bin/qemu-system-aarch64 build_qemu)
-	l2dir=$(rig_stage l2 "$( { echo "layout $L2_LAYOUT $kernel_line $sysroot $L2_MODULES"
+	l2dir=$(rig_stage "l2$ktag" "$( { echo "layout $L2_LAYOUT $kernel_line $sysroot $L2_MODULES"
 		rig_hash_files "$here/l2-init.sh"; } | rig_short_hash)" initrd.cpio.gz build_l2)
 	key=$(echo "layout $QEMU_ARCHIVE_LAYOUT $qdir $l2dir $kdir" | rig_short_hash)
-	qemu_archive=$cache/qemu-guest-$key.cpio
+	qemu_archive=$cache/qemu-guest$ktag-$key.cpio
 	if [ ! -f "$qemu_archive" ]; then
 		build_qemu_archive "$qemu_archive"
-		find "$cache" -maxdepth 1 -name 'qemu-guest-*.cpio' ! -path "$qemu_archive" -delete
+		find "$cache" -maxdepth 1 -name "qemu-guest$ktag-????????????????.cpio" \
+			! -path "$qemu_archive" -delete
 	fi
 	exec 9>&-
 

@@ -72,33 +72,11 @@ select_kernel_source() {
 	esac
 }
 
-# The Debian mirror the system's own sources name for its release (deb822
-# .sources stanzas or one-line entries): never a host name of ours.
-system_mirror() {
-	local codename
-	codename=$(. /etc/os-release && printf '%s\n' "${VERSION_CODENAME:-}")
-	[ -n "$codename" ] || rig_die "/etc/os-release names no release"
-	local f files=()
-	for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
-		[ -f "$f" ] && files+=("$f")
-	done
-	[ ${#files[@]} -gt 0 ] || return 0
-	awk -v rel="$codename" '
-		function check() {
-			if (!found && uri != "" && (" " suites " ") ~ (" " rel " ")) found = uri
-		}
-		FNR == 1 || /^[ \t]*$/ { check(); uri = ""; suites = "" }
-		$1 == "URIs:" { uri = $2 }
-		$1 == "Suites:" { $1 = ""; suites = $0 }
-		$1 == "deb" && !found { sub(/\[[^]]*\] */, ""); if ($3 == rel) found = $2 }
-		END { check(); if (found) print found }' "${files[@]}"
-}
-
 # Write the private sources list (6.12): trixie's main on the system's mirror.
 write_private_sources() {
 	local uri
 	[ -n "${apt_sources:-}" ] || return 0
-	uri=$(system_mirror)
+	uri=$(rig_system_mirror)
 	[ -n "$uri" ] || rig_die "no Debian mirror in the system's apt sources"
 	mkdir -p "$lists/partial"
 	printf 'deb %s trixie main\n' "$uri" >"$apt_sources"
