@@ -166,18 +166,6 @@ unpack_kernel_source() {
 	dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/src/linux-source-6.12.tar.xz | tar -xJ -C "$tmp"
 }
 
-# The Debian mirror the machine's own sources name (deb822 or one-line):
-# never a host name of ours.
-system_mirror() {
-	local f
-	for f in /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		grep -q 'debian.org/debian' "$f" && awk '$1 == "URIs:" { print $2; exit }' "$f" && return 0
-	done
-	[ -f /etc/apt/sources.list ] &&
-		awk '$1 == "deb" { sub(/\[[^]]*\] */, ""); if ($2 ~ /debian\.org\/debian/) { print $2; exit } }' /etc/apt/sources.list
-}
-
 # linux-source-6.12's version in trixie, through a private sources list and
 # lists directory (nothing under /etc/apt or /var/lib/apt changes). The
 # answer is memoised until apt-get update rewrites the lists: apt-cache takes
@@ -188,7 +176,7 @@ trixie_source_version() {
 		cat "$memo"
 		return
 	fi
-	uri=$(system_mirror)
+	uri=$(rig_system_mirror)
 	[ -n "$uri" ] || rig_die "no Debian mirror in the system's apt sources"
 	mkdir -p "$trixie/lists/partial"
 	printf 'deb %s trixie main\n' "$uri" >"$trixie/sources.list"

@@ -56,9 +56,8 @@ papt() {
 # The trixie lists, from the mirror the system's own sources name.
 update_lists() {
 	local uri
-	uri=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-	[ -n "$uri" ] || uri=$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
-	[ -n "$uri" ] || rig_die "no Debian mirror in /etc/apt/sources.list.d/debian.sources or sources.list"
+	uri=$(rig_system_mirror)
+	[ -n "$uri" ] || rig_die "no Debian mirror in the system's apt sources"
 	mkdir -p "$aptdir/lists/partial" "$aptdir/cache"
 	: >"$aptdir/status"
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $SUITE main" \
