@@ -28,6 +28,11 @@ ROW_RE = re.compile(r"ROW\(\s*(\w+)\s*,\s*(\d+)\s*,\s*(\w+)\s*,\s*(0x[0-9a-fA-F]
                     r"\s*(\w+)\s*,\s*(\w+)\s*,\s*(\w+)")
 
 
+def ioctl_cmd(direction, nr, size):
+    """A KVM ioctl command as <linux/kvm.h> builds it (x86's _IOC layout)."""
+    return DIR_BITS[direction] << 30 | size << 16 | KVMIO << 8 | nr
+
+
 def _source(path):
     text = open(path).read().replace("\\\n", " ")
     return re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
@@ -42,8 +47,8 @@ def parse(path=HEADER):
     for m in ROW_RE.finditer(table):
         name, id_, dir_, nr, size, arch, fds = m.groups()
         nr, size = int(nr, 0), sizes[size]
-        cmd = DIR_BITS[dir_] << 30 | size << 16 | KVMIO << 8 | nr
-        rows.append(Ioctl("KVM_" + name, int(id_), dir_, nr, size, arch, fds, cmd))
+        rows.append(Ioctl("KVM_" + name, int(id_), dir_, nr, size, arch, fds,
+                          ioctl_cmd(dir_, nr, size)))
     return rows
 
 

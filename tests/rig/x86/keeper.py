@@ -43,19 +43,14 @@ import struct
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../e2e"))
-from kvm_surface import KVM_CREATE_IRQCHIP, KVM_CREATE_VCPU, KVM_CREATE_VM  # noqa: E402
-
-
-def ioc(direction, nr, size):
-    """A KVM ioctl command, as <linux/kvm.h> builds it (x86)."""
-    return direction << 30 | size << 16 | 0xAE << 8 | nr
-
+from kvm_surface import (KVM_CREATE_IRQCHIP, KVM_CREATE_VCPU, KVM_CREATE_VM,  # noqa: E402
+                         ioctl_cmd)
 
 # Beyond kvmirq's table (kvm_surface): what only the keeper issues.
-KVM_CHECK_EXTENSION = ioc(0, 0x03, 0)
-KVM_GET_MSRS = ioc(3, 0x88, 8)            # struct kvm_msrs, entries follow
-KVM_SET_MSRS = ioc(1, 0x89, 8)
-KVM_XEN_HVM_CONFIG = ioc(1, 0x7A, 56)     # struct kvm_xen_hvm_config
+KVM_CHECK_EXTENSION = ioctl_cmd("IO", 0x03, 0)
+KVM_GET_MSRS = ioctl_cmd("IOWR", 0x88, 8)       # struct kvm_msrs, entries follow
+KVM_SET_MSRS = ioctl_cmd("IOW", 0x89, 8)
+KVM_XEN_HVM_CONFIG = ioctl_cmd("IOW", 0x7A, 56)  # struct kvm_xen_hvm_config
 KVM_CAP_XEN_HVM = 38
 KVM_XEN_HVM_CONFIG_HYPERCALL_MSR = 1 << 0
 MSR_IA32_APICBASE = 0x1B
