@@ -484,22 +484,19 @@ static __always_inline long sc_syscall_result(long ret)
 	return ret;
 }
 
-static __always_inline void ioctl_exit(long ret)
+/* The exit of the KVM ioctl that thread state IN is inside. */
+static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 zero = 0;
-	struct thread_state *in = current_thread_state();
 	struct ioctl_scratch *s;
 	__u32 len = 0, out_len = 0, in_len, pending, slot_bytes;
 	__u64 rec_len;
 	int emitted;
 	__u8 id;
 
-	if (!in || !in->in_ioctl)
-		return;
 	if (in->in_run)
 		run_leave(in);
-	/* only a KVM ioctl's: every other ioctl of the system leaves above */
 	if (in->strategy == KVMIRQ_STRATEGY_SYSCALL)
 		ret = sc_syscall_result(ret);
 	id = in->ioctl_id;
