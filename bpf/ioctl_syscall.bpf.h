@@ -11,17 +11,19 @@
 #include "ioctl.bpf.h"
 
 /*
- * The tracepoint's arguments, loaded straight from the context: a helper
- * call per read cost more than the rest of a non-KVM ioctl's visit. They
- * are unsigned longs, and on a 32-bit kernel libbpf narrows the load to
- * their size (it does so for unsigned integers). The result is a signed
- * long, which libbpf cannot narrow: read_long() (common.bpf.h), and only
- * for the KVM ioctls.
+ * The tracepoint's arguments and result, loaded straight from the context:
+ * a helper call per read cost more than the rest of a non-KVM ioctl's
+ * visit. The arguments are unsigned longs, whose load libbpf narrows on a
+ * 32-bit kernel. It cannot narrow the signed result's (it poisons that
+ * load, in a branch the verifier then sees is never taken): there,
+ * read_long() (common.bpf.h).
  */
 #define SYSCALL_ARG(ctx, n) ((__u64)(ctx)->args[n])
 #define SYSCALL_RET(ctx)                                                                \
-	((long)read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->ret),       \
-			 bpf_core_field_size((ctx)->ret), true))
+	(bpf_core_field_size((ctx)->ret) == 8                                           \
+		 ? (ctx)->ret                                                           \
+		 : (long)read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->ret), \
+				   bpf_core_field_size((ctx)->ret), true))
 
 SEC("tracepoint/syscalls/sys_enter_ioctl")
 int sys_enter_ioctl(struct syscall_trace_enter *ctx)
