@@ -70,21 +70,26 @@ struct {
 	__type(value, struct ioctl_scratch);
 } scratch SEC(".maps");
 
+/*
+ * The file behind FD of the current task. task -> files -> fdt are direct
+ * loads from the task's BTF pointer (the verifier makes them fault-safe;
+ * libbpf narrows a pointer's load on a 32-bit kernel), not a helper call
+ * each; the table's slot, a pointer the verifier does not type, is read by
+ * helper.
+ */
 static __always_inline struct file *fd_to_file(int fd)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct files_struct *files = (struct files_struct *)KREAD(task, files);
-	struct fdtable *fdt = files ? (struct fdtable *)KREAD(files, fdt) : NULL;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct files_struct *files = task->files;
+	struct fdtable *fdt = files ? files->fdt : NULL;
 	struct file **fds;
-	struct file *file = NULL;
 
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return NULL;
-	fds = (struct file **)KREAD(fdt, fd);
+	fds = fdt->fd;
 	/* fds[fd], an array of the kernel's pointers */
-	file = (struct file *)read_long((const void *)fds + fd * bpf_core_field_size(fdt->fd),
+	return (struct file *)read_long((const void *)fds + fd * bpf_core_field_size(fdt->fd),
 					bpf_core_field_size(fdt->fd), false);
-	return file;
 }
 
 /* Which KVM file is this? Compared by its ioctl handler, which is always in kallsyms. */
@@ -484,22 +489,19 @@ static __always_inline long sc_syscall_result(long ret)
 	return ret;
 }
 
-static __always_inline void ioctl_exit(long ret)
+/* The exit of the KVM ioctl that thread state IN is inside. */
+static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 zero = 0;
-	struct thread_state *in = current_thread_state();
 	struct ioctl_scratch *s;
 	__u32 len = 0, out_len = 0, in_len, pending, slot_bytes;
 	__u64 rec_len;
 	int emitted;
 	__u8 id;
 
-	if (!in || !in->in_ioctl)
-		return;
 	if (in->in_run)
 		run_leave(in);
-	/* only a KVM ioctl's: every other ioctl of the system leaves above */
 	if (in->strategy == KVMIRQ_STRATEGY_SYSCALL)
 		ret = sc_syscall_result(ret);
 	id = in->ioctl_id;
@@ -542,7 +544,10 @@ static __always_inline void ioctl_exit(long ret)
 		in_len = in->in_len;
 		if (in_len > IN_INLINE_MAX)
 			in_len = IN_INLINE_MAX;
-		bpf_probe_read_kernel(s->payload, in_len, in->in);
+		/* plain copies, not a helper call: bytes past in_len are not sent */
+		_Static_assert(IN_INLINE_MAX == 16, "two words");
+		((__u64 *)s->payload)[0] = ((const __u64 *)in->in)[0];
+		((__u64 *)s->payload)[1] = ((const __u64 *)in->in)[1];
 		len = in_len;
 	} else if (capture_rules[id].exit_in &&
 		   payload_append_user(s, &len, capture_rules[id].exit_in, in->arg)) {

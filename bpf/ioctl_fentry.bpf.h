@@ -33,7 +33,10 @@ static __always_inline int syscall_fd(void)
 		     unsigned long arg, long ret)                                \
 	{                                                                        \
 		JIT_SIZE_STABLE();                                               \
-		ioctl_exit(ret);                                                 \
+		struct thread_state *st = current_thread_state();               \
+										 \
+		if (st && st->in_ioctl)                                          \
+			ioctl_exit(st, ret);                                     \
 		return 0;                                                        \
 	}
 

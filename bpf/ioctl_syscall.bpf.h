@@ -10,13 +10,20 @@
 
 #include "ioctl.bpf.h"
 
-/* The tracepoint's arguments and result are longs: read_long() (common.bpf.h). */
-#define SYSCALL_ARG(ctx, n)                                                             \
-	read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->args[n]),          \
-		  bpf_core_field_size((ctx)->args[n]), false)
+/*
+ * The tracepoint's arguments and result, loaded straight from the context:
+ * a helper call per read cost more than the rest of a non-KVM ioctl's
+ * visit. The arguments are unsigned longs, whose load libbpf narrows on a
+ * 32-bit kernel. It cannot narrow the signed result's (it poisons that
+ * load, in a branch the verifier then sees is never taken): there,
+ * read_long() (common.bpf.h).
+ */
+#define SYSCALL_ARG(ctx, n) ((__u64)(ctx)->args[n])
 #define SYSCALL_RET(ctx)                                                                \
-	((long)read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->ret),       \
-			 bpf_core_field_size((ctx)->ret), true))
+	(bpf_core_field_size((ctx)->ret) == 8                                           \
+		 ? (ctx)->ret                                                           \
+		 : (long)read_long((const void *)(ctx) + bpf_core_field_offset((ctx)->ret), \
+				   bpf_core_field_size((ctx)->ret), true))
 
 SEC("tracepoint/syscalls/sys_enter_ioctl")
 int sys_enter_ioctl(struct syscall_trace_enter *ctx)
@@ -44,7 +51,11 @@ SEC("tracepoint/syscalls/sys_exit_ioctl")
 int sys_exit_ioctl(struct syscall_trace_exit *ctx)
 {
 	JIT_SIZE_STABLE();
-	ioctl_exit(SYSCALL_RET(ctx));
+	struct thread_state *st = current_thread_state();
+
+	/* every other ioctl of the system leaves here */
+	if (st && st->in_ioctl)
+		ioctl_exit(st, SYSCALL_RET(ctx));
 	return 0;
 }
 

@@ -91,7 +91,7 @@ BENCH_SKEL := $(BUILD)/bench/kvmirq_bench.skel.h
 $(BENCH_BPF_OBJ): tests/bench/bench.bpf.c $(BPF_SRCS)
 	$(call msg,BPF,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target $(BPF_TARGET) -c $< -o $@
 
 $(BENCH_SKEL): $(BENCH_BPF_OBJ)
 	$(call msg,SKEL,$@)

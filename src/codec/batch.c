@@ -71,14 +71,18 @@ static void put_u8(struct byte_stream *s, uint8_t v)
 	s->buf[s->len++] = v;
 }
 
+/* Most values are small deltas: one byte, without the call. */
 static void put_u64(struct byte_stream *s, uint64_t v)
 {
-	s->len += varint_encode_u64(v, s->buf + s->len);
+	if (v < 0x80)
+		s->buf[s->len++] = (uint8_t)v;
+	else
+		s->len += varint_encode_u64(v, s->buf + s->len);
 }
 
 static void put_s64(struct byte_stream *s, int64_t v)
 {
-	s->len += varint_encode_s64(v, s->buf + s->len);
+	put_u64(s, zigzag_encode(v));
 }
 
 static void put_bytes(struct byte_stream *s, const void *p, size_t n)
@@ -103,7 +107,6 @@ int batch_encoder_add(struct batch_encoder *e, const void *rec, size_t len)
 	uint64_t *prev_fields;
 	uint64_t time;
 	uint8_t changed = 0;
-	size_t before[NR_STREAMS];
 
 	memcpy(&h, rec, sizeof(h));
 	l = event_layout(h.kind);
@@ -115,8 +118,6 @@ int batch_encoder_add(struct batch_encoder *e, const void *rec, size_t len)
 	    reserve(&s[STREAM_FIELDS], (size_t)l->nr_fields * 10) ||
 	    reserve(&s[STREAM_BYTES], 1 + len))
 		return -ENOMEM;
-	for (int i = 0; i < NR_STREAMS; i++)
-		before[i] = s[i].len;
 
 	if (h.vm != e->prev.vm)
 		changed |= CHANGED_VM;
@@ -178,8 +179,9 @@ int batch_encoder_add(struct batch_encoder *e, const void *rec, size_t len)
 	e->prev.cpu = h.cpu;
 	e->last_timestamp_ns = h.timestamp_ns;
 	e->count++;
+	e->len = 0;
 	for (int i = 0; i < NR_STREAMS; i++)
-		e->len += s[i].len - before[i];
+		e->len += s[i].len;
 	return 0;
 }
 

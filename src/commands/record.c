@@ -20,6 +20,7 @@
 #include "kvmirq/tracefile.h"
 #include "trace/live_capture.h"
 #include "trace/trace_out.h"
+#include "util/cpu_time.h"
 #include "util/json.h"
 #include "util/stop.h"
 
@@ -142,12 +143,25 @@ static int add_counts(struct tracefile_meta *m, const struct recorder *r,
 	return 0;
 }
 
-static void print_summary_text(const struct recorder *r, const char *path,
-			       const struct kvmirq_kind_counters *counters, uint64_t size, double secs)
+/* Events written per second of the recorder's own CPU (user + system). */
+static double events_per_cpu_s(const struct recorder *r, struct cpu_time cpu)
 {
+	double s = cpu.user_s + cpu.system_s;
+
+	return s > 0 ? (double)r->out.events / s : 0.0;
+}
+
+static void print_summary_text(const struct recorder *r, const char *path,
+			       const struct kvmirq_kind_counters *counters, uint64_t size, double secs,
+			       struct cpu_time cpu)
+{
+	double eps = events_per_cpu_s(r, cpu);
+
 	fprintf(stderr, "kvmirq: %llu events in %.1f s to %s (%llu bytes, %.2f bytes/event)\n",
 		(unsigned long long)r->out.events, secs, path, (unsigned long long)size,
 		r->out.events ? (double)size / (double)r->out.events : 0.0);
+	fprintf(stderr, "  writer CPU %.2f s user + %.2f s system (%.3f us/event)\n", cpu.user_s,
+		cpu.system_s, eps > 0 ? 1e6 / eps : 0.0);
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++)
 		if (r->live.received[k] || counters[k].dropped)
 			fprintf(stderr, "  %-24s %10llu recorded %8llu dropped\n", event_kind_name(k),
@@ -157,7 +171,7 @@ static void print_summary_text(const struct recorder *r, const char *path,
 
 static void print_summary_json(const struct recorder *r, const char *path,
 			       const struct kvmirq_kind_counters *counters, uint64_t size,
-			       uint64_t dropped, double secs)
+			       uint64_t dropped, double secs, struct cpu_time cpu)
 {
 	struct json j;
 
@@ -170,6 +184,12 @@ static void print_summary_json(const struct recorder *r, const char *path,
 	json_kv_uint(&j, "bytes", size);
 	json_kv_uint(&j, "dropped", dropped);
 	json_kv_uint(&j, "malformed", r->live.malformed);
+	json_key(&j, "cpu_user_s");
+	json_double(&j, cpu.user_s);
+	json_key(&j, "cpu_system_s");
+	json_double(&j, cpu.system_s);
+	json_key(&j, "events_per_cpu_s");
+	json_double(&j, events_per_cpu_s(r, cpu));
 	json_key(&j, "kinds");
 	json_object_begin(&j);
 	for (unsigned int k = 1; k < KVMIRQ_EV_KIND_MAX; k++) {
@@ -187,15 +207,16 @@ static void print_summary_json(const struct recorder *r, const char *path,
 }
 
 static void print_summary(const struct recorder *r, const char *path, bool json, bool quiet,
-			  const struct kvmirq_kind_counters *counters, uint64_t dropped, double secs)
+			  const struct kvmirq_kind_counters *counters, uint64_t dropped, double secs,
+			  struct cpu_time cpu)
 {
 	struct stat st;
 	uint64_t size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
 
 	if (json)
-		print_summary_json(r, path, counters, size, dropped, secs);
+		print_summary_json(r, path, counters, size, dropped, secs, cpu);
 	else if (!quiet || dropped || r->live.malformed)
-		print_summary_text(r, path, counters, size, secs);
+		print_summary_text(r, path, counters, size, secs, cpu);
 	if (dropped)
 		cli_warning("%llu events were DROPPED (ring buffer full): use a larger --buffer",
 			    (unsigned long long)dropped);
@@ -318,6 +339,7 @@ int cmd_record(int argc, char **argv)
 	const struct capture_status *st;
 	struct record_tick t = { .r = r, .a = &a };
 	uint64_t dropped = 0;
+	struct cpu_time cpu_start;
 	char err[512];
 	int ret, status = 1;
 
@@ -351,6 +373,8 @@ int cmd_record(int argc, char **argv)
 		cli_notice("recording to %s (ioctl strategy %s); Ctrl-C to stop", a.output,
 			   strategy_name(st->strategy));
 
+	/* the writer's CPU from here: loading and attaching the programs is not per event */
+	cpu_start = cpu_time_now();
 	if (!a.no_key_frames)
 		take_key_frames(r, &a);
 	t.last_flush = t.last_key_frame = monotonic_ms();
@@ -369,7 +393,7 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	print_summary(r, a.output, a.json, a.quiet, counters, dropped,
-		      (double)(monotonic_ms() - r->live.start_ms) / 1000.0);
+		      (double)(monotonic_ms() - r->live.start_ms) / 1000.0, cpu_time_since(cpu_start));
 	status = dropped ? 3 : 0;
 out:
 	live_capture_close(&r->live);

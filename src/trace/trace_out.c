@@ -20,15 +20,25 @@ int trace_header_describe_host(struct tracefile_meta *m)
 	return ret ? -ENOMEM : 0;
 }
 
+/*
+ * Live recording compresses at zlib level 3: the events' batches are
+ * delta-coded already, and level 6 spent half the writer's CPU on the
+ * interrupt storm for little more.
+ */
+#define TRACE_OUT_COMPRESSION_LEVEL 3
+
 int trace_out_open(struct trace_out *t, const char *path, const struct tracefile_meta *header,
 		   struct registry *registry, uint64_t time_unit_ns)
 {
+	struct tracefile_writer_options opts;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
 	batch_encoder_init(&t->batch, time_unit_ns);
 	t->registry = registry;
-	ret = tracefile_writer_open(&t->writer, path, header, NULL);
+	tracefile_writer_options_init(&opts);
+	opts.compression_level = TRACE_OUT_COMPRESSION_LEVEL;
+	ret = tracefile_writer_open(&t->writer, path, header, &opts);
 	if (ret)
 		snprintf(t->error, sizeof(t->error), "%s: %s", path,
 			 t->writer ? tracefile_writer_error(t->writer) : strerror(-ret));

@@ -32,7 +32,8 @@ int bench_count_only(void *ctx)
 /*
  * The floor: programs that do nothing, on the hooks a KVM_IRQ_LINE or
  * KVM_SIGNAL_MSI storm passes through when kvmirq records it (the delivery
- * tracepoints, fentry and fexit on kvm_vm_ioctl). Attached alone by
+ * tracepoints, fentry and fexit on kvm_vm_ioctl or the ioctl syscall
+ * tracepoints). Attached alone by
  * build/bench/hook_floor, they show what merely hooking costs: no tool
  * that records these events with their ioctls can keep a higher rate.
  */
@@ -56,6 +57,19 @@ int BPF_PROG(floor_enter_vm_ioctl)
 
 SEC("fexit/kvm_vm_ioctl")
 int BPF_PROG(floor_exit_vm_ioctl)
+{
+	return 0;
+}
+
+/* The syscall strategy's hooks, for kernels that refuse fentry (hook_floor -s syscall). */
+SEC("tracepoint/syscalls/sys_enter_ioctl")
+int floor_sys_enter_ioctl(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_ioctl")
+int floor_sys_exit_ioctl(void *ctx)
 {
 	return 0;
 }

@@ -8,6 +8,7 @@
  * one that only bumps a per-CPU counter (what a count-only tool does).
  * Prints ns per run and the ratio to the minimal program.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,6 +60,16 @@ static double cost(struct bpf_program *prog, struct ring_buffer *ring)
 	return (double)(ns1 - ns0) / (double)(cnt1 - cnt0);
 }
 
+/* A raw tracepoint program whose tracepoint this kernel has (not BookE's on x86). */
+static bool runnable(const struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog);
+
+	return bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT &&
+	       (strncmp(sec, "raw_tp/", 7) ||
+		libbpf_find_vmlinux_btf_id(sec + 7, BPF_TRACE_RAW_TP) > 0);
+}
+
 int main(void)
 {
 	struct kvmirq_bench_bpf *skel = kvmirq_bench_bpf__open();
@@ -70,7 +81,7 @@ int main(void)
 	if (!skel)
 		return 1;
 	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT);
+		bpf_program__set_autoload(prog, runnable(prog));
 	if (kvmirq_bench_bpf__load(skel)) {
 		fprintf(stderr, "bench_bpf: cannot load the BPF object (root needed)\n");
 		return 1;
@@ -92,7 +103,7 @@ int main(void)
 		const char *name = bpf_program__name(prog);
 		double c;
 
-		if (bpf_program__type(prog) != BPF_PROG_TYPE_RAW_TRACEPOINT || !strncmp(name, "bench_", 6))
+		if (!bpf_program__autoload(prog) || !strncmp(name, "bench_", 6))
 			continue;
 		c = cost(prog, ring);
 		printf("  %-28s %8.1f %8.2f\n", name, c, c / base);

@@ -38,6 +38,8 @@ out=$(mktemp -d /var/tmp/kvmirq-bytes.XXXXXX)
 tests/rig/x86/run-in-l1.sh --tcg-multi --out "$out" --timeout 900 -- "$here/bytes-rig.sh" --inside "$out" "$RIG_X86_KERNEL" >/dev/null
 python3 - "$out" <<'PY'
 import json, os, sys
+sys.path.insert(0, "tests/bench")
+import targets
 out = sys.argv[1]
 events = 0
 for line in open(os.path.join(out, "report.jsonl")):
@@ -52,4 +54,6 @@ print(f"  kvmirq     {kb:>10} bytes {events:>8} events {kb / max(events, 1):6.2f
 print(f"  trace-cmd  {tb:>10} bytes {tc:>8} events {tb / max(tc, 1):6.2f} bytes/event")
 if events and tc:
     print(f"  kvmirq / trace-cmd, per event: {(kb / events) / (tb / tc):.2f}")
+    targets.add("bytes per event / trace-cmd's (rig, guest boot)", f"{(kb / events) / (tb / tc):.2f}",
+                "<= 0.25")
 PY

@@ -6,8 +6,10 @@
  * VMM under it: the rate it keeps is the most any tool that hooks those
  * places can keep, whatever its programs do.
  * Prints "floor: N programs attached" on stderr once ready.
+ *   hook_floor [-s fentry|syscall]   the ioctl hooks of kvmirq's strategy
  */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,18 +26,40 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-int main(void)
+/* A floor program of the strategy asked for: the ioctl hooks differ, the delivery ones not. */
+static bool floor_wanted(const struct bpf_program *prog, bool syscall)
 {
-	struct kvmirq_bench_bpf *skel = kvmirq_bench_bpf__open();
+	const char *name = bpf_program__name(prog);
+	bool on_syscall = strstr(name, "_sys_") != NULL;
+	bool on_fentry = strstr(name, "_vm_ioctl") != NULL;
+
+	if (strncmp(name, "floor_", 6))
+		return false;
+	return syscall ? !on_fentry : !on_syscall;
+}
+
+int main(int argc, char **argv)
+{
+	struct kvmirq_bench_bpf *skel;
 	struct bpf_program *prog;
 	int attached = 0;
+	bool syscall = false;
+
+	if (argc == 3 && !strcmp(argv[1], "-s") &&
+	    (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fentry"))) {
+		syscall = !strcmp(argv[2], "syscall");
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: hook_floor [-s fentry|syscall]\n");
+		return 2;
+	}
+	skel = kvmirq_bench_bpf__open();
 
 	if (!skel) {
 		fprintf(stderr, "hook_floor: cannot open the BPF object\n");
 		return 1;
 	}
 	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, !strncmp(bpf_program__name(prog), "floor_", 6));
+		bpf_program__set_autoload(prog, floor_wanted(prog, syscall));
 	if (kvmirq_bench_bpf__load(skel)) {
 		fprintf(stderr, "hook_floor: cannot load the floor programs (root and fentry needed)\n");
 		kvmirq_bench_bpf__destroy(skel);

@@ -3,21 +3,25 @@
 #   1. BPF program cost per event on this kernel (bench_bpf), then the same
 #      inside the rig's 6.1 kernel under emulation, what recording costs
 #      the host's other ioctls (the syscall strategy sees them all) and
-#      each KVM_RUN (the count of threads in it);
+#      each KVM_RUN (the count of threads in it), the writer's CPU per event;
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
 #   3. bytes per event on disk for a real guest boot, beside trace-cmd;
 #   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes;
-#   5. what a live viewer costs: kvmirq top, kvm_stat, perf kvm stat live;
+#   5. what a live viewer costs: kvmirq top and stat, kvm_stat, perf kvm stat live;
 #   6. the e500 rig (32-bit big-endian PowerPC): a storm on the real MPIC
 #      alone, recorded and counted; bytes per event; key-frame stop times.
+# Then issue #15's targets, each measured figure beside its target, in one
+# block (tests/bench/targets.py: each benchmark adds its rows).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+out=$(mktemp -d /var/tmp/kvmirq-bench.XXXXXX)
+KVMIRQ_BENCH_TARGETS=$(mktemp /var/tmp/kvmirq-targets.XXXXXX)
+export KVMIRQ_BENCH_TARGETS
+trap 'rm -rf "$out" "$KVMIRQ_BENCH_TARGETS"' EXIT
 echo "== BPF cost per event, this kernel ($(uname -r))"
 build/bench/bench_bpf
 echo
 echo "== BPF cost per event, the rig's kernel (TCG emulation)"
-out=$(mktemp -d /var/tmp/kvmirq-bench.XXXXXX)
-trap 'rm -rf "$out"' EXIT
 tests/rig/x86/run-in-l1.sh --out "$out" -- build/bench/bench_bpf
 echo
 echo "== the host's non-KVM ioctls while recording (syscall strategy, this kernel)"
@@ -25,6 +29,9 @@ tests/bench/host-ioctl-cost.sh
 echo
 echo "== a vCPU's exits to user space while recording (this kernel's /dev/kvm)"
 tests/bench/run-exit-cost.sh
+echo
+echo "== the writer's CPU per event on a storm (this kernel's /dev/kvm)"
+tests/bench/writer-cost.sh
 echo
 echo "== interrupt storm (rig)"
 tests/bench/storm-rig.sh
@@ -35,8 +42,10 @@ echo
 echo "== snapshots (rig)"
 tests/bench/snapshot-rig.sh
 echo
-echo "== viewers: kvmirq top beside kvm_stat and perf kvm stat live (rig)"
+echo "== viewers: kvmirq top and stat beside kvm_stat and perf kvm stat live (rig)"
 tests/bench/viewer-rig.sh
 echo
 echo "== e500 rig: storm on the MPIC, bytes per event, key frames"
 tests/bench/e500-rig.sh
+echo
+tests/bench/targets.py print "$KVMIRQ_BENCH_TARGETS"

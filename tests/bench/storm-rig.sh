@@ -4,8 +4,10 @@
 # VMM issues KVM_IRQ_LINE or KVM_SIGNAL_MSI as fast as it can, untraced and
 # under each tracer in turn, alternating in one run. Rates are reported as
 # ratios to the untraced rate of the same round (under TCG absolute numbers
-# mean little). Also: kvmirq's drops, and the in-kernel cost per event of
-# kvmirq's programs and bpftrace's count-only ones (BPF run-time statistics).
+# mean little). kvmirq records under each attach strategy (auto, which is
+# fentry on the rig's kernel, and syscall). Also: kvmirq's drops, and the
+# in-kernel cost per event of kvmirq's programs, the floor's do-nothing ones
+# and bpftrace's count-only ones (BPF run-time statistics).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
@@ -29,6 +31,9 @@ if [[ ${1:-} == --inside ]]; then
 		case $1 in
 		kvmirq) build/kvmirq record -o /tmp/storm.kvmirq 2>/tmp/kvmirq.err & tracer=$!
 			for _ in $(seq 300); do grep -q "recording to" /tmp/kvmirq.err && break; sleep 0.1; done ;;
+		kvmirq-syscall) # the other attach strategy: syscall tracepoints for the ioctls
+			build/kvmirq record -s syscall -o /tmp/storm-s.kvmirq 2>/tmp/kvmirq-s.err & tracer=$!
+			for _ in $(seq 300); do grep -q "recording to" /tmp/kvmirq-s.err && break; sleep 0.1; done ;;
 		kvmirq-stat) # in-kernel counters only, like the bpftrace script
 			build/kvmirq stat >/tmp/stat.out 2>/tmp/stat.err & tracer=$!
 			for _ in $(seq 300); do grep -q "counting" /tmp/stat.err && break; sleep 0.1; done ;;
@@ -66,12 +71,12 @@ if [[ ${1:-} == --inside ]]; then
 		((round > ROUNDS)) && stats=1
 		sysctl -qw kernel.bpf_stats_enabled=$stats
 		for kind in irq_line msi; do
-			for mode in untraced floor kvmirq kvmirq-delivery kvmirq-stat trace-cmd perf bpftrace; do
-				((stats)) && [[ $mode != kvmirq* && $mode != bpftrace ]] && continue
+			for mode in untraced floor kvmirq kvmirq-syscall kvmirq-delivery kvmirq-stat trace-cmd perf bpftrace; do
+				((stats)) && [[ $mode != kvmirq* && $mode != bpftrace && $mode != floor ]] && continue
 				tracer=
 				[[ $mode == untraced ]] || start_tracer $mode
 				bpf=false
-				((stats)) && [[ $mode == bpftrace || $mode == kvmirq* ]] && bpf=true
+				((stats)) && [[ $mode != untraced && $mode != trace-cmd && $mode != perf ]] && bpf=true
 				$bpf && bpftool -j prog show >/tmp/before.json
 				rate=$(storm $kind)
 				$bpf && bpftool -j prog show >/tmp/after.json
@@ -91,7 +96,7 @@ if [[ ${1:-} == --inside ]]; then
 			done
 		done
 	done
-	grep -E "dropped|events in" /tmp/kvmirq.err >>"$out/storm.txt" || true
+	grep -E "dropped|events in|writer CPU" /tmp/kvmirq.err >>"$out/storm.txt" || true
 	exit 0
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What a live viewer costs, in the nested x86 rig, measured in one run: the
-# CPU time (user + system) per second of `kvmirq top`, kvm_stat (the
+# CPU time (user + system) per second of `kvmirq top`, `kvmirq stat`, kvm_stat (the
 # kernel's own tool, from Debian's linux-source) and `perf kvm stat live`,
 # each first with a VM that does nothing, then under the test VMM's
 # KVM_IRQ_LINE storm. The viewers' work in the traced threads (BPF programs,
@@ -28,9 +28,10 @@ if [[ ${1:-} == --inside ]]; then
 	hz=$(getconf CLK_TCK)
 	"$vmm" --hold 100000 >/dev/null 2>&1 & # an idle VM for the viewers to watch
 	idle_vm=$!
-	for viewer in kvmirq-top kvm_stat perf-kvm-stat; do
+	for viewer in kvmirq-top kvmirq-stat kvm_stat perf-kvm-stat; do
 		case $viewer in
 		kvmirq-top) build/kvmirq top -b -d 1 >/dev/null 2>"$out/$viewer.err" & ;;
+		kvmirq-stat) build/kvmirq stat >/dev/null 2>"$out/$viewer.err" & ;;
 		kvm_stat) python3 "$kvm_stat" -l -f "$KVM_STAT_FILTER" >/dev/null 2>"$out/$viewer.err" & ;;
 		perf-kvm-stat) # run where it may write (the tree is read-only in L1)
 			(cd /tmp && exec perf kvm stat live -d 1) >/dev/null 2>"$out/$viewer.err" & ;;
@@ -72,8 +73,18 @@ tests/rig/x86/run-in-l1.sh --tcg-multi --out "$out" --timeout 1200 --env "SECS=$
 	"$here/viewer-rig.sh" --inside "$out" "$kvm_stat" >/dev/null
 python3 - "$out/viewers.txt" <<'PY'
 import sys
+sys.path.insert(0, "tests/bench")
+import targets
 rows = [dict(kv.split("=") for kv in line.split()) for line in open(sys.argv[1])]
 print("  viewer            CPU/s, idle VM   CPU/s, KVM_IRQ_LINE storm")
 for r in rows:
     print(f"  {r['viewer']:<17} {float(r['idle_cpu']):>14.4f} {float(r['storm_cpu']):>20.4f}")
+# issue #15: kvmirq's viewers' CPU per second under the storm beside the others'
+storm = {r["viewer"]: float(r["storm_cpu"]) for r in rows}
+for ours in ("kvmirq-top", "kvmirq-stat"):
+    for theirs in ("kvm_stat", "perf-kvm-stat"):
+        if ours in storm and storm.get(theirs):
+            targets.add(f"storm: {ours} CPU/s / {theirs}'s (rig)",
+                        f"{storm[ours] / storm[theirs]:.2f} ({storm[ours]:.3f} / {storm[theirs]:.3f})",
+                        "report")
 PY

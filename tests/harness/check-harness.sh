@@ -65,5 +65,31 @@ for c in "0 passed, 0 failed|0|0 1" "0 passed, 0 failed|1|0 1" "3 passed, 0 fail
 		bad "suite_counts '$line' exit $status: $got, wanted $want"; fi
 done
 
+# make bench's summary of issue #15's targets: a storm's lines (two rounds,
+# the floor's and kvmirq's program times) reach the block as ratios, medians
+# over rounds, beside their targets; without KVMIRQ_BENCH_TARGETS no file.
+cat >"$tmp/storm.txt" <<'STORM'
+round=1 kind=msi mode=untraced rate=100000
+round=1 kind=msi mode=kvmirq rate=40000 record_exit=0
+round=1 kind=msi mode=kvmirq-syscall rate=30000 record_exit=3
+round=1 kind=msi mode=trace-cmd rate=50000
+round=2 kind=msi mode=untraced rate=100000
+round=2 kind=msi mode=kvmirq rate=60000 record_exit=0
+round=2 kind=msi mode=trace-cmd rate=50000
+costs kind=msi mode=floor progs=floor_a:50:1000,floor_b:50:1000
+costs kind=msi mode=kvmirq record_exit=0 progs=kvmirq_a:200:1000,kvmirq_b:100:1000
+STORM
+(unset KVMIRQ_BENCH_TARGETS; cd "$tmp" && python3 "$OLDPWD/tests/bench/storm_summary.py" storm.txt >/dev/null)
+if [[ -e $tmp/targets.tsv ]]; then bad "storm_summary.py wrote targets.tsv unasked"; else ok; fi
+KVMIRQ_BENCH_TARGETS=$tmp/rows.tsv python3 tests/bench/storm_summary.py "$tmp/storm.txt" >/dev/null
+block=$(tests/bench/targets.py print "$tmp/rows.tsv")
+for want in "msi: kvmirq rate / trace-cmd's (rig)  *1.00 (0.80-1.20)  *target >= 1.0" \
+	"msi: kvmirq-syscall rate / trace-cmd's (rig)  *0.60  *target >= 1.0" \
+	"msi: kvmirq BPF time / floor's (rig)  *3.00  *target <= 1.5" \
+	"records that dropped events, default ring (rig)  *1 of 3  *target 0"; do
+	if grep -q -- "$want" <<<"$block"; then ok; else
+		bad "the targets block lacks '$want':"$'\n'"$block"; fi
+done
+
 echo "$pass passed, $fail failed"
 ((fail == 0))
