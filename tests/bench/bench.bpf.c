@@ -73,3 +73,16 @@ int floor_sys_exit_ioctl(void *ctx)
 {
 	return 0;
 }
+
+/* The raw syscall tracepoints: every syscall, no perf record built (hook_floor -s raw). */
+SEC("raw_tp/sys_enter")
+int floor_raw_sys_enter(void *ctx)
+{
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int floor_raw_sys_exit(void *ctx)
+{
+	return 0;
+}

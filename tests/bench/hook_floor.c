@@ -6,7 +6,8 @@
  * VMM under it: the rate it keeps is the most any tool that hooks those
  * places can keep, whatever its programs do.
  * Prints "floor: N programs attached" on stderr once ready.
- *   hook_floor [-s fentry|syscall]   the ioctl hooks of kvmirq's strategy
+ *   hook_floor [-s fentry|syscall|raw]   the ioctl hooks of kvmirq's strategy
+ *   (raw: the raw syscall tracepoints, which see every syscall)
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -27,15 +28,20 @@ static void on_signal(int sig)
 }
 
 /* A floor program of the strategy asked for: the ioctl hooks differ, the delivery ones not. */
-static bool floor_wanted(const struct bpf_program *prog, bool syscall)
+static bool floor_wanted(const struct bpf_program *prog, const char *strategy)
 {
 	const char *name = bpf_program__name(prog);
-	bool on_syscall = strstr(name, "_sys_") != NULL;
+	bool on_raw = strstr(name, "_raw_sys_") != NULL;
+	bool on_syscall = !on_raw && strstr(name, "_sys_") != NULL;
 	bool on_fentry = strstr(name, "_vm_ioctl") != NULL;
 
 	if (strncmp(name, "floor_", 6))
 		return false;
-	return syscall ? !on_fentry : !on_syscall;
+	if (!strcmp(strategy, "syscall"))
+		return !on_fentry && !on_raw;
+	if (!strcmp(strategy, "raw"))
+		return !on_fentry && !on_syscall;
+	return !on_syscall && !on_raw;
 }
 
 int main(int argc, char **argv)
@@ -43,13 +49,13 @@ int main(int argc, char **argv)
 	struct kvmirq_bench_bpf *skel;
 	struct bpf_program *prog;
 	int attached = 0;
-	bool syscall = false;
+	const char *strategy = "fentry";
 
 	if (argc == 3 && !strcmp(argv[1], "-s") &&
-	    (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fentry"))) {
-		syscall = !strcmp(argv[2], "syscall");
+	    (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fentry") || !strcmp(argv[2], "raw"))) {
+		strategy = argv[2];
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: hook_floor [-s fentry|syscall]\n");
+		fprintf(stderr, "usage: hook_floor [-s fentry|syscall|raw]\n");
 		return 2;
 	}
 	skel = kvmirq_bench_bpf__open();
@@ -59,7 +65,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	bpf_object__for_each_program(prog, skel->obj)
-		bpf_program__set_autoload(prog, floor_wanted(prog, syscall));
+		bpf_program__set_autoload(prog, floor_wanted(prog, strategy));
 	if (kvmirq_bench_bpf__load(skel)) {
 		fprintf(stderr, "hook_floor: cannot load the floor programs (root and fentry needed)\n");
 		kvmirq_bench_bpf__destroy(skel);
