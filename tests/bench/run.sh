@@ -3,7 +3,8 @@
 #   1. BPF program cost per event on this kernel (bench_bpf), then the same
 #      inside the rig's 6.1 kernel under emulation, what recording costs
 #      the host's other ioctls (the syscall strategy sees them all) and
-#      each KVM_RUN (the count of threads in it), the writer's CPU per event;
+#      each KVM_RUN (the count of threads in it), the writer's CPU per event,
+#      the interrupt storm on this kernel beside ftrace's own buffer;
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
 #   3. bytes per event on disk for a real guest boot, beside trace-cmd;
 #   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes;
@@ -32,6 +33,9 @@ tests/bench/run-exit-cost.sh
 echo
 echo "== the writer's CPU per event on a storm (this kernel's /dev/kvm)"
 tests/bench/writer-cost.sh
+echo
+echo "== interrupt storm (this kernel's /dev/kvm): kvmirq beside ftrace's own buffer"
+tests/bench/storm-native.sh
 echo
 echo "== interrupt storm (rig)"
 tests/bench/storm-rig.sh

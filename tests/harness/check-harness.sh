@@ -90,6 +90,22 @@ for want in "msi: kvmirq rate / trace-cmd's (rig)  *1.00 (0.80-1.20)  *target >=
 	if grep -q -- "$want" <<<"$block"; then ok; else
 		bad "the targets block lacks '$want':"$'\n'"$block"; fi
 done
+# storm-native.sh's lines: ftrace's own buffer as a second reference, the
+# syscall strategy's floor, rows labelled native
+cat >"$tmp/native.txt" <<'STORM'
+round=1 kind=irq_line mode=untraced rate=100000
+round=1 kind=irq_line mode=kvmirq rate=30000 record_exit=0
+round=1 kind=irq_line mode=ftrace rate=60000
+costs kind=irq_line mode=floor-syscall progs=floor_a:50:1000
+costs kind=irq_line mode=kvmirq record_exit=0 progs=kvmirq_a:100:1000
+STORM
+KVMIRQ_BENCH_TARGETS=$tmp/native.tsv python3 tests/bench/storm_summary.py "$tmp/native.txt" native >/dev/null
+block=$(tests/bench/targets.py print "$tmp/native.tsv")
+for want in "irq_line: kvmirq rate / ftrace's (native)  *0.50  *target >= 1.0" \
+	"irq_line: kvmirq BPF time / floor's (native)  *2.00  *target <= 1.5"; do
+	if grep -q -- "$want" <<<"$block"; then ok; else
+		bad "the native targets block lacks '$want':"$'\n'"$block"; fi
+done
 
 echo "$pass passed, $fail failed"
 ((fail == 0))
