@@ -113,7 +113,7 @@ static const struct event_field payload_fields[] = {
 	F(struct kvmirq_ev_ioctl_payload, len, false, false),
 };
 
-static const struct event_layout layouts[KVMIRQ_EV_KIND_MAX] = {
+const struct event_layout event_layouts[KVMIRQ_EV_KIND_MAX] = {
 	[KVMIRQ_EV_SET_IRQ] = LAYOUT(struct kvmirq_ev_set_irq, set_irq_fields),
 	[KVMIRQ_EV_MSI_SET_IRQ] = LAYOUT(struct kvmirq_ev_msi_set_irq, msi_fields),
 	[KVMIRQ_EV_IOAPIC_SET_IRQ] = LAYOUT(struct kvmirq_ev_ioapic_set_irq, ioapic_fields),
@@ -137,13 +137,6 @@ static const struct event_layout layouts[KVMIRQ_EV_KIND_MAX] = {
 	[KVMIRQ_EV_IOCTL] = LAYOUT(struct kvmirq_ev_ioctl, ioctl_fields),
 	[KVMIRQ_EV_IOCTL_PAYLOAD] = LAYOUT(struct kvmirq_ev_ioctl_payload, payload_fields),
 };
-
-const struct event_layout *event_layout(unsigned int kind)
-{
-	if (kind >= KVMIRQ_EV_KIND_MAX || !layouts[kind].fields)
-		return NULL;
-	return &layouts[kind];
-}
 
 uint64_t event_field_get(const void *body, const struct event_field *f)
 {

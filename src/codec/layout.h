@@ -28,8 +28,15 @@ struct event_layout {
 	const struct event_field *fields;
 };
 
-/* NULL for kinds this version does not know. */
-const struct event_layout *event_layout(unsigned int kind);
+extern const struct event_layout event_layouts[KVMIRQ_EV_KIND_MAX];
+
+/* NULL for kinds this version does not know. Inline: every event asks, several times. */
+static inline const struct event_layout *event_layout(unsigned int kind)
+{
+	if (kind >= KVMIRQ_EV_KIND_MAX || !event_layouts[kind].fields)
+		return NULL;
+	return &event_layouts[kind];
+}
 
 uint64_t event_field_get(const void *body, const struct event_field *f);
 void event_field_set(void *body, const struct event_field *f, uint64_t value);

@@ -99,8 +99,11 @@ void registry_note_process(struct registry *r, uint32_t pid)
 {
 	struct process_entry *p;
 
-	if (!pid || registry_find_process(r, pid))
+	/* every event of a VM asks: the last one noted answers most */
+	if (!pid || pid == r->last_pid || registry_find_process(r, pid)) {
+		r->last_pid = pid;
 		return;
+	}
 	r->processes = grow(r->processes, r->nr_processes, &r->cap_processes,
 			    sizeof(*r->processes));
 	p = &r->processes[r->nr_processes++];
@@ -108,6 +111,7 @@ void registry_note_process(struct registry *r, uint32_t pid)
 	p->pid = pid;
 	process_comm_of_pid(pid, p->comm, sizeof(p->comm));
 	process_name_of_pid(pid, p->name, sizeof(p->name));
+	r->last_pid = pid;
 	r->dirty = true;
 }
 

@@ -46,6 +46,7 @@ struct registry {
 	unsigned int nr_processes, cap_processes;
 	bool dirty; /* changed since the last registry_clear_dirty() */
 	unsigned int last_vm; /* index of the last VM looked up: events come in runs */
+	uint32_t last_pid;    /* the last process noted, which is in processes[] */
 };
 
 void registry_init(struct registry *r);
