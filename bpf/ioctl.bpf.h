@@ -2,9 +2,9 @@
 /*
  * The KVM ioctl paths, independent of how they are hooked: classify an
  * ioctl, remember its input at entry, and at exit emit one record with its
- * arguments, input payload, output payload and return value. The two attach
- * strategies (ioctl_fentry.bpf.h, ioctl_syscall.bpf.h) only call
- * ioctl_enter() and ioctl_exit().
+ * arguments, input payload, output payload and return value. The three attach
+ * strategies (ioctl_fentry.bpf.h, ioctl_kprobe.bpf.h, ioctl_syscall.bpf.h)
+ * only call ioctl_enter() and ioctl_exit().
  */
 #ifndef KVMIRQ_IOCTL_BPF_H
 #define KVMIRQ_IOCTL_BPF_H
@@ -115,6 +115,24 @@ static __always_inline __u8 file_kind(struct file *file)
 	if (handler == (__u64)&kvm_dev_ioctl)
 		return KVMIRQ_FD_SYSTEM;
 	return KVMIRQ_FD_UNKNOWN;
+}
+
+/*
+ * The ioctl syscall's first argument, the fd, from the user registers the
+ * syscall saved at entry: for the strategies that hook KVM's own handlers,
+ * which are given the struct file, not the fd. PowerPC's is orig_gpr3, read
+ * at the kernel's register size (libbpf's PT_REGS_PARM1_CORE_SYSCALL reads
+ * 8 bytes, the wrong half on big-endian ppc32).
+ */
+static __always_inline int syscall_fd(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+#if defined(__TARGET_ARCH_powerpc)
+	return (int)KREAD(regs, orig_gpr3);
+#else
+	return (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+#endif
 }
 
 /* The VM, object and vCPU behind a KVM file of a known kind. */
