@@ -77,7 +77,7 @@ static void print_text(const struct capture_status *s, const struct utsname *u, 
 	for (unsigned int i = 0; i < s->nr_programs; i++) {
 		const struct capture_program_status *st = &s->programs[i];
 
-		printf("  %-24s %-34s %s%s%s\n", st->info->prog_name, st->info->hook,
+		printf("  %-25s %-34s %s%s%s\n", st->info->prog_name, st->info->hook,
 		       program_state(st), st->why[0] ? ": " : "", st->why);
 	}
 }

@@ -89,6 +89,8 @@ int tracefs_kretprobe_add(const char *group, const char *event, const char *func
 	FILE *f;
 	int err;
 
+	/* one left by a killed process whose pid this one reuses */
+	tracefs_kprobe_remove(group, event);
 	snprintf(line, sizeof(line), "r%u:%s/%s %s\n", maxactive, group, event, function);
 	err = kprobe_events_write(line);
 	if (err)

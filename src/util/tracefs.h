@@ -13,7 +13,8 @@ bool tracefs_event_exists(const char *system_event);
 bool tracefs_has_kprobe_events(void);
 /*
  * Define the kretprobe event GROUP/EVENT on FUNCTION, with room for
- * MAXACTIVE calls in flight at once. Returns its event id, or -errno.
+ * MAXACTIVE calls in flight at once, replacing a stale one of that name.
+ * Returns its event id, or -errno.
  */
 int tracefs_kretprobe_add(const char *group, const char *event, const char *function,
 			  unsigned int maxactive);
