@@ -273,6 +273,37 @@ static __always_inline struct thread_state *thread_state_get(void)
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
+/* The pending delivery events are lost with the ioctl (the ring was full, or its exit missed). */
+static __always_inline void count_pending_drops(const struct thread_state *st, __u32 pending)
+{
+	for (__u32 i = 0; i < PENDING_SLOTS; i++) {
+		const struct kvmirq_event_header *h =
+			(const void *)&st->pending[i * KVMIRQ_SLOT_SIZE];
+
+		if (i >= pending)
+			break;
+		count_kind(h->kind, true);
+	}
+}
+
+/*
+ * The thread's last ioctl never came back to ioctl_exit(): its return was
+ * missed (the kprobe strategy's kretprobe had no instance free). Its record
+ * and the events it held are lost: counted as dropped, so that the
+ * recording says so.
+ */
+static __always_inline void count_missed_exit(const struct thread_state *st)
+{
+	__u8 id = st->ioctl_id;
+
+	if (aggregate && !aggregate_ioctl_records)
+		return;
+	if (id != KVMIRQ_IOCTL_OTHER && id != KVMIRQ_IOCTL_RUN && id < KVMIRQ_IOCTL_ID_MAX &&
+	    vm_wanted(st))
+		count_kind(KVMIRQ_EV_IOCTL, true);
+	count_pending_drops(st, st->pending_count < PENDING_SLOTS ? st->pending_count : PENDING_SLOTS);
+}
+
 /*
  * Entry of a KVM ioctl on a file of known kind. Sets the thread's VM context
  * for the events the ioctl raises, and remembers what the exit needs.
@@ -290,6 +321,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 	st = thread_state_get();
 	if (!st)
 		return;
+	if (st->in_ioctl)
+		count_missed_exit(st);
 	st->in_ioctl = 1;
 	st->coalesce = 0;
 	st->pending_count = 0;
@@ -423,19 +456,6 @@ static __always_inline void identify_created(struct ioctl_scratch *s, int new_fd
 	}
 	if (kind == KVMIRQ_FD_VCPU)
 		s->h.vcpu_id = vcpu_id;
-}
-
-/* The ring was full: the pending delivery events are lost with the ioctl. */
-static __always_inline void count_pending_drops(const struct thread_state *st, __u32 pending)
-{
-	for (__u32 i = 0; i < PENDING_SLOTS; i++) {
-		const struct kvmirq_event_header *h =
-			(const void *)&st->pending[i * KVMIRQ_SLOT_SIZE];
-
-		if (i >= pending)
-			break;
-		count_kind(h->kind, true);
-	}
 }
 
 /*

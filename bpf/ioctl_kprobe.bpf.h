@@ -7,9 +7,11 @@
  * file kind is known from the hook, the fd number is read from the
  * syscall's saved user registers, the return value from the kretprobe's.
  *
- * A return the kernel misses (every kretprobe instance in use) leaves the
- * thread's state in_ioctl: its next ioctl_enter() starts afresh, and a
- * KVM_RUN still counted in (in_run) is not counted twice, as under fentry.
+ * A return the kernel misses (every kretprobe instance in use: see
+ * KRETPROBE_MAXACTIVE in src/capture/capture.c) leaves the thread's state
+ * in_ioctl: its next ioctl_enter() counts the lost record and the events it
+ * held as dropped and starts afresh, and a KVM_RUN still counted in (in_run)
+ * is counted out at that next ioctl's exit, not counted twice.
  */
 #ifndef KVMIRQ_IOCTL_KPROBE_BPF_H
 #define KVMIRQ_IOCTL_KPROBE_BPF_H
