@@ -2,9 +2,9 @@
 /*
  * The KVM ioctl paths, independent of how they are hooked: classify an
  * ioctl, remember its input at entry, and at exit emit one record with its
- * arguments, input payload, output payload and return value. The two attach
- * strategies (ioctl_fentry.bpf.h, ioctl_syscall.bpf.h) only call
- * ioctl_enter() and ioctl_exit().
+ * arguments, input payload, output payload and return value. The three attach
+ * strategies (ioctl_fentry.bpf.h, ioctl_kprobe.bpf.h, ioctl_syscall.bpf.h)
+ * only call ioctl_enter() and ioctl_exit().
  */
 #ifndef KVMIRQ_IOCTL_BPF_H
 #define KVMIRQ_IOCTL_BPF_H
@@ -115,6 +115,24 @@ static __always_inline __u8 file_kind(struct file *file)
 	if (handler == (__u64)&kvm_dev_ioctl)
 		return KVMIRQ_FD_SYSTEM;
 	return KVMIRQ_FD_UNKNOWN;
+}
+
+/*
+ * The ioctl syscall's first argument, the fd, from the user registers the
+ * syscall saved at entry: for the strategies that hook KVM's own handlers,
+ * which are given the struct file, not the fd. PowerPC's is orig_gpr3, read
+ * at the kernel's register size (libbpf's PT_REGS_PARM1_CORE_SYSCALL reads
+ * 8 bytes, the wrong half on big-endian ppc32).
+ */
+static __always_inline int syscall_fd(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+
+#if defined(__TARGET_ARCH_powerpc)
+	return (int)KREAD(regs, orig_gpr3);
+#else
+	return (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
+#endif
 }
 
 /* The VM, object and vCPU behind a KVM file of a known kind. */
@@ -255,6 +273,37 @@ static __always_inline struct thread_state *thread_state_get(void)
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
+/* The pending delivery events are lost with the ioctl (the ring was full, or its exit missed). */
+static __always_inline void count_pending_drops(const struct thread_state *st, __u32 pending)
+{
+	for (__u32 i = 0; i < PENDING_SLOTS; i++) {
+		const struct kvmirq_event_header *h =
+			(const void *)&st->pending[i * KVMIRQ_SLOT_SIZE];
+
+		if (i >= pending)
+			break;
+		count_kind(h->kind, true);
+	}
+}
+
+/*
+ * The thread's last ioctl never came back to ioctl_exit(): its return was
+ * missed (the kprobe strategy's kretprobe had no instance free). Its record
+ * and the events it held are lost: counted as dropped, so that the
+ * recording says so.
+ */
+static __always_inline void count_missed_exit(const struct thread_state *st)
+{
+	__u8 id = st->ioctl_id;
+
+	if (aggregate && !aggregate_ioctl_records)
+		return;
+	if (id != KVMIRQ_IOCTL_OTHER && id != KVMIRQ_IOCTL_RUN && id < KVMIRQ_IOCTL_ID_MAX &&
+	    vm_wanted(st))
+		count_kind(KVMIRQ_EV_IOCTL, true);
+	count_pending_drops(st, st->pending_count < PENDING_SLOTS ? st->pending_count : PENDING_SLOTS);
+}
+
 /*
  * Entry of a KVM ioctl on a file of known kind. Sets the thread's VM context
  * for the events the ioctl raises, and remembers what the exit needs.
@@ -272,6 +321,8 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 	st = thread_state_get();
 	if (!st)
 		return;
+	if (st->in_ioctl)
+		count_missed_exit(st);
 	st->in_ioctl = 1;
 	st->coalesce = 0;
 	st->pending_count = 0;
@@ -405,19 +456,6 @@ static __always_inline void identify_created(struct ioctl_scratch *s, int new_fd
 	}
 	if (kind == KVMIRQ_FD_VCPU)
 		s->h.vcpu_id = vcpu_id;
-}
-
-/* The ring was full: the pending delivery events are lost with the ioctl. */
-static __always_inline void count_pending_drops(const struct thread_state *st, __u32 pending)
-{
-	for (__u32 i = 0; i < PENDING_SLOTS; i++) {
-		const struct kvmirq_event_header *h =
-			(const void *)&st->pending[i * KVMIRQ_SLOT_SIZE];
-
-		if (i >= pending)
-			break;
-		count_kind(h->kind, true);
-	}
 }
 
 /*

@@ -2,21 +2,13 @@
 /*
  * Attach strategy 1: fentry/fexit on KVM's own ioctl handlers. The file kind
  * is known from the hook, the return value comes with fexit, and the fd
- * number is read from the syscall's saved user registers. Needs BPF
+ * number is read from the syscall's saved user registers (syscall_fd()). Needs BPF
  * trampolines (x86-64 and arm64; not powerpc 6.1, not every host).
  */
 #ifndef KVMIRQ_IOCTL_FENTRY_BPF_H
 #define KVMIRQ_IOCTL_FENTRY_BPF_H
 
 #include "ioctl.bpf.h"
-
-/* The ioctl syscall's first argument, from the registers saved at entry. */
-static __always_inline int syscall_fd(void)
-{
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-
-	return (int)PT_REGS_PARM1_CORE_SYSCALL(regs);
-}
 
 #define FENTRY_PAIR(FUNC, KIND)                                                  \
 	SEC("fentry/" #FUNC)                                                     \

@@ -7,6 +7,7 @@
 #include "delivery.bpf.h"
 #include "mpic_mmio.bpf.h"
 #include "ioctl_fentry.bpf.h"
+#include "ioctl_kprobe.bpf.h"
 #include "ioctl_syscall.bpf.h"
 #include "attribution.bpf.h"
 #include "programs.h"

@@ -9,6 +9,8 @@
  *   GROUP  DELIVERY  a KVM tracepoint, attached where the kernel has it
  *          FENTRY    ioctl strategy 1 (fentry/fexit on KVM's ioctl handlers)
  *          SYSCALL   ioctl strategy 2 (the ioctl syscall tracepoints)
+ *          IOCTL_KPROBE  ioctl strategy 3 (kprobe/kretprobe on KVM's ioctl
+ *                    handlers)
  *          INJECT    attribution of injections (fentry only)
  *          KPROBE    a kernel function without a tracepoint (kprobe and
  *                    kretprobe), attached where kallsyms has it
@@ -44,6 +46,14 @@
 	PROGRAM(exit_kvm_vcpu_ioctl, FENTRY, "kvm_vcpu_ioctl")                            \
 	PROGRAM(enter_kvm_device_ioctl, FENTRY, "kvm_device_ioctl")                       \
 	PROGRAM(exit_kvm_device_ioctl, FENTRY, "kvm_device_ioctl")                        \
+	PROGRAM(kp_enter_kvm_dev_ioctl, IOCTL_KPROBE, "kvm_dev_ioctl")                    \
+	PROGRAM(kp_exit_kvm_dev_ioctl, IOCTL_KPROBE, "kvm_dev_ioctl")                     \
+	PROGRAM(kp_enter_kvm_vm_ioctl, IOCTL_KPROBE, "kvm_vm_ioctl")                      \
+	PROGRAM(kp_exit_kvm_vm_ioctl, IOCTL_KPROBE, "kvm_vm_ioctl")                       \
+	PROGRAM(kp_enter_kvm_vcpu_ioctl, IOCTL_KPROBE, "kvm_vcpu_ioctl")                  \
+	PROGRAM(kp_exit_kvm_vcpu_ioctl, IOCTL_KPROBE, "kvm_vcpu_ioctl")                   \
+	PROGRAM(kp_enter_kvm_device_ioctl, IOCTL_KPROBE, "kvm_device_ioctl")              \
+	PROGRAM(kp_exit_kvm_device_ioctl, IOCTL_KPROBE, "kvm_device_ioctl")               \
 	PROGRAM(sys_enter_ioctl, SYSCALL, "syscalls/sys_enter_ioctl")                     \
 	PROGRAM(sys_exit_ioctl, SYSCALL, "syscalls/sys_exit_ioctl")                       \
 	PROGRAM(inject_enter_irqfd, INJECT, "irqfd_inject")                               \

@@ -130,6 +130,7 @@ unused=$(grep -c ' not used: ' "$work/probe.txt")
 btf=$(sed -n 's/^BTF: *//p' "$work/probe.txt")
 fentry=
 grep -q '^fentry refused' "$work/probe.txt" && fentry=", fentry refused"
+grep -q '^kprobe refused' "$work/probe.txt" && fentry="$fentry, kprobe refused"
 if [ $rc = 0 ] && grep -q '^/dev/kvm: *present' "$work/probe.txt" && [ -n "$strategy" ]; then
 	result PASS probe "strategy $strategy$fentry, BTF $btf, $attached programs attached, $unused not used"
 else

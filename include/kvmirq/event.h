@@ -57,6 +57,7 @@ enum kvmirq_strategy {
 	KVMIRQ_STRATEGY_NONE = 0,
 	KVMIRQ_STRATEGY_FENTRY = 1,  /* fentry/fexit on kvm_*_ioctl */
 	KVMIRQ_STRATEGY_SYSCALL = 2, /* syscalls:sys_{enter,exit}_ioctl + fd walk */
+	KVMIRQ_STRATEGY_KPROBE = 3,  /* kprobe/kretprobe on kvm_*_ioctl */
 };
 
 #define KVMIRQ_NO_VCPU (-1)

@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Open, load and attach the BPF object; drain its ring buffer. The ioctl
- * strategy is chosen by trying: fentry first (exact and cheap), and the
- * syscall tracepoints when the kernel refuses BPF trampolines.
+ * strategy is chosen by trying: fentry first (exact and cheap), kprobes on
+ * the same KVM handlers when the kernel refuses BPF trampolines (they too
+ * tax no other ioctl), and the syscall tracepoints, which every ioctl of
+ * the host passes, when it has no kprobes either.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/perf_event.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -26,6 +31,7 @@ struct capture {
 	struct bpf_link *links[KVMIRQ_PROGRAM_COUNT];
 	unsigned int nr_links;
 	struct btf *vmlinux_btf, *kvm_btf; /* while choosing programs, to find functions */
+	bool kretprobe_event[KVMIRQ_PROGRAM_COUNT]; /* its tracefs event is ours to remove */
 	capture_record_fn fn;
 	void *ctx;
 	struct capture_status status;
@@ -51,18 +57,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		used = 0; /* keep the latest messages */
 	vsnprintf(libbpf_log + used, sizeof(libbpf_log) - used, fmt, ap);
 	return 0;
-}
-
-const char *strategy_name(enum kvmirq_strategy s)
-{
-	switch (s) {
-	case KVMIRQ_STRATEGY_FENTRY:
-		return "fentry";
-	case KVMIRQ_STRATEGY_SYSCALL:
-		return "syscall-tracepoint";
-	default:
-		return "none";
-	}
 }
 
 /* The last line of libbpf's log that says something, for a one-line reason. */
@@ -151,6 +145,12 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bo
 				snprintf(st->why, sizeof(st->why), "strategy %s in use",
 					 strategy_name(strategy));
 			break;
+		case PROGRAM_IOCTL_KPROBE:
+			wanted = strategy == KVMIRQ_STRATEGY_KPROBE;
+			if (!wanted)
+				snprintf(st->why, sizeof(st->why), "strategy %s in use",
+					 strategy_name(strategy));
+			break;
 		case PROGRAM_INJECT:
 			wanted = inject && kernel_has_function(c, info->hook);
 			if (inject && !wanted)
@@ -175,11 +175,74 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bo
 	c->status.nr_programs = KVMIRQ_PROGRAM_COUNT;
 }
 
+/* The tracefs group of this process's kretprobe events. */
+static void kretprobe_group(char *group, size_t len)
+{
+	snprintf(group, len, "kvmirq_%d", (int)getpid());
+}
+
+/* Its links gone, the kretprobe events this capture defined go too. */
 static void detach_all(struct capture *c)
 {
+	char group[32];
+
 	for (unsigned int i = 0; i < c->nr_links; i++)
 		bpf_link__destroy(c->links[i]);
 	c->nr_links = 0;
+	kretprobe_group(group, sizeof(group));
+	for (unsigned int i = 0; i < KVMIRQ_PROGRAM_COUNT; i++) {
+		if (c->kretprobe_event[i])
+			tracefs_kprobe_remove(group, program_table[i].prog_name);
+		c->kretprobe_event[i] = false;
+	}
+}
+
+/*
+ * How many calls of one KVM ioctl handler a kretprobe follows at once. Each
+ * vCPU thread sits inside kvm_vcpu_ioctl for the whole of its KVM_RUN, and
+ * holds an instance all that time; when they are all taken, every other
+ * ioctl's return is missed (its record lost) until a KVM_RUN returns. The
+ * kernel's default, which is all perf's kprobe PMU (libbpf's way) gives, is
+ * twice the CPUs, at least 10: a host's VMs often have more vCPUs than
+ * that. 4096 is the most a kprobe_events definition accepts
+ * (KRETPROBE_MAXACTIVE_MAX), as many vCPUs as one VM may have; its memory,
+ * an instance of a few dozen bytes each, is about a megabyte for the four
+ * handlers.
+ */
+#define KRETPROBE_MAXACTIVE 4096
+
+/*
+ * A kretprobe of the kprobe strategy, defined through tracefs with room for
+ * KRETPROBE_MAXACTIVE calls (libbpf's attach cannot set it), and the
+ * program attached to that event through perf.
+ */
+static struct bpf_link *attach_kretprobe(struct capture *c, unsigned int index)
+{
+	const struct program_info *info = &program_table[index];
+	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr),
+					.sample_period = 1, .wakeup_events = 1 };
+	struct bpf_link *link;
+	char group[32];
+	int id, pfd, e;
+
+	kretprobe_group(group, sizeof(group));
+	id = tracefs_kretprobe_add(group, info->prog_name, info->hook, KRETPROBE_MAXACTIVE);
+	if (id < 0) {
+		errno = -id;
+		return NULL;
+	}
+	c->kretprobe_event[index] = true;
+	attr.config = id;
+	pfd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0)
+		return NULL;
+	link = bpf_program__attach_perf_event(program_of(c->skel, info), pfd);
+	if (!link) {
+		e = errno;
+		close(pfd);
+		errno = e;
+	}
+	return link;
 }
 
 /*
@@ -200,7 +263,11 @@ static int attach_programs(struct capture *c, char *err, size_t errlen)
 		if (!st->wanted)
 			continue;
 		libbpf_log[0] = '\0';
-		link = bpf_program__attach(program_of(c->skel, st->info));
+		if (st->info->group == PROGRAM_IOCTL_KPROBE &&
+		    !strncmp(bpf_program__section_name(program_of(c->skel, st->info)), "kretprobe/", 10))
+			link = attach_kretprobe(c, n - 1);
+		else
+			link = bpf_program__attach(program_of(c->skel, st->info));
 		if (!link) {
 			int e = errno;
 
@@ -225,6 +292,10 @@ static int try_strategy(struct capture *c, const struct capture_options *o,
 	char reason[200];
 	int ret;
 
+	if (strategy == KVMIRQ_STRATEGY_KPROBE && !tracefs_has_kprobe_events()) {
+		snprintf(err, errlen, "the kernel has no kprobes (no kprobe_events in tracefs)");
+		return -EOPNOTSUPP;
+	}
 	c->skel = kvmirq_bpf__open();
 	if (!c->skel) {
 		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
@@ -311,7 +382,10 @@ int capture_open(struct capture **out, const struct capture_options *o, capture_
 	}
 	c->fn = fn;
 	c->ctx = ctx;
-	/* fentry with the injection hooks, fentry alone, then the syscall tracepoints. */
+	/*
+	 * fentry with the injection hooks, fentry alone, kprobes, then the
+	 * syscall tracepoints.
+	 */
 	if (o->count_only) {
 		/* counting needs no ioctl programs: only the tracepoints */
 		ret = try_strategy(c, o, KVMIRQ_STRATEGY_NONE, false, err, errlen);
@@ -328,6 +402,10 @@ int capture_open(struct capture **out, const struct capture_options *o, capture_
 		}
 		if (ret && o->strategy == KVMIRQ_STRATEGY_NONE) {
 			snprintf(c->status.fentry_refused, sizeof(c->status.fentry_refused), "%s", err);
+			ret = try_strategy(c, o, KVMIRQ_STRATEGY_KPROBE, false, err, errlen);
+		}
+		if (ret && o->strategy == KVMIRQ_STRATEGY_NONE) {
+			snprintf(c->status.kprobe_refused, sizeof(c->status.kprobe_refused), "%s", err);
 			ret = try_strategy(c, o, KVMIRQ_STRATEGY_SYSCALL, false, err, errlen);
 		}
 	} else {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Loading, attaching and draining kvmirq's BPF programs. Chooses the ioctl
- * attach strategy at run time (fentry where the kernel allows it, syscall
- * tracepoints otherwise) and keeps a status of every program for `probe`.
+ * attach strategy at run time (fentry where the kernel allows it, else
+ * kprobes on KVM's ioctl handlers, else the syscall tracepoints) and keeps a
+ * status of every program for `probe`.
  */
 #ifndef KVMIRQ_CAPTURE_H
 #define KVMIRQ_CAPTURE_H
@@ -12,6 +13,7 @@
 
 #include "kvmirq/event.h"
 #include "capture/programs.h"
+#include "codec/names.h" /* strategy_name() */
 
 struct capture_options {
 	unsigned int pid;		/* 0: every process */
@@ -41,6 +43,7 @@ struct capture_program_status {
 struct capture_status {
 	enum kvmirq_strategy strategy;
 	char fentry_refused[256]; /* why fentry was not used, when it was not */
+	char kprobe_refused[256]; /* why kprobes were not, when they were tried */
 	bool inject_hooks;	  /* kernel-thread injections are attributed */
 	char inject_refused[256]; /* why not, when fentry is used without them */
 	unsigned int ringbuf_mib;
@@ -66,7 +69,5 @@ void capture_close(struct capture *c);
 /* aggregate mode: the map of counters and the map of VMs (kvm address -> info). */
 int capture_aggregate_fd(const struct capture *c);
 int capture_vm_info_fd(const struct capture *c);
-
-const char *strategy_name(enum kvmirq_strategy s);
 
 #endif

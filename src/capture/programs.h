@@ -16,6 +16,7 @@ enum program_group {
 	PROGRAM_SYSCALL,  /* ioctl strategy 2 */
 	PROGRAM_INJECT,	  /* attribution of injections (fentry only) */
 	PROGRAM_KPROBE,	  /* a kernel function without a tracepoint */
+	PROGRAM_IOCTL_KPROBE, /* ioctl strategy 3 */
 };
 
 struct program_info {

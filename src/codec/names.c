@@ -80,6 +80,20 @@ int ioctl_id_from_name(const char *name)
 	return -1;
 }
 
+const char *strategy_name(unsigned int strategy)
+{
+	switch (strategy) {
+	case KVMIRQ_STRATEGY_FENTRY:
+		return "fentry";
+	case KVMIRQ_STRATEGY_SYSCALL:
+		return "syscall-tracepoint";
+	case KVMIRQ_STRATEGY_KPROBE:
+		return "kprobe";
+	default:
+		return "none";
+	}
+}
+
 const char *fd_kind_name(unsigned int kind)
 {
 	static const char *const names[] = { "unknown", "system", "vm", "vcpu", "device" };

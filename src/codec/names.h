@@ -20,5 +20,7 @@ const char *ioctl_name(unsigned int id);
 int ioctl_id_from_name(const char *name);
 
 const char *fd_kind_name(unsigned int kind);
+/* An ioctl attach strategy (enum kvmirq_strategy): "fentry", "kprobe", ... */
+const char *strategy_name(unsigned int strategy);
 
 #endif

@@ -15,10 +15,12 @@ int parse_strategy(const char *s, enum kvmirq_strategy *out)
 		*out = KVMIRQ_STRATEGY_NONE;
 	else if (!strcmp(s, "fentry"))
 		*out = KVMIRQ_STRATEGY_FENTRY;
+	else if (!strcmp(s, "kprobe"))
+		*out = KVMIRQ_STRATEGY_KPROBE;
 	else if (!strcmp(s, "syscall"))
 		*out = KVMIRQ_STRATEGY_SYSCALL;
 	else {
-		cli_error(2, "unknown strategy '%s' (auto, fentry or syscall)", s);
+		cli_error(2, "unknown strategy '%s' (auto, fentry, kprobe or syscall)", s);
 		return -1;
 	}
 	return 0;

@@ -11,7 +11,7 @@
  * returns non-zero on a bad value.
  */
 
-#define STRATEGY_WORDS "auto fentry syscall"
+#define STRATEGY_WORDS "auto fentry kprobe syscall"
 /* "auto", "fentry" or "syscall". */
 int parse_strategy(const char *s, enum kvmirq_strategy *out);
 /* A duration such as "10", "10s", "500ms", "2m" into milliseconds. */

@@ -16,7 +16,7 @@
 #include "util/tracefs.h"
 
 static const struct cli_option options[] = {
-	{ .name = "strategy", .key = 's', .arg = "NAME", .help = "auto (default), fentry or syscall",
+	{ .name = "strategy", .key = 's', .arg = "NAME", .help = "auto (default), fentry, kprobe or syscall",
 	  .value = CLI_WORDS, .words = STRATEGY_WORDS },
 	{ .name = "json", .key = 'j', .help = "print one JSON object" },
 	{ .name = "verbose", .key = 'v', .help = "show libbpf's messages" },
@@ -28,9 +28,10 @@ const struct cli_spec cmd_probe_cli = {
 	.synopsis = "Usage: kvmirq probe [OPTIONS]\n"
 		    "\n"
 		    "Load and attach kvmirq's BPF programs, then report what the running kernel\n"
-		    "supports: the ioctl attach strategy chosen (fentry, or syscall tracepoints\n"
-		    "where the kernel refuses fentry), each program's hook and whether it attached,\n"
-		    "and why the others did not. Nothing is recorded.\n",
+		    "supports: the ioctl attach strategy chosen (fentry; kprobes where the kernel\n"
+		    "refuses fentry; syscall tracepoints where it has no kprobes either), each\n"
+		    "program's hook and whether it attached, and why the others did not. Nothing\n"
+		    "is recorded.\n",
 	.options = options,
 	.epilogue = "Exit status: 0 when the programs attached, 1 when they could not.\n",
 };
@@ -63,6 +64,8 @@ static void print_text(const struct capture_status *s, const struct utsname *u, 
 	printf("ioctl strategy:  %s\n", strategy_name(s->strategy));
 	if (s->fentry_refused[0])
 		printf("fentry refused:  %s\n", s->fentry_refused);
+	if (s->kprobe_refused[0])
+		printf("kprobe refused:  %s\n", s->kprobe_refused);
 	printf("injections:      %s\n",
 	       s->inject_hooks ? "attributed to their VM (fentry on irqfd_inject, "
 				 "irqfd_shutdown, pit_do_work, kvm_arch_set_irq_inatomic)"
@@ -74,7 +77,7 @@ static void print_text(const struct capture_status *s, const struct utsname *u, 
 	for (unsigned int i = 0; i < s->nr_programs; i++) {
 		const struct capture_program_status *st = &s->programs[i];
 
-		printf("  %-24s %-34s %s%s%s\n", st->info->prog_name, st->info->hook,
+		printf("  %-25s %-34s %s%s%s\n", st->info->prog_name, st->info->hook,
 		       program_state(st), st->why[0] ? ": " : "", st->why);
 	}
 }
@@ -97,6 +100,7 @@ static void print_json(const struct capture_status *s, const struct utsname *u, 
 	} else {
 		json_kv_string(&j, "strategy", strategy_name(s->strategy));
 		json_kv_string(&j, "fentry_refused", s->fentry_refused[0] ? s->fentry_refused : NULL);
+		json_kv_string(&j, "kprobe_refused", s->kprobe_refused[0] ? s->kprobe_refused : NULL);
 		json_kv_bool(&j, "inject_hooks", s->inject_hooks);
 		json_kv_string(&j, "inject_refused", s->inject_refused[0] ? s->inject_refused : NULL);
 		json_kv_uint(&j, "ringbuf_mib", s->ringbuf_mib);

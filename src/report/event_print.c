@@ -212,8 +212,7 @@ static void print_event(struct event_printer *p, const struct kvmirq_event_heade
 		json_kv_uint(&j, "errno", ret_errno(io->ret));
 		json_kv_hex64(&j, "arg", io->arg);
 		json_kv_uint(&j, "duration_ns", io->duration_ns);
-		json_kv_string(&j, "strategy", io->strategy == KVMIRQ_STRATEGY_FENTRY ? "fentry"
-									 : "syscall-tracepoint");
+		json_kv_string(&j, "strategy", strategy_name(io->strategy));
 		json_key(&j, "in");
 		json_hex_bytes(&j, in, in_len);
 		json_key(&j, "out");

@@ -2,9 +2,10 @@
 # make bench: every benchmark, ratios measured within one run each.
 #   1. BPF program cost per event on this kernel (bench_bpf), then the same
 #      inside the rig's 6.1 kernel under emulation, what recording costs
-#      the host's other ioctls (the syscall strategy sees them all) and
-#      each KVM_RUN (the count of threads in it), the writer's CPU per event,
-#      the interrupt storm on this kernel beside ftrace's own buffer;
+#      the host's other ioctls (the syscall strategy sees them all; in the
+#      rig, the kprobe strategy beside it) and each KVM_RUN (the count of
+#      threads in it), the writer's CPU per event, the interrupt storm on
+#      this kernel beside ftrace's own buffer;
 #   2. the interrupt storm in the rig: kvmirq vs trace-cmd, perf, bpftrace;
 #   3. bytes per event on disk for a real guest boot, beside trace-cmd;
 #   4. snapshots: how long a VMM is stopped, per snapshot and per read, and sizes;
@@ -27,6 +28,13 @@ tests/rig/x86/run-in-l1.sh --out "$out" -- build/bench/bench_bpf
 echo
 echo "== the host's non-KVM ioctls while recording (syscall strategy, this kernel)"
 tests/bench/host-ioctl-cost.sh
+echo
+echo "== the same in the rig's kernel (TCG emulation): kprobe strategy, then syscall"
+# L1 sees the host read-only: its target rows come back through the out dir
+tests/rig/x86/run-in-l1.sh --out "$out" --timeout 1200 --env KVMIRQ_BENCH_TARGETS="$out/l1-targets" -- \
+	sh -c 'tests/bench/host-ioctl-cost.sh -s kprobe build/kvmirq 5 500000 &&
+	       tests/bench/host-ioctl-cost.sh -s syscall build/kvmirq 5 500000'
+sed 's/^[^\t]*/& (rig)/' "$out/l1-targets" >>"$KVMIRQ_BENCH_TARGETS"
 echo
 echo "== a vCPU's exits to user space while recording (this kernel's /dev/kvm)"
 tests/bench/run-exit-cost.sh

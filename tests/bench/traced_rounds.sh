@@ -17,9 +17,20 @@ traced_rounds() {
 	ns_each() { "$@" | sed -E 's/.*: ([0-9]+) ns each/\1/'; }
 	for ((i = 1; i <= rounds; i++)); do
 		plain=$(ns_each "$@")
-		"$kvmirq" record -q "${record_args[@]}" -o "$traced_rounds_tmp/r.kvmirq" &
+		"$kvmirq" record "${record_args[@]}" -o "$traced_rounds_tmp/r.kvmirq" \
+			2>"$traced_rounds_tmp/record.err" &
 		traced_rounds_rec=$!
-		sleep 1 # attached (the programs load in well under a second here)
+		# attached: it says so (loading takes seconds under emulation)
+		for _ in $(seq 600); do
+			grep -q "recording to" "$traced_rounds_tmp/record.err" && break
+			kill -0 "$traced_rounds_rec" 2>/dev/null || break
+			sleep 0.1
+		done
+		if ! grep -q "recording to" "$traced_rounds_tmp/record.err"; then
+			echo "kvmirq record did not start:" >&2
+			cat "$traced_rounds_tmp/record.err" >&2
+			return 1
+		fi
 		traced=$(ns_each "$@")
 		kill -INT "$traced_rounds_rec"
 		wait "$traced_rounds_rec" || true

@@ -56,6 +56,7 @@ static bool hook_exists(const struct program_info *info)
 	case PROGRAM_SYSCALL:
 		return tracefs_event_exists(info->hook);
 	case PROGRAM_KPROBE:
+	case PROGRAM_IOCTL_KPROBE:
 		return kallsyms_has_function(info->hook);
 	case PROGRAM_FENTRY:
 	case PROGRAM_INJECT:

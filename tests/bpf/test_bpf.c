@@ -223,9 +223,9 @@ static void test_capture_attaches(void)
 	CHECK_EQ(s->nr_programs, KVMIRQ_PROGRAM_COUNT);
 	for (unsigned int i = 0; i < s->nr_programs; i++) {
 		const struct capture_program_status *st = &s->programs[i];
-		bool strategy_group = st->info->group == (s->strategy == KVMIRQ_STRATEGY_FENTRY
-								  ? PROGRAM_FENTRY
-								  : PROGRAM_SYSCALL);
+		bool strategy_group = st->info->group == (s->strategy == KVMIRQ_STRATEGY_FENTRY   ? PROGRAM_FENTRY
+							  : s->strategy == KVMIRQ_STRATEGY_KPROBE ? PROGRAM_IOCTL_KPROBE
+												  : PROGRAM_SYSCALL);
 
 		if (st->wanted != st->attached || (!st->attached && !st->why[0]))
 			fprintf(stderr, "%s: wanted %d attached %d (%s)\n", st->info->prog_name,

@@ -54,6 +54,20 @@ expect 0 "^info: state-set-while-running: cannot be decided on this recording" -
 expect 1 "masked-pin-churn: PIC master pin 4 changed while masked" -- \
 	$bin check --masked-rate 2999 demo/x86-testvmm-break-masked-pin-churn.kvmirq
 
+# The kprobe strategy: refused, with the reason, where the kernel has no
+# kprobes (this machine's); auto then falls through to the syscall
+# tracepoints and probe says why. Where it has them, it is used when asked.
+expect 2 "unknown strategy 'sideways' \(auto, fentry, kprobe or syscall\)" -- \
+	$bin record -o "$tmp/x" -s sideways
+if [[ -e /sys/kernel/tracing/kprobe_events || -e /sys/kernel/debug/tracing/kprobe_events ]]; then
+	expect 0 "^ioctl strategy: +kprobe$" -- $bin probe -s kprobe
+else
+	expect 1 "^kvmirq record: the kernel has no kprobes \(no kprobe_events in tracefs\)$" -- \
+		$bin record -s kprobe -o "$tmp/kprobe.kvmirq" -d 1s
+	expect 0 "^kprobe refused: +the kernel has no kprobes" -- $bin probe
+	expect 0 '"kprobe_refused":"the kernel has no kprobes' -- $bin probe --json
+fi
+
 # A real recording: real programs attached on this kernel for one second.
 expect 0 "events in" -- $bin record -o "$tmp/real.kvmirq" -d 1s
 expect 0 "kvmirq recording" -- $bin report "$tmp/real.kvmirq"

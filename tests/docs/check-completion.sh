@@ -50,7 +50,7 @@ for cmd in $commands; do
 done
 
 # Option arguments, by kind.
-same "record --strategy" "$(printf 'auto\nfentry\nsyscall\n')" \
+same "record --strategy" "$(printf 'auto\nfentry\nkprobe\nsyscall\n')" \
 	"$(complete_words kvmirq record --strategy "")"
 same "probe -s f" "fentry" "$(complete_words kvmirq probe -s f)"
 same "check --fail-on" "$(printf 'error\ninfo\nwarning\n')" "$(complete_words kvmirq check --fail-on "")"

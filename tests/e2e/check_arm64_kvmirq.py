@@ -45,14 +45,14 @@ except (ValueError, IndexError):
     probe = {}
 check(probe.get("machine") == "aarch64", f"machine aarch64 ({probe.get('machine')})")
 check(probe.get("btf") is True and probe.get("dev_kvm") is True, "BTF and /dev/kvm present")
-check("error" not in probe and probe.get("strategy") in ("fentry", "syscall-tracepoint"),
+check("error" not in probe and probe.get("strategy") in ("fentry", "kprobe"),
       f"libbpf loaded the BPF object ({probe.get('error', 'no error')})")
 print(f"INFO ioctl strategy {probe.get('strategy')}; fentry refused: "
-      f"{probe.get('fentry_refused')}")
+      f"{probe.get('fentry_refused')}; kprobe refused: {probe.get('kprobe_refused')}")
 check(probe.get("strategy") == "fentry" or probe.get("fentry_refused"),
       "fentry, or the reason it was refused")
 state = {p["name"]: p["state"] for p in probe.get("programs", [])}
-for prog in ("on_arm_irq_line", "on_vgic_update_pending", "sys_enter_ioctl"
+for prog in ("on_arm_irq_line", "on_vgic_update_pending", "kp_exit_kvm_vcpu_ioctl"
              if probe.get("strategy") != "fentry" else "enter_kvm_device_ioctl"):
     check(state.get(prog) == "attached", f"{prog} attached ({state.get(prog)})")
 

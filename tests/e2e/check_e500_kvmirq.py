@@ -57,14 +57,15 @@ check(probe.get("machine") == "ppc", f"machine ppc ({probe.get('machine')})")
 check(probe.get("btf") is True and probe.get("dev_kvm") is True, "BTF and /dev/kvm present")
 check("error" not in probe and "strategy" in probe,
       f"libbpf loaded the BPF object ({probe.get('error', 'no error')})")
-check(probe.get("strategy") == "syscall-tracepoint", f"strategy syscall-tracepoint ({probe.get('strategy')})")
+check(probe.get("strategy") == "kprobe", f"strategy kprobe ({probe.get('strategy')})")
 refused = probe.get("fentry_refused") or ""
 check("524" in refused or "not supported" in refused.lower(), f"fentry refused with ENOTSUPP ({refused!r})")
+check(probe.get("kprobe_refused") is None, f"kprobes not refused ({probe.get('kprobe_refused')!r})")
 check(probe.get("inject_hooks") is False, "no injection hooks (they need fentry)")
 
 state = {p["name"]: p for p in probe.get("programs", [])}
-for name in ("on_set_irq", "on_ack_irq", "on_booke_queue_irqprio", "sys_enter_ioctl",
-             "sys_exit_ioctl"):
+for name in ("on_set_irq", "on_ack_irq", "on_booke_queue_irqprio", "kp_enter_kvm_vcpu_ioctl",
+             "kp_exit_kvm_vcpu_ioctl", "kp_enter_kvm_device_ioctl", "kp_exit_kvm_device_ioctl"):
     check(state.get(name, {}).get("state") == "attached", f"{name} attached")
 for name in ("on_ioapic_set_irq", "on_pic_set_irq", "on_apic_accept_irq", "on_inj_virq",
              "on_msi_set_irq", "on_arm_irq_line", "on_vgic_update_pending"):
@@ -144,6 +145,6 @@ m = re.search(r"(\d+) events in ([\d.]+) s .*?([\d.]+) bytes/event", read("rec.l
 print("record: " + (m.group(0) if m else read("rec.log").strip()[-200:]))
 
 text = read(f"run-{RUN_PROBE}.log")
-check("ioctl strategy:  syscall-tracepoint" in text and "fentry refused:" in text,
+check("ioctl strategy:  kprobe" in text and "fentry refused:" in text,
       "the text report names the strategy and why fentry was refused")
 sys.exit(rig.finish())

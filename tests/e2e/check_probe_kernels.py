@@ -8,15 +8,15 @@ beside the test).
   check_probe_kernels.py --observed OUT     print the observed lines (to write
                                             the table's rows for a new kernel)
 
-OUT holds uname.txt, probe-default.json, probe-fentry.json,
-probe-syscall.json (kvmirq probe --json, -s fentry, -s syscall), formats.txt
+OUT holds uname.txt, probe-default.json, probe-fentry.json, probe-kprobe.json,
+probe-syscall.json (kvmirq probe --json, -s fentry, -s kprobe, -s syscall), formats.txt
 (the hooked tracepoints' tracefs formats), btf-vmlinux and, where KVM is a
 module, btf-kvm (the kernel's BTF, in its own byte order).
 
 Observed lines, one fact each:
   kernel RELEASE-PREFIX                 the kernel the rig booted (6.1. or 6.12.)
   strategy default STRATEGY             what probe picks when not told
-  program STRATEGY NAME STATE[: WHY]    each BPF program under -s fentry|syscall
+  program STRATEGY NAME STATE[: WHY]    each BPF program under -s fentry|kprobe|syscall
   probe STRATEGY error: MESSAGE         -s STRATEGY refused (fentry without a
                                         BPF trampoline: e500; arm64 6.1 has no
                                         ftrace direct calls: fexit gets 524)
@@ -40,7 +40,7 @@ def probe(out, name):
 
 
 def program_lines(out):
-    for strategy in ("fentry", "syscall"):
+    for strategy in ("fentry", "kprobe", "syscall"):
         result = probe(out, strategy)
         if "error" in result:
             yield f"probe {strategy} error: {result['error']}"

@@ -17,19 +17,22 @@ cd "$root"
 . tests/rig/common/testlib.sh
 kernel=${KVMIRQ_RIG_KERNEL:-6.1}
 rig_test_setup arm64 probe
-# The three probes load the BPF object side by side on the rig's two vCPUs
+# The four probes load the BPF object side by side on the rig's two vCPUs
 # (a minute each under TCG); the BTF comes back gzipped (5 MB, 1.5 gzipped).
 cat >"$out/commands" <<'COMMANDS'
 start fentry /bin/busybox sh -c "/bin/kvmirq probe -s fentry --json >/tmp/probe-fentry.json"
+start kprobe /bin/busybox sh -c "/bin/kvmirq probe -s kprobe --json >/tmp/probe-kprobe.json"
 start syscall /bin/busybox sh -c "/bin/kvmirq probe -s syscall --json >/tmp/probe-syscall.json"
 run /bin/busybox sh -c "/bin/kvmirq probe --json >/tmp/probe-default.json"
 wait fentry
+wait kprobe
 wait syscall
 run /bin/busybox sh -c "uname -r >/tmp/uname.txt"
 run /bin/busybox sh -c "cat /sys/kernel/tracing/events/kvm/*/format >/tmp/formats.txt"
 run /bin/busybox sh -c "gzip -c /sys/kernel/btf/vmlinux >/tmp/btf-vmlinux.gz"
 file /tmp/probe-default.json
 file /tmp/probe-fentry.json
+file /tmp/probe-kprobe.json
 file /tmp/probe-syscall.json
 file /tmp/uname.txt
 file /tmp/formats.txt
@@ -38,10 +41,10 @@ COMMANDS
 rig_boot arm64 600
 # A probe's status is the table's to judge (its error is a row); the rest
 # must have run.
-for f in run-5.status run-6.status run-7.status; do
+for f in run-7.status run-8.status run-9.status; do
 	[ "$(cat "$out/$f" 2>/dev/null)" = 0 ] || fail_rig "a command in the rig failed ($f)"
 done
-for f in probe-default.json probe-fentry.json probe-syscall.json; do
+for f in probe-default.json probe-fentry.json probe-kprobe.json probe-syscall.json; do
 	[ -s "$out/$f" ] || fail_rig "no $f came back"
 done
 gzip -d "$out/btf-vmlinux.gz" || fail_rig "the rig's BTF did not come back whole"

@@ -6,13 +6,15 @@
 #     oopsed past its image before JIT_SIZE_STABLE (bpf/common.bpf.h);
 #   - test_bpf runs the delivery programs on this kernel's verifier and JIT;
 #   - kvmirq probe must refuse fentry (no BPF trampoline on ppc32) and pick
-#     the syscall tracepoints;
+#     kprobes on KVM's ioctl handlers;
 #   - kvmirq record, started and awaited, records the MPIC test VMM
 #     (mpicvmm) and the scripted one (testvmm, both MPIC versions) with
-#     ftrace's kvm_set_irq and kvm_ack_irq events on beside it.
+#     ftrace's kvm_set_irq and kvm_ack_irq events on beside it;
+#   - a second recording, under the syscall tracepoints, records testvmm
+#     again.
 # Here the recording (big-endian) is decoded and checked against ftrace's
-# counts (tests/e2e/check_e500_kvmirq.py), and its ioctls against testvmm's
-# own log, field by field (tests/e2e/compare_ioctls.py).
+# counts (tests/e2e/check_e500_kvmirq.py), and each recording's ioctls
+# against testvmm's own log, field by field (tests/e2e/compare_ioctls.py).
 # A rig that cannot be built or booted fails.
 #
 # Environment: KVMIRQ_BUILD  the build directory of the host tool (default build)
@@ -42,6 +44,14 @@ file /tmp/rec.log
 file /tmp/vmm.jsonl
 file /sys/kernel/tracing/trace
 file /tmp/mpic.kvmirq
+start sysrec /bin/kvmirq record -s syscall -o /tmp/syscall.kvmirq
+await sysrec 300 recording to
+run /bin/testvmm --log /tmp/vmm-syscall.jsonl
+signal sysrec 2
+wait sysrec
+file /tmp/sysrec.log
+file /tmp/vmm-syscall.jsonl
+file /tmp/syscall.kvmirq
 COMMANDS
 rig_boot e500 600
 
@@ -52,10 +62,18 @@ f=${f%% failed*}
 [[ $p =~ ^[0-9]+$ && $f =~ ^[0-9]+$ ]] || fail_rig "check_e500_kvmirq.py printed no result"
 "$build/kvmirq" report --json --timeline "$out/mpic.kvmirq" >"$out/report.jsonl" ||
 	fail_rig "kvmirq report --timeline failed on the e500 recording"
-line=$(python3 tests/e2e/compare_ioctls.py "$out/vmm.jsonl" "$out/report.jsonl" \
-	--strategy syscall-tracepoint | tee /dev/stderr | tail -n 1) || status=1
-p2=${line%% passed*} f2=${line#*, }
-f2=${f2%% failed*}
-[[ $p2 =~ ^[0-9]+$ && $f2 =~ ^[0-9]+$ ]] || fail_rig "compare_ioctls.py printed no result"
-echo "$((p + p2)) passed, $((f + f2)) failed"
-((f + f2 == 0))
+"$build/kvmirq" report --json --timeline "$out/syscall.kvmirq" >"$out/report-syscall.jsonl" ||
+	fail_rig "kvmirq report --timeline failed on the e500 syscall recording"
+# Each recording's ioctls against testvmm's log: the default (kprobe) and syscall.
+for run in kprobe:vmm.jsonl:report.jsonl syscall-tracepoint:vmm-syscall.jsonl:report-syscall.jsonl; do
+	IFS=: read -r strategy log report <<<"$run"
+	line=$(python3 tests/e2e/compare_ioctls.py "$out/$log" "$out/$report" \
+		--strategy "$strategy" | tee /dev/stderr | tail -n 1) || status=1
+	p2=${line%% passed*} f2=${line#*, }
+	f2=${f2%% failed*}
+	[[ $p2 =~ ^[0-9]+$ && $f2 =~ ^[0-9]+$ ]] || fail_rig "compare_ioctls.py printed no result"
+	echo "$strategy: $line" >&2
+	p=$((p + p2)) f=$((f + f2))
+done
+echo "$p passed, $f failed"
+((f == 0))

@@ -26,6 +26,7 @@ events=$(sed -n 's/.*PROGRAM([a-z_]*, DELIVERY, "\([a-z_]*\)\/\([a-z_]*\)").*/\1
 {
 	echo "run /bin/kvmirq probe --json"
 	echo "run /bin/kvmirq probe -s fentry --json"
+	echo "run /bin/kvmirq probe -s kprobe --json"
 	echo "run /bin/kvmirq probe -s syscall --json"
 	echo "file /proc/sys/kernel/osrelease uname.txt"
 	echo "file /sys/kernel/btf/vmlinux btf-vmlinux"
@@ -37,7 +38,7 @@ rig_boot e500 600
 
 # The layout check_probe_kernels.py reads: probe-STRATEGY.json, formats.txt.
 n=0
-for strategy in default fentry syscall; do
+for strategy in default fentry kprobe syscall; do
 	grep . "$out/run-$n.log" | tail -n 1 >"$out/probe-$strategy.json"
 	n=$((n + 1))
 done

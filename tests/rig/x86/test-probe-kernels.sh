@@ -16,7 +16,7 @@ if [[ ${1:-} == --inside ]]; then
 	out=$2
 	uname -r >"$out/uname.txt"
 	build/kvmirq probe --json >"$out/probe-default.json"
-	for strategy in fentry syscall; do
+	for strategy in fentry kprobe syscall; do
 		build/kvmirq probe -s "$strategy" --json >"$out/probe-$strategy.json"
 	done
 	for f in /sys/kernel/tracing/events/kvm/*/format; do cat "$f"; done >"$out/formats.txt"
