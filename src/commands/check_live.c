@@ -3,7 +3,8 @@
  * kvmirq check --live: record's capture (src/trace/live_capture.c) feeding
  * the checker instead of a file. One -p is the BPF side's own process
  * filter; several are kept here, by the event's process, as the BPF filter
- * would keep them.
+ * would keep them: before the registry sees them, so that VMs are numbered
+ * as in a recording of those processes.
  */
 #include <stdio.h>
 #include <string.h>
@@ -32,20 +33,21 @@ static void print_finding(void *arg, const struct finding *f)
 		l->status = 1;
 }
 
-static bool pid_wanted(const struct check_live_args *a, uint32_t pid)
+static bool pid_wanted(void *arg, uint32_t pid)
 {
+	const struct check_live_args *a = ((const struct live_checker *)arg)->args;
+
 	for (unsigned int i = 0; i < a->nr_pids; i++)
 		if (a->pids[i] == pid)
 			return true;
-	return a->nr_pids <= 1; /* none, or the BPF side filtered already */
+	return false;
 }
 
 static int on_event(void *arg, const void *event, size_t len)
 {
 	struct live_checker *l = arg;
 
-	if (pid_wanted(l->args, ((const struct kvmirq_event_header *)event)->pid))
-		checker_event(&l->checker, event, len);
+	checker_event(&l->checker, event, len);
 	return 0;
 }
 
@@ -67,6 +69,8 @@ int check_live(const struct check_live_args *a, const struct check_options *opts
 		live_capture_close(&lc);
 		return cli_error(2, "%s", err);
 	}
+	if (a->nr_pids > 1)
+		lc.wants_pid = pid_wanted; /* one: the BPF side filters */
 	payload_format_host(&format);
 	if (check_coverage_live(&coverage, &copts, capture_get_status(lc.capture), &platform) ||
 	    checker_init(&l.checker, &lc.registry, &format, platform, &coverage, opts,

@@ -16,6 +16,13 @@ static int on_record(const void *rec, size_t len, void *ctx)
 
 	if (lc->error)
 		return 0;
+	if (lc->wants_pid && len >= sizeof(struct kvmirq_event_header)) {
+		struct kvmirq_event_header h;
+
+		memcpy(&h, rec, sizeof(h));
+		if (!lc->wants_pid(lc->arg, h.pid))
+			return 0;
+	}
 	if (normalize_record(&lc->norm, rec, len, &event, &event_len)) {
 		lc->malformed++;
 		return 0;

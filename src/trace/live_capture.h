@@ -8,6 +8,7 @@
 #ifndef KVMIRQ_LIVE_CAPTURE_H
 #define KVMIRQ_LIVE_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,12 +24,18 @@ typedef int (*live_event_fn)(void *arg, const void *event, size_t len);
 /* Called about every 100 ms while live_capture_run() waits; non-zero ends
  * it with that error. */
 typedef int (*live_tick_fn)(void *arg, uint64_t now_ms);
+/* Is an event of process PID wanted? Asked before the event is normalized. */
+typedef bool (*live_pid_fn)(void *arg, uint32_t pid);
 
 struct live_capture {
 	struct capture *capture;
 	struct registry registry;
 	struct normalizer norm;
 	live_event_fn on_event;
+	/* NULL: every event the BPF side hands over. Else the events of other
+	 * processes are left out before they reach the registry, so that VMs
+	 * are numbered as in a recording made with the BPF side's -p. */
+	live_pid_fn wants_pid;
 	void *arg;
 	uint64_t received[KVMIRQ_EV_KIND_MAX];
 	uint64_t malformed;
