@@ -228,12 +228,16 @@ static __always_inline __u64 event_vm(const struct thread_state *st, __s32 *vcpu
 	return 0;
 }
 
-/* The header of a record raised by the current thread, whose state is ST (or NULL). */
+/*
+ * The header of a record raised by the current thread, whose state is ST (or
+ * NULL), at time NOW (bpf_ktime_get_ns(): one reading serves every record of
+ * a program run that stands for the same instant).
+ */
 static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u32 kind,
 					      __u32 size, __u64 pid_tgid,
-					      const struct thread_state *st)
+					      const struct thread_state *st, __u64 now)
 {
-	h->timestamp_ns = bpf_ktime_get_ns();
+	h->timestamp_ns = now;
 	h->pid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
 	h->kind = kind;
@@ -269,11 +273,12 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 
 /*
  * Reserve, fill and submit a fixed-size delivery record: the header, then
- * BODY (a struct value). Only drops are counted: every record submitted
- * reaches user space, which counts those itself, and under emulation even a
- * per-CPU increment per event shows. A macro: the ring needs a constant size.
+ * BODY (a struct value), at time NOW. Only drops are counted: every record
+ * submitted reaches user space, which counts those itself, and under
+ * emulation even a per-CPU increment per event shows. A macro: the ring
+ * needs a constant size.
  */
-#define EMIT_FIXED(KIND, BODY)                                                   \
+#define EMIT_FIXED_AT(KIND, BODY, NOW)                                           \
 	({                                                                       \
 		struct {                                                         \
 			struct kvmirq_event_header h;                            \
@@ -293,12 +298,12 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 				rec_ = (void *)&st_->pending[(st_->pending_count & \
 					(PENDING_SLOTS - 1)) * KVMIRQ_SLOT_SIZE]; \
 				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
-						  pid_tgid_, st_);               \
+						  pid_tgid_, st_, (NOW));       \
 				rec_->b = (BODY);                                \
 				st_->pending_count++;                            \
 			} else if ((rec_ = bpf_ringbuf_reserve(&events, sizeof(*rec_), 0))) { \
 				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
-						  pid_tgid_, st_);               \
+						  pid_tgid_, st_, (NOW));       \
 				rec_->b = (BODY);                                \
 				bpf_ringbuf_submit(rec_, submit_flags(sizeof(*rec_))); \
 			} else {                                                 \
@@ -307,5 +312,8 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 		}                                                                \
 		0;                                                               \
 	})
+
+/* The same, stamped now. */
+#define EMIT_FIXED(KIND, BODY) EMIT_FIXED_AT(KIND, BODY, bpf_ktime_get_ns())
 
 #endif /* KVMIRQ_COMMON_BPF_H */

@@ -92,28 +92,50 @@ static __always_inline struct file *fd_to_file(int fd)
 					bpf_core_field_size(fdt->fd), false);
 }
 
+/*
+ * The file operations of each kind of KVM file, learned from its first file
+ * (the handler read through them says the kind): f_op alone then tells the
+ * kind, one read where there were two. Racing programs store the same value.
+ */
+__u64 fops_of_kind[KVMIRQ_FD_DEVICE + 1];
+
 /* Which KVM file is this? Compared by its ioctl handler, which is always in kallsyms. */
 static __always_inline __u8 file_kind(struct file *file)
 {
-	__u64 handler;
+	__u64 fops, handler;
 
 	if (!file)
 		return KVMIRQ_FD_UNKNOWN;
-	{
-		const struct file_operations *fops = (const void *)KREAD(file, f_op);
-
-		handler = fops ? KREAD(fops, unlocked_ioctl) : 0;
-	}
+	fops = KREAD(file, f_op);
+	if (!fops)
+		return KVMIRQ_FD_UNKNOWN;
+	if (fops == fops_of_kind[KVMIRQ_FD_VM])
+		return KVMIRQ_FD_VM;
+	if (fops == fops_of_kind[KVMIRQ_FD_VCPU])
+		return KVMIRQ_FD_VCPU;
+	if (fops == fops_of_kind[KVMIRQ_FD_DEVICE])
+		return KVMIRQ_FD_DEVICE;
+	if (fops == fops_of_kind[KVMIRQ_FD_SYSTEM])
+		return KVMIRQ_FD_SYSTEM;
+	handler = KREAD((const struct file_operations *)fops, unlocked_ioctl);
 	if (!handler)
 		return KVMIRQ_FD_UNKNOWN;
-	if (handler == (__u64)&kvm_vm_ioctl)
+	if (handler == (__u64)&kvm_vm_ioctl) {
+		fops_of_kind[KVMIRQ_FD_VM] = fops;
 		return KVMIRQ_FD_VM;
-	if (handler == (__u64)&kvm_vcpu_ioctl)
+	}
+	if (handler == (__u64)&kvm_vcpu_ioctl) {
+		fops_of_kind[KVMIRQ_FD_VCPU] = fops;
 		return KVMIRQ_FD_VCPU;
-	if (handler == (__u64)&kvm_device_ioctl)
+	}
+	if (handler == (__u64)&kvm_device_ioctl) {
+		fops_of_kind[KVMIRQ_FD_DEVICE] = fops;
 		return KVMIRQ_FD_DEVICE;
-	if (handler == (__u64)&kvm_dev_ioctl)
+	}
+	if (handler == (__u64)&kvm_dev_ioctl) {
+		fops_of_kind[KVMIRQ_FD_SYSTEM] = fops;
 		return KVMIRQ_FD_SYSTEM;
+	}
 	return KVMIRQ_FD_UNKNOWN;
 }
 
@@ -238,14 +260,17 @@ static __always_inline void run_leave(struct thread_state *st)
 		__sync_fetch_and_add(&r->threads, -1);
 }
 
-/* A controller-state ioctl begins: say so when vCPU threads of its VM run. */
+/*
+ * A controller-state ioctl begins: say so when vCPU threads of its VM run,
+ * stamped with the ioctl's start.
+ */
 static __always_inline void say_state_ioctl_running(const struct thread_state *st)
 {
 	struct kvmirq_ev_vcpus_running b = { .cause = KVMIRQ_RUNNING_STATE_IOCTL };
 
 	b.threads = vm_running_threads(st->kvm);
 	if (b.threads)
-		EMIT_FIXED(KVMIRQ_EV_VCPUS_RUNNING, b);
+		EMIT_FIXED_AT(KVMIRQ_EV_VCPUS_RUNNING, b, st->start_ns);
 }
 
 /* The current thread's state, created the first time the thread is seen. */
@@ -498,7 +523,7 @@ static __always_inline void ioctl_fill_fixed(struct kvmirq_event_header *h,
 					     const struct thread_state *in, __u8 id, long ret,
 					     __u64 pid_tgid)
 {
-	fill_header_state(h, KVMIRQ_EV_IOCTL, 0, pid_tgid, in);
+	fill_header_state(h, KVMIRQ_EV_IOCTL, 0, pid_tgid, in, bpf_ktime_get_ns());
 	h->flags |= in->flags;
 	io->cmd = in->cmd;
 	io->fd = in->fd;
