@@ -7,7 +7,10 @@
  * its id and file kind, in order; KVM ioctls outside the table, one of its
  * numbers with another size, and one on a file it is not valid on, must not.
  * The arguments are zeroes: KVM_SET_DEVICE_ATTR's addr 0 passes no value (a
- * command's way), which is not a payload that failed to read.
+ * command's way), which is not a payload that failed to read. Each record
+ * carries the input its capture rule names, and the output when the ioctl
+ * succeeded, and its size says so (the common ones are written in place in
+ * the ring, the others assembled in a scratch area: both are checked).
  * Needs root and /dev/kvm; fails (does not skip) without them.
  */
 #include <fcntl.h>
@@ -25,7 +28,7 @@
 struct seen {
 	unsigned int n;
 	struct {
-		unsigned int id, fd_kind, flags;
+		unsigned int id, fd_kind, flags, size, in_len, out_len;
 	} io[MAX_SEEN];
 };
 
@@ -40,6 +43,9 @@ static int on_record(const void *record, size_t len, void *ctx)
 	seen->io[seen->n].id = io->ioctl_id;
 	seen->io[seen->n].fd_kind = io->fd_kind;
 	seen->io[seen->n].flags = h->flags;
+	seen->io[seen->n].size = h->size;
+	seen->io[seen->n].in_len = io->in_len;
+	seen->io[seen->n].out_len = io->out_len;
 	seen->n++;
 	return 0;
 }
@@ -67,11 +73,13 @@ struct issued {
 	const char *name;
 	unsigned long cmd;
 	unsigned int id, fds;
+	struct kvmirq_capture_rule rule;
 };
 
 /* Every row but RUN, which only gives vCPU threads their context. */
 #define ISSUED(NAME, ID, DIR, NR, SIZE, ARCH, FDS, ...)                           \
-	KVMIRQ_IF_ARCH_##ARCH({ "KVM_" #NAME, KVM_##NAME, KVMIRQ_IOCTL_##NAME, KVMIRQ_ON_##FDS },)
+	KVMIRQ_IF_ARCH_##ARCH(                                                   \
+		{ "KVM_" #NAME, KVM_##NAME, KVMIRQ_IOCTL_##NAME, KVMIRQ_ON_##FDS, { __VA_ARGS__ } },)
 static const struct issued issued[] = { KVMIRQ_IOCTLS(ISSUED) };
 
 int main(void)
@@ -83,6 +91,7 @@ int main(void)
 	struct capture *c = NULL;
 	const struct issued *want[MAX_SEEN];
 	unsigned int want_kind[MAX_SEEN], n = 0, kind;
+	int want_ret[MAX_SEEN];
 	char err[256] = "";
 
 	CHECK(f.system >= 0);
@@ -107,6 +116,7 @@ int main(void)
 		if (r->id == KVMIRQ_IOCTL_CREATE_VM && ret >= 0)
 			close(ret);
 		want[n] = r;
+		want_ret[n] = ret;
 		want_kind[n++] = kind;
 	}
 	/* Not kvmirq's: outside the table, another size, a file it is not valid on. */
@@ -127,6 +137,15 @@ int main(void)
 		CHECK_EQ(seen.io[i].fd_kind, want_kind[i]);
 		if (want[i]->id == KVMIRQ_IOCTL_SET_DEVICE_ATTR)
 			CHECK_EQ(seen.io[i].flags & KVMIRQ_F_PAYLOAD_FAULT, 0);
+		/* the zeroed argument is all input; no attribute value at addr 0 */
+		CHECK_EQ(seen.io[i].in_len, want[i]->rule.entry_in + want[i]->rule.exit_in);
+		CHECK_EQ(seen.io[i].out_len,
+			 want_ret[i] >= 0 && want[i]->id != KVMIRQ_IOCTL_GET_DEVICE_ATTR
+				 ? want[i]->rule.out
+				 : 0);
+		CHECK_EQ(seen.io[i].size, sizeof(struct kvmirq_event_header) +
+						  sizeof(struct kvmirq_ev_ioctl) +
+						  seen.io[i].in_len + seen.io[i].out_len);
 	}
 	close(f.vcpu);
 	close(f.vm);
