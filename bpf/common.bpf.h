@@ -259,10 +259,19 @@ static __always_inline bool vm_wanted(const struct thread_state *st)
 	return st && st->in_ioctl && st->vm_selected;
 }
 
-/* The current thread's state, or NULL when it never entered a KVM ioctl. */
+/*
+ * The current thread's state, or NULL when it never entered a KVM ioctl. A
+ * thread that no BPF program gave local storage to, as most of the host's
+ * threads, has none of ours either: one load instead of the helper call,
+ * on every other ioctl's exit.
+ */
 static __always_inline struct thread_state *current_thread_state(void)
 {
-	return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return NULL;
+	return bpf_task_storage_get(&threads, task, 0, 0);
 }
 
 /* Filters common to every record: kind and process. */
