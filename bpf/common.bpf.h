@@ -228,12 +228,16 @@ static __always_inline __u64 event_vm(const struct thread_state *st, __s32 *vcpu
 	return 0;
 }
 
-/* The header of a record raised by the current thread, whose state is ST (or NULL). */
+/*
+ * The header of a record raised by the current thread, whose state is ST (or
+ * NULL), at time NOW (bpf_ktime_get_ns(): one reading serves every record of
+ * a program run that stands for the same instant).
+ */
 static __always_inline void fill_header_state(struct kvmirq_event_header *h, __u32 kind,
 					      __u32 size, __u64 pid_tgid,
-					      const struct thread_state *st)
+					      const struct thread_state *st, __u64 now)
 {
-	h->timestamp_ns = bpf_ktime_get_ns();
+	h->timestamp_ns = now;
 	h->pid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
 	h->kind = kind;
@@ -255,10 +259,19 @@ static __always_inline bool vm_wanted(const struct thread_state *st)
 	return st && st->in_ioctl && st->vm_selected;
 }
 
-/* The current thread's state, or NULL when it never entered a KVM ioctl. */
+/*
+ * The current thread's state, or NULL when it never entered a KVM ioctl. A
+ * thread that no BPF program gave local storage to, as most of the host's
+ * threads, has none of ours either: one load instead of the helper call,
+ * on every other ioctl's exit.
+ */
 static __always_inline struct thread_state *current_thread_state(void)
 {
-	return bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0, 0);
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (bpf_core_field_exists(task->bpf_storage) && !task->bpf_storage)
+		return NULL;
+	return bpf_task_storage_get(&threads, task, 0, 0);
 }
 
 /* Filters common to every record: kind and process. */
@@ -269,11 +282,12 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 
 /*
  * Reserve, fill and submit a fixed-size delivery record: the header, then
- * BODY (a struct value). Only drops are counted: every record submitted
- * reaches user space, which counts those itself, and under emulation even a
- * per-CPU increment per event shows. A macro: the ring needs a constant size.
+ * BODY (a struct value), at time NOW. Only drops are counted: every record
+ * submitted reaches user space, which counts those itself, and under
+ * emulation even a per-CPU increment per event shows. A macro: the ring
+ * needs a constant size.
  */
-#define EMIT_FIXED(KIND, BODY)                                                   \
+#define EMIT_FIXED_AT(KIND, BODY, NOW)                                           \
 	({                                                                       \
 		struct {                                                         \
 			struct kvmirq_event_header h;                            \
@@ -293,12 +307,12 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 				rec_ = (void *)&st_->pending[(st_->pending_count & \
 					(PENDING_SLOTS - 1)) * KVMIRQ_SLOT_SIZE]; \
 				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
-						  pid_tgid_, st_);               \
+						  pid_tgid_, st_, (NOW));       \
 				rec_->b = (BODY);                                \
 				st_->pending_count++;                            \
 			} else if ((rec_ = bpf_ringbuf_reserve(&events, sizeof(*rec_), 0))) { \
 				fill_header_state(&rec_->h, KIND, sizeof(*rec_), \
-						  pid_tgid_, st_);               \
+						  pid_tgid_, st_, (NOW));       \
 				rec_->b = (BODY);                                \
 				bpf_ringbuf_submit(rec_, submit_flags(sizeof(*rec_))); \
 			} else {                                                 \
@@ -307,5 +321,8 @@ static __always_inline bool event_wanted(__u32 kind, __u64 pid_tgid)
 		}                                                                \
 		0;                                                               \
 	})
+
+/* The same, stamped now. */
+#define EMIT_FIXED(KIND, BODY) EMIT_FIXED_AT(KIND, BODY, bpf_ktime_get_ns())
 
 #endif /* KVMIRQ_COMMON_BPF_H */

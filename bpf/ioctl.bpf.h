@@ -92,28 +92,50 @@ static __always_inline struct file *fd_to_file(int fd)
 					bpf_core_field_size(fdt->fd), false);
 }
 
+/*
+ * The file operations of each kind of KVM file, learned from its first file
+ * (the handler read through them says the kind): f_op alone then tells the
+ * kind, one read where there were two. Racing programs store the same value.
+ */
+__u64 fops_of_kind[KVMIRQ_FD_DEVICE + 1];
+
 /* Which KVM file is this? Compared by its ioctl handler, which is always in kallsyms. */
 static __always_inline __u8 file_kind(struct file *file)
 {
-	__u64 handler;
+	__u64 fops, handler;
 
 	if (!file)
 		return KVMIRQ_FD_UNKNOWN;
-	{
-		const struct file_operations *fops = (const void *)KREAD(file, f_op);
-
-		handler = fops ? KREAD(fops, unlocked_ioctl) : 0;
-	}
+	fops = KREAD(file, f_op);
+	if (!fops)
+		return KVMIRQ_FD_UNKNOWN;
+	if (fops == fops_of_kind[KVMIRQ_FD_VM])
+		return KVMIRQ_FD_VM;
+	if (fops == fops_of_kind[KVMIRQ_FD_VCPU])
+		return KVMIRQ_FD_VCPU;
+	if (fops == fops_of_kind[KVMIRQ_FD_DEVICE])
+		return KVMIRQ_FD_DEVICE;
+	if (fops == fops_of_kind[KVMIRQ_FD_SYSTEM])
+		return KVMIRQ_FD_SYSTEM;
+	handler = KREAD((const struct file_operations *)fops, unlocked_ioctl);
 	if (!handler)
 		return KVMIRQ_FD_UNKNOWN;
-	if (handler == (__u64)&kvm_vm_ioctl)
+	if (handler == (__u64)&kvm_vm_ioctl) {
+		fops_of_kind[KVMIRQ_FD_VM] = fops;
 		return KVMIRQ_FD_VM;
-	if (handler == (__u64)&kvm_vcpu_ioctl)
+	}
+	if (handler == (__u64)&kvm_vcpu_ioctl) {
+		fops_of_kind[KVMIRQ_FD_VCPU] = fops;
 		return KVMIRQ_FD_VCPU;
-	if (handler == (__u64)&kvm_device_ioctl)
+	}
+	if (handler == (__u64)&kvm_device_ioctl) {
+		fops_of_kind[KVMIRQ_FD_DEVICE] = fops;
 		return KVMIRQ_FD_DEVICE;
-	if (handler == (__u64)&kvm_dev_ioctl)
+	}
+	if (handler == (__u64)&kvm_dev_ioctl) {
+		fops_of_kind[KVMIRQ_FD_SYSTEM] = fops;
 		return KVMIRQ_FD_SYSTEM;
+	}
 	return KVMIRQ_FD_UNKNOWN;
 }
 
@@ -256,14 +278,17 @@ static __always_inline void run_leave(struct thread_state *st)
 		__sync_fetch_and_add(&r->threads, -1);
 }
 
-/* A controller-state ioctl begins: say so when vCPU threads of its VM run. */
+/*
+ * A controller-state ioctl begins: say so when vCPU threads of its VM run,
+ * stamped with the ioctl's start.
+ */
 static __always_inline void say_state_ioctl_running(const struct thread_state *st)
 {
 	struct kvmirq_ev_vcpus_running b = { .cause = KVMIRQ_RUNNING_STATE_IOCTL };
 
 	b.threads = vm_running_threads(st->kvm);
 	if (b.threads)
-		EMIT_FIXED(KVMIRQ_EV_VCPUS_RUNNING, b);
+		EMIT_FIXED_AT(KVMIRQ_EV_VCPUS_RUNNING, b, st->start_ns);
 }
 
 /* The current thread's state, created the first time the thread is seen. */
@@ -459,8 +484,8 @@ static __always_inline void identify_created(struct ioctl_scratch *s, int new_fd
 }
 
 /*
- * Copy a small record from the scratch area into the ring: the hot path
- * (KVM_IRQ_LINE, KVM_SIGNAL_MSI, attributes). bpf_ringbuf_output() copies
+ * Copy a small record from the scratch area into the ring (device
+ * attributes, a short routing table). bpf_ringbuf_output() copies
  * with the kernel's memcpy, which costs about 2 us per record under
  * emulation; the program's own 8-byte copies into a reservation cost a
  * fraction of that. A reservation needs a constant size, so it is the
@@ -527,6 +552,189 @@ static __always_inline long sc_syscall_result(long ret)
 	return ret;
 }
 
+/*
+ * The header and fixed fields of the record of the ioctl that thread state
+ * IN is inside, at H and IO: in the scratch area, or in place in the ring.
+ */
+static __always_inline void ioctl_fill_fixed(struct kvmirq_event_header *h,
+					     struct kvmirq_ev_ioctl *io,
+					     const struct thread_state *in, __u8 id, long ret,
+					     __u64 pid_tgid)
+{
+	fill_header_state(h, KVMIRQ_EV_IOCTL, 0, pid_tgid, in, bpf_ktime_get_ns());
+	h->flags |= in->flags;
+	io->cmd = in->cmd;
+	io->fd = in->fd;
+	io->ioctl_id = id;
+	io->fd_kind = in->fd_kind;
+	io->strategy = in->strategy;
+	io->slot_count = 0;
+	io->ret = ret;
+	io->arg = in->arg;
+	io->object = in->object;
+	io->duration_ns = h->timestamp_ns - in->start_ns;
+	io->in_total = in->in_total;
+	io->pad1 = 0;
+	if (in->fd_kind == KVMIRQ_FD_DEVICE)
+		__builtin_memcpy(io->device_name, in->device_name, KVMIRQ_DEVICE_NAME_LEN);
+	else
+		__builtin_memset(io->device_name, 0, KVMIRQ_DEVICE_NAME_LEN);
+}
+
+/*
+ * The common case, written in place in the ring: an ioctl whose payload is
+ * its argument struct alone, at most DIRECT_PAYLOAD_MAX bytes (KVM_IRQ_LINE,
+ * KVM_SIGNAL_MSI, KVM_IRQFD, ...), with nothing found through it afterwards.
+ * No scratch area and no copy of the record; the others take the scratch.
+ */
+#define DIRECT_PAYLOAD_MAX 32
+#define DIRECT_SPECIAL                                                           \
+	(1ULL << KVMIRQ_IOCTL_SET_GSI_ROUTING | 1ULL << KVMIRQ_IOCTL_SET_DEVICE_ATTR |  \
+	 1ULL << KVMIRQ_IOCTL_GET_DEVICE_ATTR | 1ULL << KVMIRQ_IOCTL_CREATE_VM |        \
+	 1ULL << KVMIRQ_IOCTL_CREATE_VCPU | 1ULL << KVMIRQ_IOCTL_CREATE_DEVICE)
+
+static __always_inline bool ioctl_direct(__u8 id)
+{
+	const struct kvmirq_capture_rule *r = &capture_rules[id];
+
+	return !((DIRECT_SPECIAL >> id) & 1) &&
+	       r->entry_in + r->exit_in + r->out <= DIRECT_PAYLOAD_MAX;
+}
+
+/* Append user memory to a direct record's payload at *len. */
+static __always_inline int direct_append_user(__u8 *payload, __u32 *len, __u32 n, __u64 uaddr)
+{
+	__u32 off = *len;
+
+	if (off >= DIRECT_PAYLOAD_MAX)
+		return -1;
+	if (n > DIRECT_PAYLOAD_MAX - off)
+		n = DIRECT_PAYLOAD_MAX - off;
+	if (n == 0)
+		return 0;
+	/* For the verifier: the payload ends before DIRECT_ROOM_END (below). */
+	VERIFIER_MASK(off, DIRECT_PAYLOAD_MAX - 1);
+	VERIFIER_MASK(n, 2 * DIRECT_PAYLOAD_MAX - 1);
+	if (bpf_probe_read_user(&payload[off], n, (void *)uaddr))
+		return -1;
+	*len = off + n;
+	return 0;
+}
+
+struct direct_record {
+	struct kvmirq_event_header h;
+	struct kvmirq_ev_ioctl io; /* its payload, then the slots from the next 8-byte boundary */
+};
+
+/*
+ * Where the verifier sees a direct record's payload end, and its slots
+ * begin at the latest; a reservation holds both, and SLOTS slots.
+ */
+#define DIRECT_ROOM_END (sizeof(struct direct_record) + 3 * DIRECT_PAYLOAD_MAX - 1)
+#define DIRECT_SLOTS_AT (sizeof(struct direct_record) + 2 * DIRECT_PAYLOAD_MAX - 8)
+#define DIRECT_SIZE(SLOTS)                                                       \
+	((DIRECT_SLOTS_AT + (SLOTS) * KVMIRQ_SLOT_SIZE > DIRECT_ROOM_END                 \
+		  ? DIRECT_SLOTS_AT + (SLOTS) * KVMIRQ_SLOT_SIZE                         \
+		  : DIRECT_ROOM_END + 1) + 7 & ~7)
+
+/*
+ * KVM_IRQ_LINE's input, struct kvm_irq_level { irq, level }, is what the
+ * kvm_set_irq event it raised first says the kernel took from it: that
+ * event's gsi and level, when it came from user space's source (KVM passes
+ * both on unchanged, x86 and PowerPC alike). Copied from there, it costs no
+ * read of user memory, which costs more than the whole rest of the record
+ * (about 150 ns on a PVM guest's kernel). Any other case reads it.
+ */
+#define KVM_USERSPACE_IRQ_SOURCE_ID 0
+
+static __always_inline bool irq_line_from_event(const struct thread_state *in, __u32 pending,
+						__u8 *payload)
+{
+	const struct {
+		struct kvmirq_event_header h;
+		struct kvmirq_ev_set_irq b;
+	} *first = (const void *)in->pending;
+
+	_Static_assert(KVMIRQ_SIZEOF_IRQ_LEVEL == 8, "irq and level");
+	if (!pending || first->h.kind != KVMIRQ_EV_SET_IRQ ||
+	    first->b.irq_source_id != KVM_USERSPACE_IRQ_SOURCE_ID)
+		return false;
+	((__u32 *)payload)[0] = first->b.gsi;
+	((__u32 *)payload)[1] = (__u32)first->b.level;
+	return true;
+}
+
+/*
+ * Reserve a direct record of SIZE bytes, room for SLOTS of the PENDING
+ * delivery events, fill it and submit it. The reservation needs a constant
+ * size, so each size is a copy of this code; the reader finds the record's
+ * end in its header and its slots by slot_count. Returns -1 when the ring
+ * is full.
+ */
+static __always_inline int ioctl_emit_direct(const struct thread_state *in, __u8 id, long ret,
+					      __u64 pid_tgid, __u32 pending, const __u32 size,
+					      const __u32 slots)
+{
+	struct direct_record *rec = bpf_ringbuf_reserve(&events, size, 0);
+	__u32 len = 0, in_len, base;
+
+	if (!rec)
+		return -1;
+	ioctl_fill_fixed(&rec->h, &rec->io, in, id, ret, pid_tgid);
+	if (capture_rules[id].entry_in) {
+		in_len = in->in_len;
+		if (in_len > IN_INLINE_MAX)
+			in_len = IN_INLINE_MAX;
+		/* plain copies, not a helper call: bytes past in_len are not sent */
+		_Static_assert(IN_INLINE_MAX == 16 && IN_INLINE_MAX <= DIRECT_PAYLOAD_MAX, "two words");
+		((__u64 *)rec->io.payload)[0] = ((const __u64 *)in->in)[0];
+		((__u64 *)rec->io.payload)[1] = ((const __u64 *)in->in)[1];
+		len = in_len;
+	} else if (id == KVMIRQ_IOCTL_IRQ_LINE && irq_line_from_event(in, pending, rec->io.payload)) {
+		len = KVMIRQ_SIZEOF_IRQ_LEVEL;
+	} else if (capture_rules[id].exit_in &&
+		   direct_append_user(rec->io.payload, &len, capture_rules[id].exit_in, in->arg)) {
+		rec->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+	}
+	in_len = len;
+	if (ret >= 0 && capture_rules[id].out &&
+	    direct_append_user(rec->io.payload, &len, capture_rules[id].out, in->arg))
+		rec->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
+	if (in_len < rec->io.in_total)
+		rec->h.flags |= KVMIRQ_F_PAYLOAD_TRUNCATED;
+	rec->io.in_len = in_len;
+	rec->io.out_len = len - in_len;
+	rec->h.size = sizeof(*rec) + len;
+	rec->io.slot_count = pending;
+	base = (len + 7) & ~7u;
+	VERIFIER_MASK(base, DIRECT_SLOTS_AT - sizeof(*rec)); /* 0b111000: 8-byte steps */
+	for (__u32 i = 0; i < slots; i++) {
+		__u64 *dst = (__u64 *)&rec->io.payload[base + i * KVMIRQ_SLOT_SIZE];
+		const __u64 *src = (const __u64 *)&in->pending[i * KVMIRQ_SLOT_SIZE];
+
+		if (i >= pending)
+			break;
+		for (int w = 0; w < KVMIRQ_SLOT_SIZE / 8; w++)
+			dst[w] = src[w];
+	}
+	bpf_ringbuf_submit(rec, submit_flags(size));
+	return 0;
+}
+
+#define DIRECT_CLASS(SLOTS)                                                      \
+	if (pending <= (SLOTS))                                                  \
+		return ioctl_emit_direct(in, id, ret, pid_tgid, pending, DIRECT_SIZE(SLOTS), SLOTS);
+
+static __always_inline int ioctl_exit_direct(const struct thread_state *in, __u8 id, long ret,
+					     __u64 pid_tgid, __u32 pending)
+{
+	DIRECT_CLASS(0)
+	DIRECT_CLASS(2)
+	DIRECT_CLASS(4)
+	DIRECT_CLASS(PENDING_SLOTS)
+	return -1;
+}
+
 /* The exit of the KVM ioctl that thread state IN is inside. */
 static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 {
@@ -554,28 +762,21 @@ static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !vm_wanted(in))
 		goto done;
+	pending = in->pending_count;
+	if (pending > PENDING_SLOTS)
+		pending = PENDING_SLOTS;
+	if (ioctl_direct(id)) {
+		if (ioctl_exit_direct(in, id, ret, pid_tgid, pending)) {
+			count_kind(KVMIRQ_EV_IOCTL, true);
+			count_pending_drops(in, pending);
+		}
+		goto done;
+	}
 	s = bpf_map_lookup_elem(&scratch, &zero);
 	if (!s)
 		goto done;
 
-	fill_header_state(&s->h, KVMIRQ_EV_IOCTL, 0, pid_tgid, in);
-	s->h.flags |= in->flags;
-	s->io.cmd = in->cmd;
-	s->io.fd = in->fd;
-	s->io.ioctl_id = id;
-	s->io.fd_kind = in->fd_kind;
-	s->io.strategy = in->strategy;
-	s->io.slot_count = 0;
-	s->io.ret = ret;
-	s->io.arg = in->arg;
-	s->io.object = in->object;
-	s->io.duration_ns = s->h.timestamp_ns - in->start_ns;
-	s->io.in_total = in->in_total;
-	s->io.pad1 = 0;
-	if (in->fd_kind == KVMIRQ_FD_DEVICE)
-		__builtin_memcpy(s->io.device_name, in->device_name, KVMIRQ_DEVICE_NAME_LEN);
-	else
-		__builtin_memset(s->io.device_name, 0, KVMIRQ_DEVICE_NAME_LEN);
+	ioctl_fill_fixed(&s->h, &s->io, in, id, ret, pid_tgid);
 
 	/* The input: saved at entry, or read now. */
 	if (capture_rules[id].entry_in) {
@@ -648,9 +849,6 @@ static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 	 * The delivery events this ioctl raised travel after it, in slots from
 	 * the next 8-byte boundary: plain aligned copies, no helper call.
 	 */
-	pending = in->pending_count;
-	if (pending > PENDING_SLOTS)
-		pending = PENDING_SLOTS;
 	slot_bytes = pending * KVMIRQ_SLOT_SIZE;
 	s->io.slot_count = pending;
 	if (pending) {

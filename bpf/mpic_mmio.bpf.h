@@ -112,7 +112,7 @@ static __always_inline int emit_from_vcpu(const struct mpic_access *a)
 		return 0;
 	}
 	fill_header_state(&rec->h, KVMIRQ_EV_MPIC_MMIO, sizeof(*rec), bpf_get_current_pid_tgid(),
-			  NULL);
+			  NULL, bpf_ktime_get_ns());
 	if (a->kvm) {
 		rec->h.vm = a->kvm;
 		rec->h.vcpu_id = a->ev.vcpu_id;

@@ -68,6 +68,7 @@ struct task_struct {
 	int tgid;
 	struct mm_struct *mm;
 	struct files_struct *files;
+	void *bpf_storage; /* struct bpf_local_storage: NULL while no BPF program gave it any */
 };
 
 struct kvm {

@@ -7,7 +7,12 @@
  * its id and file kind, in order; KVM ioctls outside the table, one of its
  * numbers with another size, and one on a file it is not valid on, must not.
  * The arguments are zeroes: KVM_SET_DEVICE_ATTR's addr 0 passes no value (a
- * command's way), which is not a payload that failed to read.
+ * command's way), which is not a payload that failed to read. Each record
+ * carries the input its capture rule names, and the output when the ioctl
+ * succeeded, and its size says so (the common ones are written in place in
+ * the ring, the others assembled in a scratch area: both are checked). A
+ * last KVM_IRQ_LINE of a line raised must carry its irq and level (the
+ * programs take them from its kvm_set_irq event rather than read them).
  * Needs root and /dev/kvm; fails (does not skip) without them.
  */
 #include <fcntl.h>
@@ -25,7 +30,8 @@
 struct seen {
 	unsigned int n;
 	struct {
-		unsigned int id, fd_kind, flags;
+		unsigned int id, fd_kind, flags, size, in_len, out_len;
+		unsigned char payload[16];
 	} io[MAX_SEEN];
 };
 
@@ -40,6 +46,11 @@ static int on_record(const void *record, size_t len, void *ctx)
 	seen->io[seen->n].id = io->ioctl_id;
 	seen->io[seen->n].fd_kind = io->fd_kind;
 	seen->io[seen->n].flags = h->flags;
+	seen->io[seen->n].size = h->size;
+	seen->io[seen->n].in_len = io->in_len;
+	seen->io[seen->n].out_len = io->out_len;
+	memcpy(seen->io[seen->n].payload, io->payload,
+	       len - sizeof(*h) - sizeof(*io) < 16 ? len - sizeof(*h) - sizeof(*io) : 16);
 	seen->n++;
 	return 0;
 }
@@ -67,12 +78,22 @@ struct issued {
 	const char *name;
 	unsigned long cmd;
 	unsigned int id, fds;
+	struct kvmirq_capture_rule rule;
 };
 
 /* Every row but RUN, which only gives vCPU threads their context. */
 #define ISSUED(NAME, ID, DIR, NR, SIZE, ARCH, FDS, ...)                           \
-	KVMIRQ_IF_ARCH_##ARCH({ "KVM_" #NAME, KVM_##NAME, KVMIRQ_IOCTL_##NAME, KVMIRQ_ON_##FDS },)
+	KVMIRQ_IF_ARCH_##ARCH(                                                   \
+		{ "KVM_" #NAME, KVM_##NAME, KVMIRQ_IOCTL_##NAME, KVMIRQ_ON_##FDS, { __VA_ARGS__ } },)
 static const struct issued issued[] = { KVMIRQ_IOCTLS(ISSUED) };
+
+static const struct issued *issued_row(unsigned int id)
+{
+	for (size_t i = 0; i < sizeof(issued) / sizeof(issued[0]); i++)
+		if (issued[i].id == id)
+			return &issued[i];
+	return NULL;
+}
 
 int main(void)
 {
@@ -84,6 +105,7 @@ int main(void)
 	const struct issued *want[MAX_SEEN];
 	struct kvmirq_kind_counters counters[KVMIRQ_EV_KIND_MAX];
 	unsigned int want_kind[MAX_SEEN], n = 0, kind;
+	int want_ret[MAX_SEEN];
 	char err[256] = "";
 
 	CHECK(f.system >= 0);
@@ -108,7 +130,25 @@ int main(void)
 		if (r->id == KVMIRQ_IOCTL_CREATE_VM && ret >= 0)
 			close(ret);
 		want[n] = r;
+		want_ret[n] = ret;
 		want_kind[n++] = kind;
+	}
+	/* A VM with its irqchip in the kernel, whose KVM_IRQ_LINE reaches kvm_set_irq. */
+	{
+		struct kvm_irq_level raised = { .irq = 3, .level = 1 };
+		int vm = ioctl(f.system, KVM_CREATE_VM, 0);
+
+		want[n] = issued_row(KVMIRQ_IOCTL_CREATE_VM);
+		want_ret[n] = vm;
+		want_kind[n++] = KVMIRQ_FD_SYSTEM;
+		want[n] = issued_row(KVMIRQ_IOCTL_CREATE_IRQCHIP);
+		want_ret[n] = ioctl(vm, KVM_CREATE_IRQCHIP, 0);
+		want_kind[n++] = KVMIRQ_FD_VM;
+		want[n] = issued_row(KVMIRQ_IOCTL_IRQ_LINE);
+		want_ret[n] = ioctl(vm, KVM_IRQ_LINE, &raised);
+		want_kind[n++] = KVMIRQ_FD_VM;
+		CHECK(vm >= 0 && want_ret[n - 2] == 0 && want_ret[n - 1] == 0);
+		close(vm);
 	}
 	/* Not kvmirq's: outside the table, another size, a file it is not valid on. */
 	ioctl(f.system, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP);
@@ -131,6 +171,25 @@ int main(void)
 		CHECK_EQ(seen.io[i].fd_kind, want_kind[i]);
 		if (want[i]->id == KVMIRQ_IOCTL_SET_DEVICE_ATTR)
 			CHECK_EQ(seen.io[i].flags & KVMIRQ_F_PAYLOAD_FAULT, 0);
+		/* the zeroed argument is all input; no attribute value at addr 0 */
+		CHECK_EQ(seen.io[i].in_len, want[i]->rule.entry_in + want[i]->rule.exit_in);
+		CHECK_EQ(seen.io[i].out_len,
+			 want_ret[i] >= 0 && want[i]->id != KVMIRQ_IOCTL_GET_DEVICE_ATTR
+				 ? want[i]->rule.out
+				 : 0);
+		CHECK_EQ(seen.io[i].size, sizeof(struct kvmirq_event_header) +
+						  sizeof(struct kvmirq_ev_ioctl) +
+						  seen.io[i].in_len + seen.io[i].out_len);
+		if (i + 3 < n) /* zeroes in */
+			CHECK_EQ(memcmp(seen.io[i].payload, arg,
+					seen.io[i].in_len < 16 ? seen.io[i].in_len : 16), 0);
+	}
+	if (n && seen.n == n) {
+		struct kvm_irq_level recorded;
+
+		memcpy(&recorded, seen.io[n - 1].payload, sizeof(recorded));
+		CHECK_EQ(recorded.irq, 3);
+		CHECK_EQ(recorded.level, 1);
 	}
 	close(f.vcpu);
 	close(f.vm);
