@@ -116,6 +116,17 @@ static bool kernel_has_function(struct capture *c, const char *function)
 	return btf__find_by_name_kind(c->kvm_btf, function, BTF_KIND_FUNC) >= 0;
 }
 
+/* The strategy an ioctl program's group belongs to. */
+static enum kvmirq_strategy strategy_of_group(enum program_group group)
+{
+	switch (group) {
+	case PROGRAM_FENTRY: return KVMIRQ_STRATEGY_FENTRY;
+	case PROGRAM_IOCTL_KPROBE: return KVMIRQ_STRATEGY_KPROBE;
+	case PROGRAM_SYSCALL: return KVMIRQ_STRATEGY_SYSCALL;
+	default: return KVMIRQ_STRATEGY_NONE;
+	}
+}
+
 /* Decide which programs load for STRATEGY, recording why the others do not. */
 static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bool inject)
 {
@@ -134,19 +145,9 @@ static void choose_programs(struct capture *c, enum kvmirq_strategy strategy, bo
 					 "tracepoint %s not in this kernel", info->hook);
 			break;
 		case PROGRAM_FENTRY:
-			wanted = strategy == KVMIRQ_STRATEGY_FENTRY;
-			if (!wanted)
-				snprintf(st->why, sizeof(st->why), "strategy %s in use",
-					 strategy_name(strategy));
-			break;
-		case PROGRAM_SYSCALL:
-			wanted = strategy == KVMIRQ_STRATEGY_SYSCALL;
-			if (!wanted)
-				snprintf(st->why, sizeof(st->why), "strategy %s in use",
-					 strategy_name(strategy));
-			break;
 		case PROGRAM_IOCTL_KPROBE:
-			wanted = strategy == KVMIRQ_STRATEGY_KPROBE;
+		case PROGRAM_SYSCALL:
+			wanted = strategy == strategy_of_group(info->group);
 			if (!wanted)
 				snprintf(st->why, sizeof(st->why), "strategy %s in use",
 					 strategy_name(strategy));
