@@ -111,16 +111,17 @@ int cmd_exporter(int argc, char **argv)
 		case 'l': listen_addr = optarg; break;
 		case 't': textfile = optarg; break;
 		case 'i':
-			if (parse_duration_ms(optarg, &interval_ms))
+			if (parse_duration_ms("--interval", optarg, &interval_ms))
 				return 2;
-			if (!interval_ms)
-				return cli_error(2, "--interval must be more than 0");
 			break;
 		case 'd':
-			if (parse_duration_ms(optarg, &duration_ms))
+			if (parse_duration_ms("--duration", optarg, &duration_ms))
 				return 2;
 			break;
-		case 'p': opts.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'p':
+			if (parse_pid("--pid", optarg, &opts.pid))
+				return 2;
+			break;
 		case 'j': break; /* cli_parse_begin has seen it */
 		case 'v': opts.verbose = true; break;
 		case 'h': cli_print_help(&cmd_exporter_cli); return 0;
@@ -129,6 +130,8 @@ int cmd_exporter(int argc, char **argv)
 	}
 	if (optind < argc || (!listen_addr && !textfile))
 		return cli_error(2, "give --listen ADDR:PORT, --textfile PATH or both");
+	if (opts.pid && require_process("--pid", opts.pid, 1))
+		return 1;
 	if (listen_addr && http_server_open(&server, listen_addr, err, sizeof(err)))
 		return cli_error(1, "%s", err);
 	stop_on_signals();
