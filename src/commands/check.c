@@ -62,7 +62,8 @@ const struct cli_spec cmd_check_cli = {
 		    "numbered from the start of the check, as a recording started then would.\n",
 	.options = options,
 	.epilogue = "Exit status: 0 no finding at --fail-on or worse, 1 some, 2 on an error\n"
-		    "(a file that cannot be read, no BPF or not root with --live, bad usage).\n",
+		    "(a file that cannot be read, no BPF or not root with --live, a --pid naming\n"
+		    "no process, bad usage).\n",
 	.operands = CLI_RECORDING,
 };
 

@@ -54,8 +54,9 @@ const struct cli_spec cmd_exporter_cli = {
 		    "stays in the kernel; the counters are read only when metrics are written.\n"
 		    "Runs until the duration ends, SIGINT or SIGTERM.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 1 when the programs could not attach, the address\n"
-		    "cannot be listened on or the file cannot be written, 2 on bad options.\n",
+	.epilogue = "Exit status: 0 on success, 1 when the --pid process does not exist, the\n"
+		    "programs could not attach, the address cannot be listened on or the file\n"
+		    "cannot be written, 2 on bad options.\n",
 };
 
 static int serve(const char *path, FILE *body, const char **content_type, void *ctx)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmirq record: attach, drain the ring buffer into a trace file until the
- * duration ends or SIGINT/SIGTERM arrives, and account for every event:
+ * duration ends or SIGINT/SIGTERM/SIGHUP arrives, and account for every event:
  * what the BPF side saw, what it dropped, what reached the file.
  */
 #include <errno.h>
@@ -91,8 +91,8 @@ const struct cli_spec cmd_record_cli = {
 		    "\n"
 		    "Record KVM interrupt delivery events and the KVM ioctls that configure\n"
 		    "interrupts (with their arguments, payloads and results) into FILE, until\n"
-		    "the duration ends or Ctrl-C / SIGTERM. Ring-buffer drops are counted,\n"
-		    "printed and stored in the file.\n",
+		    "the duration ends or Ctrl-C / SIGTERM / SIGHUP. Ring-buffer drops are\n"
+		    "counted, printed and stored in the file.\n",
 	.options = options,
 	.epilogue = "Key frames: when it starts, record reads every register of every in-kernel\n"
 		    "interrupt controller of the traced VMMs, stopping each for a moment with\n"

@@ -67,7 +67,8 @@ const struct cli_spec cmd_top_cli = {
 		    "n/p step, g go to a time, +/- speed.\n"
 		    "\n"
 		    "Exit status: 0 on success, 1 when the source cannot be opened or read (no BPF,\n"
-		    "not root, a damaged recording) or the terminal cannot be used, 2 on bad usage.\n",
+		    "not root, live --pid naming no process, a damaged recording) or the terminal\n"
+		    "cannot be used, 2 on bad usage.\n",
 };
 
 struct top_options {
