@@ -67,6 +67,16 @@ expect 2 "kvmirq top: --chip: '1001'" -- $bin top -i $rec -b -n 1 --vm 1 --chip 
 expect 2 "kvmirq top: bad delay '1e300'" -- $bin top -i $rec -b -n 1 -d 1e300
 expect 2 "kvmirq top: bad speed 'inf'" -- $bin top -i $rec -b -n 1 --speed inf
 
+# --at (show, snapshot --from, diff): "end", seconds or @NS, nothing else;
+# seconds beyond 2^64 ns were an out-of-range cast.
+for v in 1e300 nan inf -1 '' @ @-1 '@ 5' @1x 1x; do
+	expect 2 "kvmirq show: bad time '$v'" -- $bin show --at "$v" $rec
+done
+expect 2 "kvmirq snapshot: bad time '1e300'" -- \
+	$bin snapshot --from $rec --at 1e300 -o "$tmp/s.kvmsnap"
+expect 0 "^VM 1 " -- $bin show --at 0.001 $rec
+expect 0 "recorded" -- $bin show --at @0 $rec
+
 # --buffer: a power of two from 1 to 2048 MiB, checked before loading.
 for v in abc '' 0 3 4096 4294967296 -64; do
 	refused 2 "kvmirq record: --buffer: '?$v'? (MiB )?is not" -- \
