@@ -34,7 +34,7 @@ int parse_strategy(const char *s, enum kvmirq_strategy *out)
 int parse_uint(const char *option, const char *s, unsigned long long min,
 	       unsigned long long max, unsigned long long *out)
 {
-	char *end;
+	char *end = NULL;
 
 	errno = 0;
 	/* a digit first: strtoull would take "", " 5", "-1" (as a huge number) and "+5" */
