@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kvmirq: trace and debug the interrupt controllers that KVM emulates. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,8 +48,22 @@ static void usage(FILE *out)
 		     "Commands:\n");
 	for (const struct command *c = command_table; c->name; c++)
 		fprintf(out, "  %-10s %s\n", c->name, c->summary);
-	fprintf(out, "\nkvmirq COMMAND --help shows a command's options.\n"
+	fprintf(out, "\nkvmirq COMMAND --help (or kvmirq help COMMAND) shows a command's options.\n"
 		     "kvmirq --version shows the version.\n");
+}
+
+/* kvmirq help COMMAND: the command's --help. */
+static int help(const char *name, bool extra)
+{
+	cli_messages_begin("help", false);
+	if (extra)
+		return cli_error(2, "help takes one command");
+	for (const struct command *c = command_table; c->name; c++)
+		if (!strcmp(name, c->name)) {
+			cli_print_help(c->cli);
+			return 0;
+		}
+	return cli_error(2, "unknown command '%s' (kvmirq --help lists them)", name);
 }
 
 int main(int argc, char **argv)
@@ -57,6 +72,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (!strcmp(argv[1], "help") && argc > 2)
+		return help(argv[2], argc > 3);
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return 0;

@@ -3,6 +3,9 @@
  * kvmirq check: the rules of src/check/ over a recording, one finding per
  * line like a compiler, or JSON, with an exit status for scripts.
  */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +62,8 @@ const struct cli_spec cmd_check_cli = {
 		    "numbered from the start of the check, as a recording started then would.\n",
 	.options = options,
 	.epilogue = "Exit status: 0 no finding at --fail-on or worse, 1 some, 2 on an error\n"
-		    "(a file that cannot be read, no BPF or not root with --live, bad usage).\n",
+		    "(a file that cannot be read, no BPF or not root with --live, a --pid naming\n"
+		    "no process, bad usage).\n",
 	.operands = CLI_RECORDING,
 };
 
@@ -149,10 +153,12 @@ out:
 /* A rate a second: "1000" or "1000/s". */
 static int parse_rate(const char *arg, const char *option, uint64_t *rate)
 {
-	char *end;
-	unsigned long long n = strtoull(arg, &end, 10);
+	char *end = NULL;
+	unsigned long long n;
 
-	if (end == arg || (*end && strcmp(end, "/s")) || !n || arg[0] == '-')
+	errno = 0;
+	n = isdigit((unsigned char)arg[0]) ? strtoull(arg, &end, 10) : 0;
+	if (!n || errno || (*end && strcmp(end, "/s")))
 		return cli_error(2, "%s: a count a second of 1 or more (1000 or 1000/s)", option);
 	*rate = n;
 	return 0;
@@ -164,11 +170,10 @@ int cmd_check(int argc, char **argv)
 	struct check_live_args live = { .fail_on = CHECK_WARNING };
 	enum check_severity fail_on = CHECK_WARNING;
 	struct findings fs = { 0 };
-	unsigned long long ms;
+	unsigned long long ms, n;
 	int c, json = 0, status = 0;
 	bool is_live = false, live_only = false;
 	struct cli_parser p;
-	char *end;
 
 	cli_parse_begin(&p, &cmd_check_cli, argc, argv);
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
@@ -177,14 +182,14 @@ int cmd_check(int argc, char **argv)
 		case 'p':
 			if (live.nr_pids == CHECK_LIVE_MAX_PIDS)
 				return cli_error(2, "at most %d --pid", CHECK_LIVE_MAX_PIDS);
-			live.pids[live.nr_pids] = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !live.pids[live.nr_pids])
-				return cli_error(2, "--pid: a process id, not '%s'", optarg);
+			if (parse_pid("--pid", optarg, &live.pids[live.nr_pids]) ||
+			    require_process("--pid", live.pids[live.nr_pids], 2))
+				return 2;
 			live.nr_pids++;
 			live_only = true;
 			break;
 		case 'd':
-			if (parse_duration_ms(optarg, &ms))
+			if (parse_duration_ms("--duration", optarg, &ms))
 				return 2;
 			live.duration_ms = ms;
 			live_only = true;
@@ -196,12 +201,12 @@ int cmd_check(int argc, char **argv)
 						 optarg);
 			break;
 		case OPT_ERRNO_LOOP:
-			opts.errno_loop = (unsigned)strtoul(optarg, &end, 10);
-			if (*end || opts.errno_loop < 2)
-				return cli_error(2, "--errno-loop: a count of 2 or more");
+			if (parse_uint("--errno-loop", optarg, 2, UINT_MAX, &n))
+				return 2;
+			opts.errno_loop = (unsigned)n;
 			break;
 		case OPT_STUCK_AFTER:
-			if (parse_duration_ms(optarg, &ms))
+			if (parse_duration_ms("--stuck-after", optarg, &ms))
 				return 2;
 			opts.stuck_ns = ms * 1000000ull;
 			break;

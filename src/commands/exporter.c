@@ -54,8 +54,9 @@ const struct cli_spec cmd_exporter_cli = {
 		    "stays in the kernel; the counters are read only when metrics are written.\n"
 		    "Runs until the duration ends, SIGINT or SIGTERM.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 1 when the programs could not attach, the address\n"
-		    "cannot be listened on or the file cannot be written, 2 on bad options.\n",
+	.epilogue = "Exit status: 0 on success, 1 when the --pid process does not exist, the\n"
+		    "programs could not attach, the address cannot be listened on or the file\n"
+		    "cannot be written, 2 on bad options.\n",
 };
 
 static int serve(const char *path, FILE *body, const char **content_type, void *ctx)
@@ -111,16 +112,17 @@ int cmd_exporter(int argc, char **argv)
 		case 'l': listen_addr = optarg; break;
 		case 't': textfile = optarg; break;
 		case 'i':
-			if (parse_duration_ms(optarg, &interval_ms))
+			if (parse_duration_ms("--interval", optarg, &interval_ms))
 				return 2;
-			if (!interval_ms)
-				return cli_error(2, "--interval must be more than 0");
 			break;
 		case 'd':
-			if (parse_duration_ms(optarg, &duration_ms))
+			if (parse_duration_ms("--duration", optarg, &duration_ms))
 				return 2;
 			break;
-		case 'p': opts.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'p':
+			if (parse_pid("--pid", optarg, &opts.pid))
+				return 2;
+			break;
 		case 'j': break; /* cli_parse_begin has seen it */
 		case 'v': opts.verbose = true; break;
 		case 'h': cli_print_help(&cmd_exporter_cli); return 0;
@@ -129,6 +131,8 @@ int cmd_exporter(int argc, char **argv)
 	}
 	if (optind < argc || (!listen_addr && !textfile))
 		return cli_error(2, "give --listen ADDR:PORT, --textfile PATH or both");
+	if (opts.pid && require_process("--pid", opts.pid, 1))
+		return 1;
 	if (listen_addr && http_server_open(&server, listen_addr, err, sizeof(err)))
 		return cli_error(1, "%s", err);
 	stop_on_signals();

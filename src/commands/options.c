@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,27 +31,76 @@ int parse_strategy(const char *s, enum kvmirq_strategy *out)
 	return 0;
 }
 
-int parse_duration_ms(const char *s, unsigned long long *out)
+int parse_uint(const char *option, const char *s, unsigned long long min,
+	       unsigned long long max, unsigned long long *out)
 {
-	char *end;
-	double v = strtod(s, &end);
+	char *end = NULL;
 
-	if (end == s || v < 0) {
-		cli_error(2, "bad duration '%s'", s);
-		return -1;
-	}
-	if (!*end || !strcmp(end, "s"))
-		v *= 1000;
-	else if (!strcmp(end, "m"))
-		v *= 60000;
-	else if (!strcmp(end, "h"))
-		v *= 3600000;
-	else if (strcmp(end, "ms")) {
-		cli_error(2, "bad duration unit in '%s' (ms, s, m, h)", s);
-		return -1;
-	}
-	*out = (unsigned long long)v;
+	errno = 0;
+	/* a digit first: strtoull would take "", " 5", "-1" (as a huge number) and "+5" */
+	*out = isdigit((unsigned char)s[0]) ? strtoull(s, &end, 10) : 0;
+	if (!isdigit((unsigned char)s[0]) || *end || errno || *out < min || *out > max)
+		return cli_error(2, "%s: '%s' is not a whole number from %llu to %llu", option, s,
+				 min, max);
 	return 0;
+}
+
+int parse_pid(const char *option, const char *s, unsigned int *out)
+{
+	unsigned long long v;
+
+	if (parse_uint(option, s, 1, INT_MAX, &v))
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int require_process(const char *option, unsigned int pid, int status)
+{
+	if (kill((pid_t)pid, 0) && errno == ESRCH)
+		return cli_error(status, "%s: no process %u", option, pid);
+	return 0;
+}
+
+#define SECONDS_MAX 1e9
+
+int parse_seconds(const char *option, const char *s, double *out)
+{
+	char *end = NULL;
+
+	*out = isdigit((unsigned char)s[0]) || s[0] == '.' ? strtod(s, &end) : NAN;
+	/* at most SECONDS_MAX: in nanoseconds, still a 64-bit integer */
+	if (!(*out <= SECONDS_MAX) || *end)
+		return cli_error(2, "%s: '%s' is not a number of seconds from 0 to %.0f", option, s,
+				 SECONDS_MAX);
+	return 0;
+}
+
+/* The longest duration: 1000000h, far beyond any recording, and exact in a double. */
+#define DURATION_MAX_MS 3600000000000.0
+
+int parse_duration_ms(const char *option, const char *s, unsigned long long *out)
+{
+	static const struct {
+		const char *unit;
+		double ms;
+	} units[] = { { "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 }, { "h", 3600000 } };
+	char *end = NULL;
+	/* a digit first: no sign, no "nan" or "inf" */
+	double v = isdigit((unsigned char)s[0]) || s[0] == '.' ? strtod(s, &end) : NAN;
+
+	for (size_t i = 0; isfinite(v) && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		v *= units[i].ms;
+		/* compared before the cast: a double beyond the integer's range is undefined */
+		if (!(v >= 1 && v <= DURATION_MAX_MS))
+			break;
+		*out = (unsigned long long)v;
+		return 0;
+	}
+	return cli_error(2, "%s: bad duration '%s' (from 1ms to 1000000h, e.g. 500ms, 10s, 2m, 1h)",
+			 option, s);
 }
 
 /*
@@ -108,17 +162,19 @@ static int is_vm_fd(unsigned long pid, unsigned long fd)
 
 int parse_vm(const char *s, char out[KVMIRQ_VM_NAME_LEN])
 {
-	char *end, path[64];
+	char *end, *fd_end = NULL, path[64];
 	unsigned long pid = strtoul(s, &end, 10), fd = 0, found = 0;
 	struct dirent *de;
 	DIR *dir;
 
-	if (end == s || (*end && *end != ':' && *end != '-')) {
+	if (*end == ':' || *end == '-')
+		fd = strtoul(end + 1, &fd_end, 10);
+	if (!isdigit((unsigned char)s[0]) ||
+	    (*end && (!fd_end || !isdigit((unsigned char)end[1]) || *fd_end))) {
 		cli_error(2, "--vm takes PID or PID:FD, not '%s'", s);
 		return -1;
 	}
 	if (*end) {
-		fd = strtoul(end + 1, NULL, 10);
 		if (!is_vm_fd(pid, fd)) {
 			cli_error(2, "fd %lu of process %lu is not a KVM VM", fd, pid);
 			return -1;

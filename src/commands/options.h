@@ -14,8 +14,24 @@
 #define STRATEGY_WORDS "auto fentry kprobe syscall"
 /* "auto", "fentry" or "syscall". */
 int parse_strategy(const char *s, enum kvmirq_strategy *out);
-/* A duration such as "10", "10s", "500ms", "2m" into milliseconds. */
-int parse_duration_ms(const char *s, unsigned long long *out);
+/*
+ * A duration such as "10", "10s", "500ms", "2m" into milliseconds, for
+ * OPTION ("--duration"): from 1 ms to 1000000 h; 0, a fraction of a
+ * millisecond, "nan" or "inf" are refused.
+ */
+int parse_duration_ms(const char *option, const char *s, unsigned long long *out);
+/* A whole number from MIN to MAX in decimal, nothing before or after it. */
+int parse_uint(const char *option, const char *s, unsigned long long min,
+	       unsigned long long max, unsigned long long *out);
+/* A process id: a whole number from 1 (whether it exists is not asked). */
+int parse_pid(const char *option, const char *s, unsigned int *out);
+/* Seconds: a number from 0 to 1e9 ("1.5"), so that nanoseconds fit 64 bits. */
+int parse_seconds(const char *option, const char *s, double *out);
+/*
+ * For the commands that trace a running process: PID exists (ESRCH from
+ * kill(PID, 0) is the only no). Prints the error and returns STATUS if not.
+ */
+int require_process(const char *option, unsigned int pid, int status);
 /* A comma-separated list of event kind names into a bit mask. */
 int parse_kinds(const char *s, unsigned long long *kinds, unsigned long long *ioctls);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "commands/cli_messages.h"
 #include "commands/commands.h"
 #include "commands/options.h"
 #include "util/json.h"
@@ -33,7 +34,8 @@ const struct cli_spec cmd_probe_cli = {
 		    "program's hook and whether it attached, and why the others did not. Nothing\n"
 		    "is recorded.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 when the programs attached, 1 when they could not.\n",
+	.epilogue = "Exit status: 0 when the programs attached, 1 when they could not, 2 on bad\n"
+		    "usage.\n",
 };
 
 static bool path_exists(const char *p)
@@ -145,6 +147,8 @@ int cmd_probe(int argc, char **argv)
 		default: return 2;
 		}
 	}
+	if (optind != argc)
+		return cli_error(2, "unexpected argument '%s' (see --help)", argv[optind]);
 	uname(&u);
 	ret = capture_open(&cap, &opts, NULL, NULL, err, sizeof(err));
 	if (json)

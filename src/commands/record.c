@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmirq record: attach, drain the ring buffer into a trace file until the
- * duration ends or SIGINT/SIGTERM arrives, and account for every event:
+ * duration ends or SIGINT/SIGTERM/SIGHUP arrives, and account for every event:
  * what the BPF side saw, what it dropped, what reached the file.
  */
 #include <errno.h>
@@ -30,6 +30,11 @@
  * MiB (the writer keeps about three quarters of such a rate).
  */
 #define RECORD_DEFAULT_BUFFER_MIB 64
+/*
+ * A BPF ring buffer's size is a power of two bytes, a whole number of
+ * pages, in the map's 32-bit max_entries: 1 MiB to 2 GiB, a power of two.
+ */
+#define RECORD_MAX_BUFFER_MIB 2048
 
 enum { OPT_VM = CLI_LONG_ONLY, OPT_NO_KEY_FRAMES };
 
@@ -63,7 +68,8 @@ static const struct cli_option options[] = {
 	{ .name = "time-unit", .key = 't', .arg = "UNIT",
 	  .help = "resolution of the stored times and durations: us\n(default) or ns",
 	  .value = CLI_WORDS, .words = "us ns" },
-	{ .name = "buffer", .key = 'b', .arg = "MIB", .help = "ring buffer size in MiB (default 64)",
+	{ .name = "buffer", .key = 'b', .arg = "MIB",
+	  .help = "ring buffer size in MiB: a power of two from 1 to\n2048 (default 64)",
 	  .value = CLI_TEXT },
 	{ .name = "note", .key = 'n', .arg = "TEXT",
 	  .help = "store TEXT in the file's header: how and why it was made", .value = CLI_TEXT },
@@ -85,8 +91,8 @@ const struct cli_spec cmd_record_cli = {
 		    "\n"
 		    "Record KVM interrupt delivery events and the KVM ioctls that configure\n"
 		    "interrupts (with their arguments, payloads and results) into FILE, until\n"
-		    "the duration ends or Ctrl-C / SIGTERM. Ring-buffer drops are counted,\n"
-		    "printed and stored in the file.\n",
+		    "the duration ends or Ctrl-C / SIGTERM / SIGHUP. Ring-buffer drops are\n"
+		    "counted, printed and stored in the file.\n",
 	.options = options,
 	.epilogue = "Key frames: when it starts, record reads every register of every in-kernel\n"
 		    "interrupt controller of the traced VMMs, stopping each for a moment with\n"
@@ -95,8 +101,9 @@ const struct cli_spec cmd_record_cli = {
 		    "ioctls, marked as key frames; a VMM that cannot be read is named on\n"
 		    "stderr and the recording goes on.\n"
 		    "\n"
-		    "Exit status: 0 when the recording is complete, 1 on error, 3 when events\n"
-		    "were dropped.\n",
+		    "Exit status: 0 when the recording is complete, 1 on error (the --pid\n"
+		    "process does not exist, the programs could not attach, the file cannot be\n"
+		    "written), 2 on bad usage, 3 when events were dropped.\n",
 };
 
 struct recorder {
@@ -241,6 +248,7 @@ struct record_args {
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
 	struct cli_parser p;
+	unsigned long long mib;
 	int c;
 
 	a->time_unit_ns = 1000;
@@ -248,7 +256,10 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
-		case 'p': a->capture.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'p':
+			if (parse_pid("--pid", optarg, &a->capture.pid))
+				return 2;
+			break;
 		case OPT_VM:
 			if (parse_vm(optarg, a->capture.vm))
 				return 2;
@@ -258,7 +269,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				return 2;
 			break;
 		case 'd':
-			if (parse_duration_ms(optarg, &a->duration_ms))
+			if (parse_duration_ms("--duration", optarg, &a->duration_ms))
 				return 2;
 			break;
 		case 's':
@@ -273,10 +284,16 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			else
 				return cli_error(2, "--time-unit is us or ns");
 			break;
-		case 'b': a->capture.ringbuf_mib = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'b':
+			if (parse_uint("--buffer", optarg, 1, RECORD_MAX_BUFFER_MIB, &mib))
+				return 2;
+			if (mib & (mib - 1))
+				return cli_error(2, "--buffer: %llu MiB is not a power of two", mib);
+			a->capture.ringbuf_mib = (unsigned int)mib;
+			break;
 		case 'n': a->note = optarg; break;
 		case 'k':
-			if (parse_duration_ms(optarg, &a->key_frame_ms))
+			if (parse_duration_ms("--key-frames", optarg, &a->key_frame_ms))
 				return 2;
 			break;
 		case OPT_NO_KEY_FRAMES: a->no_key_frames = true; break;
@@ -287,10 +304,12 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		default: return 2;
 		}
 	}
+	if (optind != argc)
+		return cli_error(2, "unexpected argument '%s' (see --help)", argv[optind]);
 	if (!a->output)
 		return cli_error(2, "-o FILE is required");
-	if (a->capture.ringbuf_mib & (a->capture.ringbuf_mib - 1))
-		return cli_error(2, "--buffer must be a power of two");
+	if (a->capture.pid && require_process("--pid", a->capture.pid, 1))
+		return 1;
 	if (!a->capture.ringbuf_mib)
 		a->capture.ringbuf_mib = RECORD_DEFAULT_BUFFER_MIB;
 	return 0;

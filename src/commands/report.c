@@ -5,6 +5,8 @@
  * as text or JSON Lines.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +218,7 @@ static int parse_args(int argc, char **argv, struct report_filter *f, bool *json
 		      bool *timeline, bool *state, const char **path)
 {
 	struct cli_parser p;
+	unsigned long long n;
 	int c;
 
 	cli_parse_begin(&p, &cmd_report_cli, argc, argv);
@@ -224,15 +227,32 @@ static int parse_args(int argc, char **argv, struct report_filter *f, bool *json
 		case 't': *timeline = true; break;
 		case 's': *state = true; break;
 		case 'j': *json = true; break;
-		case OPT_VM: f->vm = strtoll(optarg, NULL, 10); break;
-		case 'p': f->pid = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case OPT_VM:
+			if (parse_uint("--vm", optarg, 0, UINT32_MAX, &n))
+				return 2;
+			f->vm = (long long)n;
+			break;
+		case 'p':
+			/* a process of the recording: it need not run now */
+			if (parse_pid("--pid", optarg, &f->pid))
+				return 2;
+			break;
 		case 'e':
 			if (parse_kinds(optarg, &f->kinds, &f->ioctls))
 				return 2;
 			break;
-		case OPT_FROM: f->from = strtod(optarg, NULL); break;
-		case OPT_TO: f->to = strtod(optarg, NULL); break;
-		case 'n': f->limit = strtoull(optarg, NULL, 10); break;
+		case OPT_FROM:
+			if (parse_seconds("--from", optarg, &f->from))
+				return 2;
+			break;
+		case OPT_TO:
+			if (parse_seconds("--to", optarg, &f->to))
+				return 2;
+			break;
+		case 'n':
+			if (parse_uint("--limit", optarg, 0, ULLONG_MAX, &f->limit))
+				return 2;
+			break;
 		case 'h': cli_print_help(&cmd_report_cli); exit(0);
 		default: return 2;
 		}

@@ -29,7 +29,8 @@ const struct cli_spec cmd_show_cli = {
 		    "also be a recording: its state is reconstructed from the state the VMM read\n"
 		    "or wrote and the events since, and what the trace could not show is '?'.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 2 when the file cannot be read.\n",
+	.epilogue = "Exit status: 0 on success, 2 on bad usage (--chip naming no controller of\n"
+		    "the file included) or when the file cannot be read.\n",
 	.operands = CLI_STATE_FILE,
 };
 
@@ -69,6 +70,11 @@ int cmd_show(int argc, char **argv)
 		return cli_error(2, "give one snapshot or recording (see --help)");
 	if (state_load(argv[optind], &at, &s, err, sizeof(err)))
 		return cli_error(2, "%s", err);
+	if (o.chip && !state_print_has_chip(&s, o.chip)) {
+		cli_error(2, "--chip: %s holds no controller '%s'", argv[optind], o.chip);
+		snapshot_free(&s);
+		return 2;
+	}
 	if (!o.json)
 		state_print_origin(&s, argv[optind], stdout);
 	state_print(&s, &o, stdout);

@@ -119,7 +119,7 @@ int cmd_snapshot(int argc, char **argv)
 	const char *out = NULL, *from = NULL;
 	struct snapshot s;
 	char err[512] = "";
-	pid_t pid = 0;
+	unsigned int pid = 0;
 	unsigned flags = 0;
 	struct cli_parser p;
 	int c, quiet = 0, ret;
@@ -135,7 +135,8 @@ int cmd_snapshot(int argc, char **argv)
 				return 2;
 			break;
 		case 'p':
-			pid = (pid_t)strtol(optarg, NULL, 10);
+			if (parse_pid("--pid", optarg, &pid))
+				return 2;
 			break;
 		case 'o':
 			out = optarg;
@@ -155,21 +156,21 @@ int cmd_snapshot(int argc, char **argv)
 			return 2;
 		}
 	}
-	if ((pid <= 0) == !from || !out || optind != argc || (from && flags))
+	if (!pid == !from || !out || optind != argc || (from && flags))
 		return cli_error(2, "give --pid PID or --from RECORDING, and -o FILE; "
 				    "--its-save-tables only with --pid (see --help)");
 	if (from)
 		return save_reconstruction(from, &at, out, quiet);
-	ret = snapshot_take_pid(&s, pid, flags, err, sizeof(err));
+	ret = snapshot_take_pid(&s, (pid_t)pid, flags, err, sizeof(err));
 	if (!ret)
 		ret = snapshot_write(&s, out, err, sizeof(err));
 	if (ret)
-		cli_error(1, "pid %d: %s", pid, err);
+		cli_error(1, "pid %u: %s", pid, err);
 	else if (cli_json())
 		print_json(&s, out, NULL);
 	else if (!quiet)
 		fprintf(stderr,
-			"kvmirq: pid %d (%s): %zu controllers, %llu reads (%llu failed); VMM stopped "
+			"kvmirq: pid %u (%s): %zu controllers, %llu reads (%llu failed); VMM stopped "
 			"%.3f ms%s\n",
 			pid, s.process_name, s.nr_chips, (unsigned long long)s.reads,
 			(unsigned long long)s.failed_reads, (double)s.stopped_ns / 1e6,

@@ -35,7 +35,8 @@ const struct cli_spec cmd_stat_cli = {
 		    "Ctrl-C, then print each count and rate. Counting happens in the kernel, in\n"
 		    "per-CPU counters: no event is copied to user space.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 1 when the programs could not attach.\n",
+	.epilogue = "Exit status: 0 on success, 1 when the programs could not attach or the\n"
+		    "--pid process does not exist, 2 on bad usage.\n",
 };
 
 static void print(const struct kvmirq_kind_counters *c, double secs, int json)
@@ -80,16 +81,23 @@ int cmd_stat(int argc, char **argv)
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'd':
-			if (parse_duration_ms(optarg, &duration_ms))
+			if (parse_duration_ms("--duration", optarg, &duration_ms))
 				return 2;
 			break;
-		case 'p': opts.pid = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'p':
+			if (parse_pid("--pid", optarg, &opts.pid))
+				return 2;
+			break;
 		case 'j': json = 1; break;
 		case 'v': opts.verbose = true; break;
 		case 'h': cli_print_help(&cmd_stat_cli); return 0;
 		default: return 2;
 		}
 	}
+	if (optind != argc)
+		return cli_error(2, "unexpected argument '%s' (see --help)", argv[optind]);
+	if (opts.pid && require_process("--pid", opts.pid, 1))
+		return 1;
 	stop_on_signals();
 	if (capture_open(&cap, &opts, NULL, NULL, err, sizeof(err)))
 		return cli_error(1, "%s", err);

@@ -5,7 +5,9 @@
  * frames printed one after another with -b (text) or --json.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/options.h"
 #include "top/frame_filter.h"
 #include "top/live.h"
 #include "top/print.h"
@@ -64,7 +67,8 @@ const struct cli_spec cmd_top_cli = {
 		    "n/p step, g go to a time, +/- speed.\n"
 		    "\n"
 		    "Exit status: 0 on success, 1 when the source cannot be opened or read (no BPF,\n"
-		    "not root, a damaged recording) or the terminal cannot be used, 2 on bad usage.\n",
+		    "not root, live --pid naming no process, a damaged recording) or the terminal\n"
+		    "cannot be used, 2 on bad usage.\n",
 };
 
 struct top_options {
@@ -76,19 +80,23 @@ struct top_options {
 	unsigned chip;
 };
 
+/* The largest --delay and --speed: a delay of 11 days still fits a timespec. */
+#define TOP_NUMBER_MAX 1e6
+
 static int parse_number(const char *what, const char *s, double min, double *out)
 {
 	char *end;
 
 	*out = strtod(s, &end);
-	if (end == s || *end || !isfinite(*out) || *out < min)
-		return cli_error(2, "bad %s '%s'", what, s);
+	if (end == s || *end || !(*out >= min && *out <= TOP_NUMBER_MAX))
+		return cli_error(2, "bad %s '%s' (%g to %g)", what, s, min, TOP_NUMBER_MAX);
 	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct top_options *o)
 {
 	struct cli_parser p;
+	unsigned long long n;
 	double v;
 	int c;
 
@@ -99,9 +107,9 @@ static int parse_args(int argc, char **argv, struct top_options *o)
 		case 'b': o->batch = true; break;
 		case 'j': o->json = o->batch = true; break;
 		case 'n':
-			if (parse_number("frame count", optarg, 1, &v) || v != floor(v))
+			if (parse_uint("--iterations", optarg, 1, ULONG_MAX, &n))
 				return 2;
-			o->iterations = (unsigned long)v;
+			o->iterations = (unsigned long)n;
 			break;
 		case 'd':
 			if (parse_number("delay", optarg, 0, &v))
@@ -111,20 +119,18 @@ static int parse_args(int argc, char **argv, struct top_options *o)
 			o->delay_s = v;
 			break;
 		case OPT_VM:
-			if (parse_number("VM id", optarg, 1, &v) || v != floor(v))
+			if (parse_uint("--vm", optarg, 1, UINT32_MAX, &n))
 				return 2;
-			o->vm = (uint32_t)v;
+			o->vm = (uint32_t)n;
 			break;
 		case OPT_CHIP:
-			if (parse_number("controller number", optarg, 1, &v) || v != floor(v) ||
-			    v > 1000)
+			if (parse_uint("--chip", optarg, 1, 1000, &n))
 				return 2;
-			o->chip = (unsigned)v;
+			o->chip = (unsigned)n;
 			break;
 		case 'p':
-			if (parse_number("pid", optarg, 1, &v) || v != floor(v))
+			if (parse_pid("--pid", optarg, &o->pid))
 				return 2;
-			o->pid = (uint32_t)v;
 			break;
 		case OPT_SPEED:
 			if (parse_number("speed", optarg, 0, &v))
@@ -248,6 +254,9 @@ int cmd_top(int argc, char **argv)
 
 	if (ret)
 		return ret;
+	/* live: the process must run; a replay's --pid is a process of the recording */
+	if (!o.input && o.pid && require_process("--pid", o.pid, 1))
+		return 1;
 	if (!o.batch && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)))
 		return cli_error(2, "not a terminal: -b prints frames instead");
 	if (open_source(&src, &o, warning, sizeof(warning)))

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,24 +10,35 @@
 #include "model/state_load.h"
 #include "trace/trace_in.h"
 
+/* The latest offset: in nanoseconds, still below 2^64. */
+#define STATE_TIME_MAX_S 18e9
+
 int state_time_parse(const char *s, struct state_time *t)
 {
-	char *end;
+	const char *digits = s[0] == '@' ? s + 1 : s;
+	char *end = NULL;
+	double secs;
 
 	if (!strcmp(s, "end")) {
 		t->kind = STATE_AT_END;
 		return 0;
 	}
-	if (s[0] == '@') {
+	/* a digit first: no sign, no space, no "nan" or "inf", nothing after "@" */
+	if (!isdigit((unsigned char)digits[0]) && (digits != s || digits[0] != '.'))
+		return -1;
+	if (digits != s) {
+		errno = 0;
 		t->kind = STATE_AT_MONOTONIC;
-		t->ns = strtoull(s + 1, &end, 10);
-	} else {
-		double secs = strtod(s, &end);
-
-		t->kind = STATE_AT_OFFSET;
-		t->ns = secs >= 0 ? (uint64_t)(secs * 1e9) : UINT64_MAX;
+		t->ns = strtoull(digits, &end, 10);
+		return *end || errno ? -1 : 0;
 	}
-	return end == s || *end || t->ns == UINT64_MAX ? -1 : 0;
+	secs = strtod(s, &end);
+	/* compared before the cast: a double beyond the integer's range is undefined */
+	if (*end || !(secs <= STATE_TIME_MAX_S))
+		return -1;
+	t->kind = STATE_AT_OFFSET;
+	t->ns = (uint64_t)(secs * 1e9);
+	return 0;
 }
 
 static bool is_snapshot(const char *path)

@@ -43,6 +43,16 @@ static bool chip_selected(const struct chip_state *c, const struct state_print_o
 	       (c->model && !strcasecmp(c->model->title, o->chip));
 }
 
+bool state_print_has_chip(const struct snapshot *s, const char *chip)
+{
+	struct state_print_options o = { .chip = chip };
+
+	for (size_t i = 0; i < s->nr_chips; i++)
+		if (chip_selected(&s->chips[i], &o))
+			return true;
+	return s->nr_routing && !strcasecmp(chip, "routing");
+}
+
 /* Text: one line per register element, its fields side by side. */
 struct text_ctx {
 	FILE *out;

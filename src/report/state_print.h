@@ -17,5 +17,7 @@ struct state_print_options {
 /* A line that says where and how the snapshot was taken. */
 void state_print_origin(const struct snapshot *s, const char *path, FILE *out);
 void state_print(const struct snapshot *s, const struct state_print_options *o, FILE *out);
+/* Does the snapshot hold a controller (or a routing table) that o->chip CHIP names? */
+bool state_print_has_chip(const struct snapshot *s, const char *chip);
 
 #endif

@@ -18,6 +18,7 @@ void stop_on_signals(void)
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a dropped SSH session: end as cleanly */
 }
 
 bool stop_requested(void)

@@ -25,7 +25,7 @@ expect 2 "one recording" -- $bin check
 expect 2 "not a recording" -- $bin check --live demo/x86-testvmm.kvmirq
 expect 2 "are for --live" -- $bin check -p 1 demo/x86-testvmm.kvmirq
 expect 2 "are for --live" -- $bin check -d 1s demo/x86-testvmm.kvmirq
-expect 2 "a process id, not 'x'" -- $bin check --live -p x
+expect 2 "--pid: 'x' is not a whole number" -- $bin check --live -p x
 # Live without the privileges BPF needs: the capture's own error, exit 2.
 if command -v setpriv >/dev/null; then
 	expect 2 '^kvmirq check: .+' -- setpriv --reuid=65534 --regid=65534 --clear-groups \
@@ -73,6 +73,33 @@ expect 0 "events in" -- $bin record -o "$tmp/real.kvmirq" -d 1s
 expect 0 "kvmirq recording" -- $bin report "$tmp/real.kvmirq"
 expect 0 '"type":"recording"' -- $bin report --json --timeline "$tmp/real.kvmirq"
 size=$(stat -c %s "$tmp/real.kvmirq")
+
+# Ended by a signal: SIGHUP (a dropped SSH session) and SIGTERM once it
+# records, SIGINT from the start, attach included, to a job that a script
+# started in the background (which inherits SIGINT ignored). Each time the
+# recording ends cleanly: exit 0 and a whole file (report does not warn).
+for sig in HUP TERM INT; do
+	rm -f "$tmp/sig.kvmirq"
+	if [[ $sig == INT ]]; then
+		# once the shell's child is kvmirq, and again until it ends
+		wait_for="[[ \$(readlink /proc/\$pid/exe) == */kvmirq ]]"
+	else
+		wait_for="[[ -s $tmp/sig.kvmirq ]]" # signal once it records
+	fi
+	timeout 60 bash -c "$bin record -q -o $tmp/sig.kvmirq -d 30s & pid=\$!
+		until $wait_for || ! kill -0 \$pid 2>/dev/null; do sleep 0.05; done
+		while kill -$sig \$pid 2>/dev/null; do sleep 0.2; done
+		wait \$pid" >"$tmp/sig.out" 2>&1
+	status=$?
+	out=$($bin report "$tmp/sig.kvmirq" 2>&1)
+	if [[ $status == 0 ]] && grep -q "kvmirq recording" <<<"$out" && ! grep -qi "warning" <<<"$out" &&
+	   ! grep -q Sanitizer "$tmp/sig.out"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1)); echo "FAIL SIG$sig: record exit $status"
+		head -5 "$tmp/sig.out"; echo "$out" | head -5
+	fi
+done
 # Cut short anywhere: a warning or a clear error, never a crash.
 for cut in 1 8 16 40 100 $((size / 2)) $((size - 20)) $((size - 1)); do
 	((cut < size)) || continue

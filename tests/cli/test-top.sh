@@ -282,7 +282,7 @@ expect snapshot 1 'a snapshot, not a recording' -- "$bin" top -i demo/x86-statev
 head -c 4096 /dev/urandom >"$tmp/random"
 expect random 1 'not a kvmirq' -- "$bin" top -i "$tmp/random" -b
 expect zero-delay 2 'delay' -- "$bin" top -i "$rec" -b -d 0
-expect bad-count 2 'frame count' -- "$bin" top -i "$rec" -b -n x
+expect bad-count 2 'iterations' -- "$bin" top -i "$rec" -b -n x
 expect extra-arg 2 'unexpected argument' -- "$bin" top "$rec"
 expect no-tty 2 'not a terminal' -- "$bin" top -i "$rec"
 expect help 0 '--speed' -- "$bin" top --help
