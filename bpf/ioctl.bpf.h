@@ -298,6 +298,12 @@ static __always_inline struct thread_state *thread_state_get(void)
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
+/* How many delivery events wait in ST's slots to ride with its ioctl's record. */
+static __always_inline __u32 pending_slots(const struct thread_state *st)
+{
+	return st->pending_count < PENDING_SLOTS ? st->pending_count : PENDING_SLOTS;
+}
+
 /* The pending delivery events are lost with the ioctl (the ring was full, or its exit missed). */
 static __always_inline void count_pending_drops(const struct thread_state *st, __u32 pending)
 {
@@ -326,7 +332,7 @@ static __always_inline void count_missed_exit(const struct thread_state *st)
 	if (id != KVMIRQ_IOCTL_OTHER && id != KVMIRQ_IOCTL_RUN && id < KVMIRQ_IOCTL_ID_MAX &&
 	    vm_wanted(st))
 		count_kind(KVMIRQ_EV_IOCTL, true);
-	count_pending_drops(st, st->pending_count < PENDING_SLOTS ? st->pending_count : PENDING_SLOTS);
+	count_pending_drops(st, pending_slots(st));
 }
 
 /*
@@ -553,6 +559,21 @@ static __always_inline long sc_syscall_result(long ret)
 }
 
 /*
+ * The input ioctl_enter() saved (the bytes the kernel overwrites), copied to
+ * PAYLOAD: plain copies, not a helper call; bytes past its length are not
+ * sent. Returns its length.
+ */
+static __always_inline __u32 copy_saved_input(__u8 *payload, const struct thread_state *in)
+{
+	__u32 in_len = in->in_len;
+
+	_Static_assert(IN_INLINE_MAX == 16, "two words");
+	((__u64 *)payload)[0] = ((const __u64 *)in->in)[0];
+	((__u64 *)payload)[1] = ((const __u64 *)in->in)[1];
+	return in_len > IN_INLINE_MAX ? IN_INLINE_MAX : in_len;
+}
+
+/*
  * The header and fixed fields of the record of the ioctl that thread state
  * IN is inside, at H and IO: in the scratch area, or in place in the ring.
  */
@@ -682,14 +703,8 @@ static __always_inline int ioctl_emit_direct(const struct thread_state *in, __u8
 		return -1;
 	ioctl_fill_fixed(&rec->h, &rec->io, in, id, ret, pid_tgid);
 	if (capture_rules[id].entry_in) {
-		in_len = in->in_len;
-		if (in_len > IN_INLINE_MAX)
-			in_len = IN_INLINE_MAX;
-		/* plain copies, not a helper call: bytes past in_len are not sent */
-		_Static_assert(IN_INLINE_MAX == 16 && IN_INLINE_MAX <= DIRECT_PAYLOAD_MAX, "two words");
-		((__u64 *)rec->io.payload)[0] = ((const __u64 *)in->in)[0];
-		((__u64 *)rec->io.payload)[1] = ((const __u64 *)in->in)[1];
-		len = in_len;
+		_Static_assert(IN_INLINE_MAX <= DIRECT_PAYLOAD_MAX, "the saved input fits");
+		len = copy_saved_input(rec->io.payload, in);
 	} else if (id == KVMIRQ_IOCTL_IRQ_LINE && irq_line_from_event(in, pending, rec->io.payload)) {
 		len = KVMIRQ_SIZEOF_IRQ_LEVEL;
 	} else if (capture_rules[id].exit_in &&
@@ -762,9 +777,7 @@ static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !vm_wanted(in))
 		goto done;
-	pending = in->pending_count;
-	if (pending > PENDING_SLOTS)
-		pending = PENDING_SLOTS;
+	pending = pending_slots(in);
 	if (ioctl_direct(id)) {
 		if (ioctl_exit_direct(in, id, ret, pid_tgid, pending)) {
 			count_kind(KVMIRQ_EV_IOCTL, true);
@@ -780,14 +793,7 @@ static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 
 	/* The input: saved at entry, or read now. */
 	if (capture_rules[id].entry_in) {
-		in_len = in->in_len;
-		if (in_len > IN_INLINE_MAX)
-			in_len = IN_INLINE_MAX;
-		/* plain copies, not a helper call: bytes past in_len are not sent */
-		_Static_assert(IN_INLINE_MAX == 16, "two words");
-		((__u64 *)s->payload)[0] = ((const __u64 *)in->in)[0];
-		((__u64 *)s->payload)[1] = ((const __u64 *)in->in)[1];
-		len = in_len;
+		len = copy_saved_input(s->payload, in);
 	} else if (capture_rules[id].exit_in &&
 		   payload_append_user(s, &len, capture_rules[id].exit_in, in->arg)) {
 		s->h.flags |= KVMIRQ_F_PAYLOAD_FAULT;
