@@ -21,12 +21,12 @@ for _ in $(seq 50); do [[ -s $tmp/vm.pid ]] && break; sleep 0.1; done
 vm=$(cat "$tmp/vm.pid"); pids+=("$vm")
 for _ in $(seq 50); do [[ $(ps -o stat= -p "$vm") == T* ]] && break; sleep 0.1; done
 
-"$bin" stat -p "$vm" -d 12s >"$tmp/stat.txt" 2>"$tmp/stat.err" &
+"$bin" stat -p "$vm" -d $((12 * scale))s >"$tmp/stat.txt" 2>"$tmp/stat.err" &
 stat=$!; pids+=("$stat")
 "$bin" exporter --listen 127.0.0.1:0 -p "$vm" --textfile "$tmp/kvmirq.prom" --interval 1s \
-	-d 16s 2>"$tmp/exporter.err" &
+	-d $((16 * scale))s 2>"$tmp/exporter.err" &
 exporter=$!; pids+=("$exporter")
-for _ in $(seq 300); do
+for _ in $(seq $((300 * scale))); do
 	grep -q "counting" "$tmp/stat.err" && grep -q "serving" "$tmp/exporter.err" && break
 	sleep 0.1
 done
@@ -82,7 +82,7 @@ out=$(python3 tests/e2e/http_junk.py "$port" 2>&1)
 if [[ $? == 0 ]]; then ok; else bad "bad requests:"; echo "$out"; fi
 
 # Exited but not reaped (a zombie): its VM is gone already.
-for _ in $(seq 100); do [[ $(ps -o stat= -p "$vm") == Z* ]] && break; sleep 0.1; done
+for _ in $(seq $((100 * scale))); do [[ $(ps -o stat= -p "$vm") == Z* ]] && break; sleep 0.1; done
 if [[ $(ps -o stat= -p "$vm") == Z* ]]; then ok; else bad "the VMM did not end as a zombie"; fi
 if scrape "$tmp/zombie.txt" && ! grep -q "vmm_pid=\"$vm\"" "$tmp/zombie.txt" &&
 	grep -qx 'kvmirq_vms_dropped_total 1' "$tmp/zombie.txt"; then ok; else

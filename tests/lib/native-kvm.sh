@@ -1,8 +1,12 @@
 # What the suites on this host's own /dev/kvm share (sourced, from the
 # repository root): the sanitizer build of kvmirq and the test VMM, a temp
 # dir, the ok/bad counters, the children in "pids" resumed and killed at
-# exit, and a loud failure, never a skip, without root, /dev/kvm or a build.
+# exit, the time scale, and a loud failure, never a skip, without root,
+# /dev/kvm or a build.
 bin=${KVMIRQ:-build/asan/kvmirq}
+# How much longer than natively the fixed waits must be: tests/run.sh sets it
+# when the suite runs in the x86 rig's L1 under emulation (run_kvm_suite).
+scale=${KVMIRQ_TIME_SCALE:-1}
 vmm=build/tests/testvmm
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
 tmp=$(mktemp -d)

@@ -26,7 +26,7 @@ if ! make -s hostcheck >/dev/null 2>&1; then
 	echo "FAIL: make hostcheck"; echo "0 passed, 1 failed"; exit 1
 fi
 
-work=$(mktemp -d /var/tmp/hostcheck-test.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/hostcheck-test.XXXXXX")
 bare=$work/root
 cleanup() {
 	umount -R "$bare/dev" "$bare/sys" "$bare/proc" 2>/dev/null
