@@ -92,7 +92,7 @@ struct thread_state {
 	__u64 run_vcpu;	    /* the vCPU whose first KVM_RUN this thread announced last */
 	__u64 inject_kvm;
 	__u64 inject_saved_kvm[2]; /* outer injections, for nesting (irq on kworker) */
-	__u8 coalesce;		   /* this ioctl's record will carry its events */
+	__u8 coalesce;		   /* enum coalesce: who carries this ioctl's events */
 	__u8 pending_count;
 	__u8 pad2[6];
 	__u8 pending[PENDING_SLOTS * KVMIRQ_SLOT_SIZE];
@@ -107,6 +107,17 @@ struct thread_state {
 	__u32 in_total;
 	char device_name[KVMIRQ_DEVICE_NAME_LEN];
 	__u8 in[IN_INLINE_MAX];
+};
+
+/*
+ * The delivery events an ioctl raises wait in its thread's slots and ride
+ * in one ring record at its exit: its own record, or, when that is not
+ * wanted, a carrier (include/kvmirq/event.h) that holds nothing else.
+ */
+enum coalesce {
+	COALESCE_NONE = 0,	/* each event reserves its own ring record */
+	COALESCE_IOCTL = 1,	/* in the ioctl's record */
+	COALESCE_CARRIER = 2,	/* in a carrier */
 };
 
 struct {

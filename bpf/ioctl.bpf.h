@@ -355,7 +355,7 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 	if (st->in_ioctl)
 		count_missed_exit(st);
 	st->in_ioctl = 1;
-	st->coalesce = 0;
+	st->coalesce = COALESCE_NONE;
 	st->pending_count = 0;
 	st->ioctl_id = id;
 	st->fd_kind = fd_kind;
@@ -374,11 +374,15 @@ static __always_inline void ioctl_enter(__u8 fd_kind, struct file *file, int fd,
 
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !(filter_ioctl_kinds & (1ULL << id)) || !kind_enabled(KVMIRQ_EV_IOCTL)) {
-		st->ioctl_id = KVMIRQ_IOCTL_RUN; /* only the context is wanted */
+		/* Only the context is wanted, and a carrier for the events a
+		 * short ioctl raises (KVM_RUN's wait too long to hold). */
+		if (id != KVMIRQ_IOCTL_RUN && !aggregate && vm_wanted(st))
+			st->coalesce = COALESCE_CARRIER;
+		st->ioctl_id = KVMIRQ_IOCTL_RUN;
 		return;
 	}
 	/* This ioctl's record will be written: its delivery events can ride along. */
-	st->coalesce = vm_wanted(st);
+	st->coalesce = vm_wanted(st) ? COALESCE_IOCTL : COALESCE_NONE;
 	st->start_ns = bpf_ktime_get_ns();
 	st->arg = arg;
 	st->cmd = cmd;
@@ -750,6 +754,60 @@ static __always_inline int ioctl_exit_direct(const struct thread_state *in, __u8
 	return -1;
 }
 
+/*
+ * A carrier of SIZE bytes with room for SLOTS of the PENDING events: the
+ * reservation needs a constant size, so each size is a copy of this code.
+ * Returns -1 when the ring is full.
+ */
+static __always_inline int carrier_emit(const struct thread_state *in, __u32 pending,
+					const __u32 size, const __u32 slots)
+{
+	struct {
+		struct kvmirq_event_header h;
+		struct kvmirq_ring_carrier c;
+		__u64 slots[];
+	} *rec = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!rec)
+		return -1;
+	__builtin_memset(&rec->h, 0, sizeof(rec->h));
+	rec->h.kind = KVMIRQ_RING_CARRIER;
+	rec->h.size = sizeof(rec->h) + sizeof(rec->c);
+	rec->c.slot_count = pending;
+	rec->c.pad = 0;
+	for (__u32 i = 0; i < slots; i++) {
+		const __u64 *src = (const __u64 *)&in->pending[i * KVMIRQ_SLOT_SIZE];
+
+		if (i >= pending)
+			break;
+		for (int w = 0; w < KVMIRQ_SLOT_SIZE / 8; w++)
+			rec->slots[i * (KVMIRQ_SLOT_SIZE / 8) + w] = src[w];
+	}
+	bpf_ringbuf_submit(rec, submit_flags(size));
+	return 0;
+}
+
+#define CARRIER_SIZE(SLOTS)                                                      \
+	(sizeof(struct kvmirq_event_header) + sizeof(struct kvmirq_ring_carrier) +      \
+	 (SLOTS) * KVMIRQ_SLOT_SIZE)
+#define CARRIER_CLASS(SLOTS)                                                     \
+	if (pending <= (SLOTS))                                                  \
+		return carrier_emit(in, pending, CARRIER_SIZE(SLOTS), SLOTS);
+
+/* The events an ioctl whose record is not wanted raised, in one carrier. */
+static __always_inline int ioctl_exit_carrier(const struct thread_state *in)
+{
+	__u32 pending = pending_slots(in);
+
+	if (!pending)
+		return 0;
+	CARRIER_CLASS(1)
+	CARRIER_CLASS(2)
+	CARRIER_CLASS(4)
+	CARRIER_CLASS(PENDING_SLOTS)
+	return -1;
+}
+
 /* The exit of the KVM ioctl that thread state IN is inside. */
 static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 {
@@ -773,6 +831,11 @@ static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 		aggregate_note_vm(in->kvm);
 		if (!aggregate_ioctl_records)
 			goto done;
+	}
+	if (in->coalesce == COALESCE_CARRIER) {
+		if (ioctl_exit_carrier(in))
+			count_pending_drops(in, pending_slots(in));
+		goto done;
 	}
 	if (id == KVMIRQ_IOCTL_OTHER || id == KVMIRQ_IOCTL_RUN || id >= KVMIRQ_IOCTL_ID_MAX ||
 	    !vm_wanted(in))
@@ -894,7 +957,7 @@ static __always_inline void ioctl_exit(struct thread_state *in, long ret)
 	}
 done:
 	in->in_ioctl = 0;
-	in->coalesce = 0;
+	in->coalesce = COALESCE_NONE;
 	in->pending_count = 0;
 }
 

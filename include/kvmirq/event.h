@@ -262,6 +262,21 @@ struct kvmirq_ev_ioctl_payload {
 #define KVMIRQ_SLOT_SIZE 56
 #define KVMIRQ_MAX_SLOTS 8
 
+/*
+ * A ring record of this kind carries only slots: the delivery events of an
+ * ioctl whose own record is not wanted (`-e delivery`, or an ioctl left out
+ * by `-e ioctl:NAME`), so that they cost one ring reservation together, not
+ * one each. Its header says only the kind and its size; slot_count slots
+ * follow the carrier at the next 8-byte boundary. User space hands the
+ * events on and drops the carrier: it is never stored, and is no event kind.
+ */
+#define KVMIRQ_RING_CARRIER 0xffff
+
+struct kvmirq_ring_carrier {
+	__u32 slot_count;
+	__u32 pad;
+};
+
 /* The largest record the ring buffer carries. */
 #define KVMIRQ_RECORD_MAX                                                        \
 	(sizeof(struct kvmirq_event_header) + sizeof(struct kvmirq_ev_ioctl) +   \

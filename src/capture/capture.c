@@ -333,9 +333,29 @@ fail:
 }
 
 /*
+ * Hand on the SLOT_COUNT delivery events in slots from the first 8-byte
+ * boundary at or after OFF; the ring record (LEN bytes) may be longer.
+ */
+static int hand_on_slots(struct capture *c, const char *data, size_t len, size_t off,
+			 unsigned int slot_count)
+{
+	int ret;
+
+	off = (off + 7u) & ~(size_t)7;
+	for (unsigned int i = 0; i < slot_count && off + KVMIRQ_SLOT_SIZE <= len;
+	     i++, off += KVMIRQ_SLOT_SIZE) {
+		ret = c->fn(data + off, KVMIRQ_SLOT_SIZE, c->ctx);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
  * One ring record may hold several events: an ioctl's record carries, after
  * its own bytes, the delivery events the ioctl raised, in fixed slots. They
- * happened before the ioctl returned, so they are handed on first.
+ * happened before the ioctl returned, so they are handed on first. A
+ * carrier holds only such slots, and is dropped.
  */
 static int on_ring_record(void *ctx, void *data, size_t len)
 {
@@ -348,19 +368,20 @@ static int on_ring_record(void *ctx, void *data, size_t len)
 	if (len < sizeof(h))
 		return c->fn(data, len, c->ctx); /* malformed: the callback says so */
 	memcpy(&h, data, sizeof(h)); /* slots follow a payload: maybe unaligned */
+	if (h.kind == KVMIRQ_RING_CARRIER && len >= sizeof(h) + sizeof(struct kvmirq_ring_carrier)) {
+		struct kvmirq_ring_carrier carrier;
+
+		memcpy(&carrier, (char *)data + sizeof(h), sizeof(carrier));
+		return hand_on_slots(c, data, len, sizeof(h) + sizeof(carrier), carrier.slot_count);
+	}
 	if (h.kind == KVMIRQ_EV_IOCTL && h.size <= len &&
 	    h.size >= sizeof(h) + sizeof(struct kvmirq_ev_ioctl)) {
 		struct kvmirq_ev_ioctl io;
-		size_t off = (h.size + 7u) & ~(size_t)7;
 
 		memcpy(&io, (char *)data + sizeof(h), sizeof(io));
-		/* slots start at the next 8-byte boundary; the ring record may be longer */
-		for (unsigned int i = 0; i < io.slot_count && off + KVMIRQ_SLOT_SIZE <= len;
-		     i++, off += KVMIRQ_SLOT_SIZE) {
-			ret = c->fn((char *)data + off, KVMIRQ_SLOT_SIZE, c->ctx);
-			if (ret)
-				return ret;
-		}
+		ret = hand_on_slots(c, data, len, h.size, io.slot_count);
+		if (ret)
+			return ret;
 		len = h.size;
 	}
 	return c->fn(data, len, c->ctx);

@@ -13,6 +13,9 @@
  * the ring, the others assembled in a scratch area: both are checked). A
  * last KVM_IRQ_LINE of a line raised must carry its irq and level (the
  * programs take them from its kvm_set_irq event rather than read them).
+ * Then the delivery events alone (`-e delivery`): the events a KVM_IRQ_LINE
+ * raises ride in one carrier per ioctl; each must come back once, in the
+ * order the kernel raised them, attributed to its VM, and no ioctl record.
  * Needs root and /dev/kvm; fails (does not skip) without them.
  */
 #include <fcntl.h>
@@ -93,6 +96,88 @@ static const struct issued *issued_row(unsigned int id)
 		if (issued[i].id == id)
 			return &issued[i];
 	return NULL;
+}
+
+struct delivery_seen {
+	unsigned int n, ioctls, other, unattributed, out_of_order;
+	unsigned int per_kind[KVMIRQ_EV_KIND_MAX];
+	unsigned long long vm, last_ns;
+};
+
+static int on_delivery(const void *record, size_t len, void *ctx)
+{
+	const struct kvmirq_event_header *h = record;
+	struct delivery_seen *d = ctx;
+
+	if (len < sizeof(*h) || h->kind >= KVMIRQ_EV_KIND_MAX) {
+		d->other++;
+		return 0;
+	}
+	if (h->kind == KVMIRQ_EV_IOCTL)
+		d->ioctls++;
+	d->n++;
+	d->per_kind[h->kind]++;
+	if (!h->vm || (d->vm && h->vm != d->vm))
+		d->unattributed++;
+	d->vm = h->vm;
+	if (h->timestamp_ns < d->last_ns)
+		d->out_of_order++;
+	d->last_ns = h->timestamp_ns;
+	return 0;
+}
+
+#define DELIVERY_ROUNDS 50
+
+/*
+ * `-e delivery`: KVM_IRQ_LINE raises and lowers GSI 3 (an ISA pin: PIC and
+ * IOAPIC), each time kvm_set_irq, kvm_pic_set_irq and kvm_ioapic_set_irq;
+ * this one thread issues them all, so the events come back in time order.
+ */
+static void delivery_only(int system)
+{
+	struct capture_options o = {
+		.pid = (unsigned int)getpid(),
+		.kinds = 1ULL << KVMIRQ_EV_SET_IRQ | 1ULL << KVMIRQ_EV_PIC_SET_IRQ |
+			 1ULL << KVMIRQ_EV_IOAPIC_SET_IRQ,
+	};
+	struct kvmirq_kind_counters counters[KVMIRQ_EV_KIND_MAX];
+	struct delivery_seen d = { 0 };
+	struct capture *c = NULL;
+	char err[256] = "";
+	int vm = ioctl(system, KVM_CREATE_VM, 0), ok = 0, ring_records = 0;
+
+	CHECK(vm >= 0 && ioctl(vm, KVM_CREATE_IRQCHIP, 0) == 0);
+	CHECK_EQ(capture_open(&c, &o, on_delivery, &d, err, sizeof(err)), 0);
+	if (!c || vm < 0) {
+		fprintf(stderr, "test_bpf_ioctl: %s\n", err);
+		goto out;
+	}
+	for (int i = 0; i < DELIVERY_ROUNDS; i++) {
+		struct kvm_irq_level line = { .irq = 3, .level = !(i & 1) };
+
+		ok += ioctl(vm, KVM_IRQ_LINE, &line) == 0;
+	}
+	CHECK_EQ(ok, DELIVERY_ROUNDS);
+	for (int i = 0; i < 5; i++) {
+		int got = capture_poll(c, 50);
+
+		ring_records += got > 0 ? got : 0;
+	}
+	CHECK_EQ(ring_records, DELIVERY_ROUNDS); /* a carrier per ioctl, not one per event */
+	CHECK_EQ(capture_read_counters(c, counters), 0);
+	CHECK_EQ(counters[KVMIRQ_EV_SET_IRQ].dropped, 0);
+	capture_close(c);
+	CHECK_EQ(d.per_kind[KVMIRQ_EV_SET_IRQ], DELIVERY_ROUNDS);
+	CHECK_EQ(d.per_kind[KVMIRQ_EV_PIC_SET_IRQ], DELIVERY_ROUNDS);
+	CHECK_EQ(d.per_kind[KVMIRQ_EV_IOAPIC_SET_IRQ], DELIVERY_ROUNDS);
+	CHECK_EQ(d.n, 3 * DELIVERY_ROUNDS); /* nothing else: no ioctl, no carrier */
+	CHECK_EQ(d.ioctls, 0);
+	CHECK_EQ(d.other, 0);
+	CHECK_EQ(d.unattributed, 0);
+	CHECK_EQ(d.out_of_order, 0);
+out:
+	if (vm >= 0)
+		close(vm);
 }
 
 int main(void)
@@ -191,6 +276,7 @@ int main(void)
 		CHECK_EQ(recorded.irq, 3);
 		CHECK_EQ(recorded.level, 1);
 	}
+	delivery_only(f.system);
 	close(f.vcpu);
 	close(f.vm);
 	close(f.system);
