@@ -79,22 +79,22 @@ int exclusive_file_open(struct exclusive_file *ef, const char *path, bool force,
 	ef->fd = mkostemp(ef->tmp_path, O_CLOEXEC);
 	if (ef->fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot create %s: %s", ef->tmp_path, strerror(-ret));
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(-ret));
 		release(ef);
 		return ret;
 	}
 	/* mkstemp makes 0600; the final file gets what open(2) would give it */
 	mask = umask(0);
 	umask(mask);
-	/* a filesystem without locks (ENOLCK) still records: only a second writer is unseen */
-	if (fchmod(ef->fd, mode & ~mask) ||
-	    (flock(ef->fd, LOCK_EX | LOCK_NB) && errno != ENOLCK && errno != EOPNOTSUPP)) {
+	if (fchmod(ef->fd, mode & ~mask)) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", ef->tmp_path, strerror(-ret));
 		unlink(ef->tmp_path);
 		release(ef);
 		return ret;
 	}
+	/* a filesystem without locks still records: only a second writer goes unseen */
+	(void)flock(ef->fd, LOCK_EX | LOCK_NB);
 	return 0;
 }
 
