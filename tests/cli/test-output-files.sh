@@ -2,8 +2,9 @@
 # Output files are safe (issue #16): record refuses an existing FILE unless
 # --force, which replaces a file or a symbolic link itself but never a
 # directory, FIFO or device; a FILE being recorded is locked and a second
-# record refused; a write error before anything was recorded leaves no file,
-# a later one keeps the readable part; a killed recording is readable and
+# record refused; a write error (a file size limit, a full filesystem)
+# before anything was recorded leaves no file, a later one keeps the
+# readable part; a killed recording is readable and
 # its drops unknown; --flush-interval is range-checked; snapshot and export
 # write whole files or leave the earlier one as it was, with no temporary
 # file behind. Real BPF, as root; the ASan/UBSan build. Prints "N passed, M
@@ -13,7 +14,8 @@ cd "$(dirname "$0")/../.."
 . tests/lib/sanitized-cli.sh
 vmm=build/tests/testvmm
 pids=()
-trap 'for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done; rm -rf "$tmp"' EXIT
+trap 'for p in "${pids[@]}"; do kill -CONT "$p" 2>/dev/null; kill -9 "$p" 2>/dev/null; done
+	umount "$tmp/full" 2>/dev/null; rm -rf --one-file-system "$tmp"' EXIT
 for need in "$bin" "$vmm"; do
 	[[ -x $need ]] || { echo "FAIL: $need is missing (make tests)"; echo "0 passed, 1 failed"; exit 1; }
 done
@@ -101,6 +103,21 @@ expect 1 "File too large; nothing was recorded and the file is removed" -- \
 	prlimit --fsize=$((hdr + 64)) -- $bin record -q --no-key-frames -d 300ms -o "$tmp/l.kvmirq"
 check "a recording of nothing left no file" test ! -e "$tmp/l.kvmirq"
 no_temp "$tmp/l.kvmirq"
+
+# A full filesystem (a tmpfs of one page, filled): no 0-byte file under
+# the final name, from record or snapshot, and no temporary file.
+mkdir "$tmp/full"
+if mount -t tmpfs -o size=4k tmpfs "$tmp/full"; then
+	head -c 4096 /dev/zero >"$tmp/full/filler"
+	expect 1 "kvmirq record: .*No space left on device" -- rec -d 300ms -o "$tmp/full/r.kvmirq"
+	expect 1 "kvmirq snapshot: .*No space left on device" -- \
+		$bin snapshot -q --from demo/x86-testvmm.kvmirq -o "$tmp/full/s.kvmsnap"
+	check "a full filesystem left nothing: $(ls "$tmp/full")" \
+		test "$(ls "$tmp/full")" = filler
+	umount "$tmp/full"
+else
+	bad "cannot mount a tmpfs for the full-filesystem checks"
+fi
 
 # A limit hit once events were written: an error that says the file keeps
 # what was written, and a file that reads as a recording cut short. The
