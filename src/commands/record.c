@@ -410,7 +410,7 @@ static void write_failed(struct recorder *r, struct exclusive_file *file, const 
 		return;
 	}
 	cli_error(1, "%s %s: %s; the file keeps what was written before (readable up to its "
-		     "last whole chunk, with no final counts)",
+		     "last whole chunk)",
 		  what, path, r->out.error);
 }
 
