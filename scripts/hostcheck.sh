@@ -86,7 +86,7 @@ wait_for() {
 start_record() {
 	out=$1 err=$2
 	shift 2
-	"$K" record -o "$out" "$@" 2>"$err" &
+	"$K" record --force -o "$out" "$@" 2>"$err" &
 	rec=$!
 	wait_for "$err" "recording to" "$rec"
 }

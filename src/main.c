@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kvmirq: trace and debug the interrupt controllers that KVM emulates. */
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
 		printf("kvmirq %s (event schema %d)\n", KVMIRQ_VERSION, KVMIRQ_SCHEMA_VERSION);
 		return 0;
 	}
+	/* a file size limit (ulimit -f) is a write error (EFBIG) the writer
+	 * reports and cleans up after, not a signal that kills it half way */
+	signal(SIGXFSZ, SIG_IGN);
 	for (const struct command *c = command_table; c->name; c++)
 		if (!strcmp(argv[1], c->name))
 			return c->run(argc - 1, argv + 1);

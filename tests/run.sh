@@ -94,6 +94,7 @@ if [[ $mode == @(quick|all) ]]; then
 	run_suite layers-self-test tests/layers/check-layers.py --self-test
 	run_suite cli tests/cli/test-cli.sh
 	run_suite cli-options tests/cli/test-options.sh
+	run_suite cli-output-files tests/cli/test-output-files.sh
 	run_suite cli-json-errors tests/cli/test-json-errors.sh
 	run_suite cli-state tests/cli/test-state.sh
 	run_suite cli-top tests/cli/test-top.sh

@@ -175,6 +175,8 @@ struct tracefile_writer_options {
 				 * at most TRACEFILE_MAX_CHUNK_TARGET */
 	int compression_level;	/* zlib level 0..9 */
 	int fsync_on_close;	/* fsync() before closing */
+	const char *name;	/* the fd variant's file in messages; NULL:
+				 * "fd N" */
 };
 
 /* Fill *opts with the defaults (256 KiB chunks, level 6, no fsync). Passing

@@ -82,7 +82,7 @@ int cmd_export(int argc, char **argv)
 	/* Written beside OUT and renamed when whole: a failed export leaves an
 	 * earlier OUT as it was. */
 	if (!to_stdout && (ret = atomic_file_open(&file, output, 0666)))
-		return cli_error(1, "%s: %s", output, strerror(-ret));
+		return cli_error(1, "%s: %s", output, output_strerror(ret));
 	ret = export_recording(path, writer, to_stdout ? stdout : file.f, warning, sizeof(warning),
 			       err, sizeof(err));
 	if (to_stdout && !ret && fflush(stdout)) {
@@ -92,7 +92,7 @@ int cmd_export(int argc, char **argv)
 	if (!to_stdout && ret)
 		atomic_file_abort(&file);
 	else if (!to_stdout && (ret = atomic_file_commit(&file))) {
-		snprintf(err, sizeof(err), "%s: %s", output, strerror(-ret));
+		snprintf(err, sizeof(err), "%s: %s", output, output_strerror(ret));
 		ret = -1;
 	}
 	if (ret)

@@ -89,7 +89,7 @@ static int write_textfile(struct exporter_metrics *m, const char *path)
 		ret = atomic_file_commit(&file);
 	}
 	if (ret)
-		cli_error(1, "cannot write %s: %s", path, strerror(-ret));
+		cli_error(1, "cannot write %s: %s", path, output_strerror(ret));
 	return ret;
 }
 

@@ -21,6 +21,7 @@
 #include "trace/live_capture.h"
 #include "trace/trace_out.h"
 #include "util/cpu_time.h"
+#include "util/exclusive_file.h"
 #include "util/json.h"
 #include "util/stop.h"
 
@@ -35,12 +36,25 @@
  * pages, in the map's 32-bit max_entries: 1 MiB to 2 GiB, a power of two.
  */
 #define RECORD_MAX_BUFFER_MIB 2048
+/*
+ * --flush-interval: what a killed recorder loses at most. Shorter makes
+ * more, smaller chunks (a larger file, more writes); the poll loop wakes
+ * every 100 ms, the shortest interval it can keep.
+ */
+#define RECORD_DEFAULT_FLUSH_MS 1000
+#define RECORD_MIN_FLUSH_MS 100
+#define RECORD_MAX_FLUSH_MS 3600000
 
-enum { OPT_VM = CLI_LONG_ONLY, OPT_NO_KEY_FRAMES };
+enum { OPT_VM = CLI_LONG_ONLY, OPT_NO_KEY_FRAMES, OPT_FLUSH_INTERVAL };
 
 static const struct cli_option options[] = {
-	{ .name = "output", .key = 'o', .arg = "FILE", .help = "the trace file to write (required)",
+	{ .name = "output", .key = 'o', .arg = "FILE",
+	  .help = "the trace file to write (required); an existing\n"
+		  "FILE is refused",
 	  .value = CLI_RECORDING },
+	{ .name = "force", .key = 'f',
+	  .help = "replace an existing FILE (a regular file, or a\n"
+		  "symbolic link itself, never its target)" },
 	{ .name = "pid", .key = 'p', .arg = "PID", .help = "only this VMM process",
 	  .value = CLI_VMM_PID },
 	{ .name = "vm", .key = OPT_VM, .arg = "PID[:FD]",
@@ -79,6 +93,11 @@ static const struct cli_option options[] = {
 	  .value = CLI_DURATION },
 	{ .name = "no-key-frames", .key = OPT_NO_KEY_FRAMES,
 	  .help = "do not read the VMMs' controllers at all" },
+	{ .name = "flush-interval", .key = OPT_FLUSH_INTERVAL, .arg = "TIME",
+	  .help = "write the buffered events to FILE every TIME, from\n"
+		  "100ms to 1h (default 1s): at most what a killed\n"
+		  "kvmirq loses; shorter makes more, smaller chunks",
+	  .value = CLI_DURATION },
 	{ .name = "json", .key = 'j', .help = "print the summary as one JSON object on stdout" },
 	{ .name = "quiet", .key = 'q', .help = "print nothing but errors and drops" },
 	{ .name = "verbose", .key = 'v', .help = "show libbpf's messages" },
@@ -101,9 +120,20 @@ const struct cli_spec cmd_record_cli = {
 		    "ioctls, marked as key frames; a VMM that cannot be read is named on\n"
 		    "stderr and the recording goes on.\n"
 		    "\n"
+		    "The output file: an existing FILE is refused unless --force, and a\n"
+		    "directory, FIFO or device always. The recording is written to\n"
+		    "FILE.XXXXXX beside FILE and takes the name FILE as soon as its header is\n"
+		    "written; it is locked (flock) while being written, and a second record to\n"
+		    "the same FILE is refused, even with --force. Events are written every\n"
+		    "--flush-interval: a kvmirq killed with SIGKILL leaves FILE readable up to\n"
+		    "its last whole chunk, and report says its drops are unknown. A write error\n"
+		    "(a full filesystem, a file size limit) before any events reached FILE\n"
+		    "removes it; a later one keeps what was written and says so.\n"
+		    "\n"
 		    "Exit status: 0 when the recording is complete, 1 on error (the --pid\n"
-		    "process does not exist, the programs could not attach, the file cannot be\n"
-		    "written), 2 on bad usage, 3 when events were dropped.\n",
+		    "process does not exist, the programs could not attach, FILE exists or is\n"
+		    "being recorded, the file cannot be written), 2 on bad usage, 3 when events\n"
+		    "were dropped.\n",
 };
 
 struct recorder {
@@ -242,7 +272,9 @@ struct record_args {
 	bool json;
 	bool quiet;
 	bool no_key_frames;
+	bool force;
 	unsigned long long key_frame_ms; /* 0: at the start only */
+	unsigned long long flush_ms;
 };
 
 static int parse_args(int argc, char **argv, struct record_args *a)
@@ -252,6 +284,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	int c;
 
 	a->time_unit_ns = 1000;
+	a->flush_ms = RECORD_DEFAULT_FLUSH_MS;
 	cli_parse_begin(&p, &cmd_record_cli, argc, argv);
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
@@ -297,6 +330,14 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				return 2;
 			break;
 		case OPT_NO_KEY_FRAMES: a->no_key_frames = true; break;
+		case 'f': a->force = true; break;
+		case OPT_FLUSH_INTERVAL:
+			if (parse_duration_ms("--flush-interval", optarg, &a->flush_ms))
+				return 2;
+			if (a->flush_ms < RECORD_MIN_FLUSH_MS || a->flush_ms > RECORD_MAX_FLUSH_MS)
+				return cli_error(2, "--flush-interval: '%s' is not from 100ms to 1h",
+						 optarg);
+			break;
 		case 'j': a->json = true; break;
 		case 'q': a->quiet = true; break;
 		case 'v': a->capture.verbose = true; break;
@@ -331,7 +372,7 @@ struct record_tick {
 	uint64_t last_flush, last_key_frame;
 };
 
-/* Key frames every -k TIME, and the file flushed every second. */
+/* Key frames every -k TIME, and the file flushed every --flush-interval. */
 static int tick(void *arg, uint64_t now)
 {
 	struct record_tick *t = arg;
@@ -343,9 +384,50 @@ static int tick(void *arg, uint64_t now)
 			return t->r->live.error;
 		t->last_key_frame = now = monotonic_ms();
 	}
-	if (now - t->last_flush >= 1000) {
+	if (now - t->last_flush >= t->a->flush_ms) {
 		t->last_flush = now;
 		return trace_out_flush(&t->r->out);
+	}
+	return 0;
+}
+
+/*
+ * A write error ended the recording. Before any chunk reached the file it
+ * holds nothing but its header: it goes, rather than stay as an empty
+ * recording under FILE. After, it is readable up to its last whole chunk.
+ */
+static void write_failed(struct recorder *r, struct exclusive_file *file, const char *path,
+			 const char *what)
+{
+	struct tracefile_writer_stats st = { 0 };
+
+	if (r->out.writer)
+		tracefile_writer_stats(r->out.writer, &st);
+	if (!st.chunks) {
+		exclusive_file_remove(file);
+		cli_error(1, "%s %s: %s; nothing was recorded and the file is removed", what, path,
+			  r->out.error);
+		return;
+	}
+	cli_error(1, "%s %s: %s; the file keeps what was written before (readable up to its "
+		     "last whole chunk)",
+		  what, path, r->out.error);
+}
+
+/* The file, named FILE once its header is written. */
+static int open_output(struct recorder *r, struct exclusive_file *file,
+		       const struct tracefile_meta *header, const struct record_args *a)
+{
+	char err[512];
+
+	if (trace_out_open_fd(&r->out, file->fd, a->output, header, &r->live.registry,
+			      a->time_unit_ns)) {
+		cli_error(1, "%s", r->out.error);
+		return -1;
+	}
+	if (exclusive_file_publish(file, err, sizeof(err))) {
+		cli_error(1, "%s%s", err, a->force ? "" : ": --force replaces it");
+		return -1;
 	}
 	return 0;
 }
@@ -358,6 +440,7 @@ int cmd_record(int argc, char **argv)
 	struct tracefile_meta *header = NULL, *final = NULL;
 	const struct capture_status *st;
 	struct record_tick t = { .r = r, .a = &a };
+	struct exclusive_file file = { .fd = -1 };
 	uint64_t dropped = 0;
 	struct cpu_time cpu_start;
 	char err[512];
@@ -369,6 +452,13 @@ int cmd_record(int argc, char **argv)
 	if (ret) {
 		free(r);
 		return ret;
+	}
+	/* before anything is attached: an existing or busy FILE costs nothing */
+	ret = exclusive_file_open(&file, a.output, a.force, 0644, err, sizeof(err));
+	if (ret) {
+		cli_error(status, "%s%s", err, ret == -EEXIST ? ": --force replaces it" : "");
+		free(r);
+		return status;
 	}
 	stop_on_signals();
 
@@ -385,10 +475,8 @@ int cmd_record(int argc, char **argv)
 		cli_error(status, "out of memory");
 		goto out;
 	}
-	if (trace_out_open(&r->out, a.output, header, &r->live.registry, a.time_unit_ns)) {
-		cli_error(status, "%s", r->out.error);
+	if (open_output(r, &file, header, &a))
 		goto out;
-	}
 	if (!a.quiet)
 		cli_notice("recording to %s (ioctl strategy %s); Ctrl-C to stop", a.output,
 			   strategy_name(st->strategy));
@@ -404,18 +492,27 @@ int cmd_record(int argc, char **argv)
 		cli_warning("reading the ring buffer: %s", strerror(r->live.ring_errno));
 	capture_read_counters(r->live.capture, counters);
 	if (r->live.error) {
-		cli_error(status, "writing %s: %s", a.output, r->out.error);
+		write_failed(r, &file, a.output, "writing");
 		goto out;
 	}
 	add_counts(final, r, counters, &dropped);
 	if (trace_out_close(&r->out, final)) {
-		cli_error(status, "closing %s: %s", a.output, r->out.error);
+		write_failed(r, &file, a.output, "closing");
+		goto out;
+	}
+	if (exclusive_file_close(&file, err, sizeof(err))) {
+		cli_error(status, "closing %s", err);
 		goto out;
 	}
 	print_summary(r, a.output, a.json, a.quiet, counters, dropped,
 		      (double)(monotonic_ms() - r->live.start_ms) / 1000.0, cpu_time_since(cpu_start));
 	status = dropped ? 3 : 0;
 out:
+	/* a file not complete: kept once named (it reads as cut short), else removed */
+	if (file.fd >= 0 && !file.published)
+		exclusive_file_remove(&file);
+	else if (file.fd >= 0)
+		exclusive_file_close(&file, err, sizeof(err));
 	live_capture_close(&r->live);
 	trace_out_free(&r->out);
 	tracefile_meta_free(header);

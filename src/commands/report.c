@@ -150,7 +150,10 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 {
 	const struct tracefile_meta *m = trace_in_meta(t);
 	double secs = (double)(s->last_ns - s->first_ns) / 1e9;
-	uint64_t dropped = meta_u64(m, "dropped_events");
+	uint64_t dropped = 0;
+	/* a recording without its final counts (killed) cannot know its drops */
+	bool dropped_known = !tracefile_meta_get_u64(m, "dropped_events", &dropped);
+	char dropped_text[48];
 	const char *warning = trace_in_warning(t);
 	struct json j;
 
@@ -161,9 +164,14 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 		       meta_str(m, "tool_version"), (unsigned long long)meta_u64(m, "schema_version"));
 		if (tracefile_meta_get_string(m, "note"))
 			printf("  note: %s\n", tracefile_meta_get_string(m, "note"));
-		printf("  ioctl strategy %s; %llu events over %.3f s; %llu dropped\n",
-		       meta_str(m, "strategy"), (unsigned long long)s->events, secs,
-		       (unsigned long long)dropped);
+		if (dropped_known)
+			snprintf(dropped_text, sizeof(dropped_text), "%llu dropped",
+				 (unsigned long long)dropped);
+		else
+			snprintf(dropped_text, sizeof(dropped_text),
+				 "dropped: unknown (no final counts)");
+		printf("  ioctl strategy %s; %llu events over %.3f s; %s\n", meta_str(m, "strategy"),
+		       (unsigned long long)s->events, secs, dropped_text);
 		if (dropped)
 			printf("  WARNING: %llu events were dropped while recording: counts are low\n",
 			       (unsigned long long)dropped);
@@ -187,7 +195,12 @@ static void print_header(const struct trace_in *t, const char *path, const struc
 	json_kv_uint(&j, "events", s->events);
 	json_key(&j, "seconds");
 	json_double(&j, secs);
-	json_kv_uint(&j, "dropped", dropped);
+	if (dropped_known)
+		json_kv_uint(&j, "dropped", dropped);
+	else {
+		json_key(&j, "dropped");
+		json_null(&j);
+	}
 	json_kv_string(&j, "warning", warning);
 	print_key_frames_json(&j, p->key_frames, p->nr_key_frames);
 	json_object_end(&j);

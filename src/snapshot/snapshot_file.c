@@ -26,8 +26,9 @@
 #include "chips/payload_format.h"
 #include "kvmirq/tracefile.h"
 #include "snapshot/snapshot.h"
-#include "util/varint.h"
+#include "util/atomic_file.h"
 #include "util/host.h"
+#include "util/varint.h"
 
 #define SNAPSHOT_FORMAT 1
 #define RECORD_CHIP_STATE 1
@@ -179,19 +180,22 @@ static int write_all(const struct snapshot *s, struct tracefile_writer *w)
 	return ret ? ret : tracefile_writer_close(w);
 }
 
-static int write_with(const struct snapshot *s, const char *path, int fd, char *err, size_t errlen)
+/* To FD, named NAME in messages (NULL: "fd N"). */
+static int write_fd(const struct snapshot *s, int fd, const char *name, char *err, size_t errlen)
 {
 	struct tracefile_meta *m = tracefile_meta_new();
+	struct tracefile_writer_options opts;
 	struct tracefile_writer *w = NULL;
 	int ret = m ? describe(s, m) : -ENOMEM;
 
+	tracefile_writer_options_init(&opts);
+	opts.name = name;
 	if (!ret)
-		ret = path ? tracefile_writer_open(&w, path, m, NULL)
-			   : tracefile_writer_open_fd(&w, fd, m, NULL);
+		ret = tracefile_writer_open_fd(&w, fd, m, &opts);
 	if (!ret)
 		ret = write_all(s, w);
 	if (ret)
-		snprintf(err, errlen, "%s: %s", path ? path : "snapshot",
+		snprintf(err, errlen, "%s: %s", name ? name : "snapshot",
 			 w && *tracefile_writer_error(w) ? tracefile_writer_error(w)
 							 : strerror(-ret));
 	tracefile_writer_free(w);
@@ -199,14 +203,30 @@ static int write_with(const struct snapshot *s, const char *path, int fd, char *
 	return ret;
 }
 
+/* Whole or not at all: a failure leaves an earlier PATH as it was. */
 int snapshot_write(const struct snapshot *s, const char *path, char *err, size_t errlen)
 {
-	return write_with(s, path, -1, err, errlen);
+	struct atomic_file file;
+	int ret = atomic_file_open(&file, path, 0644);
+
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, output_strerror(ret));
+		return ret;
+	}
+	ret = write_fd(s, fileno(file.f), path, err, errlen);
+	if (ret) {
+		atomic_file_abort(&file);
+		return ret;
+	}
+	ret = atomic_file_commit(&file);
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	return ret;
 }
 
 int snapshot_write_fd(const struct snapshot *s, int fd, char *err, size_t errlen)
 {
-	return write_with(s, NULL, fd, err, errlen);
+	return write_fd(s, fd, NULL, err, errlen);
 }
 
 /* ---- reading ---- */

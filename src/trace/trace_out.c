@@ -27,8 +27,10 @@ int trace_header_describe_host(struct tracefile_meta *m)
  */
 #define TRACE_OUT_COMPRESSION_LEVEL 3
 
-int trace_out_open(struct trace_out *t, const char *path, const struct tracefile_meta *header,
-		   struct registry *registry, uint64_t time_unit_ns)
+/* PATH, or FD when PATH is NULL (NAME in messages). */
+static int open_with(struct trace_out *t, const char *path, int fd, const char *name,
+		     const struct tracefile_meta *header, struct registry *registry,
+		     uint64_t time_unit_ns)
 {
 	struct tracefile_writer_options opts;
 	int ret;
@@ -38,11 +40,26 @@ int trace_out_open(struct trace_out *t, const char *path, const struct tracefile
 	t->registry = registry;
 	tracefile_writer_options_init(&opts);
 	opts.compression_level = TRACE_OUT_COMPRESSION_LEVEL;
-	ret = tracefile_writer_open(&t->writer, path, header, &opts);
+	opts.name = name;
+	ret = path ? tracefile_writer_open(&t->writer, path, header, &opts)
+		   : tracefile_writer_open_fd(&t->writer, fd, header, &opts);
 	if (ret)
-		snprintf(t->error, sizeof(t->error), "%s: %s", path,
+		snprintf(t->error, sizeof(t->error), "%s",
 			 t->writer ? tracefile_writer_error(t->writer) : strerror(-ret));
 	return ret;
+}
+
+int trace_out_open(struct trace_out *t, const char *path, const struct tracefile_meta *header,
+		   struct registry *registry, uint64_t time_unit_ns)
+{
+	return open_with(t, path, -1, path, header, registry, time_unit_ns);
+}
+
+int trace_out_open_fd(struct trace_out *t, int fd, const char *name,
+		      const struct tracefile_meta *header, struct registry *registry,
+		      uint64_t time_unit_ns)
+{
+	return open_with(t, NULL, fd, name, header, registry, time_unit_ns);
 }
 
 static int write_batch(struct trace_out *t)

@@ -30,6 +30,10 @@ int trace_header_describe_host(struct tracefile_meta *header);
 /* TIME_UNIT_NS: the resolution of the stored times (1: nanoseconds). */
 int trace_out_open(struct trace_out *t, const char *path, const struct tracefile_meta *header,
 		   struct registry *registry, uint64_t time_unit_ns);
+/* The same at FD's position (NAME in messages); FD is not closed. */
+int trace_out_open_fd(struct trace_out *t, int fd, const char *name,
+		      const struct tracefile_meta *header, struct registry *registry,
+		      uint64_t time_unit_ns);
 /* Add one normalized event. */
 int trace_out_add(struct trace_out *t, const void *rec, size_t len);
 /* Write what is buffered, the tables, and EXTRA (rows to append, say) now. */

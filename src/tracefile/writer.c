@@ -500,7 +500,7 @@ int tracefile_writer_open_fd(struct tracefile_writer **wp, int fd,
 	if (!wp)
 		return -EINVAL;
 	snprintf(name, sizeof(name), "fd %d", fd);
-	*wp = w = writer_new(name);
+	*wp = w = writer_new(opts && opts->name ? opts->name : name);
 	if (!w)
 		return -ENOMEM;
 	if (fd < 0) {

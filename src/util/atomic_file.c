@@ -1,11 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/atomic_file.h"
+
+int output_replaceable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -errno;
+	/* a link is replaced itself, but not one to /dev/null or a directory */
+	if (S_ISLNK(st.st_mode) && stat(path, &st))
+		return errno == ENOENT ? 1 : -errno;
+	return S_ISREG(st.st_mode) ? 1 : -OUTPUT_NOT_REGULAR;
+}
+
+const char *output_strerror(int err)
+{
+	if (err == -OUTPUT_NOT_REGULAR)
+		return "not a regular file (a directory, FIFO or device is never replaced)";
+	return strerror(-err);
+}
 
 static void release(struct atomic_file *af)
 {
@@ -19,9 +39,12 @@ int atomic_file_open(struct atomic_file *af, const char *path, unsigned int mode
 {
 	size_t len = strlen(path) + sizeof(".XXXXXX");
 	mode_t mask;
-	int fd, err;
+	int fd, err = output_replaceable(path);
 
 	af->f = NULL;
+	af->path = af->tmp_path = NULL;
+	if (err < 0)
+		return err;
 	af->path = strdup(path);
 	af->tmp_path = malloc(len);
 	if (!af->path || !af->tmp_path) {

@@ -16,7 +16,25 @@ struct atomic_file {
 	char *tmp_path; /* PATH.XXXXXX until committed */
 };
 
-/* 0, or -errno with nothing created. MODE is the final file's permissions. */
+/*
+ * Not an errno of Linux: PATH is a directory, FIFO, device or socket (or a
+ * symbolic link to one), which a writer never replaces with a file.
+ */
+#define OUTPUT_NOT_REGULAR 4095
+
+/*
+ * What a writer finds at PATH: 0 nothing, 1 a regular file or a symbolic
+ * link to one or to nothing (a rename replaces the link itself, never its
+ * target), -OUTPUT_NOT_REGULAR, or -errno.
+ */
+int output_replaceable(const char *path);
+/* strerror(-ERR), and OUTPUT_NOT_REGULAR's words. */
+const char *output_strerror(int err);
+
+/*
+ * 0, or -errno with nothing created (-OUTPUT_NOT_REGULAR: PATH is not a
+ * regular file). MODE is the final file's permissions.
+ */
 int atomic_file_open(struct atomic_file *af, const char *path, unsigned int mode);
 /* Flush, fsync, close and rename over PATH: 0, or -errno with PATH untouched. */
 int atomic_file_commit(struct atomic_file *af);

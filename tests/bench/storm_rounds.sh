@@ -30,16 +30,16 @@ wait_for() { for _ in $(seq 300); do grep -q "$2" "$1" 2>/dev/null && break; sle
 # start_tracer MODE: starts it in the background, sets $tracer, waits until it is ready
 start_tracer() {
 	case $1 in
-	kvmirq) build/kvmirq record -o /tmp/storm.kvmirq 2>/tmp/kvmirq.err & tracer=$!
+	kvmirq) build/kvmirq record --force -o /tmp/storm.kvmirq 2>/tmp/kvmirq.err & tracer=$!
 		wait_for /tmp/kvmirq.err "recording to" ;;
 	kvmirq-syscall) # the other attach strategy: syscall tracepoints for the ioctls
-		build/kvmirq record -s syscall -o /tmp/storm-s.kvmirq 2>/tmp/kvmirq-s.err & tracer=$!
+		build/kvmirq record --force -s syscall -o /tmp/storm-s.kvmirq 2>/tmp/kvmirq-s.err & tracer=$!
 		wait_for /tmp/kvmirq-s.err "recording to" ;;
 	kvmirq-stat) # in-kernel counters only, like the bpftrace script
 		build/kvmirq stat >/tmp/stat.out 2>/tmp/stat.err & tracer=$!
 		wait_for /tmp/stat.err "counting" ;;
 	kvmirq-delivery) # the same tracepoints as the other tools, without the ioctls
-		build/kvmirq record -e delivery -o /tmp/storm-d.kvmirq 2>/tmp/kvmirq-d.err & tracer=$!
+		build/kvmirq record --force -e delivery -o /tmp/storm-d.kvmirq 2>/tmp/kvmirq-d.err & tracer=$!
 		wait_for /tmp/kvmirq-d.err "recording to" ;;
 	floor | floor-syscall) # do-nothing programs on kvmirq's hooks: what hooking alone costs
 		local strategy=fentry

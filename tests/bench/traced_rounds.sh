@@ -17,7 +17,7 @@ traced_rounds() {
 	ns_each() { "$@" | sed -E 's/.*: ([0-9]+) ns each/\1/'; }
 	for ((i = 1; i <= rounds; i++)); do
 		plain=$(ns_each "$@")
-		"$kvmirq" record "${record_args[@]}" -o "$traced_rounds_tmp/r.kvmirq" \
+		"$kvmirq" record --force "${record_args[@]}" -o "$traced_rounds_tmp/r.kvmirq" \
 			2>"$traced_rounds_tmp/record.err" &
 		traced_rounds_rec=$!
 		# attached: it says so (loading takes seconds under emulation)

@@ -21,7 +21,7 @@ trap 'kill $rec 2>/dev/null || true; rm -rf "$tmp"' EXIT
 storm() { tests/vmm/build/testvmm --storm "$n" --kind "$1" 2>/dev/null | grep -oE '[0-9.]+ ioctls/s' | cut -d' ' -f1; }
 for ((i = 1; i <= rounds; i++)); do
 	echo "round=$i mode=untraced msi=$(storm msi) irq_line=$(storm irq_line)" >>"$tmp/rounds.txt"
-	"$kvmirq" record -j --no-key-frames -o "$tmp/r.kvmirq" >"$tmp/r.json" 2>"$tmp/r.err" &
+	"$kvmirq" record --force -j --no-key-frames -o "$tmp/r.kvmirq" >"$tmp/r.json" 2>"$tmp/r.err" &
 	rec=$!
 	for _ in $(seq 300); do grep -q "recording to" "$tmp/r.err" && break; sleep 0.1; done
 	msi=$(storm msi) irq_line=$(storm irq_line)

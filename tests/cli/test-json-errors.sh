@@ -61,7 +61,7 @@ json_error 2 check "$missing.kvmirq"
 json_error 1 top -b -i "$missing.kvmirq"
 json_error 1 snapshot --from "$missing.kvmirq" -o "$tmp/x.kvmsnap"
 json_error 1 snapshot --from demo/x86-statevmm.kvmsnap -o "$tmp/x.kvmsnap"
-# record attaches (real BPF), then cannot create its file
+# record cannot create its file (found before anything is attached)
 json_error 1 record -q -d 100ms -o "$missing/dir/x.kvmirq"
 # An option's missing argument (last, so --json goes first)
 out=$($bin report --json demo/x86-testvmm.kvmirq -e 2>&1 >/dev/null); status=$?

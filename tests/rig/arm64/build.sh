@@ -434,7 +434,7 @@ gicvmm_sources() {
 	printf '%s\n' "$repo/tests/vmm/gicvmm.c" "$repo/tests/vmm/console_file.c" "$repo/tests/vmm/expect_text.c" "$repo/tests/vmm/hold_wait.c" \
 		"$repo"/src/snapshot/snapshot.c "$repo"/src/snapshot/snapshot_file.c \
 		"$repo"/src/snapshot/routing.c "$repo"/src/codec/routing_entry.c "$repo"/src/chips/*.c \
-		"$repo"/src/tracefile/*.c "$repo"/src/util/host.c "$repo"/src/util/json.c \
+		"$repo"/src/tracefile/*.c "$repo"/src/util/atomic_file.c "$repo"/src/util/host.c "$repo"/src/util/json.c \
 		"$repo"/src/util/kv.c "$repo"/src/util/varint.c
 }
 

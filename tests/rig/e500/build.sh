@@ -316,7 +316,7 @@ vmm_sources() {
 	printf '%s\n' "$repo/tests/vmm/mpicvmm.c" "$repo/tests/vmm/mpicvmm_guest.c" "$repo/tests/vmm/mpicvmm_guest.S" \
 		"$repo/tests/vmm/console_file.c" "$repo/tests/vmm/expect_text.c" "$repo/tests/vmm/hold_wait.c" "$repo"/src/snapshot/snapshot.c \
 		"$repo"/src/snapshot/snapshot_file.c "$repo"/src/snapshot/routing.c "$repo"/src/codec/routing_entry.c "$repo"/src/chips/*.c "$repo"/src/tracefile/*.c \
-		"$repo"/src/util/host.c "$repo"/src/util/json.c "$repo"/src/util/kv.c "$repo"/src/util/varint.c
+		"$repo"/src/util/atomic_file.c "$repo"/src/util/host.c "$repo"/src/util/json.c "$repo"/src/util/kv.c "$repo"/src/util/varint.c
 }
 
 # -mregnames: the guest program (mpicvmm_guest.S) names its registers.
