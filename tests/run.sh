@@ -97,6 +97,7 @@ if [[ $mode == @(quick|all) ]]; then
 	run_suite cli-output-files tests/cli/test-output-files.sh
 	run_suite cli-json-errors tests/cli/test-json-errors.sh
 	run_suite cli-state tests/cli/test-state.sh
+	run_suite cli-damaged-input tests/cli/test-damaged-input.sh
 	run_suite cli-top tests/cli/test-top.sh
 	run_suite cli-top-tmux tests/cli/test-top-tmux.sh
 	run_suite export tests/export/test-export.sh

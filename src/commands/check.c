@@ -14,6 +14,7 @@
 #include "commands/check_live.h"
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/input_file.h"
 #include "commands/options.h"
 #include "kvmirq/tracefile.h"
 #include "trace/key_frames.h"
@@ -134,6 +135,8 @@ static int check_file(const char *path, const struct check_options *opts, struct
 		checker_set_key_frames(&k, frames, nr_frames);
 		while ((ret = trace_in_next(t, &rec, &len)) > 0)
 			checker_event(&k, rec, len);
+		if (!ret)
+			ret = trace_in_end(t);
 		if (ret < 0)
 			cli_error(2, "%s: %s", path, t->error);
 		else
@@ -171,7 +174,8 @@ int cmd_check(int argc, char **argv)
 	enum check_severity fail_on = CHECK_WARNING;
 	struct findings fs = { 0 };
 	unsigned long long ms, n;
-	int c, json = 0, status = 0;
+	int c, json = 0, status = 0, ret;
+	struct input_file in;
 	bool is_live = false, live_only = false;
 	struct cli_parser p;
 
@@ -232,7 +236,11 @@ int cmd_check(int argc, char **argv)
 		return cli_error(2, "--pid and --duration are for --live");
 	if (optind != argc - 1)
 		return cli_error(2, "one recording, please (kvmirq check FILE)");
-	if (check_file(argv[optind], &opts, &fs)) {
+	if (input_file_open(&in, argv[optind], 2))
+		return 2;
+	ret = check_file(in.path, &opts, &fs);
+	input_file_close(&in);
+	if (ret) {
 		free(fs.list);
 		return 2;
 	}

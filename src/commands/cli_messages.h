@@ -14,6 +14,13 @@
 void cli_messages_begin(const char *command, bool json);
 bool cli_json(void);
 
+/*
+ * Messages that name REAL name SHOWN instead (a pipe read into an in-memory
+ * file: commands/input_file.h); SHOWN NULL forgets REAL. Both must outlive
+ * the alias. A few at once (diff has two operands).
+ */
+void cli_messages_alias(const char *real, const char *shown);
+
 /* Prints the error and returns STATUS, the exit status it leads to. */
 int cli_error(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -5,7 +5,9 @@
 
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/input_file.h"
 #include "commands/options.h"
+#include "commands/state_damage.h"
 #include "model/state_load.h"
 #include "report/state_print.h"
 #include "snapshot/diff.h"
@@ -37,7 +39,12 @@ const struct cli_spec cmd_diff_cli = {
 		    "its reconstructed state is compared, and what the trace could not show\n"
 		    "is listed apart too.\n",
 	.options = options,
-	.epilogue = "Exit status, as diff(1): 0 no difference, 1 differences, 2 trouble.\n",
+	.epilogue = "A recording cut short is read up to its last whole chunk, with a warning; a\n"
+		    "snapshot cut short is damaged: its differences are printed, then an error.\n"
+		    "A or B may be a pipe (kvmirq diff <(ssh host cat a.kvmsnap) b.kvmsnap).\n"
+		    "\n"
+		    "Exit status, as diff(1): 0 no difference, 1 differences, 2 trouble (a file\n"
+		    "that cannot be read or holds nothing readable, a snapshot cut short).\n",
 	.operands = CLI_STATE_FILE,
 };
 
@@ -119,13 +126,16 @@ static void print_entry(void *ctx, const struct diff_entry *e)
 
 static int load(struct snapshot *s, const char *path, const struct state_time *at)
 {
+	struct input_file in;
 	char err[512];
+	int ret = 0;
 
-	if (state_load(path, at, s, err, sizeof(err)))
-		return cli_error(2, "%s", err);
-	if (s->warning[0])
-		cli_warning("%s: %s", path, s->warning);
-	return 0;
+	if (input_file_open(&in, path, 2))
+		return 2;
+	if (state_load(in.path, at, s, err, sizeof(err)))
+		ret = cli_error(2, "%s", err);
+	input_file_close(&in);
+	return ret;
 }
 
 static void print_totals(struct printer *p, const struct diff_totals *t)
@@ -161,7 +171,7 @@ int cmd_diff(int argc, char **argv)
 	struct snapshot a, b;
 	struct diff_totals t;
 	struct cli_parser cli;
-	int c, ret;
+	int c, ret, damaged;
 
 	cli_parse_begin(&cli, &cmd_diff_cli, argc, argv);
 	while ((c = cli_parse_next(&cli, argc, argv)) != -1) {
@@ -195,6 +205,15 @@ int cmd_diff(int argc, char **argv)
 		state_print_origin(&a, argv[optind], stdout);
 		printf("B ");
 		state_print_origin(&b, argv[optind + 1], stdout);
+		if (a.why_empty[0])
+			printf("A: %s\n", a.why_empty);
+		if (b.why_empty[0])
+			printf("B: %s\n", b.why_empty);
+	} else {
+		if (a.why_empty[0])
+			cli_notice("%s: %s", argv[optind], a.why_empty);
+		if (b.why_empty[0])
+			cli_notice("%s: %s", argv[optind + 1], b.why_empty);
 	}
 	ret = snapshot_diff(&a, &b, print_entry, &p, &t);
 	if (!ret && !p.json && (t.volatile_changes || t.not_known)) {
@@ -206,7 +225,10 @@ int cmd_diff(int argc, char **argv)
 		print_totals(&p, &t);
 	else
 		cli_error(2, "out of memory");
+	/* both said, each in its own words; a damaged snapshot is trouble, as diff(1)'s 2 */
+	damaged = say_state_damage(argv[optind], &a, 2);
+	damaged |= say_state_damage(argv[optind + 1], &b, 2);
 	snapshot_free(&a);
 	snapshot_free(&b);
-	return ret ? 2 : diff_totals_differ(&t) ? 1 : 0;
+	return ret || damaged ? 2 : diff_totals_differ(&t) ? 1 : 0;
 }

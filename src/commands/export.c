@@ -9,6 +9,7 @@
 #include "commands/cli_messages.h"
 #include "commands/cli_options.h"
 #include "commands/commands.h"
+#include "commands/input_file.h"
 #include "export/model.h"
 #include "util/atomic_file.h"
 
@@ -54,6 +55,7 @@ int cmd_export(int argc, char **argv)
 	const char *path, *output = NULL;
 	char warning[512], err[600];
 	struct atomic_file file;
+	struct input_file in;
 	struct cli_parser p;
 	bool to_stdout;
 	int c, ret;
@@ -83,7 +85,12 @@ int cmd_export(int argc, char **argv)
 	 * earlier OUT as it was. */
 	if (!to_stdout && (ret = atomic_file_open(&file, output, 0666)))
 		return cli_error(1, "%s: %s", output, output_strerror(ret));
-	ret = export_recording(path, writer, to_stdout ? stdout : file.f, warning, sizeof(warning),
+	if (input_file_open(&in, path, 1)) {
+		if (!to_stdout)
+			atomic_file_abort(&file);
+		return 1;
+	}
+	ret = export_recording(in.path, writer, to_stdout ? stdout : file.f, warning, sizeof(warning),
 			       err, sizeof(err));
 	if (to_stdout && !ret && fflush(stdout)) {
 		snprintf(err, sizeof(err), "standard output: %m");
@@ -96,8 +103,9 @@ int cmd_export(int argc, char **argv)
 		ret = -1;
 	}
 	if (ret)
-		return cli_error(1, "%s", err);
-	if (warning[0])
+		ret = cli_error(1, "%s", err);
+	else if (warning[0])
 		cli_warning("%s: %s", path, warning);
-	return 0;
+	input_file_close(&in);
+	return ret;
 }

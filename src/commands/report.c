@@ -14,6 +14,7 @@
 #include "codec/names.h"
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/input_file.h"
 #include "commands/options.h"
 #include "kvmirq/tracefile.h"
 #include "model/state_load.h"
@@ -285,6 +286,7 @@ int cmd_report(int argc, char **argv)
 	struct summary s;
 	bool json = false, timeline = false, state = false;
 	const char *path = NULL;
+	struct input_file in;
 	unsigned long long shown = 0;
 	const void *rec;
 	size_t len;
@@ -297,8 +299,13 @@ int cmd_report(int argc, char **argv)
 		free(t);
 		return ret;
 	}
-	if (trace_in_open(t, path)) {
+	if (input_file_open(&in, path, 1)) {
+		free(t);
+		return 1;
+	}
+	if (trace_in_open(t, in.path)) {
 		cli_error(1, "%s", t->error);
+		input_file_close(&in);
 		trace_in_close(t);
 		free(t);
 		return 1;
@@ -330,6 +337,8 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	event_printer_flush(&printer);
+	if (!ret)
+		ret = trace_in_end(t);
 	if (ret < 0) {
 		cli_error(status, "%s: %s", path, t->error);
 		goto out;
@@ -343,8 +352,9 @@ int cmd_report(int argc, char **argv)
 		summary_print_text(&s, &t->registry, stdout);
 	if (trace_in_warning(t))
 		cli_warning("%s: %s", path, trace_in_warning(t));
-	status = state ? print_state(path, &f, json) : 0;
+	status = state ? print_state(in.path, &f, json) : 0;
 out:
+	input_file_close(&in);
 	event_printer_free(&printer);
 	free(key_frames);
 	summary_free(&s);

@@ -4,7 +4,9 @@
 
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/input_file.h"
 #include "commands/options.h"
+#include "commands/state_damage.h"
 #include "model/state_load.h"
 #include "report/state_print.h"
 
@@ -29,8 +31,13 @@ const struct cli_spec cmd_show_cli = {
 		    "also be a recording: its state is reconstructed from the state the VMM read\n"
 		    "or wrote and the events since, and what the trace could not show is '?'.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 2 on bad usage (--chip naming no controller of\n"
-		    "the file included) or when the file cannot be read.\n",
+	.epilogue = "A recording cut short is read up to its last whole chunk, with a warning; a\n"
+		    "snapshot cut short is damaged: what it holds is printed, then an error.\n"
+		    "FILE may be a pipe (cat FILE | kvmirq show /dev/stdin).\n"
+		    "\n"
+		    "Exit status: 0 on success, 2 on bad usage (--chip naming no controller of\n"
+		    "the file included), when the file cannot be read or holds nothing readable,\n"
+		    "or is a snapshot cut short.\n",
 	.operands = CLI_STATE_FILE,
 };
 
@@ -39,9 +46,10 @@ int cmd_show(int argc, char **argv)
 	struct state_print_options o = { 0 };
 	struct state_time at = { STATE_AT_END };
 	struct snapshot s;
+	struct input_file in;
 	struct cli_parser p;
 	char err[512];
-	int c;
+	int c, ret;
 
 	cli_parse_begin(&p, &cmd_show_cli, argc, argv);
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
@@ -68,8 +76,14 @@ int cmd_show(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_error(2, "give one snapshot or recording (see --help)");
-	if (state_load(argv[optind], &at, &s, err, sizeof(err)))
-		return cli_error(2, "%s", err);
+	if (input_file_open(&in, argv[optind], 2))
+		return 2;
+	if (state_load(in.path, &at, &s, err, sizeof(err))) {
+		ret = cli_error(2, "%s", err);
+		input_file_close(&in);
+		return ret;
+	}
+	input_file_close(&in);
 	if (o.chip && !state_print_has_chip(&s, o.chip)) {
 		cli_error(2, "--chip: %s holds no controller '%s'", argv[optind], o.chip);
 		snapshot_free(&s);
@@ -78,8 +92,11 @@ int cmd_show(int argc, char **argv)
 	if (!o.json)
 		state_print_origin(&s, argv[optind], stdout);
 	state_print(&s, &o, stdout);
-	if (s.warning[0])
-		cli_warning("%s: %s", argv[optind], s.warning);
+	if (s.why_empty[0] && !o.json)
+		printf("%s\n", s.why_empty);
+	else if (s.why_empty[0])
+		cli_notice("%s: %s", argv[optind], s.why_empty);
+	ret = say_state_damage(argv[optind], &s, 2);
 	snapshot_free(&s);
-	return 0;
+	return ret;
 }

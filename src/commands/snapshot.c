@@ -12,6 +12,7 @@
 
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/input_file.h"
 #include "commands/options.h"
 #include "model/state_load.h"
 #include "snapshot/snapshot.h"
@@ -56,7 +57,8 @@ const struct cli_spec cmd_snapshot_cli = {
 		    "kvmirq show), routing table and irqfds included, and saved as a snapshot.\n",
 	.options = options,
 	.epilogue = "Exit status: 0 on success, 1 when the VMM cannot be snapshotted (not a KVM\n"
-		    "VMM, already traced, no permission), 2 on bad usage.\n",
+		    "VMM, already traced, no permission) or the recording cannot be read\n"
+		    "(damaged, nothing readable), 2 on bad usage.\n",
 };
 
 /* What was saved, the same keys either way (null where they do not apply). */
@@ -89,10 +91,14 @@ static void print_json(const struct snapshot *s, const char *out, const char *fr
 static int save_reconstruction(const char *from, const struct state_time *at, const char *out,
 			       int quiet)
 {
+	struct input_file in;
 	struct snapshot s;
 	char err[512];
-	int ret = state_load(from, at, &s, err, sizeof(err));
+	int ret;
 
+	if (input_file_open(&in, from, 1))
+		return 1;
+	ret = state_load(in.path, at, &s, err, sizeof(err));
 	if (!ret && strcmp(s.method, "recorded")) {
 		snprintf(err, sizeof(err), "%s is a snapshot already", from);
 		snapshot_free(&s);
@@ -100,6 +106,8 @@ static int save_reconstruction(const char *from, const struct state_time *at, co
 	}
 	if (!ret && s.warning[0])
 		cli_warning("%s: %s", from, s.warning);
+	if (!ret && s.why_empty[0])
+		cli_warning("%s: %s", from, s.why_empty);
 	if (!ret) {
 		ret = snapshot_write(&s, out, err, sizeof(err));
 		if (!ret && cli_json())
@@ -110,7 +118,9 @@ static int save_reconstruction(const char *from, const struct state_time *at, co
 				from, s.nr_chips, s.nr_routing, out);
 		snapshot_free(&s);
 	}
-	return ret ? cli_error(1, "%s", err) : 0;
+	ret = ret ? cli_error(1, "%s", err) : 0;
+	input_file_close(&in);
+	return ret;
 }
 
 int cmd_snapshot(int argc, char **argv)

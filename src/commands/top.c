@@ -16,6 +16,7 @@
 
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
+#include "commands/input_file.h"
 #include "commands/options.h"
 #include "top/frame_filter.h"
 #include "top/live.h"
@@ -222,17 +223,20 @@ static int batch_live(struct top_source *src, const struct top_options *o)
 	return ret ? 1 : 0;
 }
 
-static int open_source(struct top_source *src, const struct top_options *o, char *warning,
-		       size_t warnlen)
+static int open_source(struct top_source *src, const struct top_options *o,
+		       const struct input_file *in, char *warning, size_t warnlen)
 {
 	struct top_live_options lo = { .pid = (pid_t)o->pid, .snapshots = !o->batch || o->vm };
 	char err[512] = "";
 	int ret;
 
-	if (o->input)
-		ret = top_replay_open(src, o->input, warning, warnlen, err, sizeof(err));
-	else
+	if (o->input) {
+		ret = top_replay_open(src, in->path, warning, warnlen, err, sizeof(err));
+		if (!ret)
+			top_replay_set_name(src, o->input);
+	} else {
 		ret = top_live_open(src, &lo, err, sizeof(err));
+	}
 	if (ret)
 		return cli_error(1, "%s%s", err[0] ? err : strerror(-ret),
 				 o->input ? "" : " (kvmirq top -i demo/x86-testvmm.kvmirq replays a "
@@ -249,6 +253,7 @@ int cmd_top(int argc, char **argv)
 	struct top_options o = { .delay_s = 1, .speed = 1 };
 	struct top_ui_options uo;
 	struct top_source src;
+	struct input_file in = { .fd = -1 };
 	char warning[512] = "";
 	int ret = parse_args(argc, argv, &o);
 
@@ -259,8 +264,12 @@ int cmd_top(int argc, char **argv)
 		return 1;
 	if (!o.batch && (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)))
 		return cli_error(2, "not a terminal: -b prints frames instead");
-	if (open_source(&src, &o, warning, sizeof(warning)))
+	if (o.input && input_file_open(&in, o.input, 1))
 		return 1;
+	if (open_source(&src, &o, &in, warning, sizeof(warning))) {
+		input_file_close(&in);
+		return 1;
+	}
 	stop_on_signals();
 	if (o.batch) {
 		ret = o.input ? batch_replay(&src, &o) : batch_live(&src, &o);
@@ -272,5 +281,6 @@ int cmd_top(int argc, char **argv)
 	/* after the screen is gone; the replay's status line says it meanwhile */
 	if (warning[0])
 		cli_warning("%s: %s", o.input, warning);
+	input_file_close(&in);
 	return ret;
 }

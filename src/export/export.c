@@ -61,6 +61,8 @@ static int decode_events(struct trace_in *t, struct export_model *m, const char 
 	}
 	event_printer_free(&printer);
 	free(key_frames);
+	if (!ret)
+		ret = trace_in_end(t);
 	if (ret < 0)
 		snprintf(err, err_len, "%s: %s", path, t->error);
 	else if (m->failed)

@@ -68,6 +68,48 @@ static uint64_t limit_ns(const struct state_time *at, uint64_t first_ns)
 	}
 }
 
+/* When the recording first shows a controller's registers (CLOCK_MONOTONIC), or 0: never. */
+static uint64_t first_known_ns(const char *path)
+{
+	struct trace_in t;
+	struct reconstruction r;
+	const void *rec;
+	size_t len;
+	uint64_t ns = 0;
+
+	if (trace_in_open(&t, path)) {
+		trace_in_close(&t);
+		return 0;
+	}
+	recon_init(&r, &t.registry, &t.format);
+	r.guest_mmio_recorded = trace_in_guest_mmio_recorded(&t);
+	while (!ns && !r.error && trace_in_next(&t, &rec, &len) == 1) {
+		recon_apply(&r, rec, len);
+		if (r.snap.nr_chips)
+			ns = ((const struct kvmirq_event_header *)rec)->timestamp_ns;
+	}
+	recon_free(&r);
+	trace_in_close(&t);
+	return ns;
+}
+
+/* Why a reconstruction holds no controller: said instead of an empty listing. */
+static void explain_empty(const char *path, const struct state_time *at, uint64_t first,
+			  struct snapshot *out)
+{
+	uint64_t known = at->kind == STATE_AT_END ? 0 : first_known_ns(path);
+
+	if (!known)
+		snprintf(out->why_empty, sizeof(out->why_empty),
+			 "no controller state is known: the recording never shows a "
+			 "controller's registers");
+	else
+		snprintf(out->why_empty, sizeof(out->why_empty),
+			 "no controller state is known yet at that time: the recording first "
+			 "shows one at @%llu, %.6f s after its first event",
+			 (unsigned long long)known, first && known > first ? (known - first) / 1e9 : 0.0);
+}
+
 static int reconstruct(const char *path, const struct state_time *at, struct snapshot *out,
 		       char *err, size_t errlen)
 {
@@ -97,6 +139,8 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 			break;
 		recon_apply(&r, rec, len);
 	}
+	if (!ret)
+		ret = trace_in_end(&t);
 	if (ret < 0)
 		snprintf(err, errlen, "%s: %s", path, t.error);
 	else if (r.error)
@@ -128,6 +172,8 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 			snprintf(name, sizeof(name), "pid %u", t.registry.vms[i].pid);
 			snapshot_add_vm(out, name);
 		}
+		if (!out->nr_chips)
+			explain_empty(path, at, first, out);
 	}
 	recon_free(&r);
 	trace_in_close(&t);

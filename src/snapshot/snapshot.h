@@ -70,6 +70,14 @@ struct snapshot {
 	/* what its file could not give (cut short: the reader's warning); the
 	 * command that loaded it says so. Empty when the file was whole. */
 	char warning[512];
+	/* the file is a snapshot cut short: a snapshot is written whole, so
+	 * what it held past the cut (controllers, routing tables) is lost and
+	 * the command fails after printing what it holds */
+	bool damaged;
+	/* a reconstruction with no controller: why (the moment asked for comes
+	 * before the recording shows any controller's registers, or it never
+	 * does), for the command to say instead of printing nothing */
+	char why_empty[200];
 	/* the controllers */
 	struct chip_state *chips;
 	size_t nr_chips;

@@ -512,6 +512,15 @@ int snapshot_read(struct snapshot *s, const char *path, char *err, size_t errlen
 	}
 	if (!ret && tracefile_reader_warning(r))
 		snprintf(s->warning, sizeof(s->warning), "%s", tracefile_reader_warning(r));
+	if (!ret && tracefile_reader_truncated(r)) {
+		s->damaged = true;
+		/* nothing to print: an error, never an empty snapshot */
+		if (!s->nr_chips && !s->nr_routing) {
+			snprintf(why, sizeof(why), "damaged snapshot, cut short before its first "
+						   "controller: %.180s", s->warning);
+			ret = -ENODATA;
+		}
+	}
 	if (ret) {
 		say_why(why, sizeof(why), ret);
 		snprintf(err, errlen, "%s: %s", path, why);

@@ -28,6 +28,7 @@ struct payload_run {
 
 struct replay {
 	char path[4096];
+	char name[4096]; /* shown in the frames */
 	/* what the first pass learnt */
 	uint64_t nr_events, start_ns, end_ns, dropped;
 	struct payload_run *runs;
@@ -126,6 +127,8 @@ static int first_pass(struct replay *r, char *warning, size_t warnlen, char *err
 			break;
 		r->nr_events++;
 	}
+	if (!ret)
+		ret = trace_in_end(t);
 	snprintf(warning, warnlen, "%s", trace_in_warning(t) ? trace_in_warning(t) : "");
 	if (ret < 0)
 		snprintf(err, errlen, "%s: %s", r->path,
@@ -342,8 +345,8 @@ static int replay_refresh(void *ctx, struct top_frame *f)
 	f->history_step_s = HISTORY_SLICE_NS / 1e9;
 	/* a long path keeps its end: the file's name */
 	snprintf(f->source, sizeof(f->source), "%s",
-		 r->path + (strlen(r->path) >= sizeof(f->source)
-				    ? strlen(r->path) - sizeof(f->source) + 1
+		 r->name + (strlen(r->name) >= sizeof(f->source)
+				    ? strlen(r->name) - sizeof(f->source) + 1
 				    : 0));
 	f->is_replay = true;
 	f->replay = (struct top_replay){
@@ -477,6 +480,7 @@ int top_replay_open(struct top_source *src, const char *path, char *warning, siz
 		return -ENAMETOOLONG;
 	}
 	snprintf(r->path, sizeof(r->path), "%s", path);
+	snprintf(r->name, sizeof(r->name), "%s", path);
 	r->speed = 1.0;
 	ret = first_pass(r, warning, warnlen, err, errlen);
 	if (!ret)
@@ -489,4 +493,11 @@ int top_replay_open(struct top_source *src, const char *path, char *warning, siz
 	src->ops = &replay_ops;
 	src->ctx = r;
 	return 0;
+}
+
+void top_replay_set_name(struct top_source *src, const char *name)
+{
+	struct replay *r = src->ctx;
+
+	snprintf(r->name, sizeof(r->name), "%s", name);
 }

@@ -26,5 +26,8 @@
  * not read (a recording cut short: the reader's warning), or "". */
 int top_replay_open(struct top_source *src, const char *path, char *warning, size_t warnlen,
 		    char *err, size_t errlen);
+/* The name its frames show for the file, when not PATH (a pipe read into
+ * memory: commands/input_file.h). */
+void top_replay_set_name(struct top_source *src, const char *name);
 
 #endif

@@ -179,6 +179,15 @@ const char *trace_in_warning(const struct trace_in *t)
 	return t->reader ? tracefile_reader_warning(t->reader) : NULL;
 }
 
+int trace_in_end(struct trace_in *t)
+{
+	if (t->events || !t->reader || !tracefile_reader_truncated(t->reader))
+		return 0;
+	snprintf(t->error, sizeof(t->error), "cut short before its first event: %s",
+		 trace_in_warning(t) ? trace_in_warning(t) : "file truncated");
+	return -ENODATA;
+}
+
 void trace_in_close(struct trace_in *t)
 {
 	tracefile_reader_free(t->reader);

@@ -39,6 +39,13 @@ int trace_in_next(struct trace_in *t, const void **rec, size_t *len);
 bool trace_in_guest_mmio_recorded(const struct trace_in *t);
 /* The reader's warning (cut-short file), or NULL. */
 const char *trace_in_warning(const struct trace_in *t);
+/*
+ * After trace_in_next() returned 0: -ENODATA, with the reason in t->error,
+ * when the recording was cut short before its first event: an empty result
+ * from a damaged file is an error for every reader, never an empty report.
+ * 0 otherwise (a whole recording may hold no event).
+ */
+int trace_in_end(struct trace_in *t);
 void trace_in_close(struct trace_in *t);
 
 #endif

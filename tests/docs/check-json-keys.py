@@ -48,7 +48,9 @@ cut = os.path.join(tmp, "cut.kvmirq")
 with open("demo/x86-testvmm.kvmirq", "rb") as f:
     data = f.read()
 with open(cut, "wb") as f:
-    f.write(data[: len(data) * 2 // 3])
+    # into the trailer: every event read, then a warning (a cut before the
+    # first event would be an error instead)
+    f.write(data[: len(data) - 60])
 
 # (the pages that document the output, the command's arguments)
 RUNS = [
