@@ -9,15 +9,19 @@
 #                        (the suites on this host's KVM run in the x86 rig's L1
 #                        where this machine has no /dev/kvm: run_kvm_suite)
 #   tests/run.sh all     the same, plus real KVM in the nested x86, e500 and
-#                        arm64 rigs (Debian's 6.1, and a subset on 6.12) and the
-#                        Debian package in a clean Debian 12 chroot
-#   tests/run.sh unit|bpf|rig   only the unit tests, the BPF test, the rig suites
+#                        arm64 rigs (Debian's 6.1, and a subset on 6.12), the
+#                        Debian package in a clean Debian 12 chroot,
+#                        and every fuzz harness under libFuzzer for a fixed time
+#                        (tests/fuzz/run-budget.sh: KVMIRQ_FUZZ_SECONDS each,
+#                        default 45)
+#   tests/run.sh unit|bpf|rig|fuzz   only the unit tests, the BPF test, the rig
+#                        suites, the fuzzing on its budget
 set -uo pipefail
 shopt -s extglob
 cd "$(dirname "$0")/.."
 mode=${1:-all}
-if [[ $mode != @(quick|all|unit|bpf|rig) ]]; then
-	echo "usage: tests/run.sh [quick|all|unit|bpf|rig]" >&2
+if [[ $mode != @(quick|all|unit|bpf|rig|fuzz) ]]; then
+	echo "usage: tests/run.sh [quick|all|unit|bpf|rig|fuzz]" >&2
 	exit 2
 fi
 . tests/lib/suite-counts.sh
@@ -109,6 +113,11 @@ if [[ $mode == @(quick|all) ]]; then
 fi
 if [[ $mode == all ]]; then
 	run_suite package-deb tests/package/test-deb.sh
+fi
+# Not in quick: the four clang builds alone take a couple of minutes on two
+# cores, and quick already replays the corpora under the sanitizers.
+if [[ $mode == @(all|fuzz) ]]; then
+	run_suite fuzz-budget tests/fuzz/run-budget.sh
 fi
 if [[ $mode == @(all|rig) ]]; then
 	for s in tests/rig/x86/test-*.sh; do

@@ -36,7 +36,7 @@ for text in sys.argv[3:]:
 }
 
 missing=$tmp/missing
-commands=$(build/kvmirq --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}')
+commands=$($bin --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}')
 for cmd in $commands; do
 	[[ $cmd == completion ]] && continue # prints a script: no --json
 	json_error 2 "$cmd" --bogus
@@ -68,7 +68,7 @@ out=$($bin report --json demo/x86-testvmm.kvmirq -e 2>&1 >/dev/null); status=$?
 if ((status == 2)) && [[ $out == '{"error":"option --events needs an argument","command":"report","exit":2}' ]]; then
 	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL kvmirq report --json FILE -e: $status $out"; fi
 # An unknown command, given --json
-out=$(build/kvmirq frobnicate --json 2>&1 >/dev/null); status=$?
+out=$($bin frobnicate --json 2>&1 >/dev/null); status=$?
 if ((status == 2)) && python3 -c 'import json, sys; o = json.loads(sys.argv[1]); assert o["command"] is None and o["exit"] == 2' "$out"; then
 	pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL kvmirq frobnicate --json: $status $out"; fi
 

@@ -7,6 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 bin=${KVMIRQ:-build/asan/kvmirq}
+. tests/lib/sanitizer-options.sh
 rec=demo/x86-testvmm.kvmirq
 pass=0 fail=0
 
@@ -64,7 +65,7 @@ start_top() { # start_top RECORDING ENV...: the program in a fresh 80x24 session
 	tm kill-session -t top 2>/dev/null
 	rm -f "$tmp/status"
 	tm new-session -d -s top -x 80 -y 24 \
-		"env $* ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1 $bin top -i $recording 2>$tmp/stderr; echo \$? >$tmp/status; sleep 60"
+		"env $* ASAN_OPTIONS=$ASAN_OPTIONS UBSAN_OPTIONS=$UBSAN_OPTIONS $bin top -i $recording 2>$tmp/stderr; echo \$? >$tmp/status; sleep 60"
 }
 
 # quit_top WHAT: q ends the program with status 0 and no sanitizer report
@@ -72,7 +73,7 @@ quit_top() {
 	keys q
 	local deadline=$((SECONDS + 15))
 	while [[ ! -s $tmp/status ]] && ((SECONDS < deadline)); do sleep 0.1; done
-	if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]] && ! grep -q Sanitizer "$tmp/stderr"; then ok; else
+	if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]] && ! grep -qE "$SANITIZER_REPORT" "$tmp/stderr"; then ok; else
 		bad "$1: exit status '$(cat "$tmp/status" 2>/dev/null)'"; head -20 "$tmp/stderr"; fi
 }
 
@@ -173,7 +174,7 @@ keys q
 deadline=$((SECONDS + 15))
 while [[ ! -s $tmp/status ]] && ((SECONDS < deadline)); do sleep 0.1; done
 if [[ $(cat "$tmp/status" 2>/dev/null) == 0 ]]; then ok; else bad "q: exit status '$(cat "$tmp/status" 2>/dev/null)'"; fi
-if ! grep -q Sanitizer "$tmp/stderr"; then ok; else bad "sanitizer report:"; head -20 "$tmp/stderr"; fi
+if ! grep -qE "$SANITIZER_REPORT" "$tmp/stderr"; then ok; else bad "sanitizer report:"; head -20 "$tmp/stderr"; fi
 
 # NO_COLOR: the same screen without a colour, reverse video instead.
 start_top "$rec" TERM=xterm-256color NO_COLOR=1

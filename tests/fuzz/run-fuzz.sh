@@ -19,12 +19,30 @@
 #   snapshot     fuzz_snapshot.c: snapshot files through the reader, show and diff
 #
 # Environment: BUILD_DIR (default build), CLANG (default clang), CC (default cc),
-# JOBS (parallel fuzzing jobs, default 1).
+# JOBS (parallel fuzzing jobs, default 1), and libFuzzer's limits, set on
+# purpose rather than left at libFuzzer's defaults (a 1200 s timeout would
+# outlast any budget):
+#   KVMIRQ_FUZZ_SEED     -seed (default: libFuzzer picks one and prints
+#                        "INFO: Seed: N"; give it back to repeat a run)
+#   KVMIRQ_FUZZ_TIMEOUT  -timeout, seconds one input may take (default 20:
+#                        every corpus input takes well under a second under
+#                        ASan, so only a hang reaches it, even on a loaded
+#                        machine)
+#   KVMIRQ_FUZZ_RSS_MB   -rss_limit_mb and the largest single malloc
+#                        (default 2048: a few minutes' run peaks near 500 MB)
+# Leaks fail the run (-detect_leaks=1), as crashes, UB (UBSan aborts:
+# -fno-sanitize-recover), timeouts and out-of-memory do.
+#
+# In CI: tests/fuzz/run-budget.sh (tests/run.sh all, or tests/run.sh fuzz)
+# fuzzes every target for KVMIRQ_FUZZ_SECONDS each (default 45) and prints
+# "N passed, M failed", one check per target.
 #
 # New inputs found while fuzzing go to $BUILD_DIR/fuzz/corpus-TARGET (not
-# the repository). A crash is written to $BUILD_DIR/fuzz/crash-*; after fixing
-# it, copy the file into tests/fuzz/corpus/TARGET/ as a reproducer. To
-# refresh the committed min-* files after a long run:
+# the repository). A crash, leak, timeout or OOM input is written to
+# $BUILD_DIR/fuzz/TARGET-crash-* (-leak-*, -timeout-*, -oom-*); replay it with
+#   $BUILD_DIR/fuzz/fuzz_TARGET FILE      (fuzz_tracefile_reader for tracefile)
+# and after fixing it, copy the file into tests/fuzz/corpus/TARGET/ as a
+# reproducer. To refresh the committed min-* files after a long run:
 #   $BUILD_DIR/fuzz/fuzz_tracefile_reader -merge=1 NEWDIR \
 #       tests/fuzz/corpus/tracefile $BUILD_DIR/fuzz/corpus-tracefile
 # and copy the new files in (keep each directory under 200 KiB).
@@ -109,7 +127,7 @@ case "${1:-}" in
 	exec "$build/gen_snapshot_corpus" tests/fuzz/corpus/snapshot demo/*.kvmsnap
 	;;
 -*)
-	sed -n '4,30p' "$0"
+	sed -n '4,48p' "$0"
 	exit 2
 	;;
 esac
@@ -145,6 +163,10 @@ fi
 # the event harnesses get varint extremes and event constants as a dictionary
 dict=
 [ "$target" = tracefile ] || dict=-dict=$top/tests/fuzz/event_batch.dict
-exec "$build/$bin" -max_total_time="$secs" \
-	-print_final_stats=1 -artifact_prefix="$build/" $par $dict \
+seed=
+[ -n "${KVMIRQ_FUZZ_SEED:-}" ] && seed=-seed=$KVMIRQ_FUZZ_SEED
+rss=${KVMIRQ_FUZZ_RSS_MB:-2048}
+exec "$build/$bin" -max_total_time="$secs" $seed \
+	-timeout="${KVMIRQ_FUZZ_TIMEOUT:-20}" -rss_limit_mb="$rss" -malloc_limit_mb="$rss" \
+	-detect_leaks=1 -print_final_stats=1 -artifact_prefix="$build/$target-" $par $dict \
 	"$build/corpus-$target" "$seeds"

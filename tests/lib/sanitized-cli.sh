@@ -1,11 +1,12 @@
 # Sourced, from the repository root, by the command-line suites that run the
 # ASan/UBSan build: $bin ($KVMIRQ or build/asan/kvmirq), the sanitizers'
-# options, $tmp (removed on exit), the $pass/$fail counters and their
-# helpers, expect (tests/cli/expect.sh) and run.
+# options (tests/lib/sanitizer-options.sh: a report fails any check), $tmp
+# (removed on exit), the $pass/$fail counters and their helpers, expect
+# (tests/cli/expect.sh) and run.
 # shellcheck shell=bash
 
 bin=${KVMIRQ:-build/asan/kvmirq}
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
+. tests/lib/sanitizer-options.sh
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
@@ -19,7 +20,7 @@ run() {
 	local name=$1 want=$2; shift 3
 	"$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 	local status=$?
-	if [[ $status != "$want" ]] || grep -q Sanitizer "$tmp/$name.err"; then
+	if [[ $status != "$want" ]] || grep -qE "$SANITIZER_REPORT" "$tmp/$name.err"; then
 		bad "$name: exit $status (wanted $want): $*"; head -5 "$tmp/$name.err"
 		return 1
 	fi
