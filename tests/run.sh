@@ -83,6 +83,7 @@ if [[ $mode == @(quick|all|bpf) ]]; then
 	run_kvm_suite bpf-ioctl "$SAN/test_bpf_ioctl"
 	run_kvm_suite bpf-check-live tests/bpf/test-check-live.sh
 	run_kvm_suite bpf-exporter tests/bpf/test-exporter.sh
+	run_kvm_suite bpf-record-late-error tests/bpf/test-record-late-error.sh
 	run_kvm_suite vmm-kernel-expect tests/vmm/test-kernel-expect.sh
 	run_kvm_suite rig-keeper tests/harness/test-keeper.sh
 fi

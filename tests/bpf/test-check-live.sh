@@ -54,7 +54,7 @@ for p in "$live" "$live_json"; do
 done
 wait "$top"; rc=$?
 if ((rc == 0)); then ok; else bad "top exit $rc"; cat "$tmp/top.err"; fi
-if ! grep -q Sanitizer "$tmp"/*.err; then ok; else bad "sanitizer report"; grep -A5 Sanitizer "$tmp"/*.err; fi
+if ! grep -qE "$SANITIZER_REPORT" "$tmp"/*.err; then ok; else bad "sanitizer report"; grep -A5 -E "$SANITIZER_REPORT" "$tmp"/*.err; fi
 
 "$bin" check --json "$tmp/run.kvmirq" >"$tmp/file.json" 2>"$tmp/file.err"; rc=$?
 if ((rc == 1)); then ok; else bad "check on the recording: exit $rc"; cat "$tmp/file.err"; fi

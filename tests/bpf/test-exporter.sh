@@ -117,7 +117,7 @@ check_format "$tmp/kvmirq.prom" "the textfile"
 check "the textfile's totals = stat's" "$same_as_stat" "$tmp/kvmirq.prom.json" "$tmp/stat.txt"
 if [[ -z $(find "$tmp" -name 'kvmirq.prom.*' ! -name '*.json') ]]; then ok; else
 	bad "temporary textfiles left: $(ls "$tmp")"; fi
-if ! grep -q Sanitizer "$tmp"/*.err; then ok; else bad "sanitizer report"; grep -A5 Sanitizer "$tmp"/*.err; fi
+if ! grep -qE "$SANITIZER_REPORT" "$tmp"/*.err; then ok; else bad "sanitizer report"; grep -A5 -E "$SANITIZER_REPORT" "$tmp"/*.err; fi
 
 # Bad options: exit 2, and an address in use: exit 1.
 "$bin" exporter >/dev/null 2>&1; rc=$?

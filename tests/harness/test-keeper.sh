@@ -38,7 +38,7 @@ if [[ $out == ok ]]; then ok; else
 # Nowhere to write the pid file: the keeper fails, and leaves no file.
 python3 "$keeper" "$tmp/none/keeper.pid" >"$tmp/fail.out" 2>&1; rc=$?
 if ((rc != 0)) && [[ ! -e $tmp/none/keeper.pid ]]; then ok; else bad "keeper exit $rc without a pid file"; fi
-if ! grep -q Sanitizer "$tmp/snapshot.err"; then ok; else bad "sanitizer report"; cat "$tmp/snapshot.err"; fi
+if ! grep -qE "$SANITIZER_REPORT" "$tmp/snapshot.err"; then ok; else bad "sanitizer report"; cat "$tmp/snapshot.err"; fi
 
 echo "$pass passed, $fail failed"
 ((fail == 0))

@@ -8,7 +8,7 @@ bin=${KVMIRQ:-build/asan/kvmirq}
 # when the suite runs in the x86 rig's L1 under emulation (run_kvm_suite).
 scale=${KVMIRQ_TIME_SCALE:-1}
 vmm=build/tests/testvmm
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1
+. tests/lib/sanitizer-options.sh
 tmp=$(mktemp -d)
 pass=0 fail=0
 ok() { pass=$((pass + 1)); }
