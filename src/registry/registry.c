@@ -67,6 +67,20 @@ uint32_t registry_vm_new(struct registry *r, uint64_t key, uint32_t pid, uint64_
 	return vm->id;
 }
 
+uint32_t registry_vm_unlisted(struct registry *r, uint32_t pid, uint64_t ts)
+{
+	struct vm_entry *vm;
+
+	r->vms = grow(r->vms, r->nr_vms, &r->cap_vms, sizeof(*r->vms));
+	vm = &r->vms[r->nr_vms];
+	memset(vm, 0, sizeof(*vm));
+	vm->id = r->nr_vms + 1;
+	vm->pid = pid;
+	vm->first_ns = ts;
+	r->last_vm = r->nr_vms++;
+	return vm->id;
+}
+
 uint32_t registry_object_id(struct registry *r, uint64_t key, uint32_t vm, uint8_t fd_kind,
 			    int32_t vcpu_id, const char *name)
 {

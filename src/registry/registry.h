@@ -57,6 +57,10 @@ uint32_t registry_vm_id(struct registry *r, uint64_t key, uint32_t pid, uint64_t
 /* A VM just created (KVM_CREATE_VM) at KEY: always a new id, which KEY means
  * from now on. The kernel reuses the address of a VM that is gone. */
 uint32_t registry_vm_new(struct registry *r, uint64_t key, uint32_t pid, uint64_t ts);
+/* A VM a file's events name but its tables do not list (the file was cut
+ * before the writer wrote them): the next id, with the process and time of
+ * its first event, as the recorder would have listed it. */
+uint32_t registry_vm_unlisted(struct registry *r, uint32_t pid, uint64_t ts);
 /* The id of a vCPU/device/VM object, added on first sight (0 for key 0). */
 uint32_t registry_object_id(struct registry *r, uint64_t key, uint32_t vm, uint8_t fd_kind,
 			    int32_t vcpu_id, const char *name);

@@ -70,6 +70,55 @@ static int check_table(const struct tracefile_meta *m, const char *name, bool id
 	return 0;
 }
 
+/*
+ * A file without its trailer may have been cut before the writer listed
+ * its newest VMs (older writers listed them only on a flush or at the
+ * end). Every consumer sizes its per-VM tables from the registry, so the
+ * events are read once here and each VM they name in order of first
+ * appearance, as the recorder assigns ids, is listed with its first
+ * event's process and time: what the recorder itself would have written.
+ * An id out of that order is left unlisted (counted nowhere, not guessed).
+ */
+static int list_unlisted_vms(struct trace_in *t, const char *path)
+{
+	const void *rec;
+	size_t len;
+	int ret;
+
+	while ((ret = trace_in_next(t, &rec, &len)) > 0) {
+		const struct kvmirq_event_header *h = rec;
+
+		if (h->vm == t->registry.nr_vms + 1 && h->vm <= TRACE_IN_MAX_TABLE_ROWS) {
+			registry_vm_unlisted(&t->registry, h->pid, h->timestamp_ns);
+			t->unlisted_vms++;
+		}
+	}
+	/* a damaged event is the real pass's to report, where it is met */
+	t->error[0] = 0;
+	t->in_batch = false;
+	t->events = 0;
+	ret = tracefile_reader_rewind(t->reader);
+	if (ret) {
+		snprintf(t->error, sizeof(t->error), "%s: %s", path, tracefile_error(t->reader));
+		return ret;
+	}
+	if (t->unlisted_vms) {
+		const char *w = tracefile_reader_warning(t->reader);
+		unsigned int last = t->registry.nr_vms, first = last - t->unlisted_vms + 1;
+		char vms[32];
+
+		if (first == last)
+			snprintf(vms, sizeof(vms), "VM %u is", first);
+		else
+			snprintf(vms, sizeof(vms), "VMs %u to %u are", first, last);
+		snprintf(t->warning, sizeof(t->warning),
+			 "%s%s%s not in its tables (cut before they were written): "
+			 "process and time taken from the first event",
+			 w ? w : "", w ? "; " : "", vms);
+	}
+	return 0;
+}
+
 int trace_in_open(struct trace_in *t, const char *path)
 {
 	const struct tracefile_meta *m;
@@ -119,6 +168,8 @@ int trace_in_open(struct trace_in *t, const char *path)
 	}
 	registry_from_meta(&t->registry, m);
 	payload_format_from_header(tracefile_reader_header(t->reader), &t->format);
+	if (!tracefile_reader_trailer(t->reader))
+		return list_unlisted_vms(t, path);
 	return 0;
 }
 
@@ -176,6 +227,8 @@ int trace_in_next(struct trace_in *t, const void **rec, size_t *len)
 
 const char *trace_in_warning(const struct trace_in *t)
 {
+	if (t->warning[0])
+		return t->warning;
 	return t->reader ? tracefile_reader_warning(t->reader) : NULL;
 }
 
@@ -183,8 +236,10 @@ int trace_in_end(struct trace_in *t)
 {
 	if (t->events || !t->reader || !tracefile_reader_truncated(t->reader))
 		return 0;
-	snprintf(t->error, sizeof(t->error), "cut short before its first event: %s",
-		 trace_in_warning(t) ? trace_in_warning(t) : "file truncated");
+	/* no event: no VM was listed from the events, the reader's warning is all */
+	snprintf(t->error, sizeof(t->error), "cut short before its first event: %.400s",
+		 tracefile_reader_warning(t->reader) ? tracefile_reader_warning(t->reader)
+						     : "file truncated");
 	return -ENODATA;
 }
 

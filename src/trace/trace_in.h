@@ -26,6 +26,8 @@ struct trace_in {
 	uint64_t events;
 	uint8_t record[KVMIRQ_RECORD_MAX + 64];
 	char error[512];
+	unsigned int unlisted_vms; /* VMs the events name and the tables do not */
+	char warning[768];	   /* the reader's warning and what was made whole */
 };
 
 int trace_in_open(struct trace_in *t, const char *path);
@@ -37,7 +39,7 @@ int trace_in_next(struct trace_in *t, const void **rec, size_t *len);
  * four kprobe programs attached and the mpic_mmio kind not filtered out?
  */
 bool trace_in_guest_mmio_recorded(const struct trace_in *t);
-/* The reader's warning (cut-short file), or NULL. */
+/* The reader's warning (cut-short file, VMs its tables did not list), or NULL. */
 const char *trace_in_warning(const struct trace_in *t);
 /*
  * After trace_in_next() returned 0: -ENODATA, with the reason in t->error,

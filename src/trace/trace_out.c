@@ -62,6 +62,14 @@ int trace_out_open_fd(struct trace_out *t, int fd, const char *name,
 	return open_with(t, NULL, fd, name, header, registry, time_unit_ns);
 }
 
+static int write_registry(struct trace_out *t, const struct tracefile_meta *extra);
+
+/*
+ * A batch goes to the file after the tables that name its VMs and objects:
+ * a file cut anywhere (a write error, a kill) then lists every VM its
+ * events name. Waiting for the next flush was not enough: under an
+ * interrupt storm the flush may not come before the file is cut.
+ */
 static int write_batch(struct trace_out *t)
 {
 	const uint8_t *batch;
@@ -70,6 +78,8 @@ static int write_batch(struct trace_out *t)
 
 	if (!t->batch.count)
 		return 0;
+	if (t->registry->dirty && (ret = write_registry(t, NULL)))
+		return ret;
 	ret = batch_encoder_finish(&t->batch, &batch, &len);
 	if (!ret)
 		ret = tracefile_writer_append_record_ts(t->writer, t->batch.last_timestamp_ns,
