@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/perf_event.h>
@@ -35,7 +37,33 @@ struct capture {
 	capture_record_fn fn;
 	void *ctx;
 	struct capture_status status;
+	/* this capture_poll(): ring records handed on, and when to give back */
+	unsigned int polled;
+	unsigned long long poll_until_ns;
+	/* the ring's consumer and producer pages, read-only: what a drain must reach */
+	const volatile unsigned long long *consumer_pos, *producer_pos;
+	size_t positions_len;
 };
+
+/*
+ * libbpf's ring_buffer__poll() consumes for as long as records keep coming,
+ * so under a storm that never pauses it never returned, and the caller's
+ * loop (a duration, key frames, the flush interval) never ran. The record
+ * callback looks at the clock every POLL_CLOCK_EVERY records and ends the
+ * poll POLL_BUDGET_NS past its wait; the rest stays in the ring for the
+ * next poll.
+ */
+#define POLL_CLOCK_EVERY 1024u
+#define POLL_BUDGET_NS (100 * 1000000ull)
+#define POLL_BUDGET_SPENT (-ETIME)
+
+static unsigned long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
 
 /* libbpf's last messages, kept to explain a failed load. */
 static char libbpf_log[4096];
@@ -357,14 +385,11 @@ static int hand_on_slots(struct capture *c, const char *data, size_t len, size_t
  * happened before the ioctl returned, so they are handed on first. A
  * carrier holds only such slots, and is dropped.
  */
-static int on_ring_record(void *ctx, void *data, size_t len)
+static int hand_on_record(struct capture *c, void *data, size_t len)
 {
-	struct capture *c = ctx;
 	struct kvmirq_event_header h;
 	int ret;
 
-	if (!c->fn)
-		return 0;
 	if (len < sizeof(h))
 		return c->fn(data, len, c->ctx); /* malformed: the callback says so */
 	memcpy(&h, data, sizeof(h)); /* slots follow a payload: maybe unaligned */
@@ -385,6 +410,38 @@ static int on_ring_record(void *ctx, void *data, size_t len)
 		len = h.size;
 	}
 	return c->fn(data, len, c->ctx);
+}
+
+static int on_ring_record(void *ctx, void *data, size_t len)
+{
+	struct capture *c = ctx;
+	int ret;
+
+	if (!c->fn)
+		return 0;
+	ret = hand_on_record(c, data, len);
+	if (ret)
+		return ret;
+	if (++c->polled % POLL_CLOCK_EVERY == 0 && monotonic_ns() >= c->poll_until_ns)
+		return POLL_BUDGET_SPENT;
+	return 0;
+}
+
+/*
+ * The ring's first two pages, the consumer's and the producer's positions,
+ * mapped read-only beside libbpf's own mapping (the kernel allows that).
+ */
+static int map_ring_positions(struct capture *c)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, bpf_map__fd(c->skel->maps.events), 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	c->consumer_pos = (const volatile unsigned long long *)p;
+	c->producer_pos = (const volatile unsigned long long *)(p + page);
+	c->positions_len = 2 * page;
+	return 0;
 }
 
 int capture_open(struct capture **out, const struct capture_options *o, capture_record_fn fn,
@@ -448,6 +505,12 @@ int capture_open(struct capture **out, const struct capture_options *o, capture_
 		capture_close(c);
 		return ret;
 	}
+	ret = map_ring_positions(c);
+	if (ret) {
+		snprintf(err, errlen, "cannot map the ring buffer's positions: %s", strerror(-ret));
+		capture_close(c);
+		return ret;
+	}
 	*out = c;
 	return 0;
 }
@@ -459,15 +522,33 @@ const struct capture_status *capture_get_status(const struct capture *c)
 
 int capture_poll(struct capture *c, int timeout_ms)
 {
-	int n = ring_buffer__poll(c->ring, timeout_ms);
+	int n;
 
+	c->polled = 0;
+	c->poll_until_ns = monotonic_ns() + (unsigned long long)(timeout_ms > 0 ? timeout_ms : 0) *
+						     1000000ull + POLL_BUDGET_NS;
+	n = ring_buffer__poll(c->ring, timeout_ms);
 	/* The programs wake us only for bulk data: take the rest on the timer. */
-	if (n >= 0) {
-		int more = ring_buffer__consume(c->ring);
-
-		n = more < 0 ? more : n + more;
-	}
+	if (n >= 0)
+		n = ring_buffer__consume(c->ring);
+	if (n == POLL_BUDGET_SPENT || n >= 0)
+		return (int)c->polled;
 	return n;
+}
+
+int capture_drain(struct capture *c)
+{
+	unsigned long long target = __atomic_load_n(c->producer_pos, __ATOMIC_ACQUIRE);
+
+	while (__atomic_load_n(c->consumer_pos, __ATOMIC_ACQUIRE) < target) {
+		int n = capture_poll(c, 0);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break; /* a record still being written: it is the next poll's */
+	}
+	return 0;
 }
 
 int capture_read_counters(struct capture *c, struct kvmirq_kind_counters totals[KVMIRQ_EV_KIND_MAX])
@@ -509,6 +590,8 @@ void capture_close(struct capture *c)
 	if (!c)
 		return;
 	ring_buffer__free(c->ring);
+	if (c->positions_len)
+		munmap((void *)c->consumer_pos, c->positions_len);
 	detach_all(c);
 	kvmirq_bpf__destroy(c->skel);
 	btf__free(c->kvm_btf);

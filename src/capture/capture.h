@@ -60,8 +60,15 @@ struct capture;
 int capture_open(struct capture **out, const struct capture_options *opts,
 		 capture_record_fn fn, void *ctx, char *err, size_t errlen);
 const struct capture_status *capture_get_status(const struct capture *c);
-/* Returns records consumed, or a negative errno (-EINTR when interrupted). */
+/*
+ * Waits up to TIMEOUT_MS for records and hands them on. Returns the ring
+ * records handed on, or a negative errno (-EINTR when interrupted). Under a
+ * storm it gives back about 100 ms past its wait and leaves the rest in the
+ * ring, so that the caller's loop keeps its tick.
+ */
 int capture_poll(struct capture *c, int timeout_ms);
+/* Hands on what the ring holds now, not what arrives meanwhile: 0 or -errno. */
+int capture_drain(struct capture *c);
 /* Sums the per-CPU counters: totals[kind]. */
 int capture_read_counters(struct capture *c,
 			  struct kvmirq_kind_counters totals[KVMIRQ_EV_KIND_MAX]);

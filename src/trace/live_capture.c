@@ -45,9 +45,9 @@ int live_capture_open(struct live_capture *lc, const struct capture_options *o,
 
 int live_capture_drain(struct live_capture *lc)
 {
-	while (!lc->error && capture_poll(lc->capture, 0) > 0)
-		;
-	return lc->error;
+	int ret = capture_drain(lc->capture);
+
+	return lc->error ? lc->error : ret;
 }
 
 int live_capture_run(struct live_capture *lc, uint64_t duration_ms, live_tick_fn tick,
