@@ -536,11 +536,27 @@ int capture_poll(struct capture *c, int timeout_ms)
 	return n;
 }
 
+/*
+ * A ring position, read whole where a 64-bit load is two (ppc32): its high
+ * half read again until it held still, with no libatomic.
+ */
+static unsigned long long ring_position(const volatile unsigned long long *pos)
+{
+	unsigned long long a, b;
+
+	do {
+		a = *pos;
+		b = *pos;
+	} while (a >> 32 != b >> 32);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return a;
+}
+
 int capture_drain(struct capture *c)
 {
-	unsigned long long target = __atomic_load_n(c->producer_pos, __ATOMIC_ACQUIRE);
+	unsigned long long target = ring_position(c->producer_pos);
 
-	while (__atomic_load_n(c->consumer_pos, __ATOMIC_ACQUIRE) < target) {
+	while (ring_position(c->consumer_pos) < target) {
 		int n = capture_poll(c, 0);
 
 		if (n < 0)
