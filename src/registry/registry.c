@@ -50,24 +50,8 @@ uint32_t registry_vm_id(struct registry *r, uint64_t key, uint32_t pid, uint64_t
 	return registry_vm_new(r, key, pid, ts);
 }
 
-uint32_t registry_vm_new(struct registry *r, uint64_t key, uint32_t pid, uint64_t ts)
-{
-	struct vm_entry *vm;
-
-	if (!key)
-		return 0;
-	r->vms = grow(r->vms, r->nr_vms, &r->cap_vms, sizeof(*r->vms));
-	vm = &r->vms[r->nr_vms];
-	vm->id = r->nr_vms + 1;
-	vm->key = key;
-	vm->pid = pid;
-	vm->first_ns = ts;
-	r->last_vm = r->nr_vms++;
-	r->dirty = true;
-	return vm->id;
-}
-
-uint32_t registry_vm_unlisted(struct registry *r, uint32_t pid, uint64_t ts)
+/* The next VM entry, with its id; the caller says whether the file must list it. */
+static struct vm_entry *append_vm(struct registry *r, uint64_t key, uint32_t pid, uint64_t ts)
 {
 	struct vm_entry *vm;
 
@@ -75,10 +59,24 @@ uint32_t registry_vm_unlisted(struct registry *r, uint32_t pid, uint64_t ts)
 	vm = &r->vms[r->nr_vms];
 	memset(vm, 0, sizeof(*vm));
 	vm->id = r->nr_vms + 1;
+	vm->key = key;
 	vm->pid = pid;
 	vm->first_ns = ts;
 	r->last_vm = r->nr_vms++;
-	return vm->id;
+	return vm;
+}
+
+uint32_t registry_vm_new(struct registry *r, uint64_t key, uint32_t pid, uint64_t ts)
+{
+	if (!key)
+		return 0;
+	r->dirty = true;
+	return append_vm(r, key, pid, ts)->id;
+}
+
+uint32_t registry_vm_unlisted(struct registry *r, uint32_t pid, uint64_t ts)
+{
+	return append_vm(r, 0, pid, ts)->id;
 }
 
 uint32_t registry_object_id(struct registry *r, uint64_t key, uint32_t vm, uint8_t fd_kind,
