@@ -61,17 +61,23 @@ static void first_failure(const struct snapshot *s, char *buf, size_t len)
 			}
 }
 
-/* Read PID's controllers; K says when, how long and how it went. */
-static void take_one(pid_t pid, uint64_t unit, struct key_frame *k)
+/*
+ * Read PID's controllers; K says when, how long and how it went. Returns
+ * -ESRCH when PID exited or is exiting: its VM is going away, and that is
+ * no failed key frame.
+ */
+static int take_one(pid_t pid, uint64_t unit, struct key_frame *k)
 {
 	struct snapshot s;
 	char err[160] = "";
+	int rc;
 
 	memset(k, 0, sizeof(*k));
 	k->pid = (uint32_t)pid;
 	/* The events are stored in UNITs (rounded down): so is the window's start. */
 	k->begin_ns = monotonic_ns() / unit * unit;
-	if (snapshot_take_pid(&s, pid, 0, err, sizeof(err)))
+	rc = snapshot_take_pid(&s, pid, 0, err, sizeof(err));
+	if (rc)
 		snprintf(k->error, sizeof(k->error), "%s", err[0] ? err : "cannot read the VMM");
 	k->end_ns = monotonic_ns();
 	/* Its reads begin once every thread of the VMM is stopped; the VMM's
@@ -86,6 +92,7 @@ static void take_one(pid_t pid, uint64_t unit, struct key_frame *k)
 	if (!k->error[0] && s.failed_reads)
 		first_failure(&s, k->error, sizeof(k->error));
 	snapshot_free(&s);
+	return rc == -ESRCH ? rc : 0;
 }
 
 int record_key_frames(struct trace_out *out, pid_t only, uint64_t time_unit_ns, bool quiet)
@@ -107,7 +114,13 @@ int record_key_frames(struct trace_out *out, pid_t only, uint64_t time_unit_ns, 
 			ret = -ENOMEM;
 			break;
 		}
-		take_one(pids[i], unit, &k);
+		if (take_one(pids[i], unit, &k) == -ESRCH) {
+			if (!quiet)
+				fprintf(stderr, "kvmirq: no key frame of pid %d: %s\n",
+					(int)pids[i], k.error);
+			tracefile_meta_free(m);
+			continue;
+		}
 		if (k.error[0])
 			cli_warning("%s key frame of pid %d: %s",
 				    k.reads > k.failed_reads ? "an incomplete" : "no", (int)pids[i],

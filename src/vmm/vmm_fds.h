@@ -28,8 +28,8 @@
  * nothing here guesses.
  *
  * Returns 0 with *FDS (malloc'ed, free() it) and *NR, or -errno with a
- * message in ERR: -ESRCH (no such process), -EACCES (its fds cannot be read),
- * -ENOENT (it has no VM fd: not a KVM VMM).
+ * message in ERR: -ESRCH (no such process, or it is exiting), -EACCES
+ * (its fds cannot be read), -ENOENT (it has no VM fd: not a KVM VMM).
  */
 int vmm_scan_fds(pid_t pid, struct snapshot_fd **fds, size_t *nr, char *err, size_t errlen);
 

@@ -162,6 +162,36 @@ static unsigned long long agg_count(int fd, const struct kvmirq_agg_key *key)
 	return sum;
 }
 
+/* The events of KIND that found the map full or unallocatable, summed over the CPUs. */
+static unsigned long long kind_dropped(struct kvmirq_bpf *skel, __u32 kind)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct kvmirq_kind_counters v[ncpus > 0 ? ncpus : 1];
+	unsigned long long sum = 0;
+
+	if (ncpus <= 0 || bpf_map_lookup_elem(bpf_map__fd(skel->maps.kind_counters), &kind, v))
+		return 0;
+	for (int cpu = 0; cpu < ncpus; cpu++)
+		sum += v[cpu].dropped;
+	return sum;
+}
+
+/*
+ * The count of KEY, plus its kind's drops: the map is BPF_F_NO_PREALLOC,
+ * and a kernel's allocator may fail an insert (seen once on the e500 6.12
+ * kernel, the key's first event), which the program counts as a drop.
+ */
+static unsigned long long agg_count_or_dropped(struct kvmirq_bpf *skel, const struct kvmirq_agg_key *key)
+{
+	unsigned long long count = agg_count(bpf_map__fd(skel->maps.agg), key);
+	unsigned long long dropped = kind_dropped(skel, key->kind);
+
+	if (dropped)
+		printf("note: kind %u: %llu counted, %llu dropped by the map\n", key->kind, count, dropped);
+	CHECK(count > 0);
+	return count + dropped;
+}
+
 /*
  * kvmirq exporter's bounded key: kvm_set_irq keeps its GSI, an accepted
  * interrupt its vCPU and not its vector, an MSI neither: three entries.
@@ -193,11 +223,11 @@ static void test_bounded_keys(void)
 	CHECK_EQ(run(skel->progs.on_msi_set_irq, (unsigned long long[]){ 0xfee01000, 0x4031 }, 2), 0);
 	CHECK_EQ(run(skel->progs.on_msi_set_irq, (unsigned long long[]){ 0xfee02000, 0x4032 }, 2), 0);
 	key = (struct kvmirq_agg_key){ .kind = KVMIRQ_EV_SET_IRQ, .detail = 11, .vcpu = KVMIRQ_NO_VCPU };
-	CHECK_EQ(agg_count(fd, &key), 2);
+	CHECK_EQ(agg_count_or_dropped(skel, &key), 2);
 	key = (struct kvmirq_agg_key){ .kind = KVMIRQ_EV_APIC_ACCEPT_IRQ, .vcpu = 2 };
-	CHECK_EQ(agg_count(fd, &key), 2);
+	CHECK_EQ(agg_count_or_dropped(skel, &key), 2);
 	key = (struct kvmirq_agg_key){ .kind = KVMIRQ_EV_MSI_SET_IRQ, .vcpu = KVMIRQ_NO_VCPU };
-	CHECK_EQ(agg_count(fd, &key), 2);
+	CHECK_EQ(agg_count_or_dropped(skel, &key), 2);
 	for (int err = bpf_map_get_next_key(fd, NULL, &next); !err;
 	     err = bpf_map_get_next_key(fd, &next, &next))
 		entries++;

@@ -443,6 +443,9 @@ static void test_refusals(void)
 	}
 	CHECK_EQ(remote_open(&r, p, err, sizeof(err)), -ESRCH);
 	CHECK(strstr(err, "zombie") != NULL);
+	/* a VMM on its way out has closed its fds: exiting, not "not a VMM" */
+	CHECK_EQ(vmm_scan_fds(p, &fds, &nr, err, sizeof(err)), -ESRCH);
+	CHECK(strstr(err, "is exiting") != NULL);
 	waitpid(p, &status, 0);
 
 	if (spawn(&c, "read")) {
