@@ -4,7 +4,7 @@
  * delivery programs, measured by build/bench/bench_bpf beside a baseline
  * that only reserves and submits a ring-buffer record of a delivery
  * event's size, so the cost of kvmirq's own logic shows; and the floor
- * programs of build/bench/hook_floor.
+ * and ladder programs of build/bench/hook_floor.
  */
 #include "delivery.bpf.h"
 
@@ -84,5 +84,65 @@ int floor_raw_sys_enter(void *ctx)
 SEC("raw_tp/sys_exit")
 int floor_raw_sys_exit(void *ctx)
 {
+	return 0;
+}
+
+/*
+ * The cost ladder (hook_floor -s ladder): beside floor_kvm_set_irq, on the
+ * same tracepoint and so the same events, programs that each do one thing
+ * a recorder of the event must do, and one that does only what every
+ * timestamped recorder must: read the clock, reserve, stamp, submit. Their
+ * run-time statistics against the floor's say what each stage costs, and
+ * how far above the floor any recording program must be.
+ */
+__u64 ladder_sink; /* keeps each stage's result alive */
+
+SEC("raw_tp/kvm_set_irq")
+int ladder_clock(void *ctx)
+{
+	ladder_sink = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("raw_tp/kvm_set_irq")
+int ladder_ids(void *ctx)
+{
+	ladder_sink = bpf_get_current_pid_tgid() + bpf_get_smp_processor_id();
+	return 0;
+}
+
+SEC("raw_tp/kvm_set_irq")
+int ladder_thread_state(void *ctx)
+{
+	struct thread_state *st = bpf_task_storage_get(&threads, bpf_get_current_task_btf(), 0,
+						       BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (st)
+		ladder_sink = st->kvm;
+	return 0;
+}
+
+SEC("raw_tp/kvm_set_irq")
+int ladder_ring(void *ctx)
+{
+	struct kvmirq_event_header *h = bpf_ringbuf_reserve(&events, KVMIRQ_SLOT_SIZE, 0);
+
+	if (h)
+		bpf_ringbuf_submit(h, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("raw_tp/kvm_set_irq")
+int ladder_recorder(void *ctx)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct kvmirq_event_header *h = bpf_ringbuf_reserve(&events, KVMIRQ_SLOT_SIZE, 0);
+
+	if (!h)
+		return 0;
+	h->timestamp_ns = now;
+	h->kind = KVMIRQ_EV_SET_IRQ;
+	h->size = KVMIRQ_SLOT_SIZE;
+	bpf_ringbuf_submit(h, BPF_RB_NO_WAKEUP);
 	return 0;
 }

@@ -8,6 +8,9 @@
  * Prints "floor: N programs attached" on stderr once ready.
  *   hook_floor [-s fentry|syscall|raw]   the ioctl hooks of kvmirq's strategy
  *   (raw: the raw syscall tracepoints, which see every syscall)
+ *   hook_floor -s ladder   the cost ladder on kvm_set_irq: the floor there,
+ *   and beside it one program per stage of recording (bench.bpf.c), whose
+ *   ring records this process reads and drops
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -27,6 +30,12 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+static int drop_record(void *ctx, void *data, size_t len)
+{
+	(void)ctx, (void)data, (void)len;
+	return 0;
+}
+
 /* A floor program of the strategy asked for: the ioctl hooks differ, the delivery ones not. */
 static bool floor_wanted(const struct bpf_program *prog, const char *strategy)
 {
@@ -35,6 +44,8 @@ static bool floor_wanted(const struct bpf_program *prog, const char *strategy)
 	bool on_syscall = !on_raw && strstr(name, "_sys_") != NULL;
 	bool on_fentry = strstr(name, "_vm_ioctl") != NULL;
 
+	if (!strcmp(strategy, "ladder"))
+		return !strncmp(name, "ladder_", 7) || !strcmp(name, "floor_kvm_set_irq");
 	if (strncmp(name, "floor_", 6))
 		return false;
 	if (!strcmp(strategy, "syscall"))
@@ -50,12 +61,14 @@ int main(int argc, char **argv)
 	struct bpf_program *prog;
 	int attached = 0;
 	const char *strategy = "fentry";
+	struct ring_buffer *ring = NULL;
 
 	if (argc == 3 && !strcmp(argv[1], "-s") &&
-	    (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fentry") || !strcmp(argv[2], "raw"))) {
+	    (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fentry") || !strcmp(argv[2], "raw") ||
+	     !strcmp(argv[2], "ladder"))) {
 		strategy = argv[2];
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: hook_floor [-s fentry|syscall|raw]\n");
+		fprintf(stderr, "usage: hook_floor [-s fentry|syscall|raw|ladder]\n");
 		return 2;
 	}
 	skel = kvmirq_bench_bpf__open();
@@ -66,6 +79,8 @@ int main(int argc, char **argv)
 	}
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, floor_wanted(prog, strategy));
+	/* the ladder's records: room for a poll interval of a storm */
+	bpf_map__set_max_entries(skel->maps.events, 64 << 20);
 	if (kvmirq_bench_bpf__load(skel)) {
 		fprintf(stderr, "hook_floor: cannot load the floor programs (root and fentry needed)\n");
 		kvmirq_bench_bpf__destroy(skel);
@@ -81,11 +96,24 @@ int main(int argc, char **argv)
 		}
 		attached++;
 	}
+	if (!strcmp(strategy, "ladder")) {
+		ring = ring_buffer__new(bpf_map__fd(skel->maps.events), drop_record, NULL, NULL);
+		if (!ring) {
+			fprintf(stderr, "hook_floor: cannot read the ring buffer\n");
+			kvmirq_bench_bpf__destroy(skel);
+			return 1;
+		}
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	fprintf(stderr, "floor: %d programs attached\n", attached);
-	while (!stop)
-		pause();
+	while (!stop) {
+		if (ring)
+			ring_buffer__poll(ring, 100); /* the programs never wake it */
+		else
+			pause();
+	}
+	ring_buffer__free(ring);
 	kvmirq_bench_bpf__destroy(skel);
 	return 0;
 }

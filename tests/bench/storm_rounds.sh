@@ -13,7 +13,7 @@ set -euo pipefail
 out=$1
 N=${KVMIRQ_STORM_N:-200000}
 ROUNDS=${KVMIRQ_STORM_ROUNDS:-2}
-MODES=${KVMIRQ_STORM_MODES:-untraced floor kvmirq kvmirq-syscall kvmirq-delivery kvmirq-stat trace-cmd perf bpftrace}
+MODES=${KVMIRQ_STORM_MODES:-untraced floor ladder kvmirq kvmirq-syscall kvmirq-delivery kvmirq-stat trace-cmd perf bpftrace}
 TPS="kvm_set_irq kvm_msi_set_irq kvm_ioapic_set_irq kvm_pic_set_irq kvm_apic_accept_irq kvm_eoi
      kvm_pv_eoi kvm_ack_irq kvm_apic_ipi kvm_inj_virq kvm_ioapic_delayed_eoi_inj"
 vmm=tests/vmm/build/testvmm
@@ -45,6 +45,9 @@ start_tracer() {
 		local strategy=fentry
 		[[ $1 == floor-syscall ]] && strategy=syscall
 		build/bench/hook_floor -s $strategy 2>/tmp/floor.err & tracer=$!
+		wait_for /tmp/floor.err "programs attached" ;;
+	ladder) # the floor on kvm_set_irq beside one program per stage of recording
+		build/bench/hook_floor -s ladder 2>/tmp/floor.err & tracer=$!
 		wait_for /tmp/floor.err "programs attached" ;;
 	ftrace) # the kernel's own ring buffer, no reader: a tracefs instance
 		tracer=
@@ -90,7 +93,9 @@ for round in $(seq $((ROUNDS + 1))); do
 	sysctl -qw kernel.bpf_stats_enabled=$stats
 	for kind in irq_line msi; do
 		for mode in $MODES; do
-			((stats)) && [[ $mode != kvmirq* && $mode != bpftrace && $mode != floor* ]] && continue
+			((stats)) && [[ $mode != kvmirq* && $mode != bpftrace && $mode != floor* && $mode != ladder ]] && continue
+			# the ladder's figures are its costs, on kvm_set_irq: an irq_line storm's
+			[[ $mode == ladder ]] && { ((stats)) && [[ $kind == irq_line ]] || continue; }
 			tracer=
 			[[ $mode == untraced ]] || start_tracer "$mode"
 			if [[ -n $tracer ]] && ! kill -0 "$tracer" 2>/dev/null; then
@@ -99,7 +104,7 @@ for round in $(seq $((ROUNDS + 1))); do
 				continue
 			fi
 			bpf=false
-			((stats)) && [[ $mode == kvmirq* || $mode == bpftrace || $mode == floor* ]] && bpf=true
+			((stats)) && [[ $mode == kvmirq* || $mode == bpftrace || $mode == floor* || $mode == ladder ]] && bpf=true
 			$bpf && bpftool -j prog show >/tmp/before.json
 			rate=$(storm $kind)
 			$bpf && bpftool -j prog show >/tmp/after.json
