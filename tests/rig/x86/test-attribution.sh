@@ -28,4 +28,5 @@ make -s all >/dev/null
 out=$(mktemp -d /var/tmp/kvmirq-attr.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] && echo "kept: $out" >&2 || trap 'rm -rf "$out"' EXIT
 "$here/run-in-l1.sh" --out "$out" --timeout 600 -- "$here/test-attribution.sh" --inside "$out"
-exec python3 tests/e2e/check_attribution.py "$out" "$N"
+# not exec: the EXIT trap removes the out dir
+python3 tests/e2e/check_attribution.py "$out" "$N"

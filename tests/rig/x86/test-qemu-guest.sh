@@ -74,4 +74,5 @@ qemu_bin=$("$here/rig-qemu.sh")
 out=$(mktemp -d /var/tmp/kvmirq-qemu.XXXXXX)
 [[ -n ${KVMIRQ_KEEP:-} ]] || trap 'rm -rf "$out"' EXIT
 "$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 900 -- "$here/test-qemu-guest.sh" --inside "$out" "$RIG_X86_KERNEL" "$qemu_bin"
-exec python3 tests/e2e/compare_counts.py "$out"
+# not exec: the EXIT trap removes the out dir
+python3 tests/e2e/compare_counts.py "$out"

@@ -80,4 +80,5 @@ out=$(mktemp -d /var/tmp/kvmirq-toplive.XXXXXX)
 "$here/l2-initrd.sh" "$out/l2.cpio.gz"
 "$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 900 -- \
 	"$here/test-top-live.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz" "$qemu_bin"
-exec python3 tests/e2e/check_top_live.py "$out"
+# not exec: the EXIT trap removes the out dir
+python3 tests/e2e/check_top_live.py "$out"
