@@ -19,7 +19,7 @@ TPS="kvm_set_irq kvm_msi_set_irq kvm_ioapic_set_irq kvm_pic_set_irq kvm_apic_acc
 vmm=tests/vmm/build/testvmm
 tracefs=/sys/kernel/tracing
 instance=$tracefs/instances/kvmirq-storm
-tc_events=() perf_events=() bt_probes=()
+tc_events=() perf_events=() bt_probes=() beside=
 for t in $TPS; do
 	tc_events+=(-e "kvm:$t"); perf_events+=(-e "kvm:$t"); bt_probes+=("tracepoint:kvm:$t")
 done
@@ -46,9 +46,12 @@ start_tracer() {
 		[[ $1 == floor-syscall ]] && strategy=syscall
 		build/bench/hook_floor -s $strategy 2>/tmp/floor.err & tracer=$!
 		wait_for /tmp/floor.err "programs attached" ;;
-	ladder) # the floor on kvm_set_irq beside one program per stage of recording
+	ladder) # the floor on kvm_set_irq beside one program per stage of recording,
+		# and kvmirq's own (record -e delivery) on the same events
 		build/bench/hook_floor -s ladder 2>/tmp/floor.err & tracer=$!
-		wait_for /tmp/floor.err "programs attached" ;;
+		wait_for /tmp/floor.err "programs attached"
+		build/kvmirq record --force -e delivery -o /tmp/storm-l.kvmirq 2>/tmp/kvmirq-l.err & beside=$!
+		wait_for /tmp/kvmirq-l.err "recording to" ;;
 	ftrace) # the kernel's own ring buffer, no reader: a tracefs instance
 		tracer=
 		mkdir "$instance"
@@ -74,6 +77,11 @@ stop_tracer() {
 		rmdir "$instance"
 		return
 	fi
+	if [[ -n $beside ]]; then
+		kill -INT "$beside" 2>/dev/null || true
+		wait "$beside" || true
+		beside=
+	fi
 	kill -INT "$2" 2>/dev/null || true
 	for _ in $(seq 600); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
 	if kill -0 "$2" 2>/dev/null; then
@@ -96,7 +104,7 @@ for round in $(seq $((ROUNDS + 1))); do
 			((stats)) && [[ $mode != kvmirq* && $mode != bpftrace && $mode != floor* && $mode != ladder ]] && continue
 			# the ladder's figures are its costs, on kvm_set_irq: an irq_line storm's
 			[[ $mode == ladder ]] && { ((stats)) && [[ $kind == irq_line ]] || continue; }
-			tracer=
+			tracer= beside=
 			[[ $mode == untraced ]] || start_tracer "$mode"
 			if [[ -n $tracer ]] && ! kill -0 "$tracer" 2>/dev/null; then
 				wait "$tracer" || true
