@@ -11,6 +11,8 @@
  *   hook_floor -s ladder   the cost ladder on kvm_set_irq: the floor there,
  *   and beside it one program per stage of recording (bench.bpf.c), whose
  *   ring records this process reads and drops
+ *   hook_floor -s least|batched   the least recorders on the delivery
+ *   tracepoints alone (bench.bpf.c), their records read and dropped too
  */
 #include <signal.h>
 #include <stdbool.h>
@@ -46,6 +48,8 @@ static bool floor_wanted(const struct bpf_program *prog, const char *strategy)
 
 	if (!strcmp(strategy, "ladder"))
 		return !strncmp(name, "ladder_", 7) || !strcmp(name, "floor_kvm_set_irq");
+	if (!strcmp(strategy, "least") || !strcmp(strategy, "batched"))
+		return !strncmp(name, strategy, strlen(strategy)) && name[strlen(strategy)] == '_';
 	if (strncmp(name, "floor_", 6))
 		return false;
 	if (!strcmp(strategy, "syscall"))
@@ -65,10 +69,10 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "-s") &&
 	    (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fentry") || !strcmp(argv[2], "raw") ||
-	     !strcmp(argv[2], "ladder"))) {
+	     !strcmp(argv[2], "ladder") || !strcmp(argv[2], "least") || !strcmp(argv[2], "batched"))) {
 		strategy = argv[2];
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: hook_floor [-s fentry|syscall|raw|ladder]\n");
+		fprintf(stderr, "usage: hook_floor [-s fentry|syscall|raw|ladder|least|batched]\n");
 		return 2;
 	}
 	skel = kvmirq_bench_bpf__open();
@@ -96,7 +100,7 @@ int main(int argc, char **argv)
 		}
 		attached++;
 	}
-	if (!strcmp(strategy, "ladder")) {
+	if (!strcmp(strategy, "ladder") || !strcmp(strategy, "least") || !strcmp(strategy, "batched")) {
 		ring = ring_buffer__new(bpf_map__fd(skel->maps.events), drop_record, NULL, NULL);
 		if (!ring) {
 			fprintf(stderr, "hook_floor: cannot read the ring buffer\n");

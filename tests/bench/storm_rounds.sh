@@ -13,7 +13,7 @@ set -euo pipefail
 out=$1
 N=${KVMIRQ_STORM_N:-200000}
 ROUNDS=${KVMIRQ_STORM_ROUNDS:-2}
-MODES=${KVMIRQ_STORM_MODES:-untraced floor ladder kvmirq kvmirq-syscall kvmirq-delivery kvmirq-stat trace-cmd perf bpftrace}
+MODES=${KVMIRQ_STORM_MODES:-untraced floor ladder least batched kvmirq kvmirq-syscall kvmirq-delivery kvmirq-stat trace-cmd perf bpftrace}
 TPS="kvm_set_irq kvm_msi_set_irq kvm_ioapic_set_irq kvm_pic_set_irq kvm_apic_accept_irq kvm_eoi
      kvm_pv_eoi kvm_ack_irq kvm_apic_ipi kvm_inj_virq kvm_ioapic_delayed_eoi_inj"
 vmm=tests/vmm/build/testvmm
@@ -52,6 +52,9 @@ start_tracer() {
 		wait_for /tmp/floor.err "programs attached"
 		build/kvmirq record --force -e delivery -o /tmp/storm-l.kvmirq 2>/tmp/kvmirq-l.err & beside=$!
 		wait_for /tmp/kvmirq-l.err "recording to" ;;
+	least | batched) # the least recorders on the delivery tracepoints alone
+		build/bench/hook_floor -s $1 2>/tmp/floor.err & tracer=$!
+		wait_for /tmp/floor.err "programs attached" ;;
 	ftrace) # the kernel's own ring buffer, no reader: a tracefs instance
 		tracer=
 		mkdir "$instance"
@@ -90,6 +93,10 @@ stop_tracer() {
 	fi
 	wait "$2" || stopped_rc=$?
 }
+# The modes whose programs' run-time statistics the last round reports.
+bpf_mode() {
+	[[ $1 == kvmirq* || $1 == bpftrace || $1 == floor* || $1 == ladder || $1 == least || $1 == batched ]]
+}
 # Rates with BPF run-time statistics off: they read the clock twice per
 # program run, which would tax the BPF tools and not the others. The
 # last round measures the per-program costs, with statistics on.
@@ -101,7 +108,7 @@ for round in $(seq $((ROUNDS + 1))); do
 	sysctl -qw kernel.bpf_stats_enabled=$stats
 	for kind in irq_line msi; do
 		for mode in $MODES; do
-			((stats)) && [[ $mode != kvmirq* && $mode != bpftrace && $mode != floor* && $mode != ladder ]] && continue
+			((stats)) && ! bpf_mode "$mode" && continue
 			# the ladder's figures are its costs, on kvm_set_irq: an irq_line storm's
 			[[ $mode == ladder ]] && { ((stats)) && [[ $kind == irq_line ]] || continue; }
 			tracer= beside=
@@ -112,7 +119,7 @@ for round in $(seq $((ROUNDS + 1))); do
 				continue
 			fi
 			bpf=false
-			((stats)) && [[ $mode == kvmirq* || $mode == bpftrace || $mode == floor* || $mode == ladder ]] && bpf=true
+			((stats)) && bpf_mode "$mode" && bpf=true
 			$bpf && bpftool -j prog show >/tmp/before.json
 			rate=$(storm $kind)
 			$bpf && bpftool -j prog show >/tmp/after.json
