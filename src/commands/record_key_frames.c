@@ -80,11 +80,15 @@ static int take_one(pid_t pid, uint64_t unit, struct key_frame *k)
 	if (rc)
 		snprintf(k->error, sizeof(k->error), "%s", err[0] ? err : "cannot read the VMM");
 	k->end_ns = monotonic_ns();
-	/* Its reads begin once every thread of the VMM is stopped; the VMM's
-	 * own ioctls until then (scanning its fds and stopping it take a
-	 * while) are its own, not the key frame's. */
+	/* Its reads begin once every thread of the VMM is stopped and end
+	 * before the first is let go; the VMM's own ioctls before (scanning
+	 * its fds and stopping it take a while) and after (a thread let go
+	 * runs at once, while the others are still being detached) are its
+	 * own, not the key frame's. */
 	if (s.all_stopped_at_ns)
 		k->begin_ns = s.all_stopped_at_ns / unit * unit;
+	if (s.resumed_at_ns) /* in UNITs, as the reads before it */
+		k->end_ns = s.resumed_at_ns / unit * unit;
 	k->stopped_ns = s.stopped_ns;
 	k->controllers = s.nr_chips;
 	k->reads = s.reads;

@@ -56,6 +56,8 @@ struct snapshot {
 	uint64_t stopped_ns;		  /* ptrace: how long the VMM was stopped */
 	uint64_t all_stopped_at_ns;	  /* ptrace: CLOCK_MONOTONIC when all its threads were
 					   * stopped (not stored in files) */
+	uint64_t resumed_at_ns;		  /* ptrace: CLOCK_MONOTONIC just before they were let
+					   * go (not stored in files) */
 	uint64_t reads, failed_reads;
 	/* ITS devices whose tables the snapshot saved into guest memory first
 	 * (KVM_DEV_ARM_ITS_SAVE_TABLES, only when asked: the one command a

@@ -69,6 +69,8 @@ struct remote_stats {
 				       * stopped thread (CLOCK_MONOTONIC) */
 	uint64_t all_stopped_at_ns;   /* CLOCK_MONOTONIC when every thread was stopped:
 				       * the process's own syscalls all ended before */
+	uint64_t resumed_at_ns;	      /* CLOCK_MONOTONIC just before the first thread was
+				       * let go: its own syscalls begin after */
 	unsigned threads;	      /* threads stopped */
 	uint64_t syscalls;	      /* syscalls injected, ours (mmap, munmap, ...) included */
 	unsigned signals_redelivered; /* signals held while stopped, then passed on */

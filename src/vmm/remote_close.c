@@ -237,6 +237,8 @@ int remote_teardown(struct remote *r)
 	 * stay stopped for its whole time slice, milliseconds: for these few
 	 * microseconds this thread runs SCHED_FIFO, when it may. */
 	fifo = remote_boost(&old_policy, &old_param);
+	if (r->t_first)
+		r->t_resumed = now_ns();
 	for (i = 0; i <= r->nr_threads; i++) {
 		struct rthread *t;
 
@@ -305,6 +307,7 @@ int remote_close(struct remote *r, struct remote_stats *st, char *err, size_t er
 	rc = remote_teardown(r);
 	r->stats.stopped_ns = r->t_first ? r->t_last - r->t_first : 0;
 	r->stats.all_stopped_at_ns = r->t_all_stopped;
+	r->stats.resumed_at_ns = r->t_resumed;
 	if (st)
 		*st = r->stats;
 	if (rc && err && errlen)

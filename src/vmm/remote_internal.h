@@ -93,7 +93,7 @@ struct remote {
 	size_t nr_filters;
 	sigset_t caller_mask;
 	bool caller_mask_saved;
-	uint64_t t_first, t_last, t_all_stopped;
+	uint64_t t_first, t_last, t_all_stopped, t_resumed;
 	struct remote_stats stats;
 	char msg[256];
 };

@@ -86,6 +86,7 @@ static int take_stopped(struct snapshot *s, pid_t pid, const struct snapshot_fd 
 		ret = ret ? ret : ret2;
 		s->stopped_ns = st.stopped_ns;
 		s->all_stopped_at_ns = st.all_stopped_at_ns;
+		s->resumed_at_ns = st.resumed_at_ns;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;

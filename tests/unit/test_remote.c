@@ -45,12 +45,17 @@ struct child {
 	int vm_fd, vcpu_fd;
 };
 
-static uint64_t now_ms(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ms(void)
+{
+	return now_ns() / 1000000;
 }
 
 /* The next line from the child, within TIMEOUT_MS. 0, or -1. */
@@ -259,6 +264,7 @@ static void test_mode(const char *mode, int cycles)
 	for (i = 0; i < cycles; i++) {
 		struct remote *r;
 		struct remote_stats st;
+		uint64_t before_close;
 		long args[6] = { 0 };
 		size_t len = 0;
 		uint64_t scratch;
@@ -317,11 +323,15 @@ static void test_mode(const char *mode, int cycles)
 			CHECK_EQ(remote_syscall(r, SYS_getpid, NULL), c.pid);
 		}
 		memset(&st, 0, sizeof(st));
+		before_close = now_ns();
 		rc = remote_close(r, &st, err, sizeof(err));
 		CHECK_EQ(rc, 0);
 		if (rc)
 			fprintf(stderr, "%s cycle %d: remote_close: %s\n", mode, i, err);
 		CHECK(st.stopped_ns > 0 && st.stopped_ns < 5000000000ull);
+		/* the stopped window: every thread stopped, our syscalls, then the first let go */
+		CHECK(st.all_stopped_at_ns > 0 && st.all_stopped_at_ns < before_close);
+		CHECK(st.resumed_at_ns >= before_close && st.resumed_at_ns <= now_ns());
 		CHECK(st.syscalls >= 5); /* mmap, getpid, gettid, ioctl, munmap */
 		stops[done++] = st.stopped_ns;
 		redelivered += st.signals_redelivered;
