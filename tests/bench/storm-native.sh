@@ -20,7 +20,7 @@ make -s -C tests/vmm >/dev/null
 floor="floor-syscall"
 strategy=$(build/kvmirq probe 2>/dev/null | sed -n 's/^ioctl strategy: *//p')
 [[ $strategy == fentry* ]] && floor=floor
-modes="untraced $floor kvmirq kvmirq-delivery ftrace"
+modes="untraced $floor ladder least batched kvmirq kvmirq-delivery ftrace"
 # trace-cmd, where it can enable ftrace here (a locked-down kernel refuses it)
 if command -v trace-cmd >/dev/null &&
 	trace-cmd record -q -o "$(mktemp -u /tmp/kvmirq-tc.XXXXXX)" -e kvm:kvm_set_irq true >/dev/null 2>&1; then
