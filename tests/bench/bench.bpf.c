@@ -88,6 +88,34 @@ int floor_raw_sys_exit(void *ctx)
 }
 
 /*
+ * The least recorders (hook_floor -s least | batched): on each delivery
+ * tracepoint of a storm, and on nothing else (no ioctls, no attribution),
+ * what any tool that records these events with their times must do. Their
+ * storm rates beside trace-cmd's bound what a BPF recorder can keep there.
+ * least_: a ring record per event (clock, reserve, stamp, two argument
+ * words, submit). batched_: the clock and two words into a per-CPU page,
+ * which goes to the ring whole when full: no ring work per event at all.
+ */
+static __always_inline int least_record(__u64 *ctx, __u32 kind)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct {
+		struct kvmirq_event_header h;
+		__u64 args[2];
+	} *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+
+	if (!rec)
+		return 0;
+	rec->h.timestamp_ns = now;
+	rec->h.kind = kind;
+	rec->h.size = sizeof(*rec);
+	rec->args[0] = ctx[0];
+	rec->args[1] = ctx[1];
+	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/*
  * The cost ladder (hook_floor -s ladder): beside floor_kvm_set_irq, on the
  * same tracepoint and so the same events, programs that each do one thing
  * a recorder of the event must do, and one that does only what every
@@ -132,47 +160,11 @@ int ladder_ring(void *ctx)
 	return 0;
 }
 
+/* the storm modes' least recorder (least_record above), on the ladder's events */
 SEC("raw_tp/kvm_set_irq")
-int ladder_recorder(void *ctx)
+int ladder_recorder(__u64 *ctx)
 {
-	__u64 now = bpf_ktime_get_ns();
-	struct kvmirq_event_header *h = bpf_ringbuf_reserve(&events, KVMIRQ_SLOT_SIZE, 0);
-
-	if (!h)
-		return 0;
-	h->timestamp_ns = now;
-	h->kind = KVMIRQ_EV_SET_IRQ;
-	h->size = KVMIRQ_SLOT_SIZE;
-	bpf_ringbuf_submit(h, BPF_RB_NO_WAKEUP);
-	return 0;
-}
-
-/*
- * The least recorders (hook_floor -s least | batched): on each delivery
- * tracepoint of a storm, and on nothing else (no ioctls, no attribution),
- * what any tool that records these events with their times must do. Their
- * storm rates beside trace-cmd's bound what a BPF recorder can keep there.
- * least_: a ring record per event (clock, reserve, stamp, two argument
- * words, submit). batched_: the clock and two words into a per-CPU page,
- * which goes to the ring whole when full: no ring work per event at all.
- */
-static __always_inline int least_record(__u64 *ctx, __u32 kind)
-{
-	__u64 now = bpf_ktime_get_ns();
-	struct {
-		struct kvmirq_event_header h;
-		__u64 args[2];
-	} *rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-
-	if (!rec)
-		return 0;
-	rec->h.timestamp_ns = now;
-	rec->h.kind = kind;
-	rec->h.size = sizeof(*rec);
-	rec->args[0] = ctx[0];
-	rec->args[1] = ctx[1];
-	bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
-	return 0;
+	return least_record(ctx, KVMIRQ_EV_SET_IRQ);
 }
 
 #define BATCH_WORDS 510 /* a page with its fill count: 4096 bytes */

@@ -38,6 +38,23 @@ static int drop_record(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* What -s names; the sets that record have their ring read here. */
+static const struct program_set {
+	const char *name;
+	bool records;
+} program_sets[] = {
+	{ "fentry", false }, { "syscall", false }, { "raw", false },
+	{ "ladder", true },  { "least", true },	   { "batched", true },
+};
+
+static const struct program_set *program_set_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof(program_sets) / sizeof(program_sets[0]); i++)
+		if (!strcmp(program_sets[i].name, name))
+			return &program_sets[i];
+	return NULL;
+}
+
 /* A floor program of the strategy asked for: the ioctl hooks differ, the delivery ones not. */
 static bool floor_wanted(const struct bpf_program *prog, const char *strategy)
 {
@@ -64,17 +81,17 @@ int main(int argc, char **argv)
 	struct kvmirq_bench_bpf *skel;
 	struct bpf_program *prog;
 	int attached = 0;
-	const char *strategy = "fentry";
+	const struct program_set *set = &program_sets[0];
+	const char *strategy;
 	struct ring_buffer *ring = NULL;
 
-	if (argc == 3 && !strcmp(argv[1], "-s") &&
-	    (!strcmp(argv[2], "syscall") || !strcmp(argv[2], "fentry") || !strcmp(argv[2], "raw") ||
-	     !strcmp(argv[2], "ladder") || !strcmp(argv[2], "least") || !strcmp(argv[2], "batched"))) {
-		strategy = argv[2];
+	if (argc == 3 && !strcmp(argv[1], "-s") && program_set_named(argv[2])) {
+		set = program_set_named(argv[2]);
 	} else if (argc != 1) {
 		fprintf(stderr, "usage: hook_floor [-s fentry|syscall|raw|ladder|least|batched]\n");
 		return 2;
 	}
+	strategy = set->name;
 	skel = kvmirq_bench_bpf__open();
 
 	if (!skel) {
@@ -83,7 +100,7 @@ int main(int argc, char **argv)
 	}
 	bpf_object__for_each_program(prog, skel->obj)
 		bpf_program__set_autoload(prog, floor_wanted(prog, strategy));
-	/* the ladder's records: room for a poll interval of a storm */
+	/* the recording sets' records: room for a poll interval of a storm */
 	bpf_map__set_max_entries(skel->maps.events, 64 << 20);
 	if (kvmirq_bench_bpf__load(skel)) {
 		fprintf(stderr, "hook_floor: cannot load the floor programs (root and fentry needed)\n");
@@ -100,7 +117,7 @@ int main(int argc, char **argv)
 		}
 		attached++;
 	}
-	if (!strcmp(strategy, "ladder") || !strcmp(strategy, "least") || !strcmp(strategy, "batched")) {
+	if (set->records) {
 		ring = ring_buffer__new(bpf_map__fd(skel->maps.events), drop_record, NULL, NULL);
 		if (!ring) {
 			fprintf(stderr, "hook_floor: cannot read the ring buffer\n");
