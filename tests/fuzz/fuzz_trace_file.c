@@ -17,7 +17,8 @@
  *  - trace_in_open() fails with a reason after the path ("PATH: why"), or
  *    succeeds only for tool=kvmirq and a schema this kvmirq reads, with a
  *    registry no larger than the tables' rows (no allocation driven by an
- *    id value);
+ *    id value) plus, without a trailer only, the VMs the events name past
+ *    the tables (at most one per event, with a warning);
  *  - trace_in_next() returns exactly the events that decoding the batches
  *    on their own gives, byte for byte, then 0 if every batch is well-formed,
  *    else a negative error with a message;
@@ -333,8 +334,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* only a kvmirq recording of a schema this kvmirq knows opens */
 	FUZZ_CHECK(FTF_TOOL(ctl0) == FTF_TOOL_OK);
 	FUZZ_CHECK(schema <= KVMIRQ_SCHEMA_VERSION);
-	/* the registry comes from the tables' rows, whatever their ids say */
-	FUZZ_CHECK(t->registry.nr_vms <= tabs.nvms);
+	/*
+	 * The registry comes from the tables' rows, whatever their ids say,
+	 * plus, in a file without its trailer, the VMs its events name past
+	 * the tables (one per event at most, each with a warning).
+	 */
+	FUZZ_CHECK(t->registry.nr_vms <= tabs.nvms + t->unlisted_vms);
+	if (t->unlisted_vms) {
+		FUZZ_CHECK(!(ctl0 & FTF_CLOSE));
+		FUZZ_CHECK(t->unlisted_vms <= exp.n);
+		FUZZ_CHECK(trace_in_warning(t) != NULL);
+	}
 	FUZZ_CHECK(t->registry.nr_objects <= tabs.nobjects);
 	FUZZ_CHECK(t->registry.nr_processes <= tabs.nprocs);
 

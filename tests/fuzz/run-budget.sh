@@ -9,8 +9,10 @@
 # their builds). One check per target: it passes when libFuzzer loaded its
 # seeds and ran out its budget with status 0. A crash, UB, a leak, a timeout
 # (KVMIRQ_FUZZ_TIMEOUT) or running out of memory (KVMIRQ_FUZZ_RSS_MB) fails
-# it loudly: the sanitizer's report, the input's path (it stays under
-# build/fuzz/) and the commands that replay it. New corpus entries go to
+# it loudly: the sanitizer's report or the harness's failed property, the
+# input's path (it stays under build/fuzz/), the input itself in base64
+# when it is at most 16 KiB (a CI machine is gone when its log is read), and
+# the commands that replay it. New corpus entries go to
 # build/fuzz/corpus-TARGET, never the repository. No network.
 #
 # The seed: KVMIRQ_FUZZ_SEED, default the number of the UTC day. A run is
@@ -81,12 +83,18 @@ for t in $targets; do
 	elif ((status == 0)); then
 		bad "$t: ${seeds:-no} seeds loaded from tests/fuzz/corpus/$t, ${runs:-no} runs (log $log)"
 	else
-		what=$(grep -m1 -E 'ERROR: (libFuzzer|[A-Za-z]+Sanitizer)|runtime error:' "$log")
+		# a harness's own property comes first, before libFuzzer's "deadly signal"
+		what=$(grep -m1 -E 'property failed:|ERROR: (libFuzzer|[A-Za-z]+Sanitizer)|runtime error:' "$log")
 		bad "$t: exit $status: ${what:-see the log} (log $log)"
 	fi
 	for f in "${inputs[@]}"; do
 		echo "   input kept: $f"
 		echo "   replay it:  $build/$bin $f"
+		# CI's machine is gone when its log is read: the input itself, if small
+		if (($(stat -c %s "$f") <= 16384)); then
+			echo "   the input, base64 (base64 -d >FILE):"
+			base64 -w 100 "$f" | sed 's/^/   /'
+		fi
 	done
 	echo "   fuzz again: KVMIRQ_FUZZ_SEED=$seed tests/fuzz/run-fuzz.sh $t $secs"
 done
