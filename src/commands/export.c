@@ -10,12 +10,18 @@
 #include "commands/cli_options.h"
 #include "commands/commands.h"
 #include "commands/input_file.h"
+#include "commands/options.h"
 #include "export/model.h"
 #include "util/atomic_file.h"
+
+enum { OPT_FORCE = CLI_LONG_ONLY };
 
 static const struct cli_option options[] = {
 	{ .name = "output", .key = 'o', .arg = "OUT",
 	  .help = "the trace file to write ('-': standard output)", .value = CLI_TEXT },
+	{ .name = "force", .key = OPT_FORCE,
+	  .help = "replace an existing OUT (a regular file, or a\n"
+		  "symbolic link itself, never its target)" },
 	{ .name = "format", .key = 'f', .arg = "FORMAT",
 	  .help = "perfetto (protobuf, the default) or chrome-json", .value = CLI_WORDS,
 	  .words = "perfetto chrome-json" },
@@ -34,8 +40,11 @@ const struct cli_spec cmd_export_cli = {
 		    "acceptance and EOI, counters of line levels and event rates.\n"
 		    "A file cut short is read up to its last whole chunk, with a warning.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 1 when the file cannot be read or the trace\n"
-		    "written, 2 on bad usage.\n",
+	.epilogue = "OUT is written whole or not at all: beside OUT, then renamed. An existing\n"
+		    "OUT is refused unless --force, and a directory, FIFO or device always.\n"
+		    "\n"
+		    "Exit status: 0 on success, 1 when the file cannot be read or the trace\n"
+		    "written (OUT exists), 2 on bad usage.\n",
 	.operands = CLI_RECORDING,
 };
 
@@ -57,13 +66,17 @@ int cmd_export(int argc, char **argv)
 	struct atomic_file file;
 	struct input_file in;
 	struct cli_parser p;
-	bool to_stdout;
+	bool to_stdout, force = false;
 	int c, ret;
 
 	cli_parse_begin(&p, &cmd_export_cli, argc, argv);
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
-		case 'o': output = optarg; break;
+		case 'o':
+			if (parse_file_name("--output", optarg, &output))
+				return 2;
+			break;
+		case OPT_FORCE: force = true; break;
 		case 'f':
 			writer = format_by_name(optarg);
 			if (!writer)
@@ -83,8 +96,10 @@ int cmd_export(int argc, char **argv)
 	to_stdout = !strcmp(output, "-");
 	/* Written beside OUT and renamed when whole: a failed export leaves an
 	 * earlier OUT as it was. */
-	if (!to_stdout && (ret = atomic_file_open(&file, output, 0666)))
-		return cli_error(1, "%s: %s", output, output_strerror(ret));
+	if (!to_stdout && (ret = atomic_file_open(&file, output, 0666, force))) {
+		output_error(err, sizeof(err), output, ret);
+		return cli_error(1, "%s", err);
+	}
 	if (input_file_open(&in, path, 1)) {
 		if (!to_stdout)
 			atomic_file_abort(&file);
@@ -99,7 +114,7 @@ int cmd_export(int argc, char **argv)
 	if (!to_stdout && ret)
 		atomic_file_abort(&file);
 	else if (!to_stdout && (ret = atomic_file_commit(&file))) {
-		snprintf(err, sizeof(err), "%s: %s", output, output_strerror(ret));
+		output_error(err, sizeof(err), output, ret);
 		ret = -1;
 	}
 	if (ret)

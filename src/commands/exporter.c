@@ -82,7 +82,7 @@ static int serve(const char *path, FILE *body, const char **content_type, void *
 static int write_textfile(struct exporter_metrics *m, const char *path)
 {
 	struct atomic_file file;
-	int ret = atomic_file_open(&file, path, 0644);
+	int ret = atomic_file_open(&file, path, 0644, true);
 
 	if (!ret) {
 		exporter_metrics_write(m, file.f);

@@ -55,6 +55,15 @@ int parse_pid(const char *option, const char *s, unsigned int *out)
 	return 0;
 }
 
+int parse_file_name(const char *option, const char *s, const char **out)
+{
+	/* "" would name a temporary ".XXXXXX" in the current directory, then fail */
+	if (!*s)
+		return cli_error(2, "%s: an empty file name", option);
+	*out = s;
+	return 0;
+}
+
 int require_process(const char *option, unsigned int pid, int status)
 {
 	if (kill((pid_t)pid, 0) && errno == ESRCH)

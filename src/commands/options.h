@@ -27,6 +27,8 @@ int parse_uint(const char *option, const char *s, unsigned long long min,
 int parse_pid(const char *option, const char *s, unsigned int *out);
 /* Seconds: a number from 0 to 1e9 ("1.5"), so that nanoseconds fit 64 bits. */
 int parse_seconds(const char *option, const char *s, double *out);
+/* A file to write: any name but the empty one. */
+int parse_file_name(const char *option, const char *s, const char **out);
 /*
  * For the commands that trace a running process: PID exists (ESRCH from
  * kill(PID, 0) is the only no). Prints the error and returns STATUS if not.

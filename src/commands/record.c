@@ -288,7 +288,10 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	cli_parse_begin(&p, &cmd_record_cli, argc, argv);
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
 		switch (c) {
-		case 'o': a->output = optarg; break;
+		case 'o':
+			if (parse_file_name("--output", optarg, &a->output))
+				return 2;
+			break;
 		case 'p':
 			if (parse_pid("--pid", optarg, &a->capture.pid))
 				return 2;
@@ -419,14 +422,16 @@ static int open_output(struct recorder *r, struct exclusive_file *file,
 		       const struct tracefile_meta *header, const struct record_args *a)
 {
 	char err[512];
+	int ret;
 
 	if (trace_out_open_fd(&r->out, file->fd, a->output, header, &r->live.registry,
 			      a->time_unit_ns)) {
 		cli_error(1, "%s", r->out.error);
 		return -1;
 	}
-	if (exclusive_file_publish(file, err, sizeof(err))) {
-		cli_error(1, "%s%s", err, a->force ? "" : ": --force replaces it");
+	ret = exclusive_file_publish(file, err, sizeof(err));
+	if (ret) {
+		cli_error(1, "%s%s", err, ret == -EEXIST ? ": --force replaces it" : "");
 		return -1;
 	}
 	return 0;

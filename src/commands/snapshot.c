@@ -16,10 +16,11 @@
 #include "commands/options.h"
 #include "model/state_load.h"
 #include "snapshot/snapshot.h"
+#include "util/atomic_file.h"
 #include "util/json.h"
 #include "vmm/take_pid.h"
 
-enum { OPT_ITS_SAVE_TABLES = CLI_LONG_ONLY };
+enum { OPT_ITS_SAVE_TABLES = CLI_LONG_ONLY, OPT_FORCE };
 
 static const struct cli_option options[] = {
 	{ .name = "pid", .key = 'p', .arg = "PID",
@@ -30,8 +31,13 @@ static const struct cli_option options[] = {
 	  .help = "with --from: at TIME (end, SECONDS after the first\n"
 		  "event, or @NS of CLOCK_MONOTONIC); default end",
 	  .value = CLI_WORDS, .words = "end" },
-	{ .name = "output", .key = 'o', .arg = "FILE", .help = "write the snapshot here",
+	{ .name = "output", .key = 'o', .arg = "FILE",
+	  .help = "write the snapshot here; an existing FILE is\n"
+		  "refused",
 	  .value = CLI_SNAPSHOT },
+	{ .name = "force", .key = OPT_FORCE,
+	  .help = "replace an existing FILE (a regular file, or a\n"
+		  "symbolic link itself, never its target)" },
 	{ .name = "its-save-tables", .key = OPT_ITS_SAVE_TABLES,
 	  .help = "with --pid: first have KVM save each ITS's tables\n"
 		  "into the guest's memory (a command: it writes guest\n"
@@ -56,9 +62,14 @@ const struct cli_spec cmd_snapshot_cli = {
 		    "With --from, the state is reconstructed from a recording instead (see\n"
 		    "kvmirq show), routing table and irqfds included, and saved as a snapshot.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 1 when the VMM cannot be snapshotted (not a KVM\n"
-		    "VMM, already traced, no permission) or the recording cannot be read\n"
-		    "(damaged, nothing readable), 2 on bad usage.\n",
+	.epilogue = "The output file is written whole or not at all: beside FILE, then renamed.\n"
+		    "An existing FILE is refused unless --force (checked before the VMM is\n"
+		    "stopped), and a directory, FIFO or device always.\n"
+		    "\n"
+		    "Exit status: 0 on success, 1 when the VMM cannot be snapshotted (not a KVM\n"
+		    "VMM, already traced, no permission), the recording cannot be read\n"
+		    "(damaged, nothing readable) or FILE cannot be written (it exists), 2 on\n"
+		    "bad usage.\n",
 };
 
 /* What was saved, the same keys either way (null where they do not apply). */
@@ -89,7 +100,7 @@ static void print_json(const struct snapshot *s, const char *out, const char *fr
 }
 
 static int save_reconstruction(const char *from, const struct state_time *at, const char *out,
-			       int quiet)
+			       bool force, int quiet)
 {
 	struct input_file in;
 	struct snapshot s;
@@ -109,7 +120,7 @@ static int save_reconstruction(const char *from, const struct state_time *at, co
 	if (!ret && s.why_empty[0])
 		cli_warning("%s: %s", from, s.why_empty);
 	if (!ret) {
-		ret = snapshot_write(&s, out, err, sizeof(err));
+		ret = snapshot_write(&s, out, force, err, sizeof(err));
 		if (!ret && cli_json())
 			print_json(&s, out, from);
 		else if (!ret && !quiet)
@@ -133,6 +144,7 @@ int cmd_snapshot(int argc, char **argv)
 	unsigned flags = 0;
 	struct cli_parser p;
 	int c, quiet = 0, ret;
+	bool force = false;
 
 	cli_parse_begin(&p, &cmd_snapshot_cli, argc, argv);
 	while ((c = cli_parse_next(&p, argc, argv)) != -1) {
@@ -149,7 +161,8 @@ int cmd_snapshot(int argc, char **argv)
 				return 2;
 			break;
 		case 'o':
-			out = optarg;
+			if (parse_file_name("--output", optarg, &out))
+				return 2;
 			break;
 		case 'q':
 			quiet = 1;
@@ -158,6 +171,9 @@ int cmd_snapshot(int argc, char **argv)
 			break; /* cli_json() */
 		case OPT_ITS_SAVE_TABLES:
 			flags |= TAKE_PID_ITS_SAVE_TABLES;
+			break;
+		case OPT_FORCE:
+			force = true;
 			break;
 		case 'h':
 			cli_print_help(&cmd_snapshot_cli);
@@ -169,11 +185,17 @@ int cmd_snapshot(int argc, char **argv)
 	if (!pid == !from || !out || optind != argc || (from && flags))
 		return cli_error(2, "give --pid PID or --from RECORDING, and -o FILE; "
 				    "--its-save-tables only with --pid (see --help)");
+	/* before the VMM is stopped or the recording read: a refused FILE costs nothing */
+	ret = output_check(out, force);
+	if (ret) {
+		output_error(err, sizeof(err), out, ret);
+		return cli_error(1, "%s", err);
+	}
 	if (from)
-		return save_reconstruction(from, &at, out, quiet);
+		return save_reconstruction(from, &at, out, force, quiet);
 	ret = snapshot_take_pid(&s, (pid_t)pid, flags, err, sizeof(err));
 	if (!ret)
-		ret = snapshot_write(&s, out, err, sizeof(err));
+		ret = snapshot_write(&s, out, force, err, sizeof(err));
 	if (ret)
 		cli_error(1, "pid %u: %s", pid, err);
 	else if (cli_json())

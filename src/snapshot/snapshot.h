@@ -122,8 +122,10 @@ const struct vm_routing *snapshot_find_routing(const struct snapshot *s, uint32_
 struct vm_routing *snapshot_routing(struct snapshot *s, uint32_t vm);
 
 /* Snapshot files: the trace-file container holding snapshot records
- * (docs/snapshot-format.md). 0 or -errno with a message in ERR. */
-int snapshot_write(const struct snapshot *s, const char *path, char *err, size_t errlen);
+ * (docs/snapshot-format.md). 0 or -errno with a message in ERR. Written
+ * whole or not at all; an existing PATH is replaced only with REPLACE. */
+int snapshot_write(const struct snapshot *s, const char *path, bool replace, char *err,
+		   size_t errlen);
 int snapshot_read(struct snapshot *s, const char *path, char *err, size_t errlen);
 /* The same from and to memory, for the fuzzer and for programs that ship
  * the bytes elsewhere (the rig's test VMMs print them to the console). */

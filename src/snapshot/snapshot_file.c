@@ -204,13 +204,14 @@ static int write_fd(const struct snapshot *s, int fd, const char *name, char *er
 }
 
 /* Whole or not at all: a failure leaves an earlier PATH as it was. */
-int snapshot_write(const struct snapshot *s, const char *path, char *err, size_t errlen)
+int snapshot_write(const struct snapshot *s, const char *path, bool replace, char *err,
+		   size_t errlen)
 {
 	struct atomic_file file;
-	int ret = atomic_file_open(&file, path, 0644);
+	int ret = atomic_file_open(&file, path, 0644, replace);
 
 	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, output_strerror(ret));
+		output_error(err, errlen, path, ret);
 		return ret;
 	}
 	ret = write_fd(s, fileno(file.f), path, err, errlen);
@@ -220,7 +221,7 @@ int snapshot_write(const struct snapshot *s, const char *path, char *err, size_t
 	}
 	ret = atomic_file_commit(&file);
 	if (ret)
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		output_error(err, errlen, path, ret);
 	return ret;
 }
 

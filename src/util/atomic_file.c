@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,11 +21,28 @@ int output_replaceable(const char *path)
 	return S_ISREG(st.st_mode) ? 1 : -OUTPUT_NOT_REGULAR;
 }
 
+int output_check(const char *path, bool replace)
+{
+	int ret = output_replaceable(path);
+
+	if (ret < 0)
+		return ret;
+	return ret && !replace ? -EEXIST : 0;
+}
+
 const char *output_strerror(int err)
 {
 	if (err == -OUTPUT_NOT_REGULAR)
 		return "not a regular file (a directory, FIFO or device is never replaced)";
 	return strerror(-err);
+}
+
+void output_error(char *buf, size_t len, const char *path, int err)
+{
+	if (err == -EEXIST)
+		snprintf(buf, len, "%s exists: --force replaces it", path);
+	else
+		snprintf(buf, len, "%s: %s", path, output_strerror(err));
 }
 
 static void release(struct atomic_file *af)
@@ -35,15 +53,37 @@ static void release(struct atomic_file *af)
 	af->path = af->tmp_path = NULL;
 }
 
-int atomic_file_open(struct atomic_file *af, const char *path, unsigned int mode)
+int rename_noreplace(const char *tmp, const char *path)
+{
+	int fd;
+
+	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+		return -errno;
+	if (!link(tmp, path)) {
+		unlink(tmp);
+		return 0;
+	}
+	if (errno != EPERM && errno != EOPNOTSUPP)
+		return -errno;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return rename(tmp, path) ? -errno : 0;
+}
+
+int atomic_file_open(struct atomic_file *af, const char *path, unsigned int mode, bool replace)
 {
 	size_t len = strlen(path) + sizeof(".XXXXXX");
 	mode_t mask;
-	int fd, err = output_replaceable(path);
+	int fd, err = output_check(path, replace);
 
 	af->f = NULL;
 	af->path = af->tmp_path = NULL;
-	if (err < 0)
+	af->replace = replace;
+	if (err)
 		return err;
 	af->path = strdup(path);
 	af->tmp_path = malloc(len);
@@ -79,8 +119,9 @@ int atomic_file_commit(struct atomic_file *af)
 		err = -errno;
 	if (fclose(af->f) && !err)
 		err = -errno;
-	if (!err && rename(af->tmp_path, af->path))
-		err = -errno;
+	if (!err)
+		err = af->replace ? (rename(af->tmp_path, af->path) ? -errno : 0)
+				  : rename_noreplace(af->tmp_path, af->path);
 	if (err)
 		unlink(af->tmp_path);
 	release(af);

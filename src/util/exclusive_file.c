@@ -98,33 +98,6 @@ int exclusive_file_open(struct exclusive_file *ef, const char *path, bool force,
 	return 0;
 }
 
-/*
- * TMP named PATH where no PATH is: renameat2's RENAME_NOREPLACE, or where
- * the filesystem refuses the flag (9p: EINVAL) a hard link, which fails on
- * an existing name, and where there are no hard links either, a name taken
- * with O_EXCL and renamed over.
- */
-static int rename_noreplace(const char *tmp, const char *path)
-{
-	int fd;
-
-	if (!renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE))
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-		return -errno;
-	if (!link(tmp, path)) {
-		unlink(tmp);
-		return 0;
-	}
-	if (errno != EPERM && errno != EOPNOTSUPP)
-		return -errno;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	close(fd);
-	return rename(tmp, path) ? -errno : 0;
-}
-
 int exclusive_file_publish(struct exclusive_file *ef, char *err, size_t errlen)
 {
 	int ret = check(ef->path, ef->force, err, errlen);

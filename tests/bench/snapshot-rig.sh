@@ -19,7 +19,7 @@ if [[ ${1:-} == --inside ]]; then
 	qemu=$!
 	for _ in $(seq 1200); do grep -q '^tick 3' "$out/guest.log" 2>/dev/null && break; sleep 0.1; done
 	for i in $(seq "$N"); do
-		build/kvmirq snapshot --pid "$qemu" -o "$out/s.kvmsnap" 2>>"$out/stops.txt"
+		build/kvmirq snapshot --force --pid "$qemu" -o "$out/s.kvmsnap" 2>>"$out/stops.txt"
 	done
 	build/kvmirq show --json "$out/s.kvmsnap" >/dev/null
 	stat -c %s "$out/s.kvmsnap" >"$out/size.txt"

@@ -51,7 +51,7 @@ for c in header before midfirst; do
 	expect 2 "^kvmirq diff: $f: $why" -- $bin diff "$f" $rec
 	expect 1 "^kvmirq snapshot: $f: $why" -- $bin snapshot --from "$f" -o "$tmp/x.kvmsnap"
 	expect 2 "^kvmirq check: $f: $why" -- $bin check "$f"
-	expect 1 "^kvmirq export: $f: $why" -- $bin export -o "$tmp/x.json" -f chrome-json "$f"
+	expect 1 "^kvmirq export: $f: $why" -- $bin export --force -o "$tmp/x.json" -f chrome-json "$f"
 	expect 1 "^kvmirq report: $f: $why" -- $bin report "$f"
 	expect 1 "^kvmirq top: $f: $why" -- $bin top -b -n 1 -i "$f"
 	# nothing written, nothing half-printed
@@ -81,7 +81,7 @@ for c in mid notrailer; do
 	# shellcheck disable=SC2059
 	expect 1 "$(printf "$w" check)" -- $bin check "$f" # findings: the status of what was read
 	# shellcheck disable=SC2059
-	expect 0 "$(printf "$w" export)" -- $bin export -o "$tmp/x.json" -f chrome-json "$f"
+	expect 0 "$(printf "$w" export)" -- $bin export --force -o "$tmp/x.json" -f chrome-json "$f"
 	# shellcheck disable=SC2059
 	expect 0 "$(printf "$w" report)" -- $bin report "$f"
 	# shellcheck disable=SC2059
@@ -156,7 +156,7 @@ for c in header before notrailer; do
 	f="$tmp/s-$c.kvmsnap"
 	expect 1 "^kvmirq snapshot: $f" -- $bin snapshot --from "$f" -o "$tmp/x.kvmsnap"
 	expect 2 "^kvmirq check: $f: " -- $bin check "$f"
-	expect 1 "^kvmirq export: $f: " -- $bin export -o "$tmp/x.json" "$f"
+	expect 1 "^kvmirq export: $f: " -- $bin export --force -o "$tmp/x.json" "$f"
 	expect 1 "^kvmirq report: $f: " -- $bin report "$f"
 	expect 1 "^kvmirq top: $f: " -- $bin top -b -n 1 -i "$f"
 done

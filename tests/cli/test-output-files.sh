@@ -151,9 +151,26 @@ src=demo/x86-testvmm.kvmirq
 run snap 0 -- $bin snapshot -q --from $src -o "$tmp/good.kvmsnap"
 cp "$tmp/good.kvmsnap" "$tmp/good.orig"
 expect 1 "kvmirq snapshot: .*File too large" -- \
-	prlimit --fsize=1024 -- $bin snapshot -q --from $src -o "$tmp/good.kvmsnap"
+	prlimit --fsize=1024 -- $bin snapshot -q --force --from $src -o "$tmp/good.kvmsnap"
 check "a failed snapshot left the earlier one as it was" cmp -s "$tmp/good.kvmsnap" "$tmp/good.orig"
 no_temp "$tmp/good.kvmsnap"
+# An existing snapshot, as an existing recording: refused unless --force,
+# before any work (--pid would stop a VMM only to fail after).
+expect 1 "kvmirq snapshot: .*good\.kvmsnap exists: --force replaces it" -- \
+	$bin snapshot -q --from $src -o "$tmp/good.kvmsnap"
+check "a refused snapshot left the file as it was" cmp -s "$tmp/good.kvmsnap" "$tmp/good.orig"
+no_temp "$tmp/good.kvmsnap"
+expect 1 "kvmirq snapshot: .*good\.kvmsnap exists: --force replaces it" -- \
+	$bin snapshot -q --pid $$ -o "$tmp/good.kvmsnap"
+echo "not a snapshot" >"$tmp/old.kvmsnap"
+run snap-force 0 -- $bin snapshot -q --force --from $src -o "$tmp/old.kvmsnap"
+check "--force replaced the file with the snapshot" \
+	bash -c "$bin show '$tmp/old.kvmsnap' | grep -q 'recorded'"
+echo "not a snapshot" >"$tmp/snap-target"
+ln -s snap-target "$tmp/snap-link.kvmsnap"
+run snap-link 0 -- $bin snapshot -q --force --from $src -o "$tmp/snap-link.kvmsnap"
+check "snapshot --force replaced the link itself" \
+	bash -c "[[ ! -L '$tmp/snap-link.kvmsnap' ]] && grep -qx 'not a snapshot' '$tmp/snap-target'"
 expect 1 "kvmirq snapshot: .*File too large" -- \
 	prlimit --fsize=1024 -- $bin snapshot -q --from $src -o "$tmp/new.kvmsnap"
 check "a failed snapshot left no file" test ! -e "$tmp/new.kvmsnap"
@@ -162,9 +179,25 @@ expect 1 "kvmirq snapshot: .*null: not a regular file" -- $bin snapshot -q --fro
 check "snapshot left the device as it was" test -c "$tmp/null"
 # export -o too (it wrote through a temporary file already): a device
 # was replaced by the rename.
-expect 1 "kvmirq export: .*null: not a regular file" -- $bin export $src -o "$tmp/null"
+expect 1 "kvmirq export: .*null: not a regular file" -- $bin export --force $src -o "$tmp/null"
 check "export left the device as it was" test -c "$tmp/null"
 no_temp "$tmp/null"
+# An existing trace: refused unless --force, as record and snapshot do.
+echo "an earlier trace" >"$tmp/t.pftrace"
+expect 1 "kvmirq export: .*t\.pftrace exists: --force replaces it" -- $bin export $src -o "$tmp/t.pftrace"
+check "a refused export left the file as it was" grep -qx "an earlier trace" "$tmp/t.pftrace"
+no_temp "$tmp/t.pftrace"
+run export-force 0 -- $bin export --force $src -o "$tmp/t.pftrace"
+check "export --force replaced the file" bash -c "! grep -q 'an earlier trace' '$tmp/t.pftrace'"
+no_temp "$tmp/t.pftrace"
+
+# An empty file name is bad usage for every writer, not a temporary file
+# named .XXXXXX in the current directory.
+expect 2 "kvmirq record: --output: an empty file name" -- rec -d 300ms -o ''
+expect 2 "kvmirq snapshot: --output: an empty file name" -- $bin snapshot --from $src -o ''
+expect 2 "kvmirq export: --output: an empty file name" -- $bin export $src -o ''
+check "no temporary file in the current directory" \
+	bash -c "! compgen -G '.??????' >/dev/null"
 
 echo "$pass passed, $fail failed"
 ((fail == 0))

@@ -364,7 +364,7 @@ static void test_snapshot_files(const char *dir)
 	bytes_store(entry, 4, 40, true), bytes_store(entry + 4, 4, 2, true);
 	bytes_store(entry + 16, 4, MSI_ADDRESS, true), bytes_store(entry + 24, 4, MSI_DATA, true);
 	CHECK_EQ(routing_set_table(snapshot_routing(&s, 1), entry, 1, 5), 0);
-	CHECK_EQ(snapshot_write(&s, path, err, sizeof(err)), 0);
+	CHECK_EQ(snapshot_write(&s, path, true, err, sizeof(err)), 0);
 	snapshot_free(&s);
 
 	CHECK_EQ(snapshot_read(&back, path, err, sizeof(err)), 0);

@@ -4,8 +4,9 @@
  * written locked against a second writer, published without replacing
  * anything, also where renameat2's RENAME_NOREPLACE is refused (9p: EINVAL;
  * a seccomp filter plays that filesystem here) and where hard links are
- * refused too; removed only while it is still ours. And util/atomic_file's
- * refusal to replace what is not a regular file.
+ * refused too; removed only while it is still ours. And util/atomic_file:
+ * whole files, an existing one replaced only when asked (also one that
+ * appeared while the new one was written), never what is not a regular file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -170,8 +171,8 @@ static void test_not_regular(void)
 		 -OUTPUT_NOT_REGULAR);
 	CHECK_EQ(exclusive_file_open(&ef, at("link-to-d"), true, 0644, err, sizeof(err)),
 		 -OUTPUT_NOT_REGULAR);
-	CHECK_EQ(atomic_file_open(&af, at("p"), 0644), -OUTPUT_NOT_REGULAR);
-	CHECK_EQ(atomic_file_open(&af, at("link-to-d"), 0644), -OUTPUT_NOT_REGULAR);
+	CHECK_EQ(atomic_file_open(&af, at("p"), 0644, true), -OUTPUT_NOT_REGULAR);
+	CHECK_EQ(atomic_file_open(&af, at("link-to-d"), 0644, true), -OUTPUT_NOT_REGULAR);
 	CHECK_EQ(entries(), 3);
 
 	/* a link to a file, forced: the link is replaced, its target kept */
@@ -191,6 +192,45 @@ static void test_not_regular(void)
 	unlink(at("link-to-d"));
 	unlink(at("p"));
 	rmdir(at("d"));
+}
+
+/* util/atomic_file: whole or nothing, and an existing file only when asked. */
+static void test_atomic_replace(void)
+{
+	struct atomic_file af;
+
+	CHECK_EQ(write_text(at("a"), "earlier"), 0);
+	CHECK_EQ(output_check(at("a"), false), -EEXIST);
+	CHECK_EQ(output_check(at("a"), true), 0);
+	CHECK_EQ(output_check(at("none"), false), 0);
+	output_error(err, sizeof(err), "x", -EEXIST);
+	CHECK(!strcmp(err, "x exists: --force replaces it"));
+	CHECK_EQ(atomic_file_open(&af, at("a"), 0644, false), -EEXIST);
+	CHECK(holds(at("a"), "earlier"));
+	CHECK_EQ(entries(), 1);
+
+	/* asked to replace: the new file whole, under the old name */
+	CHECK_EQ(atomic_file_open(&af, at("a"), 0644, true), 0);
+	CHECK(fputs("new", af.f) >= 0);
+	CHECK(holds(at("a"), "earlier")); /* not before the commit */
+	CHECK_EQ(atomic_file_commit(&af), 0);
+	CHECK(holds(at("a"), "new"));
+	CHECK_EQ(entries(), 1);
+
+	/* a name that appeared while the file was written: kept, ours dropped */
+	CHECK_EQ(atomic_file_open(&af, at("b"), 0644, false), 0);
+	CHECK(fputs("ours", af.f) >= 0);
+	CHECK_EQ(write_text(at("b"), "theirs"), 0);
+	CHECK_EQ(atomic_file_commit(&af), -EEXIST);
+	CHECK(holds(at("b"), "theirs"));
+	CHECK_EQ(entries(), 2);
+
+	/* an abort leaves nothing */
+	CHECK_EQ(atomic_file_open(&af, at("c"), 0644, false), 0);
+	atomic_file_abort(&af);
+	CHECK_EQ(entries(), 2);
+	unlink(at("a"));
+	unlink(at("b"));
 }
 
 /* A filter that answers RULES' errno to their syscalls (a filesystem without them). */
@@ -282,6 +322,7 @@ int main(void)
 	test_lock();
 	test_remove();
 	test_not_regular();
+	test_atomic_replace();
 	test_fallback(false);
 	test_fallback(true);
 	rmdir(dir);

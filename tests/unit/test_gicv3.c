@@ -556,7 +556,7 @@ static void test_its_tables_saved(void)
 		s.its_tables_saved = saved;
 		snapshot_add_vm(&s, "1-2");
 		CHECK(snapshot_add_chip(&s, &chip_model_gicv3_its, 1, 0) != NULL);
-		CHECK_EQ(snapshot_write(&s, path, err, sizeof(err)), 0);
+		CHECK_EQ(snapshot_write(&s, path, true, err, sizeof(err)), 0);
 		snapshot_free(&s);
 		CHECK_EQ(snapshot_read(&back, path, err, sizeof(err)), 0);
 		CHECK_EQ(back.its_tables_saved, saved);

@@ -320,7 +320,7 @@ static void snapshot_vm(const struct vm *v, const char *dir, const char *name)
 	expect_add("\"%s\":{\"reads\":%llu,\"failed_reads\":%llu,\"chips\":%zu},", name,
 	    (unsigned long long)s.reads, (unsigned long long)s.failed_reads, s.nr_chips);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (snapshot_write(&s, path, err, sizeof(err)))
+	if (snapshot_write(&s, path, true, err, sizeof(err)))
 		die("%s", err);
 	snapshot_free(&s);
 }

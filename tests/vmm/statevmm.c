@@ -281,7 +281,7 @@ static void snapshot_vm(const struct vm *v, const char *dir, const char *file)
 	if (snapshot_take(&s, &snapshot_io_local, fds, 3, err, sizeof(err)))
 		die("snapshot: %s", err);
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (snapshot_write(&s, path, err, sizeof(err)))
+	if (snapshot_write(&s, path, true, err, sizeof(err)))
 		die("%s", err);
 	snapshot_free(&s);
 }

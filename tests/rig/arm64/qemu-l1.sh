@@ -146,7 +146,7 @@ safety)
 	result boot.ok 0
 	before=$(ticks /tmp/src.log) fails=0 i=0 t0=$(uptime_s)
 	while [ "$i" -lt "$2" ]; do
-		/bin/kvmirq snapshot -q --pid "$src" -o /tmp/run.kvmsnap 2>>/tmp/safety.err ||
+		/bin/kvmirq snapshot -q --force --pid "$src" -o /tmp/run.kvmsnap 2>>/tmp/safety.err ||
 			fails=$((fails + 1))
 		i=$((i + 1))
 	done

@@ -43,7 +43,7 @@ on0="/bin/busybox taskset 1"
 	echo "file /tmp/held.kvmsnap"
 	echo "file /tmp/pid.kvmsnap"
 	for ((i = 0; i < loop; i++)); do
-		echo "run $on0 /bin/kvmirq snapshot --pid %vmm -o /tmp/again.kvmsnap"
+		echo "run $on0 /bin/kvmirq snapshot --force --pid %vmm -o /tmp/again.kvmsnap"
 	done
 	echo "file /tmp/again.kvmsnap"
 	echo "start rec $on0 /bin/kvmirq record -k 4s -o /tmp/kf.kvmirq"

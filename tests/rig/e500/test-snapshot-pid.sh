@@ -34,7 +34,7 @@ hold_commands() {
 	echo "file /tmp/held.kvmsnap held$sfx.kvmsnap"
 	echo "file /tmp/pid$sfx.kvmsnap"
 	for ((i = 0; i < n; i++)); do
-		echo "run /bin/kvmirq snapshot --pid %vmm$sfx -o /tmp/again$sfx.kvmsnap"
+		echo "run /bin/kvmirq snapshot --force --pid %vmm$sfx -o /tmp/again$sfx.kvmsnap"
 	done
 	echo "file /tmp/again$sfx.kvmsnap"
 	# A recording started while the VMM holds: its key frame (ptrace too).

@@ -67,7 +67,7 @@ if [[ ${1:-} == --inside ]]; then
 	# 1. safety under a running guest
 	before=$(ticks "$out/src.log") fails=0
 	for i in $(seq "$SNAPSHOTS"); do
-		build/kvmirq snapshot -q --pid "$src" -o "$out/run.kvmsnap" 2>>"$out/safety.err" ||
+		build/kvmirq snapshot -q --force --pid "$src" -o "$out/run.kvmsnap" 2>>"$out/safety.err" ||
 			fails=$((fails + 1))
 	done
 	record safety.failed "$fails"
@@ -75,7 +75,7 @@ if [[ ${1:-} == --inside ]]; then
 	qmp "$sock/src.qmp" query-status >"$out/safety-status.json" 2>>"$out/safety.err" || true
 	wait_ticks "$out/src.log" $((before + 5)) "$src" && record safety.ticking 0 ||
 		record safety.ticking 1
-	build/kvmirq snapshot --pid "$src" -o "$out/run.kvmsnap" 2>"$out/stop-time.txt" || true
+	build/kvmirq snapshot --force --pid "$src" -o "$out/run.kvmsnap" 2>"$out/stop-time.txt" || true
 
 	# 2. migration of the paused guest, recorded on both sides
 	build/kvmirq record -q -o "$out/migration.kvmirq" 2>"$out/record.err" &
