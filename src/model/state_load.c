@@ -110,6 +110,20 @@ static void explain_empty(const char *path, const struct state_time *at, uint64_
 			 (unsigned long long)known, first && known > first ? (known - first) / 1e9 : 0.0);
 }
 
+/*
+ * A TIME after the last event (a typo of units, or a recording cut short)
+ * shows the state at the end: said, beside any warning of the reader's.
+ */
+static void note_past_end(struct snapshot *out, uint64_t first, uint64_t last)
+{
+	size_t n = strlen(out->warning);
+
+	snprintf(out->warning + n, sizeof(out->warning) - n,
+		 "%sthe time asked for is past the last event (%.6f s after the first, "
+		 "@%llu): the state at the end is shown",
+		 n ? "; " : "", (last - first) / 1e9, (unsigned long long)last);
+}
+
 static int reconstruct(const char *path, const struct state_time *at, struct snapshot *out,
 		       char *err, size_t errlen)
 {
@@ -118,7 +132,8 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 	const struct tracefile_meta *m;
 	const void *rec;
 	size_t len;
-	uint64_t first = 0, start_real = 0, start_mono = 0;
+	uint64_t first = 0, last = 0, start_real = 0, start_mono = 0;
+	bool past_end = true;
 	int ret;
 
 	ret = trace_in_open(&t, path);
@@ -135,8 +150,11 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 
 		if (!first)
 			first = ts;
-		if (ts > limit_ns(at, first))
+		if (ts > limit_ns(at, first)) {
+			past_end = false;
 			break;
+		}
+		last = ts;
 		recon_apply(&r, rec, len);
 	}
 	if (!ret)
@@ -166,6 +184,8 @@ static int reconstruct(const char *path, const struct state_time *at, struct sna
 		out->reads = r.events_used;
 		if (trace_in_warning(&t))
 			snprintf(out->warning, sizeof(out->warning), "%s", trace_in_warning(&t));
+		if (at->kind != STATE_AT_END && past_end && first && limit_ns(at, first) > last)
+			note_past_end(out, first, last);
 		for (uint32_t i = 0; i < t.registry.nr_vms; i++) {
 			char name[32];
 

@@ -24,6 +24,12 @@ expect 0 "^0 differences .* in 500 fields and 0 GSI routes compared" -- $bin dif
 expect 0 "redir\[9\] +vector=0x39" -- $bin show --at "@$t" $rec
 expect 0 "recorded" -- $bin show $rec
 expect 0 "VM 1" -- $bin show --at 60 $rec
+# a time past the last event shows the end, and says so (not a silent end)
+expect 0 "warning: .*past the last event .*the state at the end is shown" -- $bin show --at 60 $rec
+expect 0 "warning: .*past the last event" -- $bin diff --at 60 $rec $rec
+expect 0 "warning: .*past the last event" -- $bin snapshot -q --from $rec --at 60 -o "$tmp/late.kvmsnap"
+out=$($bin show --at 0.000001 $rec 2>&1)
+if grep -q "past the last event" <<<"$out"; then bad "a time inside the recording warned: $out"; else ok; fi
 
 # routing and irqfds, known only from a recording (demo/x86-testvmm.kvmirq)
 tv=demo/x86-testvmm.kvmirq
