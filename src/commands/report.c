@@ -59,7 +59,8 @@ const struct cli_spec cmd_report_cli = {
 		    "attribute, per ioctl with its errors. With --timeline, every event in order.\n"
 		    "A file cut short is read up to its last whole chunk, with a warning.\n",
 	.options = options,
-	.epilogue = "Exit status: 0 on success, 1 when the file cannot be read, 2 on bad usage.\n",
+	.epilogue = "Exit status: 0 on success, 1 when the file cannot be read or --vm names a VM\n"
+		    "it does not have, 2 on bad usage.\n",
 	.operands = CLI_RECORDING,
 };
 
@@ -273,8 +274,29 @@ static int parse_args(int argc, char **argv, struct report_filter *f, bool *json
 	}
 	if (optind != argc - 1)
 		return cli_error(2, "exactly one FILE is needed");
+	if (f->to <= f->from)
+		return cli_error(2, "--to %g is not after --from %g: no event could pass", f->to,
+				 f->from);
 	*path = argv[optind];
 	return 0;
+}
+
+/* --vm N of a VM the recording does not have: said, rather than 0 events. */
+static int check_vm_filter(const struct report_filter *f, const struct trace_in *t,
+			   const char *path)
+{
+	unsigned int n = t->registry.nr_vms;
+
+	if (f->vm <= (long long)n)
+		return 0;
+	if (!n)
+		return cli_error(1, "--vm %lld: %s names no VM (--vm 0: the events of no VM)",
+				 f->vm, path);
+	if (n == 1)
+		return cli_error(1, "--vm %lld: %s names only VM 1 (--vm 0: the events of no VM)",
+				 f->vm, path);
+	return cli_error(1, "--vm %lld: %s names VMs 1 to %u (--vm 0: the events of no VM)",
+			 f->vm, path, n);
 }
 
 int cmd_report(int argc, char **argv)
@@ -288,6 +310,7 @@ int cmd_report(int argc, char **argv)
 	const char *path = NULL;
 	struct input_file in;
 	unsigned long long shown = 0;
+	uint64_t last_ns = 0;
 	const void *rec;
 	size_t len;
 	int ret, status = 1;
@@ -310,6 +333,12 @@ int cmd_report(int argc, char **argv)
 		free(t);
 		return 1;
 	}
+	if (check_vm_filter(&f, t, path)) {
+		input_file_close(&in);
+		trace_in_close(t);
+		free(t);
+		return 1;
+	}
 	if (summary_init(&s, t->registry.nr_vms, &t->format)) {
 		cli_error(1, "out of memory");
 		trace_in_close(t);
@@ -327,6 +356,7 @@ int cmd_report(int argc, char **argv)
 
 		if (!s.events && !printer.base_ns)
 			printer.base_ns = h->timestamp_ns;
+		last_ns = h->timestamp_ns;
 		if (!filter_pass(&f, h, printer.base_ns))
 			continue;
 		summary_add(&s, rec);
@@ -352,6 +382,9 @@ int cmd_report(int argc, char **argv)
 		summary_print_text(&s, &t->registry, stdout);
 	if (trace_in_warning(t))
 		cli_warning("%s: %s", path, trace_in_warning(t));
+	if (f.from > 0 && printer.base_ns && (double)(last_ns - printer.base_ns) / 1e9 < f.from)
+		cli_warning("%s: --from %g is past the last event (%.6f s after the first)", path,
+			    f.from, (double)(last_ns - printer.base_ns) / 1e9);
 	status = state ? print_state(in.path, &f, json) : 0;
 out:
 	input_file_close(&in);

@@ -57,6 +57,15 @@ for v in abc '' nan inf -1 1x 1e300; do
 	expect 2 "kvmirq report: --to: '$v' is not a number of seconds" -- $bin report -s --to "$v" $rec
 done
 expect 0 "kvmirq recording" -- $bin report --vm 1 -n 0 --from 0.001 --to 0.5 $rec
+# Values that parse but select nothing are said, not shown as an empty report.
+expect 2 "kvmirq report: --to 1 is not after --from 5" -- $bin report --from 5 --to 1 $rec
+expect 2 "kvmirq report: --to 0 is not after --from 0" -- $bin report --to 0 $rec
+expect 1 "kvmirq report: --vm 2: .* names only VM 1 " -- $bin report --vm 2 $rec
+expect 1 "kvmirq report: --vm 9: .* names VMs 1 to 3 " -- $bin report --vm 9 demo/x86-qemu-migration.kvmirq
+expect 0 "VM 3: " -- $bin report --vm 3 demo/x86-qemu-migration.kvmirq
+expect 0 "warning: .*--from 60 is past the last event" -- $bin report --from 60 $rec
+out=$($bin report --from 0.001 $rec 2>&1)
+if grep -q "past the last event" <<<"$out"; then bad "--from inside the recording warned: $out"; else ok; fi
 expect 2 "kvmirq check: --errno-loop: '99999999999'" -- $bin check --errno-loop 99999999999 $rec
 expect 2 "kvmirq check: --errno-loop: ' 3'" -- $bin check --errno-loop ' 3' $rec
 expect 2 "storm-rate: a count a second" -- $bin check --storm-rate 99999999999999999999 $rec
