@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* kvmirq: trace and debug the interrupt controllers that KVM emulates. */
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands/cli_messages.h"
 #include "commands/commands.h"
@@ -67,8 +70,32 @@ static int help(const char *name, bool extra)
 	return cli_error(2, "unknown command '%s' (kvmirq --help lists them)", name);
 }
 
+/*
+ * Output lost to a full disk or a closed standard output is an error, not a
+ * silent 0 (as coreutils' close_stdout): run at exit, whichever way the
+ * command ends. A reader that went away (EPIPE: | head) is not news.
+ */
+static void close_stdout(void)
+{
+	bool failed = ferror(stdout);
+	int e = 0;
+
+	if (fflush(stdout)) {
+		failed = true;
+		e = errno;
+	}
+	if (!failed || e == EPIPE)
+		return;
+	if (e)
+		cli_error(1, "standard output: %s: what was printed is incomplete", strerror(e));
+	else
+		cli_error(1, "standard output: a write failed: what was printed is incomplete");
+	_exit(1);
+}
+
 int main(int argc, char **argv)
 {
+	atexit(close_stdout);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -16,6 +16,22 @@ expect 1 "empty|truncated|short" -- $bin report "$tmp/empty"
 head -c 4096 /dev/urandom >"$tmp/random"
 expect 1 "not a kvmirq" -- $bin report "$tmp/random"
 
+# Output that cannot be written (a full disk, a closed stdout) is an error
+# with its reason, never a silent 0; a reader that went away (| head) is not.
+rec=demo/x86-testvmm.kvmirq
+for c in "report" "report -t" "show" "diff $rec" "top -b -i" "export -o -"; do
+	expect 1 "kvmirq ${c%% *}: .*standard output: (No space left on device|a write failed)" -- \
+		sh -c "$bin $c $rec >/dev/full"
+done
+expect 1 "kvmirq: standard output: No space left on device" -- sh -c "$bin --version >/dev/full"
+expect 1 "kvmirq report: standard output: Bad file descriptor" -- sh -c "$bin report $rec >&-"
+# (a timeline far past a pipe's buffer, SIGPIPE ignored as some shells do:
+# the write fails with EPIPE)
+status=$( (trap '' PIPE
+	$bin report -t demo/x86-testvmm-break-interrupt-storm.kvmirq 2>"$tmp/pipe.err" | head -n1 >/dev/null
+	echo "${PIPESTATUS[0]}") )
+if [[ $status == 0 && ! -s $tmp/pipe.err ]]; then ok; else bad "a reader that went away: exit $status, $(cat "$tmp/pipe.err")"; fi
+
 # kvmirq check: 2 on an unreadable file or bad usage, 1 on findings at
 # --fail-on or worse, 0 on none (the demos: tests/unit/test_check.c).
 expect 2 "kvmirq check: .*No such file" -- $bin check "$tmp/missing.kvmirq"
