@@ -15,7 +15,10 @@
 # destination's, and when the two differ both run machine type
 # pc-i440fx-7.2, the newest that both know (QEMU migrates forward between
 # versions only on one machine type). Fails loudly when the rig cannot be
-# built or booted.
+# built or booted. Should the source QEMU die during the snapshots, the test
+# ends at once and says how (exit status or signal, QEMU's and L1's logs);
+# an exit 0 with nothing said is the guest resetting itself, the rig's
+# failure (125).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd -P)
 root=$(cd "$here/../../.." && pwd -P)
@@ -43,6 +46,7 @@ if [[ ${1:-} == --inside ]]; then
 	boot_src() {
 		rm -f "$out/src.log" "$sock/src.qmp"
 		"$qemu_bin" "${guest[@]}" -name guest=mig-src -serial file:"$out/src.log" \
+			-D "$out/src-qemu.log" -d guest_errors \
 			-qmp unix:"$sock/src.qmp",server,nowait 2>"$out/src.err" &
 		src=$!
 		wait_ticks "$out/src.log" 3 "$src"
@@ -71,7 +75,18 @@ if [[ ${1:-} == --inside ]]; then
 			fails=$((fails + 1))
 	done
 	record safety.failed "$fails"
-	kill -0 "$src" 2>/dev/null && record safety.alive 0 || record safety.alive 1
+	if kill -0 "$src" 2>/dev/null; then
+		record safety.alive 0
+	else
+		# how it ended, for the report: an exit status or a signal (128+N),
+		# and what L1's kernel said meanwhile
+		record safety.alive 1
+		st=0
+		wait "$src" 2>/dev/null || st=$?
+		record safety.exit "$st"
+		dmesg 2>/dev/null | tail -n 40 >"$out/l1-dmesg.txt" || true
+		exit 0 # nothing left to migrate: the host side says why, at once
+	fi
 	qmp "$sock/src.qmp" query-status >"$out/safety-status.json" 2>>"$out/safety.err" || true
 	wait_ticks "$out/src.log" $((before + 5)) "$src" && record safety.ticking 0 ||
 		record safety.ticking 1
@@ -131,6 +146,30 @@ out=$(mktemp -d /var/tmp/kvmirq-mig.XXXXXX)
 "$here/l2-initrd.sh" "$out/l2.cpio.gz"
 "$here/run-in-l1.sh" --tcg-multi --out "$out" --timeout 1500 --env SNAPSHOTS -- \
 	"$here/test-migration.sh" --inside "$out" "$RIG_X86_KERNEL" "$out/l2.cpio.gz" "$qemu_bin" "$qemu_dst"
+
+# The source QEMU died during the snapshots: how (an exit status, or a
+# signal as 128+N), what it and L1's kernel said. A signal or an error is
+# this test's failure, below. An exit 0 with nothing said is the guest
+# resetting itself (QEMU runs it with -no-reboot): a read-only snapshot
+# cannot make a guest reset, nested TCG does now and then (its boot fails
+# the same way, see boot_src), so that is the rig's failure (125, which
+# tests/run.sh retries once).
+if [[ -e $out/safety.exit ]]; then
+	st=$(cat "$out/safety.exit")
+	how="exit status $st"
+	((st > 128)) && how="signal $((st - 128)) ($(kill -l $((st - 128)) 2>/dev/null || echo ?))"
+	echo "QEMU died during the snapshots: $how, after $(ticks "$out/src.log") guest ticks"
+	echo "  the snapshots' first errors:"
+	grep -v "no process" "$out/safety.err" | head -n 5 | sed 's/^/    | /'
+	echo "  QEMU's stderr and log (-d guest_errors):"
+	{ cat "$out/src.err"; tail -n 15 "$out/src-qemu.log"; } 2>/dev/null | sed 's/^/    | /'
+	echo "  L1's kernel log, last lines:"
+	tail -n 15 "$out/l1-dmesg.txt" 2>/dev/null | sed 's/^/    | /'
+	if [[ $st == 0 && ! -s $out/src.err ]]; then
+		echo "test-migration: the L2 guest reset itself under nested TCG (QEMU -no-reboot exited 0): the rig failed" >&2
+		exit 125
+	fi
+fi
 
 pass=0 fail=0
 echo "source: $(cat "$out/src.version" 2>/dev/null), destination: $(cat "$out/dst.version" 2>/dev/null)"
