@@ -57,6 +57,7 @@
 #ifndef KVMIRQ_REMOTE_H
 #define KVMIRQ_REMOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -138,6 +139,14 @@ pid_t remote_executor(const struct remote *r);
 
 /* The last failure's message, "" when none. */
 const char *remote_error(const struct remote *r);
+
+/*
+ * Whether PID is on its way out: gone, a zombie, or flagged PF_EXITING. The
+ * kernel sets that flag before it drops the memory map and closes the fds,
+ * so for a moment a VMM shutting down shows neither while it still exists:
+ * it is then "exiting", not "not a KVM VMM" or "no syscall instruction".
+ */
+bool remote_process_exiting(pid_t pid);
 
 /*
  * Undo remote_open(): unmap the scratch area, put the executor's registers and

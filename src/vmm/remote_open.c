@@ -291,8 +291,14 @@ int remote_open(struct remote **rp, pid_t pid, char *err, size_t errlen)
 	}
 	/* before stopping anything: the vDSO does not move */
 	rc = find_insn(r);
-	if (rc) {
+	if (rc == -ENOEXEC && remote_process_exiting(pid)) {
+		/* its memory map is gone before it is: say so, not "no syscall" */
+		snprintf(err, errlen, "process %d is exiting", (int)pid);
+		rc = -ESRCH;
+	} else if (rc) {
 		snprintf(err, errlen, "%s", r->msg);
+	}
+	if (rc) {
 		remote_free(r);
 		return rc;
 	}

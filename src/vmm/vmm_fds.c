@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The KVM fds of a running VMM (vmm_fds.h). */
 #include "vmm/vmm_fds.h"
+#include "vmm/remote.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,34 +51,6 @@ static int classify(const char *target, struct snapshot_fd *f)
 		f->kind = CHIP_FD_DEVICE;
 	}
 	return 1;
-}
-
-/*
- * Whether PID is on its way out: a zombie, or flagged PF_EXITING (the
- * kernel sets that before it closes the fds, so a VMM shutting down shows
- * no VM fd for a moment while it still exists).
- */
-static bool process_exiting(pid_t pid)
-{
-	enum { PF_EXITING_FLAG = 0x4 }; /* include/linux/sched.h */
-	char path[64], buf[512], state = 0, *p;
-	unsigned int flags = 0;
-	ssize_t len;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT;
-	len = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (len <= 0)
-		return false;
-	buf[len] = 0;
-	p = strrchr(buf, ')'); /* the command name may hold anything */
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
-		return false;
-	return state == 'Z' || state == 'X' || (flags & PF_EXITING_FLAG);
 }
 
 static int cmp_fd(const void *a, const void *b)
@@ -154,7 +127,7 @@ int vmm_scan_fds(pid_t pid, struct snapshot_fd **fds, size_t *nr, char *err, siz
 			snprintf(err, errlen, "no process %d", (int)pid);
 			return -ESRCH;
 		}
-		if (process_exiting(pid)) {
+		if (remote_process_exiting(pid)) {
 			snprintf(err, errlen, "process %d is exiting", (int)pid);
 			return -ESRCH;
 		}
