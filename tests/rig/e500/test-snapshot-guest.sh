@@ -33,7 +33,7 @@ loop_commands() {
 	echo "signal guest$sfx 10"
 	echo "await guest$sfx 10 mark 1:"
 	for ((i = 0; i < n; i++)); do
-		echo "run /bin/kvmirq snapshot --pid %guest$sfx -o /tmp/running$sfx.kvmsnap"
+		echo "run /bin/kvmirq snapshot --force --pid %guest$sfx -o /tmp/running$sfx.kvmsnap"
 	done
 	echo "signal guest$sfx 10"
 	echo "await guest$sfx 10 mark 2:"
