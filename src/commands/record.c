@@ -422,16 +422,14 @@ static int open_output(struct recorder *r, struct exclusive_file *file,
 		       const struct tracefile_meta *header, const struct record_args *a)
 {
 	char err[512];
-	int ret;
 
 	if (trace_out_open_fd(&r->out, file->fd, a->output, header, &r->live.registry,
 			      a->time_unit_ns)) {
 		cli_error(1, "%s", r->out.error);
 		return -1;
 	}
-	ret = exclusive_file_publish(file, err, sizeof(err));
-	if (ret) {
-		cli_error(1, "%s%s", err, ret == -EEXIST ? ": --force replaces it" : "");
+	if (exclusive_file_publish(file, err, sizeof(err))) {
+		cli_error(1, "%s", err);
 		return -1;
 	}
 	return 0;
@@ -461,7 +459,7 @@ int cmd_record(int argc, char **argv)
 	/* before anything is attached: an existing or busy FILE costs nothing */
 	ret = exclusive_file_open(&file, a.output, a.force, 0644, err, sizeof(err));
 	if (ret) {
-		cli_error(status, "%s%s", err, ret == -EEXIST ? ": --force replaces it" : "");
+		cli_error(status, "%s", err);
 		free(r);
 		return status;
 	}

@@ -311,6 +311,7 @@ int cmd_report(int argc, char **argv)
 	struct input_file in;
 	unsigned long long shown = 0;
 	uint64_t last_ns = 0;
+	double span; /* seconds from the first event to the last */
 	const void *rec;
 	size_t len;
 	int ret, status = 1;
@@ -382,9 +383,10 @@ int cmd_report(int argc, char **argv)
 		summary_print_text(&s, &t->registry, stdout);
 	if (trace_in_warning(t))
 		cli_warning("%s: %s", path, trace_in_warning(t));
-	if (f.from > 0 && printer.base_ns && (double)(last_ns - printer.base_ns) / 1e9 < f.from)
+	span = (double)(last_ns - printer.base_ns) / 1e9;
+	if (f.from > 0 && printer.base_ns && span < f.from)
 		cli_warning("%s: --from %g is past the last event (%.6f s after the first)", path,
-			    f.from, (double)(last_ns - printer.base_ns) / 1e9);
+			    f.from, span);
 	status = state ? print_state(in.path, &f, json) : 0;
 out:
 	input_file_close(&in);

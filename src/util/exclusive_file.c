@@ -40,7 +40,7 @@ static int check(const char *path, bool force, char *err, size_t errlen)
 	int ret = output_replaceable(path);
 
 	if (ret < 0) {
-		snprintf(err, errlen, "%s: %s", path, output_strerror(ret));
+		output_error(err, errlen, path, ret);
 		return ret;
 	}
 	if (ret && locked(path)) {
@@ -49,7 +49,7 @@ static int check(const char *path, bool force, char *err, size_t errlen)
 		return -EBUSY;
 	}
 	if (ret && !force) {
-		snprintf(err, errlen, "%s exists", path);
+		output_error(err, errlen, path, -EEXIST);
 		return -EEXIST;
 	}
 	return 0;
@@ -109,7 +109,7 @@ int exclusive_file_publish(struct exclusive_file *ef, char *err, size_t errlen)
 	else
 		ret = rename_noreplace(ef->tmp_path, ef->path);
 	if (ret == -EEXIST)
-		snprintf(err, errlen, "%s exists", ef->path);
+		output_error(err, errlen, ef->path, ret);
 	else if (ret)
 		snprintf(err, errlen, "cannot name %s %s: %s", ef->tmp_path, ef->path,
 			 strerror(-ret));
