@@ -159,12 +159,13 @@ if [[ -e $out/safety.exit ]]; then
 	how="exit status $st"
 	((st > 128)) && how="signal $((st - 128)) ($(kill -l $((st - 128)) 2>/dev/null || echo ?))"
 	echo "QEMU died during the snapshots: $how, after $(ticks "$out/src.log") guest ticks"
+	# (each listing may find nothing: under set -e and pipefail that must not end the script)
 	echo "  the snapshots' first errors:"
-	grep -v "no process" "$out/safety.err" | head -n 5 | sed 's/^/    | /'
+	grep -v "no process" "$out/safety.err" | head -n 5 | sed 's/^/    | /' || true
 	echo "  QEMU's stderr and log (-d guest_errors):"
-	{ cat "$out/src.err"; tail -n 15 "$out/src-qemu.log"; } 2>/dev/null | sed 's/^/    | /'
+	{ cat "$out/src.err"; tail -n 15 "$out/src-qemu.log"; } 2>/dev/null | sed 's/^/    | /' || true
 	echo "  L1's kernel log, last lines:"
-	tail -n 15 "$out/l1-dmesg.txt" 2>/dev/null | sed 's/^/    | /'
+	tail -n 15 "$out/l1-dmesg.txt" 2>/dev/null | sed 's/^/    | /' || true
 	if [[ $st == 0 && ! -s $out/src.err ]]; then
 		echo "test-migration: the L2 guest reset itself under nested TCG (QEMU -no-reboot exited 0): the rig failed" >&2
 		exit 125
