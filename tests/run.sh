@@ -16,6 +16,9 @@
 #                        default 45)
 #   tests/run.sh unit|bpf|rig|fuzz   only the unit tests, the BPF test, the rig
 #                        suites, the fuzzing on its budget
+# Each suite's line gives its wall time; the end names the slowest. The
+# suites run in two lanes side by side (see kvm_lane; KVMIRQ_TEST_LANES=1:
+# one after the other).
 set -uo pipefail
 shopt -s extglob
 cd "$(dirname "$0")/.."
@@ -25,34 +28,42 @@ if [[ $mode != @(quick|all|unit|bpf|rig|fuzz) ]]; then
 	exit 2
 fi
 . tests/lib/suite-counts.sh
-passed=0 failed=0
-failed_suites=() rig_retries=()
+started=$(date +%s)
+# Each suite adds "NAME PASSED FAILED RETRIED SECONDS" here: lanes are
+# subshells, so the sums are taken from this file at the end.
+results=$(mktemp) print_lock=$(mktemp)
+trap 'rm -f "$results" "$print_lock"' EXIT
+
+# Print standard input as one block: lanes run side by side.
+say() { { flock 9; cat; } 9>>"$print_lock"; }
 
 run_suite() {
 	local name=$1; shift
-	local log p f
+	local log p f status start retried=0
 	log=$(mktemp)
-	echo "== $name"
+	echo "== $name" | say
+	start=$(date +%s)
 	"$@" >"$log" 2>&1
-	local status=$?
+	status=$?
 	# 125: the rig itself failed (L1 hung or panicked: see run-in-l1.sh), not
 	# a check. Said loudly, and retried once: a second failure counts.
 	if ((status == 125)) && [[ $name == rig/* ]]; then
-		cat "$log"
-		echo "   $name: THE RIG FAILED (exit 125, log above): retrying once"
-		rig_retries+=("$name")
+		{ cat "$log"
+		  echo "   $name: THE RIG FAILED (exit 125 after $(($(date +%s) - start)) s, log above): retrying once"
+		} | say
+		retried=1
 		"$@" >"$log" 2>&1
 		status=$?
 	fi
 	read -r p f < <(suite_counts "$log" "$status")
-	if ((f > 0)); then
+	{ if ((f > 0)); then
 		cat "$log"
 		grep -qE '^[0-9]+ passed, [0-9]+ failed' "$log" ||
 			echo "suite $name printed no result line (exit $status)"
-	fi
-	echo "   $name: $p passed, $f failed"
-	passed=$((passed + p)); failed=$((failed + f))
-	((f > 0)) && failed_suites+=("$name")
+	  fi
+	  echo "   $name: $p passed, $f failed ($(($(date +%s) - start)) s)"
+	} | say
+	echo "$name $p $f $retried $(($(date +%s) - start))" >>"$results"
 	rm -f "$log"
 }
 
@@ -72,55 +83,24 @@ run_kvm_suite() {
 }
 
 SAN=build/asan/tests
-if [[ $mode == @(quick|all|unit) ]]; then
-	for t in "$SAN"/test_*; do
-		case $t in *test_bpf | *test_bpf_ioctl) continue ;; esac
-		run_suite "unit/$(basename "$t")" "$t"
-	done
-fi
-if [[ $mode == @(quick|all|bpf) ]]; then
-	run_suite bpf "$SAN/test_bpf"
-	run_kvm_suite bpf-ioctl "$SAN/test_bpf_ioctl"
-	run_kvm_suite bpf-check-live tests/bpf/test-check-live.sh
-	run_kvm_suite bpf-exporter tests/bpf/test-exporter.sh
-	run_kvm_suite bpf-record-late-error tests/bpf/test-record-late-error.sh
-	run_kvm_suite vmm-kernel-expect tests/vmm/test-kernel-expect.sh
-	run_kvm_suite rig-keeper tests/harness/test-keeper.sh
-fi
-if [[ $mode == @(quick|all) ]]; then
-	run_suite harness tests/harness/check-harness.sh
-	run_suite docs tests/docs/check-help.sh
-	run_suite docs-completion tests/docs/check-completion.sh
-	run_suite docs-json-keys tests/docs/check-json-keys.py
-	run_suite kvm-surface tests/e2e/kvm_surface.py --check
-	run_suite exposition-self-test tests/e2e/check_exposition.py --self-test
-	run_suite btf-self-test python3 tests/e2e/btf.py --self-test
-	run_suite layers tests/layers/check-layers.py
-	run_suite layers-self-test tests/layers/check-layers.py --self-test
-	run_suite cli tests/cli/test-cli.sh
-	run_suite cli-options tests/cli/test-options.sh
-	run_suite cli-output-files tests/cli/test-output-files.sh
-	run_suite cli-json-errors tests/cli/test-json-errors.sh
-	run_suite cli-state tests/cli/test-state.sh
-	run_suite cli-damaged-input tests/cli/test-damaged-input.sh
-	run_suite cli-top tests/cli/test-top.sh
-	run_suite cli-top-tmux tests/cli/test-top-tmux.sh
-	run_suite export tests/export/test-export.sh
-	[[ -x tests/fuzz/run-corpus.sh ]] && run_suite fuzz-corpus tests/fuzz/run-corpus.sh
-	run_suite install tests/package/test-install.sh
-	run_suite static tests/package/test-static.sh
-	make -s hostcheck >/dev/null 2>&1 # built here: L1 sees the tree read-only
-	run_kvm_suite hostcheck tests/package/test-hostcheck.sh
-fi
-if [[ $mode == all ]]; then
-	run_suite package-deb tests/package/test-deb.sh
-fi
-# Not in quick: the four clang builds alone take a couple of minutes on two
-# cores, and quick already replays the corpora under the sanitizers.
-if [[ $mode == @(all|fuzz) ]]; then
-	run_suite fuzz-budget tests/fuzz/run-budget.sh
-fi
-if [[ $mode == @(all|rig) ]]; then
+
+# Two lanes run side by side: a rig's L1 is one QEMU under single-threaded
+# TCG, one host core, and CI's machine has two. The KVM lane holds every
+# x86 L1 (and this host's KVM); the host lane the rest, with the e500 and
+# arm64 rigs. Each rig keeps to its own caches and build folder (build/ppc,
+# build/arm64), and what both lanes run is built before they start, so they
+# share only a tree they read. KVMIRQ_TEST_LANES=1: one after the other.
+kvm_lane() {
+	if [[ $mode == @(quick|all|bpf) ]]; then
+		run_kvm_suite bpf-ioctl "$SAN/test_bpf_ioctl"
+		run_kvm_suite bpf-check-live tests/bpf/test-check-live.sh
+		run_kvm_suite bpf-exporter tests/bpf/test-exporter.sh
+		run_kvm_suite bpf-record-late-error tests/bpf/test-record-late-error.sh
+		run_kvm_suite vmm-kernel-expect tests/vmm/test-kernel-expect.sh
+		run_kvm_suite rig-keeper tests/harness/test-keeper.sh
+	fi
+	[[ $mode == @(quick|all) ]] && run_kvm_suite hostcheck tests/package/test-hostcheck.sh
+	[[ $mode == @(all|rig) ]] || return 0
 	for s in tests/rig/x86/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/$(basename "$s" .sh)" "$s"
 	done
@@ -139,6 +119,44 @@ if [[ $mode == @(all|rig) ]]; then
 		env KVMIRQ_RIG_QEMU=trixie tests/rig/x86/test-qemu-guest.sh
 	run_suite rig/qemu-7.2-to-trixie/test-migration \
 		env KVMIRQ_RIG_QEMU_DST=trixie tests/rig/x86/test-migration.sh
+}
+
+host_lane() {
+	if [[ $mode == @(quick|all|unit) ]]; then
+		for t in "$SAN"/test_*; do
+			case $t in *test_bpf | *test_bpf_ioctl) continue ;; esac
+			run_suite "unit/$(basename "$t")" "$t"
+		done
+	fi
+	[[ $mode == @(quick|all|bpf) ]] && run_suite bpf "$SAN/test_bpf"
+	if [[ $mode == @(quick|all) ]]; then
+		run_suite harness tests/harness/check-harness.sh
+		run_suite docs tests/docs/check-help.sh
+		run_suite docs-completion tests/docs/check-completion.sh
+		run_suite docs-json-keys tests/docs/check-json-keys.py
+		run_suite kvm-surface tests/e2e/kvm_surface.py --check
+		run_suite exposition-self-test tests/e2e/check_exposition.py --self-test
+		run_suite btf-self-test python3 tests/e2e/btf.py --self-test
+		run_suite layers tests/layers/check-layers.py
+		run_suite layers-self-test tests/layers/check-layers.py --self-test
+		run_suite cli tests/cli/test-cli.sh
+		run_suite cli-options tests/cli/test-options.sh
+		run_suite cli-output-files tests/cli/test-output-files.sh
+		run_suite cli-json-errors tests/cli/test-json-errors.sh
+		run_suite cli-state tests/cli/test-state.sh
+		run_suite cli-damaged-input tests/cli/test-damaged-input.sh
+		run_suite cli-top tests/cli/test-top.sh
+		run_suite cli-top-tmux tests/cli/test-top-tmux.sh
+		run_suite export tests/export/test-export.sh
+		[[ -x tests/fuzz/run-corpus.sh ]] && run_suite fuzz-corpus tests/fuzz/run-corpus.sh
+		run_suite install tests/package/test-install.sh
+		run_suite static tests/package/test-static.sh
+	fi
+	[[ $mode == all ]] && run_suite package-deb tests/package/test-deb.sh
+	# Not in quick: the four clang builds alone take a couple of minutes on
+	# two cores, and quick already replays the corpora under the sanitizers.
+	[[ $mode == @(all|fuzz) ]] && run_suite fuzz-budget tests/fuzz/run-budget.sh
+	[[ $mode == @(all|rig) ]] || return 0
 	for s in tests/rig/e500/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/e500/$(basename "$s" .sh)" "$s"
 	done
@@ -158,9 +176,28 @@ if [[ $mode == @(all|rig) ]]; then
 	for t in test-probe-kernels test-kvmirq test-gic-guest test-qemu-guest; do
 		run_suite "rig/arm64/6.12/$t" env KVMIRQ_RIG_KERNEL=6.12 "tests/rig/arm64/$t.sh"
 	done
+}
+
+# What both lanes' suites build (make all, make static, make hostcheck: L1
+# sees the tree read-only) is built once here, not twice at once.
+if [[ $mode == @(quick|all|rig) ]] && ! make -s all static hostcheck >/dev/null; then
+	echo "make all static hostcheck failed: the suites that need them will fail"
+fi
+if [[ ${KVMIRQ_TEST_LANES:-2} == 1 ]]; then
+	host_lane
+	kvm_lane
+else
+	host_lane &
+	kvm_lane &
+	wait
 fi
 
-((${#rig_retries[@]})) && echo "rig failures retried: ${rig_retries[*]}"
-((${#failed_suites[@]})) && echo "failed suites: ${failed_suites[*]}"
+echo "wall time: $(($(date +%s) - started)) s; slowest suites:" \
+	"$(sort -k5,5nr "$results" | head -n 5 | awk '{ print $1, $5, "s" }' | paste -sd, | sed 's/,/, /g')"
+retried=$(awk '$4 == 1 { print $1 }' "$results" | xargs)
+failed_suites=$(awk '$3 > 0 { print $1 }' "$results" | xargs)
+read -r passed failed < <(awk '{ p += $2; f += $3 } END { print p + 0, f + 0 }' "$results")
+[[ -n $retried ]] && echo "rig failures retried: $retried"
+[[ -n $failed_suites ]] && echo "failed suites: $failed_suites"
 echo "$passed passed, $failed failed"
 ((failed == 0))
