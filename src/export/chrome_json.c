@@ -15,6 +15,7 @@
 #include "export/model.h"
 #include "export/sorted_out.h"
 #include "util/json.h"
+#include "util/stream_error.h"
 
 struct chrome_json {
 	char *buf; /* one event's text, in MEM */
@@ -184,8 +185,8 @@ static int chrome_json_finish(void *w, const struct export_track *tracks, size_t
 		fputs(",\n", out);
 	ret = sorted_out_write(&c->events, out, ",\n");
 	fputs("\n]}\n", out);
-	if (!ret && ferror(out))
-		ret = -EIO;
+	if (!ret)
+		ret = stream_error(out);
 	return ret;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "export/sorted_out.h"
+#include "util/stream_error.h"
 
 void sorted_out_init(struct sorted_out *s)
 {
@@ -67,5 +68,5 @@ int sorted_out_write(struct sorted_out *s, FILE *out, const char *separator)
 			fputs(separator, out);
 		fwrite(s->bytes + s->pieces[i].off, 1, s->pieces[i].len, out);
 	}
-	return ferror(out) ? -EIO : 0;
+	return stream_error(out);
 }

@@ -105,13 +105,18 @@ check "a recording of nothing left no file" test ! -e "$tmp/l.kvmirq"
 no_temp "$tmp/l.kvmirq"
 
 # A full filesystem (a tmpfs of one page, filled): no 0-byte file under
-# the final name, from record or snapshot, and no temporary file.
+# the final name, from record, snapshot or export, and no temporary file.
 mkdir "$tmp/full"
 if mount -t tmpfs -o size=4k tmpfs "$tmp/full"; then
 	head -c 4096 /dev/zero >"$tmp/full/filler"
 	expect 1 "kvmirq record: .*No space left on device" -- rec -d 300ms -o "$tmp/full/r.kvmirq"
 	expect 1 "kvmirq snapshot: .*No space left on device" -- \
 		$bin snapshot -q --from demo/x86-testvmm.kvmirq -o "$tmp/full/s.kvmsnap"
+	# export names the reason, not stdio's "Input/output error"
+	for format in perfetto chrome-json; do
+		expect 1 "kvmirq export: cannot write the trace: No space left on device" -- \
+			$bin export -f $format demo/x86-testvmm.kvmirq -o "$tmp/full/t.$format"
+	done
 	check "a full filesystem left nothing: $(ls "$tmp/full")" \
 		test "$(ls "$tmp/full")" = filler
 	umount "$tmp/full"
