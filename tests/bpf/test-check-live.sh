@@ -28,7 +28,9 @@ rec=$!; pids+=("$rec")
 live=$!; pids+=("$live")
 "$bin" check --live --json -p "$vm" -p "$$" -d 8s >"$tmp/live.json" 2>"$tmp/live-json.err" &
 live_json=$!; pids+=("$live_json")
-"$bin" top --json -p "$vm" -n 5 -d 1 >"$tmp/top.jsonl" 2>"$tmp/top.err" &
+# Live top runs until the VM's run is over (below): a fixed number of
+# frames could end before the VM starts where L1 runs slowly.
+"$bin" top --json -p "$vm" -d 1 >"$tmp/top.jsonl" 2>"$tmp/top.err" &
 top=$!; pids+=("$top")
 for _ in $(seq 300); do
 	grep -q "recording to" "$tmp/record.err" && grep -q "checking live" "$tmp/live.err" &&
@@ -52,8 +54,15 @@ for p in "$live" "$live_json"; do
 	wait "$p"; rc=$?
 	if ((rc == 1)); then ok; else bad "check --live exit $rc (1: errors found)"; cat "$tmp"/live*.err; fi
 done
+# Two frames after the VM's exit hold its whole run; SIGTERM ends top.
+frames=$(wc -l <"$tmp/top.jsonl")
+for _ in $(seq $((100 * scale))); do
+	(($(wc -l <"$tmp/top.jsonl") >= frames + 2)) && break
+	sleep 0.1
+done
+kill -TERM "$top"
 wait "$top"; rc=$?
-if ((rc == 0)); then ok; else bad "top exit $rc"; cat "$tmp/top.err"; fi
+if ((rc == 0)); then ok; else bad "top exit $rc (SIGTERM)"; cat "$tmp/top.err"; fi
 if ! grep -qE "$SANITIZER_REPORT" "$tmp"/*.err; then ok; else bad "sanitizer report"; grep -A5 -E "$SANITIZER_REPORT" "$tmp"/*.err; fi
 
 "$bin" check --json "$tmp/run.kvmirq" >"$tmp/file.json" 2>"$tmp/file.err"; rc=$?
