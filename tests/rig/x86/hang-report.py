@@ -5,7 +5,13 @@ registers a few times over, and names the instruction pointers, plus every
 kernel-text address found in the top of each stack (a rough backtrace), with
 the symbols that L1's init saved in CTL/kallsyms.
 
-Usage: hang-report.py CTL_DIR"""
+With --int3-loop it only samples the vCPUs, a few seconds' worth, and
+exits 0 when they spend most of it handling int3: multi-threaded TCG
+running a stale translation of patched kernel text (run-in-l1.sh's header)
+loops there for ever, and the watchdog need not wait for the time limit.
+A healthy L1 handles an int3 for microseconds, while text is patched.
+
+Usage: hang-report.py [--int3-loop] CTL_DIR"""
 import bisect
 import os
 import re
@@ -13,7 +19,11 @@ import socket
 import sys
 import time
 
-ctl = sys.argv[1]
+int3_loop = sys.argv[1:2] == ["--int3-loop"]
+ctl = sys.argv[-1]
+# Where a vCPU is while the kernel handles an int3 (x86-64, 6.1 and 6.12).
+INT3_PATH = {"asm_exc_int3", "exc_int3", "do_int3", "get_kprobe", "kprobe_int3_handler",
+             "poke_int3_handler", "irqentry_nmi_enter", "irqentry_nmi_exit"}
 
 
 class Monitor:
@@ -65,8 +75,27 @@ def name(addr):
     return f"{SYMS[i][1]}+0x{addr - ADDRS[i]:x}"
 
 
+def in_int3_path(addr):
+    sym = name(addr)
+    return sym is not None and sym.split("+")[0].split()[0] in INT3_PATH
+
+
+def int3_loop_check(mon, samples=12):
+    """0 when at least half of the vCPUs' samples are in the int3 path."""
+    hits = total = 0
+    for _ in range(samples):
+        rips = re.findall(r"RIP=([0-9a-f]+)", mon.command("info registers -a"))
+        total += len(rips)
+        hits += sum(in_int3_path(int(r, 16)) for r in rips)
+        time.sleep(0.25)
+    print(f"int3 path: {hits} of {total} vCPU samples")
+    return 0 if total and 2 * hits >= total else 1
+
+
 def main():
     mon = Monitor(os.path.join(ctl, "monitor.sock"))
+    if int3_loop:
+        sys.exit(int3_loop_check(mon) if SYMS else 2)
     print(f"symbols: {len(SYMS)} from kallsyms" if SYMS else "symbols: none (no kallsyms saved)")
     for sample in range(5):
         regs = mon.command("info registers -a")

@@ -181,15 +181,27 @@ boot_l1() {
 }
 
 # Past the time limit: record where each L1 CPU is (a hang's only witness
-# when the console stays silent), then stop QEMU.
+# when the console stays silent), then stop QEMU. With --tcg-multi, every
+# 30 s it also looks for the stale-int3 loop (header), which never ends: two
+# findings in a row stop L1 then, not at the limit (up to 25 minutes on).
 watchdog() {
-	local i
-	for ((i = 0; i < timeout_s; i++)); do
+	local i loops=0 why="L1 guest did not finish within ${timeout_s}s (hung?)"
+	for ((i = 1; i <= timeout_s; i++)); do
 		sleep 1
 		kill -0 "$qemu_pid" 2>/dev/null || exit 0
+		[ "$tcg_multi" = 1 ] && ((i % 30 == 0)) && [ -s "$ctl/kallsyms" ] || continue
+		if python3 "$here/hang-report.py" --int3-loop "$ctl" >>"$ctl/int3-loop.txt" 2>&1; then
+			loops=$((loops + 1))
+		else
+			loops=0
+		fi
+		if ((loops == 2)); then
+			why="L1 looped on a removed int3 for 30 s after ${i}s (multi-threaded TCG's stale translation: see $ctl/int3-loop.txt)"
+			break
+		fi
 	done
 	python3 "$here/hang-report.py" "$ctl" >"$ctl/hang.txt" 2>&1 || true
-	: >"$ctl/timed-out"
+	echo "$why" >"$ctl/timed-out"
 	kill "$qemu_pid" 2>/dev/null
 	sleep 10
 	kill -KILL "$qemu_pid" 2>/dev/null
@@ -226,7 +238,7 @@ main() {
 
 	if [ -e "$ctl/timed-out" ]; then
 		cat "$ctl/hang.txt" >&2 2>/dev/null || true
-		rig_fail "L1 guest did not finish within ${timeout_s}s (hung?)"
+		rig_fail "$(cat "$ctl/timed-out")"
 	fi
 	[ "$rc" -eq 0 ] || rig_fail "qemu failed (exit $rc)"
 	if [ ! -f "$ctl/status" ]; then
