@@ -86,8 +86,8 @@ SAN=build/asan/tests
 
 # Two lanes run side by side: a rig's L1 is one QEMU under single-threaded
 # TCG, one host core, and CI's machine has two. The KVM lane holds every
-# x86 L1 (and this host's KVM); the host lane the rest, with the e500 and
-# arm64 rigs. Each rig keeps to its own caches and build folder (build/ppc,
+# x86 L1 (and this host's KVM), the package and the fuzzing; the host lane
+# the rest, with the e500 and arm64 rigs. Each rig keeps to its own caches and build folder (build/ppc,
 # build/arm64), and what both lanes run is built before they start, so they
 # share only a tree they read. KVMIRQ_TEST_LANES=1: one after the other.
 kvm_lane() {
@@ -100,6 +100,11 @@ kvm_lane() {
 		run_kvm_suite rig-keeper tests/harness/test-keeper.sh
 	fi
 	[[ $mode == @(quick|all) ]] && run_kvm_suite hostcheck tests/package/test-hostcheck.sh
+	# Here for balance: the e500 and arm64 rigs take longer than x86's.
+	[[ $mode == all ]] && run_suite package-deb tests/package/test-deb.sh
+	# Not in quick: the four clang builds alone take a couple of minutes on
+	# two cores, and quick already replays the corpora under the sanitizers.
+	[[ $mode == @(all|fuzz) ]] && run_suite fuzz-budget tests/fuzz/run-budget.sh
 	[[ $mode == @(all|rig) ]] || return 0
 	for s in tests/rig/x86/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/$(basename "$s" .sh)" "$s"
@@ -152,10 +157,6 @@ host_lane() {
 		run_suite install tests/package/test-install.sh
 		run_suite static tests/package/test-static.sh
 	fi
-	[[ $mode == all ]] && run_suite package-deb tests/package/test-deb.sh
-	# Not in quick: the four clang builds alone take a couple of minutes on
-	# two cores, and quick already replays the corpora under the sanitizers.
-	[[ $mode == @(all|fuzz) ]] && run_suite fuzz-budget tests/fuzz/run-budget.sh
 	[[ $mode == @(all|rig) ]] || return 0
 	for s in tests/rig/e500/test-*.sh; do
 		[[ -e $s ]] && run_suite "rig/e500/$(basename "$s" .sh)" "$s"
