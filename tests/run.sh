@@ -39,7 +39,7 @@ say() { { flock 9; cat; } 9>>"$print_lock"; }
 
 run_suite() {
 	local name=$1; shift
-	local log p f status start retried=0
+	local log p f status start secs retried=0
 	log=$(mktemp)
 	echo "== $name" | say
 	start=$(date +%s)
@@ -56,14 +56,15 @@ run_suite() {
 		status=$?
 	fi
 	read -r p f < <(suite_counts "$log" "$status")
+	secs=$(($(date +%s) - start))
 	{ if ((f > 0)); then
 		cat "$log"
 		grep -qE '^[0-9]+ passed, [0-9]+ failed' "$log" ||
 			echo "suite $name printed no result line (exit $status)"
 	  fi
-	  echo "   $name: $p passed, $f failed ($(($(date +%s) - start)) s)"
+	  echo "   $name: $p passed, $f failed ($secs s)"
 	} | say
-	echo "$name $p $f $retried $(($(date +%s) - start))" >>"$results"
+	echo "$name $p $f $retried $secs" >>"$results"
 	rm -f "$log"
 }
 
@@ -87,9 +88,10 @@ SAN=build/asan/tests
 # Two lanes run side by side: a rig's L1 is one QEMU under single-threaded
 # TCG, one host core, and CI's machine has two. The KVM lane holds every
 # x86 L1 (and this host's KVM), the package and the fuzzing; the host lane
-# the rest, with the e500 and arm64 rigs. Each rig keeps to its own caches and build folder (build/ppc,
-# build/arm64), and what both lanes run is built before they start, so they
-# share only a tree they read. KVMIRQ_TEST_LANES=1: one after the other.
+# the rest, with the e500 and arm64 rigs. Each rig keeps to its own caches
+# and build folder (build/ppc, build/arm64), and what both lanes run is
+# built before they start, so they share only a tree they read.
+# KVMIRQ_TEST_LANES=1: one after the other.
 kvm_lane() {
 	if [[ $mode == @(quick|all|bpf) ]]; then
 		run_kvm_suite bpf-ioctl "$SAN/test_bpf_ioctl"

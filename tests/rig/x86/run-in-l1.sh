@@ -185,18 +185,21 @@ boot_l1() {
 # 30 s it also looks for the stale-int3 loop (header), which never ends: two
 # findings in a row stop L1 then, not at the limit (up to 25 minutes on).
 watchdog() {
-	local i loops=0 why="L1 guest did not finish within ${timeout_s}s (hung?)"
-	for ((i = 1; i <= timeout_s; i++)); do
+	local start=$SECONDS next_check=$((SECONDS + 30)) loops=0
+	local why="L1 guest did not finish within ${timeout_s}s (hung?)"
+	# the clock, not a count of sleeps: each look takes a few seconds
+	while ((SECONDS - start < timeout_s)); do
 		sleep 1
 		kill -0 "$qemu_pid" 2>/dev/null || exit 0
-		[ "$tcg_multi" = 1 ] && ((i % 30 == 0)) && [ -s "$ctl/kallsyms" ] || continue
+		[ "$tcg_multi" = 1 ] && ((SECONDS >= next_check)) && [ -s "$ctl/kallsyms" ] || continue
+		next_check=$((SECONDS + 30))
 		if python3 "$here/hang-report.py" --int3-loop "$ctl" >>"$ctl/int3-loop.txt" 2>&1; then
 			loops=$((loops + 1))
 		else
 			loops=0
 		fi
 		if ((loops == 2)); then
-			why="L1 looped on a removed int3 for 30 s after ${i}s (multi-threaded TCG's stale translation: see $ctl/int3-loop.txt)"
+			why="L1 looped on a removed int3 for 30 s after $((SECONDS - start))s (multi-threaded TCG's stale translation: see $ctl/int3-loop.txt)"
 			break
 		fi
 	done
